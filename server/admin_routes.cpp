@@ -1,0 +1,397 @@
+#include "admin_routes.hpp"
+
+#include "access_log.hpp"
+#include "json_writer.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+
+namespace ucwa {
+
+namespace {
+
+// Admin answers are plain JSON and never journaled.
+reply
+admin_json(request_context const& ctx, http::status status, std::string body)
+{
+    auto r = make_json_reply(status, std::move(body), ctx.request.version(), ctx.request.keep_alive());
+    r.journaled = false;
+    return r;
+}
+
+reply
+admin_error(request_context const& ctx, errc e, std::string message)
+{
+    auto r = make_error_reply(make_api_error(e, std::move(message)), answer_format{}, ctx.request.version(),
+                              ctx.request.keep_alive());
+    r.journaled = false;
+    return r;
+}
+
+// The application named by ?app=, empty for "all".
+std::string
+app_param(request_context const& ctx)
+{
+    return ctx.query("app").value_or("");
+}
+
+// Parses an RFC 3339 UTC time ("2026-11-25T01:02:03Z", fraction optional) or epoch milliseconds.
+std::optional<std::chrono::system_clock::time_point>
+parse_time(std::string_view text)
+{
+    long long millis = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), millis);
+    if(ec == std::errc{} && end == text.data() + text.size())
+        return std::chrono::system_clock::time_point(std::chrono::milliseconds(millis));
+    std::tm parts{};
+    int fraction_ms = 0;
+    std::string copy(text);
+    char const* rest = strptime(copy.c_str(), "%Y-%m-%dT%H:%M:%S", &parts);
+    if(! rest)
+        return std::nullopt;
+    if(*rest == '.')
+    {
+        ++rest;
+        int digits = 0;
+        while(*rest >= '0' && *rest <= '9')
+        {
+            if(digits < 3)
+                fraction_ms = fraction_ms * 10 + (*rest - '0');
+            ++digits;
+            ++rest;
+        }
+        for(; digits < 3; ++digits)
+            fraction_ms *= 10;
+    }
+    if(std::string_view(rest) != "Z")
+        return std::nullopt;
+    return std::chrono::system_clock::from_time_t(timegm(&parts)) + std::chrono::milliseconds(fraction_ms);
+}
+
+// Reads a filter from the query (GET) or a JSON object (count); `where` names the source in errors.
+// journal_filter is an aggregate that a string converts to, so errors are named.
+boost::system::result<journal_filter, std::string>
+filter_error(std::string message)
+{
+    return {boost::system::in_place_error, std::move(message)};
+}
+
+boost::system::result<journal_filter, std::string>
+filter_from_query(request_context const& ctx)
+{
+    journal_filter f;
+    if(auto app = ctx.query("app"))
+        f.application_id = *app;
+    if(auto method = ctx.query("method"))
+        f.method = *method;
+    if(auto path = ctx.query("path"))
+        f.path = *path;
+    if(auto to = ctx.query("to"))
+        f.to = *to;
+    if(auto status = ctx.query("status"))
+    {
+        unsigned value = 0;
+        auto [end, ec] = std::from_chars(status->data(), status->data() + status->size(), value);
+        if(ec != std::errc{} || end != status->data() + status->size() || value < 100 || value > 599)
+            return filter_error(std::string("status: must be an HTTP status from 100 to 599"));
+        f.status = value;
+    }
+    for(auto const* name : {"since", "until"})
+        if(auto text = ctx.query(name))
+        {
+            auto when = parse_time(*text);
+            if(! when)
+                return filter_error(std::string(name) + ": must be an RFC 3339 UTC time or epoch milliseconds");
+            (std::string_view(name) == "since" ? f.since : f.until) = *when;
+        }
+    return f;
+}
+
+boost::system::result<journal_filter, std::string>
+filter_from_json(rapidjson::Value const& v, std::string const& app)
+{
+    journal_filter f;
+    if(! app.empty())
+        f.application_id = app;
+    if(! v.IsObject())
+        return filter_error(std::string("the filter must be a JSON object"));
+    for(auto const& m : v.GetObject())
+    {
+        std::string_view const name(m.name.GetString(), m.name.GetStringLength());
+        auto const string_field = [&](std::optional<std::string>& out) -> boost::system::result<void, std::string> {
+            if(! m.value.IsString())
+                return std::string(name) + ": must be a string";
+            out = std::string(m.value.GetString(), m.value.GetStringLength());
+            return {};
+        };
+        boost::system::result<void, std::string> r;
+        if(name == "app" || name == "application")
+            r = string_field(f.application_id);
+        else if(name == "method")
+            r = string_field(f.method);
+        else if(name == "path")
+            r = string_field(f.path);
+        else if(name == "to")
+            r = string_field(f.to);
+        else if(name == "status")
+        {
+            if(! m.value.IsUint() || m.value.GetUint() < 100 || m.value.GetUint() > 599)
+                return filter_error(std::string("status: must be an HTTP status from 100 to 599"));
+            f.status = m.value.GetUint();
+        }
+        else if(name == "since" || name == "until")
+        {
+            std::optional<std::chrono::system_clock::time_point> when;
+            if(m.value.IsString())
+                when = parse_time(std::string_view(m.value.GetString(), m.value.GetStringLength()));
+            else if(m.value.IsInt64())
+                when = std::chrono::system_clock::time_point(std::chrono::milliseconds(m.value.GetInt64()));
+            if(! when)
+                return filter_error(std::string(name) + ": must be an RFC 3339 UTC time or epoch milliseconds");
+            (name == "since" ? f.since : f.until) = *when;
+        }
+        else
+            return filter_error("unknown filter field '" + std::string(name) +
+                   "' (known: app, method, path, status, to, since, until)");
+        if(! r)
+            return filter_error(r.error());
+    }
+    return f;
+}
+
+// Parses a JSON request body; the error names the position.
+boost::system::result<rapidjson::Document, std::string>
+parse_body(std::string const& body)
+{
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
+    if(doc.HasParseError())
+        return std::string("invalid JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
+               std::to_string(doc.GetErrorOffset());
+    return doc;
+}
+
+void
+render_entry(json_writer& w, journal_entry const& e)
+{
+    w.start_object();
+    w.field("sequence", e.sequence);
+    w.field("time", utc_timestamp(e.time));
+    w.field("application", e.application_id);
+    w.field("method", e.method);
+    w.field("target", e.target);
+    w.key("headers");
+    w.start_object();
+    for(auto const& [name, value] : e.headers)
+        w.field(name, value);
+    w.end_object();
+    w.field("body", e.body);
+    if(e.body_truncated)
+        w.field("bodyTruncated", true);
+    w.field("to", e.to);
+    w.field("status", static_cast<std::uint64_t>(e.status));
+    w.field("outcome", e.outcome);
+    w.field("rule", e.rule);
+    w.field("mintedId", e.minted_id);
+    w.field("latencyMs", std::chrono::duration<double, std::milli>(e.latency).count());
+    w.end_object();
+}
+
+std::string
+render_scenario(scenario const& s)
+{
+    if(! s.source_text.empty())
+        return s.source_text;
+    json_writer w;
+    w.start_object();
+    w.field("name", s.name);
+    w.field("description", s.description);
+    w.end_object();
+    return w.take();
+}
+
+} // namespace
+
+void
+add_admin_routes(router& r, mock_state& state)
+{
+    // Every admin route but health goes through the admin token, when one is set.
+    auto const guarded = [&state](route_handler handler) -> route_handler {
+        return [&state, handler = std::move(handler)](request_context& ctx) -> reply {
+            auto const& token = state.settings.admin_token;
+            if(! token.empty() && ctx.request[http::field::authorization] != "Bearer " + token)
+            {
+                auto rep = admin_error(ctx, errc::forbidden, "The admin API needs 'Authorization: Bearer <admin token>'.");
+                rep.response.result(http::status::unauthorized);
+                rep.response.set(http::field::www_authenticate, "Bearer realm=\"ucwa-mock admin\"");
+                return rep;
+            }
+            return handler(ctx);
+        };
+    };
+
+    r.add(http::verb::get, "/__admin/health", "admin.health", [](request_context& ctx) {
+        return admin_json(ctx, http::status::ok, R"({"status":"ok"})");
+    });
+
+    r.add(http::verb::get, "/__admin/scenario", "admin.scenario.get", guarded([&state](request_context& ctx) {
+        return admin_json(ctx, http::status::ok, render_scenario(state.applications.current(app_param(ctx))));
+    }));
+
+    r.add(http::verb::put, "/__admin/scenario", "admin.scenario.put", guarded([&state](request_context& ctx) {
+        auto doc = parse_body(ctx.request.body());
+        if(! doc)
+            return admin_error(ctx, errc::deserialization_failure, "scenario: " + doc.error());
+        boost::system::result<scenario, load_error> loaded;
+        // {"name": "..."} alone names a file in scenarios/; anything else is a whole document.
+        if(doc->IsObject() && doc->MemberCount() == 1 && doc->HasMember("name") && (*doc)["name"].IsString())
+        {
+            std::string const name = (*doc)["name"].GetString();
+            if(name.find('/') != std::string::npos || name.find("..") != std::string::npos)
+                return admin_error(ctx, errc::parameter_validation_failure,
+                                   "name: must name a file in the scenarios folder, without a path");
+            loaded = load_scenario(name, state.scenarios_dir);
+        }
+        else
+            loaded = parse_scenario(ctx.request.body(), "<admin>");
+        if(! loaded)
+            return admin_error(ctx, errc::parameter_validation_failure, loaded.error().to_string());
+        auto const name = loaded->name;
+        state.applications.replace(app_param(ctx), std::move(*loaded));
+        state.log.write(log_level::info, "scenario " + name + " for " +
+                                             (app_param(ctx).empty() ? std::string("all applications")
+                                                                     : "application " + app_param(ctx)));
+        return admin_json(ctx, http::status::ok, render_scenario(state.applications.current(app_param(ctx))));
+    }));
+
+    r.add(http::verb::post, "/__admin/outcomes", "admin.outcomes", guarded([&state](request_context& ctx) {
+        auto doc = parse_body(ctx.request.body());
+        if(! doc)
+            return admin_error(ctx, errc::deserialization_failure, doc.error());
+        if(! doc->IsObject() || ! doc->HasMember("outcomes") || ! (*doc)["outcomes"].IsArray())
+            return admin_error(ctx, errc::parameter_validation_failure,
+                               "outcomes: required, an array of outcomes");
+        std::vector<queued_outcome> queue;
+        auto const& list = (*doc)["outcomes"];
+        for(rapidjson::SizeType i = 0; i < list.Size(); ++i)
+        {
+            auto const where = "outcomes[" + std::to_string(i) + "]";
+            auto parsed = parse_outcome(list[i], where);
+            if(! parsed)
+                return admin_error(ctx, errc::parameter_validation_failure, parsed.error().to_string());
+            queued_outcome q;
+            q.result = std::move(*parsed);
+            if(list[i].IsObject() && list[i].HasMember("operation"))
+            {
+                if(! list[i]["operation"].IsString())
+                    return admin_error(ctx, errc::parameter_validation_failure, where + ".operation: must be a string");
+                q.operation = list[i]["operation"].GetString();
+            }
+            if(list[i].IsObject() && list[i].HasMember("to"))
+            {
+                if(! list[i]["to"].IsString())
+                    return admin_error(ctx, errc::parameter_validation_failure, where + ".to: must be a string");
+                q.to = string_matcher{string_matcher::kind::equals, list[i]["to"].GetString(), nullptr};
+            }
+            queue.push_back(std::move(q));
+        }
+        auto const count = queue.size();
+        state.applications.enqueue(app_param(ctx), std::move(queue));
+        json_writer w;
+        w.start_object();
+        w.field("queued", static_cast<std::uint64_t>(count));
+        w.field("pending", static_cast<std::uint64_t>(state.applications.queued(app_param(ctx))));
+        w.end_object();
+        return admin_json(ctx, http::status::ok, w.take());
+    }));
+
+    r.add(http::verb::get, "/__admin/requests", "admin.requests.get", guarded([&state](request_context& ctx) {
+        auto filter = filter_from_query(ctx);
+        if(! filter)
+            return admin_error(ctx, errc::parameter_validation_failure, filter.error());
+        auto [entries, dropped] = state.requests.find(*filter);
+        json_writer w;
+        w.start_object();
+        w.key("requests");
+        w.start_array();
+        for(auto const& e : entries)
+            render_entry(w, e);
+        w.end_array();
+        w.field("dropped", dropped);
+        w.end_object();
+        return admin_json(ctx, http::status::ok, w.take());
+    }));
+
+    r.add(http::verb::delete_, "/__admin/requests", "admin.requests.delete", guarded([&state](request_context& ctx) {
+        state.requests.clear(app_param(ctx));
+        return admin_json(ctx, http::status::ok, R"({"cleared":true})");
+    }));
+
+    r.add(http::verb::post, "/__admin/requests/count", "admin.requests.count", guarded([&state](request_context& ctx) {
+        auto const& body = ctx.request.body();
+        journal_filter filter;
+        if(! body.empty())
+        {
+            auto doc = parse_body(body);
+            if(! doc)
+                return admin_error(ctx, errc::deserialization_failure, doc.error());
+            auto parsed = filter_from_json(*doc, app_param(ctx));
+            if(! parsed)
+                return admin_error(ctx, errc::parameter_validation_failure, parsed.error());
+            filter = std::move(*parsed);
+        }
+        else if(! app_param(ctx).empty())
+            filter.application_id = app_param(ctx);
+        json_writer w;
+        w.start_object();
+        w.field("count", static_cast<std::uint64_t>(state.requests.count(filter)));
+        w.end_object();
+        return admin_json(ctx, http::status::ok, w.take());
+    }));
+
+    r.add(http::verb::get, "/__admin/invitations", "admin.invitations", guarded([&state](request_context& ctx) {
+        auto const app = app_param(ctx);
+        std::vector<invitation> list = app.empty() ? state.invitations.list_all() : state.invitations.list(app);
+        json_writer w;
+        w.start_object();
+        w.key("invitations");
+        w.start_array();
+        for(auto const& inv : list)
+        {
+            w.start_object();
+            w.field("application", inv.application_id);
+            w.field("id", inv.number);
+            w.field("href", inv.href);
+            w.field("operationId", inv.operation_id);
+            w.field("to", inv.to);
+            w.field("subject", inv.subject);
+            w.field("importance", inv.importance);
+            w.field("threadId", inv.thread_id);
+            w.field("callbackUrl", inv.callback_url);
+            w.field("callbackContext", inv.callback_context);
+            w.field("state", inv.state);
+            w.field("created", utc_timestamp(inv.created));
+            w.end_object();
+        }
+        w.end_array();
+        w.end_object();
+        return admin_json(ctx, http::status::ok, w.take());
+    }));
+
+    r.add(http::verb::post, "/__admin/reset", "admin.reset", guarded([&state](request_context& ctx) {
+        auto const app = app_param(ctx);
+        state.requests.clear(app);
+        state.applications.reset(app);
+        if(app.empty())
+            state.invitations.reset_all();
+        else
+            state.invitations.reset(app);
+        return admin_json(ctx, http::status::ok, R"({"reset":true})");
+    }));
+}
+
+} // namespace ucwa

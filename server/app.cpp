@@ -1,0 +1,190 @@
+#include "app.hpp"
+
+#include "admin_routes.hpp"
+#include "messaging_routes.hpp"
+
+namespace ucwa {
+
+std::filesystem::path
+scenario_path(std::string_view name_or_file, std::filesystem::path const& dir)
+{
+    std::filesystem::path const given(name_or_file);
+    if(name_or_file.find('/') != std::string_view::npos || given.extension() == ".json")
+        return given;
+    return dir / (std::string(name_or_file) + ".json");
+}
+
+app::app(config settings, std::FILE* log_output)
+    : log_(settings.level, log_output)
+    , registry_([this] {
+        if(! destroying_)
+            stop();
+    })
+    , ioc_(std::make_unique<net::io_context>(static_cast<int>(settings.threads)))
+{
+    flush_timer_.emplace(*ioc_);
+    grace_timer_.emplace(*ioc_);
+    watch_timer_.emplace(*ioc_);
+}
+
+boost::system::result<std::unique_ptr<app>, std::string>
+app::create(config settings, std::filesystem::path const& executable, std::FILE* log_output)
+{
+    if(settings.fixtures_dir.empty())
+        settings.fixtures_dir = find_data_dir("fixtures", executable);
+    if(settings.scenarios_dir.empty())
+        settings.scenarios_dir = find_data_dir("scenarios", executable);
+    if(settings.threads == 0)
+        settings.threads = std::max(1u, std::thread::hardware_concurrency());
+
+    auto known = load_fixtures(settings.fixtures_dir);
+    if(! known)
+        return "fixtures: " + known.error().to_string();
+    auto active = load_scenario(settings.scenario, settings.scenarios_dir);
+    if(! active)
+        return "scenario: " + active.error().to_string();
+
+    std::unique_ptr<app> a(new app(settings, log_output));
+    a->state_ = std::make_unique<mock_state>(settings, settings.scenarios_dir, std::move(*known),
+                                             std::move(*active), a->log_);
+    add_messaging_routes(a->routes_, *a->state_);
+    add_admin_routes(a->routes_, *a->state_);
+    a->handler_ = std::make_unique<request_handler>(a->routes_, *a->state_);
+    a->listener_ = std::make_shared<listener>(*a->ioc_, *a->handler_, a->registry_, a->state_->settings, a->log_);
+
+    beast::error_code ec;
+    auto const address = net::ip::make_address(settings.bind, ec);
+    if(ec)
+        return "--bind: '" + settings.bind + "' is not an IP address";
+    if(auto opened = a->listener_->open(tcp::endpoint(address, settings.port)); ! opened)
+        return opened.error();
+    return a;
+}
+
+app::~app()
+{
+    if(! threads_.empty())
+    {
+        shutdown();
+        wait();
+    }
+    // I/O objects first, then the io_context, whose queued handlers still
+    // hold sessions that unregister from the registry as they go.
+    destroying_ = true;
+    flush_timer_.reset();
+    grace_timer_.reset();
+    watch_timer_.reset();
+    listener_.reset();
+    ioc_.reset();
+}
+
+tcp::endpoint
+app::local_endpoint() const
+{
+    return listener_->local_endpoint();
+}
+
+void
+app::start()
+{
+    listener_->run();
+    schedule_flush();
+    if(state_->settings.watch)
+    {
+        scenario_file_ = scenario_path(state_->settings.scenario, state_->settings.scenarios_dir);
+        std::error_code ec;
+        scenario_mtime_ = std::filesystem::last_write_time(scenario_file_, ec);
+        scenario_size_ = std::filesystem::file_size(scenario_file_, ec);
+        log_.write(log_level::info, "watching " + scenario_file_.string());
+        schedule_watch();
+    }
+    auto const count = std::max(1u, state_->settings.threads);
+    threads_.reserve(count);
+    for(unsigned i = 0; i < count; ++i)
+        threads_.emplace_back([this] { ioc_->run(); });
+}
+
+void
+app::wait()
+{
+    for(auto& t : threads_)
+        if(t.joinable())
+            t.join();
+    threads_.clear();
+    log_.flush();
+}
+
+void
+app::shutdown()
+{
+    if(shutting_down_.exchange(true))
+        return;
+    net::post(*ioc_, [this] {
+        listener_->stop();
+        // After the grace period whatever is left is cut off.
+        grace_timer_->expires_after(state_->settings.shutdown_grace);
+        grace_timer_->async_wait([this](beast::error_code ec) {
+            if(! ec)
+                stop();
+        });
+        registry_.stop_all();
+    });
+}
+
+void
+app::stop()
+{
+    ioc_->stop();
+}
+
+void
+app::schedule_watch()
+{
+    watch_timer_->expires_after(state_->settings.watch_interval);
+    watch_timer_->async_wait([this](beast::error_code ec) {
+        if(ec)
+            return;
+        check_scenario_file();
+        schedule_watch();
+    });
+}
+
+void
+app::check_scenario_file()
+{
+    std::error_code ec;
+    auto const mtime = std::filesystem::last_write_time(scenario_file_, ec);
+    if(ec)
+        return;
+    auto const size = std::filesystem::file_size(scenario_file_, ec);
+    if(ec || (mtime == scenario_mtime_ && size == scenario_size_))
+        return;
+    scenario_mtime_ = mtime;
+    scenario_size_ = size;
+    auto loaded = load_scenario(scenario_file_.string(), state_->settings.scenarios_dir);
+    if(! loaded)
+    {
+        // A bad edit keeps the scenario in force.
+        ++state_->reload_failures;
+        log_.write_now(log_level::warn, "scenario not reloaded, keeping the previous one: " + loaded.error().to_string());
+        return;
+    }
+    auto const name = loaded->name;
+    state_->applications.replace("", std::move(*loaded));
+    log_.write_now(log_level::info, "scenario reloaded: " + name + " from " + scenario_file_.string());
+}
+
+void
+app::schedule_flush()
+{
+    // The access log is buffered; this puts it on screen within a quarter second.
+    flush_timer_->expires_after(std::chrono::milliseconds(250));
+    flush_timer_->async_wait([this](beast::error_code ec) {
+        if(ec)
+            return;
+        log_.flush();
+        schedule_flush();
+    });
+}
+
+} // namespace ucwa

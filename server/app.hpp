@@ -1,0 +1,117 @@
+#pragma once
+// The composition root: loads fixtures and the scenario, builds the routes,
+// the handler and the listener, runs the threads and stops them. Used by main
+// and by the end-to-end tests alike.
+
+#include "config.hpp"
+#include "listener.hpp"
+#include "logger.hpp"
+#include "mock_state.hpp"
+#include "request_handler.hpp"
+#include "router.hpp"
+#include "session_registry.hpp"
+
+#include <boost/system/result.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ucwa {
+
+/** Returns the file a scenario name (a file in `dir`) or path stands for. */
+std::filesystem::path
+scenario_path(std::string_view name_or_file, std::filesystem::path const& dir);
+
+class app
+{
+public:
+    /** Loads everything and binds the listening socket; nothing runs yet.
+
+        @param executable argv[0], to find fixtures/ and scenarios/ beside it.
+        @param log_output where log lines go (stdout for the binary).
+        @return the app, or a message naming the file, field and problem (or the address).
+    */
+    static boost::system::result<std::unique_ptr<app>, std::string>
+    create(config settings, std::filesystem::path const& executable = {}, std::FILE* log_output = stdout);
+
+    ~app();
+
+    app(app const&) = delete;
+    app& operator=(app const&) = delete;
+
+    /** Returns the bound address (the real port when 0 was asked for). */
+    tcp::endpoint
+    local_endpoint() const;
+
+    /** Returns the shared state, for tests. */
+    mock_state&
+    state() noexcept
+    {
+        return *state_;
+    }
+
+    /** Returns the logger. */
+    logger&
+    log() noexcept
+    {
+        return log_;
+    }
+
+    /** Returns the io_context (for signal handling in main). */
+    net::io_context&
+    context() noexcept
+    {
+        return *ioc_;
+    }
+
+    /** Starts accepting and runs the threads in the background. */
+    void
+    start();
+
+    /** Blocks until the app has stopped (after shutdown() or stop()). */
+    void
+    wait();
+
+    /** Graceful stop, from any thread: stop accepting, answer requests in
+        flight, close idle connections; stop() follows after the grace period. */
+    void
+    shutdown();
+
+    /** Hard stop, from any thread. */
+    void
+    stop();
+
+private:
+    app(config settings, std::FILE* log_output);
+
+    void schedule_flush();
+    void schedule_watch();
+    void check_scenario_file();
+
+    // Declared so that the io_context goes before what its handlers use;
+    // ~app() also destroys the I/O objects before the io_context.
+    logger log_;
+    std::unique_ptr<mock_state> state_;
+    router routes_;
+    std::unique_ptr<request_handler> handler_;
+    session_registry registry_;
+    std::atomic<bool> shutting_down_{false};
+    std::atomic<bool> destroying_{false};
+    std::unique_ptr<net::io_context> ioc_;
+    std::shared_ptr<listener> listener_;
+    std::optional<net::steady_timer> flush_timer_;
+    std::optional<net::steady_timer> grace_timer_;
+    std::optional<net::steady_timer> watch_timer_;
+    std::filesystem::path scenario_file_;
+    std::filesystem::file_time_type scenario_mtime_{};
+    std::uintmax_t scenario_size_ = 0;
+    std::vector<std::thread> threads_;
+};
+
+} // namespace ucwa

@@ -1,0 +1,119 @@
+#include "auth.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace ucwa {
+
+namespace {
+
+bool
+iequals(std::string_view a, std::string_view b) noexcept
+{
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+bool
+is_space(char ch) noexcept
+{
+    return ch == ' ' || ch == '\t';
+}
+
+// A Host header is echoed into a challenge: keep only characters of a host[:port].
+std::string
+sanitize_host(std::string_view host)
+{
+    std::string out;
+    for(char ch : host)
+        if(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == ':' || ch == '[' || ch == ']')
+            out += ch;
+    return out.empty() ? std::string("localhost") : out;
+}
+
+} // namespace
+
+boost::system::result<token_fixture const*, auth_failure>
+authorize(fixtures const& known,
+          std::string_view authorization,
+          std::string_view application_id,
+          std::chrono::system_clock::time_point now)
+{
+    // Trim surrounding white space.
+    while(! authorization.empty() && is_space(authorization.front()))
+        authorization.remove_prefix(1);
+    while(! authorization.empty() && is_space(authorization.back()))
+        authorization.remove_suffix(1);
+    if(authorization.empty())
+        return auth_failure::missing;
+
+    auto const space = std::find_if(authorization.begin(), authorization.end(), is_space);
+    if(space == authorization.end())
+        return auth_failure::malformed;
+    auto const scheme = authorization.substr(0, static_cast<std::size_t>(space - authorization.begin()));
+    auto token = authorization.substr(scheme.size());
+    while(! token.empty() && is_space(token.front()))
+        token.remove_prefix(1);
+    if(! iequals(scheme, "Bearer") || token.empty() ||
+       std::any_of(token.begin(), token.end(), is_space))
+        return auth_failure::malformed;
+
+    auto const* grant = known.find_token(token);
+    if(! grant)
+        return auth_failure::unknown_token;
+    if(grant->expires && *grant->expires <= now)
+        return auth_failure::expired;
+    bool const allowed = std::any_of(grant->applications.begin(), grant->applications.end(),
+                                     [&](std::string const& id) { return id == "*" || id == application_id; });
+    if(! allowed)
+        return auth_failure::wrong_application;
+    return grant;
+}
+
+reply
+make_unauthorized_reply(auth_failure why, std::string_view host, unsigned version, bool keep_alive)
+{
+    reply r;
+    r.response.version(version);
+    r.response.result(http::status::unauthorized);
+    r.response.keep_alive(keep_alive);
+    std::string bearer =
+        "Bearer trusted_issuers=\"00000001-0000-0000-c000-000000000000@*\", "
+        "client_id=\"00000004-0000-0ff1-ce00-000000000000\", "
+        "authorization_uri=\"http://" + sanitize_host(host) + "/oauth2/authorize\"";
+    // RFC 6750 names the problem for a token that was presented.
+    if(why == auth_failure::unknown_token)
+        bearer += ", error=\"invalid_token\", error_description=\"The token is not known.\"";
+    else if(why == auth_failure::expired)
+        bearer += ", error=\"invalid_token\", error_description=\"The token has expired.\"";
+    r.response.insert(http::field::www_authenticate, bearer);
+    r.response.insert(http::field::www_authenticate,
+                      "MsRtcOAuth href=\"http://" + sanitize_host(host) +
+                          "/WebTicket/oauthtoken\",grant_type=\"urn:microsoft.rtc:windows,"
+                          "urn:microsoft.rtc:anonmeeting,password\"");
+    r.response.set(http::field::content_type, "text/html; charset=utf-8");
+    r.response.set(http::field::cache_control, "private");
+    r.response.body() =
+        "<!DOCTYPE html><html><head><title>401 - Unauthorized</title></head><body>"
+        "<h1>401 - Unauthorized: Access is denied due to invalid credentials.</h1></body></html>";
+    r.response.prepare_payload();
+    return r;
+}
+
+std::string_view
+to_string(auth_failure why) noexcept
+{
+    switch(why)
+    {
+    case auth_failure::missing: return "no Authorization header";
+    case auth_failure::malformed: return "Authorization is not 'Bearer <token>'";
+    case auth_failure::unknown_token: return "unknown token";
+    case auth_failure::expired: return "expired token";
+    case auth_failure::wrong_application: return "token not valid for this application";
+    }
+    return "unknown";
+}
+
+} // namespace ucwa

@@ -1,0 +1,45 @@
+#pragma once
+// Bearer-token authentication against the fixtures.
+
+#include "fixtures.hpp"
+#include "reply.hpp"
+
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <string_view>
+
+namespace ucwa {
+
+/** Why a request was not let in. */
+enum class auth_failure
+{
+    missing,           ///< No Authorization header: 401.
+    malformed,         ///< Not "Bearer <token>": 401.
+    unknown_token,     ///< Not a token of the fixtures: 401.
+    expired,           ///< Past its expiry: 401.
+    wrong_application, ///< Valid, but not for this application: 403 ApplicationNotFound.
+};
+
+/** Checks `Authorization: Bearer <token>` (scheme case-insensitive, token exact) for an application.
+
+    @return the token's fixture, or why it was refused.
+*/
+boost::system::result<token_fixture const*, auth_failure>
+authorize(fixtures const& known,
+          std::string_view authorization,
+          std::string_view application_id,
+          std::chrono::system_clock::time_point now);
+
+/** Makes the 401 a real server sends: both WWW-Authenticate challenges, an HTML body, no UCWA body.
+
+    @param host the request's Host header, for the token endpoint's href.
+*/
+reply
+make_unauthorized_reply(auth_failure why, std::string_view host, unsigned version, bool keep_alive);
+
+/** Returns a short text for the log. */
+std::string_view
+to_string(auth_failure why) noexcept;
+
+} // namespace ucwa

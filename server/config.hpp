@@ -1,0 +1,79 @@
+#pragma once
+// The mock's settings: command-line flags, each also read from UCWA_MOCK_<FLAG>.
+
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ucwa {
+
+/** How much the mock logs. */
+enum class log_level
+{
+    debug,
+    info,
+    warn,
+    error,
+};
+
+/** Everything the mock needs to start. */
+struct config
+{
+    std::string bind = "127.0.0.1";
+    unsigned short port = 8080;
+    std::filesystem::path fixtures_dir;      ///< Empty: found by find_data_dir.
+    std::filesystem::path scenarios_dir;     ///< Empty: found by find_data_dir.
+    std::string scenario = "happy-path";     ///< A name in scenarios_dir or a file.
+    unsigned threads = 0;                    ///< 0: the core count.
+    std::size_t max_body = 1024 * 1024;      ///< Bytes; larger bodies get 413.
+    std::size_t max_header = 16 * 1024;      ///< Bytes of request line and headers.
+    std::chrono::milliseconds idle_timeout{30000}; ///< Deadline of every read and write.
+    std::chrono::milliseconds shutdown_grace{1500}; ///< In-flight requests get this long.
+    log_level level = log_level::info;
+    std::size_t journal_size = 10000;        ///< Journal entries kept per application.
+    std::size_t journal_body_limit = 64 * 1024; ///< Bytes of each body kept in the journal.
+    std::string admin_token;                 ///< When set, admin calls need "Bearer <token>".
+    std::string server_fqdn = "ucwa-mock.local";   ///< X-MS-Server-Fqdn of every answer.
+
+    bool watch = false;                      ///< Reload the scenario file when it changes.
+    std::chrono::milliseconds watch_interval{250};
+
+    bool probe = false;                      ///< Ask a running mock's health and exit (for HEALTHCHECK).
+
+    bool show_help = false;
+    bool show_version = false;
+};
+
+/** Reads an environment variable; returns nothing when it is unset. */
+using env_reader = std::function<std::optional<std::string>(std::string const& name)>;
+
+/** Parses flags (argv[1..]) over the environment over the defaults.
+
+    @return the config, or a message naming the flag (or variable) and the problem.
+*/
+boost::system::result<config, std::string>
+parse_config(std::vector<std::string> const& args, env_reader const& env);
+
+/** Returns the --help text. */
+std::string
+usage_text();
+
+/** Parses a log level name (debug, info, warn, error). */
+std::optional<log_level>
+parse_log_level(std::string_view name);
+
+/** Finds a data folder (fixtures or scenarios) when none was given: ./<name>,
+    then beside the executable (../<name>, ../share/ucwa-mock/<name>), then
+    /usr/share/ucwa-mock/<name>. Returns ./<name> when none exists, so the
+    error names a path. */
+std::filesystem::path
+find_data_dir(std::string_view name, std::filesystem::path const& executable);
+
+} // namespace ucwa

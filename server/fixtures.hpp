@@ -1,0 +1,65 @@
+#pragma once
+// Fixtures: the applications and bearer tokens the mock knows, loaded from a folder.
+
+#include "load_error.hpp"
+
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ucwa {
+
+/** An application the mock serves. */
+struct application_fixture
+{
+    std::string id;                          ///< The path segment, e.g. "833".
+    std::string name;                        ///< Display name, e.g. "Sample Application".
+    std::optional<std::string> callback_url; ///< The default callback URL for its events.
+};
+
+/** A bearer token and what it grants. */
+struct token_fixture
+{
+    std::string token;                     ///< Compared exactly, e.g. "cwt=PHNh…".
+    std::vector<std::string> applications; ///< Application ids it may use; "*" means any.
+    std::optional<std::chrono::system_clock::time_point> expires; ///< None: never expires.
+};
+
+/** Everything loaded from the fixtures folder. */
+struct fixtures
+{
+    std::vector<application_fixture> applications;
+    std::vector<token_fixture> tokens;
+
+    /** Returns the application with this id, if declared. */
+    application_fixture const*
+    find_application(std::string_view id) const noexcept;
+
+    /** Returns the token fixture for this exact token, if declared. */
+    token_fixture const*
+    find_token(std::string_view token) const noexcept;
+};
+
+/** Parses `applications.json` and `tokens.json` documents (their texts) into fixtures.
+
+    @param applications_json the text of applications.json.
+    @param tokens_json the text of tokens.json.
+    @return the fixtures, or the file, field and problem of the first error found.
+*/
+boost::system::result<fixtures, load_error>
+parse_fixtures(std::string_view applications_json, std::string_view tokens_json);
+
+/** Loads `<dir>/applications.json` and `<dir>/tokens.json`. */
+boost::system::result<fixtures, load_error>
+load_fixtures(std::filesystem::path const& dir);
+
+/** Reads a whole file; the error names the file. */
+boost::system::result<std::string, load_error>
+read_text_file(std::filesystem::path const& file);
+
+} // namespace ucwa

@@ -1,0 +1,99 @@
+#include "listener.hpp"
+
+#include "session.hpp"
+
+namespace ucwa {
+
+listener::listener(net::io_context& ioc, request_handler& handler, session_registry& registry,
+                   config const& settings, logger& log)
+    : ioc_(ioc)
+    , strand_(net::make_strand(ioc))
+    , acceptor_(strand_)
+    , retry_timer_(strand_)
+    , handler_(handler)
+    , registry_(registry)
+    , settings_(settings)
+    , log_(log)
+{
+}
+
+boost::system::result<void, std::string>
+listener::open(tcp::endpoint endpoint)
+{
+    auto const where = [&](char const* step, beast::error_code ec) {
+        return std::string(step) + " " + endpoint.address().to_string() + ":" + std::to_string(endpoint.port()) +
+               ": " + ec.message();
+    };
+    beast::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if(ec)
+        return where("open", ec);
+    acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if(ec)
+        return where("set_option", ec);
+    acceptor_.bind(endpoint, ec);
+    if(ec)
+        return where("bind", ec);
+    acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if(ec)
+        return where("listen", ec);
+    endpoint_ = acceptor_.local_endpoint(ec);
+    if(ec)
+        return where("local_endpoint", ec);
+    return {};
+}
+
+tcp::endpoint
+listener::local_endpoint() const
+{
+    return endpoint_;
+}
+
+void
+listener::run()
+{
+    net::dispatch(strand_, [self = shared_from_this()] { self->do_accept(); });
+}
+
+void
+listener::stop()
+{
+    net::dispatch(strand_, [self = shared_from_this()] {
+        beast::error_code ignored;
+        self->retry_timer_.cancel();
+        self->acceptor_.close(ignored);
+    });
+}
+
+void
+listener::do_accept()
+{
+    if(! acceptor_.is_open())
+        return;
+    // Each connection gets its own strand.
+    acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+}
+
+void
+listener::on_accept(beast::error_code ec, tcp::socket socket)
+{
+    if(ec == net::error::operation_aborted || ! acceptor_.is_open())
+        return;
+    if(ec)
+    {
+        // Out of descriptors, for example: wait a little rather than spin.
+        log_.write(log_level::warn, "accept: " + ec.message());
+        retry_timer_.expires_after(std::chrono::milliseconds(50));
+        retry_timer_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+            if(! wait_ec)
+                self->do_accept();
+        });
+        return;
+    }
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    std::make_shared<session>(std::move(socket), handler_, registry_, settings_, log_)->run();
+    do_accept();
+}
+
+} // namespace ucwa

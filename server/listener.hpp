@@ -1,0 +1,57 @@
+#pragma once
+// Accepts connections and gives each its own strand and session.
+
+#include "config.hpp"
+#include "logger.hpp"
+#include "net.hpp"
+#include "request_handler.hpp"
+#include "session_registry.hpp"
+
+#include <boost/system/result.hpp>
+
+#include <memory>
+#include <string>
+
+namespace ucwa {
+
+class listener : public std::enable_shared_from_this<listener>
+{
+public:
+    listener(net::io_context& ioc, request_handler& handler, session_registry& registry,
+             config const& settings, logger& log);
+
+    /** Opens, binds and listens; port 0 picks a free port.
+
+        @return nothing, or a message naming the step and the address.
+    */
+    boost::system::result<void, std::string>
+    open(tcp::endpoint endpoint);
+
+    /** Returns the bound address (the real port when 0 was asked for). */
+    tcp::endpoint
+    local_endpoint() const;
+
+    /** Starts accepting. */
+    void
+    run();
+
+    /** Stops accepting (from any thread). */
+    void
+    stop();
+
+private:
+    void do_accept();
+    void on_accept(beast::error_code ec, tcp::socket socket);
+
+    net::io_context& ioc_;
+    net::strand<net::io_context::executor_type> strand_;
+    tcp::acceptor acceptor_;
+    net::steady_timer retry_timer_;
+    request_handler& handler_;
+    session_registry& registry_;
+    config const& settings_;
+    logger& log_;
+    tcp::endpoint endpoint_;
+};
+
+} // namespace ucwa

@@ -1,0 +1,87 @@
+// ucwa-mock: parse the settings, build the app, handle signals, run.
+
+#include "app.hpp"
+#include "config.hpp"
+#include "probe.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+int
+main(int argc, char* argv[])
+{
+    std::vector<std::string> args(argv + 1, argv + argc);
+    auto settings = ucwa::parse_config(args, [](std::string const& name) -> std::optional<std::string> {
+        if(char const* value = std::getenv(name.c_str()))
+            return std::string(value);
+        return std::nullopt;
+    });
+    if(! settings)
+    {
+        std::cerr << "ucwa-mock: " << settings.error() << "\n";
+        return 2;
+    }
+    if(settings->show_help)
+    {
+        std::cout << ucwa::usage_text();
+        return 0;
+    }
+    if(settings->show_version)
+    {
+        std::cout << "ucwa-mock " UCWA_MOCK_VERSION "\n";
+        return 0;
+    }
+
+    if(settings->probe)
+    {
+        // A wildcard bind address is reached through loopback.
+        auto host = settings->bind;
+        if(host == "0.0.0.0")
+            host = "127.0.0.1";
+        else if(host == "::")
+            host = "::1";
+        std::string detail;
+        bool const healthy = ucwa::probe_health(host, settings->port, std::chrono::seconds(2), detail);
+        std::cout << (healthy ? "healthy: " : "unhealthy: ") << detail << "\n";
+        return healthy ? 0 : 1;
+    }
+
+    auto created = ucwa::app::create(*settings, argc > 0 ? argv[0] : "");
+    if(! created)
+    {
+        std::cerr << "ucwa-mock: cannot start: " << created.error() << "\n";
+        return 1;
+    }
+    auto& mock = **created;
+
+    // First signal: drain and exit; second signal: stop at once.
+    ucwa::net::signal_set signals(mock.context(), SIGINT, SIGTERM);
+    int received = 0;
+    std::function<void(ucwa::beast::error_code, int)> on_signal = [&](ucwa::beast::error_code ec, int number) {
+        if(ec)
+            return;
+        if(++received == 1)
+        {
+            mock.log().write_now(ucwa::log_level::info,
+                                 std::string("signal ") + std::to_string(number) + ": draining connections");
+            mock.shutdown();
+            signals.async_wait(on_signal);
+        }
+        else
+            mock.stop();
+    };
+    signals.async_wait(on_signal);
+
+    auto const ep = mock.local_endpoint();
+    auto const host = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+    mock.log().write_now(ucwa::log_level::error,
+                         "ucwa-mock " UCWA_MOCK_VERSION " listening on http://" + host + ":" +
+                             std::to_string(ep.port()) + " (scenario " + mock.state().applications.current("").name +
+                             ", fixtures " + mock.state().settings.fixtures_dir.string() + ", " +
+                             std::to_string(mock.state().settings.threads) + " threads)");
+    mock.start();
+    mock.wait();
+    return 0;
+}

@@ -1,0 +1,42 @@
+#pragma once
+// The state every handler shares: settings, fixtures, the scenario engine,
+// the minted invitations and the logger.
+
+#include "application_states.hpp"
+#include "config.hpp"
+#include "fixtures.hpp"
+#include "invitation_store.hpp"
+#include "journal.hpp"
+#include "logger.hpp"
+#include "scenario.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+
+namespace ucwa {
+
+struct mock_state
+{
+    config settings;
+    std::filesystem::path scenarios_dir;
+    fixtures known;
+    application_states applications;
+    invitation_store invitations;
+    journal requests;
+    logger& log;
+    std::atomic<std::uint64_t> next_correlation_id{1};
+    std::atomic<std::uint64_t> reload_failures{0}; ///< Bad edits seen by --watch.
+
+    mock_state(config c, std::filesystem::path scenarios, fixtures f, scenario s, logger& l)
+        : settings(std::move(c))
+        , scenarios_dir(std::move(scenarios))
+        , known(std::move(f))
+        , applications(std::move(s))
+        , requests(settings.journal_size, settings.journal_body_limit)
+        , log(l)
+    {
+    }
+};
+
+} // namespace ucwa

@@ -1,0 +1,34 @@
+#pragma once
+// What a handler returns: the response, and how the session should deliver it.
+
+#include "net.hpp"
+#include "scenario.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ucwa {
+
+/** A handled request: the response plus delivery instructions and log facts. */
+struct reply
+{
+    http::response<http::string_body> response;
+    std::chrono::milliseconds delay{0};   ///< Wait this long before answering.
+    std::optional<fault_kind> fault;      ///< Break the connection instead of answering.
+    std::string application_id;           ///< For the access log; empty if none.
+    std::string minted_id;                ///< For the access log; empty if none.
+
+    // For the journal.
+    bool journaled = true;                ///< Admin calls are not journaled.
+    std::string to;                       ///< The recipient, when the request named one.
+    std::string outcome;                  ///< "success", "error Conflict/AlreadyExists", "fault reset", …
+    std::string rule;                     ///< What decided it: a rule name, "queue" or "default".
+};
+
+/** Returns the wire name of a fault: "empty", "reset", "malformed" or "random". */
+std::string_view
+fault_name(fault_kind kind) noexcept;
+
+} // namespace ucwa

@@ -1,0 +1,86 @@
+#include "request_handler.hpp"
+
+#include "responses.hpp"
+
+namespace ucwa {
+
+request_handler::request_handler(router const& routes, mock_state& state)
+    : routes_(routes)
+    , state_(state)
+{
+}
+
+reply
+request_handler::handle(http::request<http::string_body>& request)
+{
+    auto const started = std::chrono::steady_clock::now();
+    reply r = routes_.handle(request);
+    add_common_headers(r.response, &request);
+    // Recorded before the answer leaves, so a verification made after it sees the entry.
+    if(r.journaled)
+        record(request, r, std::chrono::steady_clock::now() - started);
+    return r;
+}
+
+void
+request_handler::record(http::request<http::string_body> const& request, reply const& r,
+                        std::chrono::steady_clock::duration handling)
+{
+    journal_entry e;
+    e.time = std::chrono::system_clock::now();
+    e.application_id = r.application_id;
+    e.method = request.method_string();
+    e.target = request.target();
+    e.headers.reserve(8);
+    for(auto const& field : request)
+        e.headers.emplace_back(field.name_string(), field.value());
+    e.body = request.body().size() > state_.requests.body_limit()
+                 ? request.body().substr(0, state_.requests.body_limit() + 1)
+                 : request.body();
+    e.to = r.to;
+    e.status = r.fault ? 0 : r.response.result_int();
+    e.outcome = r.outcome;
+    e.rule = r.rule;
+    e.minted_id = r.minted_id;
+    e.latency = std::chrono::duration_cast<std::chrono::microseconds>(handling + r.delay);
+    state_.requests.record(std::move(e));
+}
+
+reply
+request_handler::handle_read_error(beast::error_code ec)
+{
+    answer_format const json;
+    api_error e;
+    if(ec == http::error::body_limit)
+        e = make_api_error(errc::entity_too_large, "The request body is larger than " +
+                                                       std::to_string(state_.settings.max_body) + " bytes.");
+    else if(ec == http::error::header_limit)
+    {
+        e = make_api_error(errc::bad_request, "The request line and headers are larger than " +
+                                                  std::to_string(state_.settings.max_header) + " bytes.");
+        e.status = 431;
+    }
+    else
+        e = make_api_error(errc::bad_request, "The request is not valid HTTP/1.1: " + ec.message() + ".");
+    reply r = make_error_reply(e, json, 11, false);
+    add_common_headers(r.response, nullptr);
+    return r;
+}
+
+void
+request_handler::add_common_headers(http::response<http::string_body>& response,
+                                    http::request<http::string_body> const* request)
+{
+    response.set(http::field::server, "ucwa-mock/" UCWA_MOCK_VERSION);
+    response.set("X-MS-Server-Fqdn", state_.settings.server_fqdn);
+    response.set("X-MS-Correlation-Id", std::to_string(state_.next_correlation_id.fetch_add(1, std::memory_order_relaxed)));
+    if(request)
+    {
+        // Clients match answers to their requests by this id.
+        auto const id = (*request)["client-request-id"];
+        if(! id.empty())
+            response.set("client-request-id", id);
+    }
+}
+
+} // namespace ucwa

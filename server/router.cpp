@@ -1,0 +1,157 @@
+#include "router.hpp"
+
+#include <boost/url/parse.hpp>
+
+#include <exception>
+
+namespace ucwa {
+
+namespace {
+
+std::vector<std::string>
+split_pattern(std::string_view pattern)
+{
+    std::vector<std::string> segments;
+    if(pattern.starts_with('/'))
+        pattern.remove_prefix(1);
+    while(true)
+    {
+        auto slash = pattern.find('/');
+        segments.emplace_back(pattern.substr(0, slash));
+        if(slash == std::string_view::npos)
+            break;
+        pattern.remove_prefix(slash + 1);
+    }
+    return segments;
+}
+
+bool
+iequals(std::string_view a, std::string_view b) noexcept
+{
+    if(a.size() != b.size())
+        return false;
+    for(std::size_t i = 0; i < a.size(); ++i)
+        if(std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
+}
+
+bool
+is_capture(std::string_view segment) noexcept
+{
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Matches decoded path segments against a route; fills captures on success.
+bool
+match(route const& r, std::vector<std::string> const& path,
+      std::vector<std::pair<std::string_view, std::string>>& captures)
+{
+    if(r.segments.size() != path.size())
+        return false;
+    captures.clear();
+    for(std::size_t i = 0; i < path.size(); ++i)
+    {
+        auto const& pattern = r.segments[i];
+        if(is_capture(pattern))
+        {
+            if(path[i].empty())
+                return false;
+            captures.emplace_back(std::string_view(pattern).substr(1, pattern.size() - 2), path[i]);
+        }
+        else if(! iequals(pattern, path[i]))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+std::string_view
+request_context::capture(std::string_view name) const noexcept
+{
+    for(auto const& [key, value] : captures)
+        if(key == name)
+            return value;
+    return {};
+}
+
+std::optional<std::string>
+request_context::query(std::string_view name) const
+{
+    for(auto const& param : target.params())
+        if(param.key == name)
+            return std::string(param.value);
+    return std::nullopt;
+}
+
+reply
+request_context::error(api_error const& e) const
+{
+    return make_error_reply(e, format, request.version(), request.keep_alive());
+}
+
+void
+router::add(http::verb method, std::string pattern, std::string name, route_handler handler)
+{
+    auto segments = split_pattern(pattern);
+    routes_.push_back(route{method, std::move(pattern), std::move(name), std::move(handler), std::move(segments)});
+}
+
+reply
+router::handle(http::request<http::string_body>& request) const
+{
+    auto const format = choose_answer_format(request[http::field::accept]);
+    auto const version = request.version();
+    auto const keep_alive = request.keep_alive();
+
+    auto parsed = boost::urls::parse_origin_form(request.target());
+    if(! parsed)
+        return make_error_reply(
+            make_api_error(errc::bad_request, "The request target is not a valid origin-form path."),
+            format, version, keep_alive);
+
+    std::vector<std::string> path;
+    for(auto segment : parsed->segments())
+        path.push_back(std::move(segment));
+
+    request_context context{request, *parsed, {}, format};
+    std::string allow;
+    for(auto const& r : routes_)
+    {
+        if(! match(r, path, context.captures))
+            continue;
+        if(r.method != request.method())
+        {
+            if(allow.find(http::to_string(r.method)) == std::string::npos)
+            {
+                if(! allow.empty())
+                    allow += ", ";
+                allow += http::to_string(r.method);
+            }
+            continue;
+        }
+        try
+        {
+            return r.handler(context);
+        }
+        catch(std::exception const& e)
+        {
+            return context.error(make_api_error(errc::service_failure,
+                                                std::string("The mock failed to handle the request: ") + e.what()));
+        }
+    }
+
+    if(! allow.empty())
+    {
+        auto r = context.error(make_api_error(
+            errc::method_not_allowed,
+            "The method " + std::string(request.method_string()) + " is not allowed on this resource; allowed: " + allow + "."));
+        r.response.set(http::field::allow, allow);
+        return r;
+    }
+    return context.error(make_api_error(errc::not_found,
+                                        "No resource at " + std::string(parsed->encoded_path()) + "."));
+}
+
+} // namespace ucwa

@@ -1,0 +1,77 @@
+#pragma once
+// The route table: (method, path pattern with {captures}) -> handler, as data.
+// Unknown paths get 404 NotFound, known paths with another method 405 + Allow.
+
+#include "reply.hpp"
+#include "responses.hpp"
+
+#include <boost/url/url_view.hpp>
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ucwa {
+
+/** What a handler gets: the request, its parsed target, captures and answer format. */
+struct request_context
+{
+    http::request<http::string_body>& request;
+    boost::urls::url_view target;
+    std::vector<std::pair<std::string_view, std::string>> captures;
+    answer_format format;
+
+    /** Returns a capture by name (decoded), or an empty string. */
+    std::string_view
+    capture(std::string_view name) const noexcept;
+
+    /** Returns a query parameter (decoded, first occurrence, name case-sensitive) if present. */
+    std::optional<std::string>
+    query(std::string_view name) const;
+
+    /** Makes an error reply in the request's answer format. */
+    reply
+    error(api_error const& e) const;
+};
+
+using route_handler = std::function<reply(request_context&)>;
+
+/** One entry of the table. */
+struct route
+{
+    http::verb method;
+    std::string pattern;                ///< e.g. "/v1/applications/{app}/communication/startMessaging".
+    std::string name;                   ///< e.g. "startMessaging"; for logs and listings.
+    route_handler handler;
+    std::vector<std::string> segments;  ///< The pattern split at '/'.
+};
+
+/** Routes requests to handlers. Not thread-safe to modify; safe to use concurrently once built. */
+class router
+{
+public:
+    /** Adds a route; a pattern segment "{name}" captures one path segment. */
+    void
+    add(http::verb method, std::string pattern, std::string name, route_handler handler);
+
+    /** Handles a request: parses the target, finds the route, runs the handler.
+
+        Never throws: a handler's exception becomes 500 ServiceFailure.
+    */
+    reply
+    handle(http::request<http::string_body>& request) const;
+
+    /** Returns the table, for listings. */
+    std::vector<route> const&
+    routes() const noexcept
+    {
+        return routes_;
+    }
+
+private:
+    std::vector<route> routes_;
+};
+
+} // namespace ucwa

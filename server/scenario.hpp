@@ -1,0 +1,195 @@
+#pragma once
+// Scenarios: ordered rules that match a request and script its outcome, and the
+// engine that applies them (thread-safe, deterministic from its seed).
+
+#include "error.hpp"
+#include "load_error.hpp"
+
+#include <rapidjson/document.h>
+
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ucwa {
+
+/** How a scripted fault breaks the connection instead of answering. */
+enum class fault_kind
+{
+    empty,     ///< Close without a byte of answer.
+    reset,     ///< Reset the connection (RST).
+    malformed, ///< Send bytes that are not a whole HTTP response, then close.
+    random,    ///< Send random bytes, then close.
+};
+
+/** A delay before answering: fixed when min == max, else uniform in [min, max]. */
+struct delay_range
+{
+    std::chrono::milliseconds min{0};
+    std::chrono::milliseconds max{0};
+};
+
+/** What happens to a request: success, a UCWA error, or a fault; any may be delayed. */
+struct outcome
+{
+    enum class kind
+    {
+        success,
+        error,
+        fault,
+    };
+
+    kind what = kind::success;
+    api_error error;                       ///< When what == error.
+    fault_kind fault = fault_kind::empty;  ///< When what == fault.
+    std::optional<delay_range> delay;
+};
+
+/** Parses one outcome object: {"outcome":"success"|"error"|"fault", …, "delayMs": N | [min, max]}.
+
+    @param where the path of the value for error messages, e.g. "rules[0].outcome".
+*/
+boost::system::result<outcome, load_error>
+parse_outcome(rapidjson::Value const& value, std::string const& where);
+
+/** The facts about a request that rules can match on. */
+struct request_facts
+{
+    std::string_view operation;      ///< "startMessaging".
+    std::string_view application_id;
+    std::string_view method;
+    std::string_view path;
+    std::string_view media_type;     ///< The essence of Content-Type, lower-case; empty if none.
+    std::optional<std::string_view> to;
+    std::optional<std::string_view> subject;
+    std::optional<std::string_view> importance;
+    std::optional<std::string_view> thread_id;
+    std::optional<std::string_view> operation_id;
+    std::vector<std::pair<std::string_view, std::string_view>> headers; ///< Names as received.
+};
+
+/** A string matcher: equals, regex (ECMAScript, search), or presence. */
+struct string_matcher
+{
+    enum class kind
+    {
+        equals,
+        regex,
+        present,
+        absent,
+    };
+
+    kind what = kind::equals;
+    std::string text;                   ///< The value, or the regex source.
+    std::shared_ptr<std::regex const> pattern; ///< Compiled when what == regex.
+
+    /** Returns true when the (optional) value satisfies the matcher. */
+    bool
+    matches(std::optional<std::string_view> value) const;
+};
+
+/** When, by call count, a rule applies; counts start at 1 and are per rule. */
+struct call_matcher
+{
+    std::optional<std::uint64_t> nth;   ///< Only the nth matching call.
+    std::optional<std::uint64_t> every; ///< Every nth matching call (n, 2n, …).
+    std::optional<std::uint64_t> after; ///< Every call after the nth.
+};
+
+/** One rule: a match, then outcomes consumed in order. */
+struct rule
+{
+    std::string name;
+    std::string operation = "startMessaging";
+    std::optional<string_matcher> application_id;
+    std::optional<string_matcher> to;
+    std::optional<string_matcher> subject;
+    std::optional<string_matcher> importance;
+    std::optional<string_matcher> thread_id;
+    std::optional<string_matcher> operation_id;
+    std::optional<string_matcher> media_type;
+    std::vector<std::pair<std::string, string_matcher>> headers; ///< Names compared case-insensitively.
+    call_matcher calls;
+    std::optional<double> probability;  ///< Applies with this chance, drawn from the scenario's seed.
+    std::vector<outcome> outcomes;      ///< One or more, consumed in order.
+    bool repeat = true;                 ///< After the last: start again (true) or stick at the last.
+};
+
+/** A whole scenario document. */
+struct scenario
+{
+    std::string name;
+    std::string description;
+    std::uint64_t seed = 1;
+    std::vector<rule> rules;
+    outcome fallback;                   ///< "default": when no rule matches (success unless set).
+    std::string source_text;            ///< The document as loaded, for GET /__admin/scenario.
+};
+
+/** Parses a scenario document.
+
+    @param file the name to report in errors.
+*/
+boost::system::result<scenario, load_error>
+parse_scenario(std::string_view json, std::string_view file);
+
+/** Loads a scenario by name (a file `<name>.json` in `dir`) or by a path to a file. */
+boost::system::result<scenario, load_error>
+load_scenario(std::string_view name_or_file, std::filesystem::path const& dir);
+
+/** What the engine decided for one request. */
+struct decision
+{
+    outcome chosen;
+    std::string rule;                     ///< The rule's name; empty for the default.
+    std::chrono::milliseconds delay{0};   ///< Drawn from chosen.delay.
+};
+
+/** Applies a scenario to requests. Thread-safe; counters and the random stream
+    are reset by reset() and by replace(). */
+class scenario_engine
+{
+public:
+    explicit scenario_engine(scenario s);
+
+    /** Decides the outcome for a request and advances the counters of the rules it matched. */
+    decision
+    decide(request_facts const& facts);
+
+    /** Returns a copy of the active scenario. */
+    scenario
+    current() const;
+
+    /** Replaces the scenario and resets the counters. */
+    void
+    replace(scenario s);
+
+    /** Resets counters, sequences and the random stream. */
+    void
+    reset();
+
+private:
+    struct rule_state
+    {
+        std::uint64_t calls = 0;
+        std::size_t next_outcome = 0;
+    };
+
+    mutable std::mutex mutex_;
+    scenario scenario_;
+    std::vector<rule_state> states_;
+    std::mt19937_64 random_;
+};
+
+} // namespace ucwa

@@ -1,0 +1,74 @@
+#pragma once
+// One HTTP/1.1 connection: read a request under a deadline, hand it to the
+// request handler, deliver the reply (after its delay, or as a fault), repeat
+// while keep-alive holds. Everything runs on the connection's strand.
+
+#include "config.hpp"
+#include "logger.hpp"
+#include "net.hpp"
+#include "reply.hpp"
+#include "request_handler.hpp"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+namespace ucwa {
+
+class session_registry;
+
+class session : public std::enable_shared_from_this<session>
+{
+public:
+    session(tcp::socket&& socket, request_handler& handler, session_registry& registry,
+            config const& settings, logger& log);
+
+    ~session();
+
+    session(session const&) = delete;
+    session& operator=(session const&) = delete;
+
+    /** Starts reading on the session's strand. */
+    void
+    run();
+
+    /** Stops the session from any thread: an idle connection closes now, a
+        request in flight is answered first and the connection then closes. */
+    void
+    stop();
+
+private:
+    void do_read();
+    void on_read(beast::error_code ec, std::size_t bytes);
+    void deliver();
+    void on_delay(beast::error_code ec);
+    void do_write();
+    void on_write(beast::error_code ec, std::size_t bytes);
+    void do_fault();
+    void on_fault_written(beast::error_code ec, std::size_t bytes);
+    void do_close();
+    void do_linger();
+    void on_linger(beast::error_code ec, std::size_t bytes);
+    void on_stop();
+    void log_access();
+
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    http::request<http::string_body> request_;
+    reply reply_;
+    std::string fault_bytes_;
+    std::array<char, 4096> drain_{};
+    net::steady_timer delay_timer_;
+    request_handler& handler_;
+    session_registry& registry_;
+    config const& settings_;
+    logger& log_;
+    std::chrono::steady_clock::time_point started_;
+    bool registered_ = false;
+    bool reading_ = false;   ///< Waiting for (the start of) a request.
+    bool stopping_ = false;  ///< Close after the request in flight.
+    bool closed_ = false;
+};
+
+} // namespace ucwa

@@ -1,0 +1,103 @@
+// Test that header file is self-contained.
+#include "router.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace ucwa;
+
+namespace {
+
+http::request<http::string_body>
+request(http::verb method, std::string target)
+{
+    http::request<http::string_body> req{method, target, 11};
+    req.keep_alive(true);
+    return req;
+}
+
+router
+sample_router(std::string& seen)
+{
+    router r;
+    r.add(http::verb::post, "/v1/applications/{app}/communication/startMessaging", "startMessaging",
+          [&seen](request_context& ctx) {
+              seen = std::string(ctx.capture("app")) + "|" + ctx.query("to").value_or("-");
+              return make_json_reply(http::status::created, "", ctx.request.version(), true);
+          });
+    r.add(http::verb::get, "/v1/applications/{app}", "application", [](request_context& ctx) {
+        return make_json_reply(http::status::ok, "{}", ctx.request.version(), true);
+    });
+    r.add(http::verb::delete_, "/v1/applications/{app}", "deleteApplication", [](request_context&) -> reply {
+        throw std::runtime_error("boom");
+    });
+    return r;
+}
+
+} // namespace
+
+TEST_SUITE("router")
+{
+    TEST_CASE("a pattern captures a segment, decoded, and the query is available")
+    {
+        std::string seen;
+        auto r = sample_router(seen);
+        auto req = request(http::verb::post, "/v1/applications/8%333/communication/startMessaging?to=sip%3Aa%40b.c");
+        auto rep = r.handle(req);
+        CHECK(rep.response.result() == http::status::created);
+        CHECK(seen == "833|sip:a@b.c");
+    }
+
+    TEST_CASE("literal segments match case-insensitively, like IIS")
+    {
+        std::string seen;
+        auto r = sample_router(seen);
+        auto req = request(http::verb::post, "/V1/Applications/833/communication/startmessaging");
+        CHECK(r.handle(req).response.result() == http::status::created);
+    }
+
+    TEST_CASE("unknown paths get 404, wrong methods 405 with Allow")
+    {
+        std::string seen;
+        auto r = sample_router(seen);
+        for(auto const* target : {"/", "/v1", "/v1/applications/833/communication", "//v1/applications/833/communication/startMessaging",
+                                  "/v1/applications/833/communication/startMessaging/", "/v1/applications//communication/startMessaging"})
+        {
+            CAPTURE(target);
+            auto req = request(http::verb::post, target);
+            CHECK(r.handle(req).response.result() == http::status::not_found);
+        }
+        auto req = request(http::verb::put, "/v1/applications/833");
+        auto rep = r.handle(req);
+        CHECK(rep.response.result() == http::status::method_not_allowed);
+        CHECK(rep.response[http::field::allow] == "GET, DELETE");
+    }
+
+    TEST_CASE("a target that is not origin-form gets 400")
+    {
+        std::string seen;
+        auto r = sample_router(seen);
+        auto req = request(http::verb::get, "http://host/v1");
+        CHECK(r.handle(req).response.result() == http::status::bad_request);
+        req = request(http::verb::get, "/v1/%zz");
+        CHECK(r.handle(req).response.result() == http::status::bad_request);
+    }
+
+    TEST_CASE("a handler's exception becomes 500 ServiceFailure")
+    {
+        std::string seen;
+        auto r = sample_router(seen);
+        auto req = request(http::verb::delete_, "/v1/applications/833");
+        auto rep = r.handle(req);
+        CHECK(rep.response.result() == http::status::internal_server_error);
+        CHECK(rep.response.body().find("ServiceFailure") != std::string::npos);
+    }
+
+    TEST_CASE("the table can be listed")
+    {
+        std::string seen;
+        auto r = sample_router(seen);
+        REQUIRE(r.routes().size() == 3);
+        CHECK(r.routes()[0].name == "startMessaging");
+        CHECK(r.routes()[0].segments.size() == 5);
+    }
+}
