@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 ARGS ?=
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test clean
+.PHONY: all deps configure build run test docker docker-test clean
 
 all: build
 
@@ -24,6 +24,12 @@ run: build
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+docker:
+	@scripts/docker.sh
+
+docker-test:
+	@scripts/docker-test.sh
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -96,8 +96,8 @@ filter_from_query(request_context const& ctx)
     {
         unsigned value = 0;
         auto [end, ec] = std::from_chars(status->data(), status->data() + status->size(), value);
-        if(ec != std::errc{} || end != status->data() + status->size() || value < 100 || value > 599)
-            return filter_error(std::string("status: must be an HTTP status from 100 to 599"));
+        if(ec != std::errc{} || end != status->data() + status->size() || (value != 0 && value < 100) || value > 599)
+            return filter_error(std::string("status: must be an HTTP status from 100 to 599, or 0 for a fault"));
         f.status = value;
     }
     for(auto const* name : {"since", "until"})
@@ -139,8 +139,8 @@ filter_from_json(rapidjson::Value const& v, std::string const& app)
             r = string_field(f.to);
         else if(name == "status")
         {
-            if(! m.value.IsUint() || m.value.GetUint() < 100 || m.value.GetUint() > 599)
-                return filter_error(std::string("status: must be an HTTP status from 100 to 599"));
+            if(! m.value.IsUint() || (m.value.GetUint() != 0 && m.value.GetUint() < 100) || m.value.GetUint() > 599)
+                return filter_error(std::string("status: must be an HTTP status from 100 to 599, or 0 for a fault"));
             f.status = m.value.GetUint();
         }
         else if(name == "since" || name == "until")

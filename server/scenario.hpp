@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -58,10 +59,23 @@ struct outcome
 
 /** Parses one outcome object: {"outcome":"success"|"error"|"fault", …, "delayMs": N | [min, max]}.
 
+    Members other than an outcome's are left to the caller (the admin queue adds
+    its own); see parse_outcome_strict.
+
     @param where the path of the value for error messages, e.g. "rules[0].outcome".
 */
 boost::system::result<outcome, load_error>
 parse_outcome(rapidjson::Value const& value, std::string const& where);
+
+/** Like parse_outcome, and also refuses members that are not part of an outcome.
+
+    Members that are in `also_allowed` (e.g. "operation" and "to" for a queued
+    outcome), "description" and "$comment" pass. Scenario documents use this, so
+    that a typo such as "subCode" is an error and not silently ignored.
+*/
+boost::system::result<outcome, load_error>
+parse_outcome_strict(rapidjson::Value const& value, std::string const& where,
+                     std::initializer_list<std::string_view> also_allowed = {});
 
 /** The facts about a request that rules can match on. */
 struct request_facts

@@ -106,8 +106,8 @@ TEST_SUITE("e2e admin")
         CHECK(count(client, R"({"method":"post"})") == 2);
         CHECK(count(client, R"({"to":"sip:john@contoso.com"})") == 1);
         CHECK(count(client, R"({"path":"/v1/applications/833/communication/startMessaging"})") == 2);
-        CHECK(count(client, R"({"since":"2000-01-01T00:00:00Z","until":"2999-01-01T00:00:00.5Z"})") == 2);
-        CHECK(count(client, R"({"since":"2999-01-01T00:00:00Z"})") == 0);
+        CHECK(count(client, R"({"since":"2000-01-01T00:00:00Z","until":"2200-01-01T00:00:00.5Z"})") == 2);
+        CHECK(count(client, R"({"since":"2200-01-01T00:00:00Z"})") == 0);
 
         // Filters on the listing too.
         doc = json(admin(client, http::verb::get, "/__admin/requests?status=201&method=POST").response.body());

@@ -446,7 +446,8 @@ TEST_SUITE("e2e concurrency and robustness")
 
     TEST_CASE("a burst of malformed requests, then a good request still gets its 201")
     {
-        test_server server;
+        // Requests that stop short (a lying Content-Length) end at the idle deadline.
+        test_server server([](config& c) { c.idle_timeout = std::chrono::milliseconds(300); });
         std::vector<std::string> garbage{
             "GARBAGE\r\n\r\n",
             "GET / HTTP/9.9\r\n\r\n",
@@ -458,10 +459,10 @@ TEST_SUITE("e2e concurrency and robustness")
             "\r\n\r\n\r\n",
             "GET /" + std::string(20000, 'a') + " HTTP/1.1\r\n\r\n",
         };
-        for(int round = 0; round < 20; ++round)
+        for(int round = 0; round < 10; ++round)
             for(auto const& bytes : garbage)
             {
-                test_client client(server.port(), 2s);
+                test_client client(server.port(), 5s);
                 beast::error_code ec;
                 auto const received = client.send_raw(bytes, ec);
                 // Either a 4xx answer or a close, never a hang past the deadline.

@@ -27,7 +27,7 @@ TEST_SUITE("config")
     TEST_CASE("defaults")
     {
         auto c = parse_config({}, environment({}));
-        REQUIRE(c);
+        REQUIRE(c.has_value());
         CHECK(c->bind == "127.0.0.1");
         CHECK(c->port == 8080);
         CHECK(c->scenario == "happy-path");
@@ -43,7 +43,7 @@ TEST_SUITE("config")
                                "--log-level", "warn", "--scenario", "conflict", "--fixtures", "/f", "--scenarios",
                                "/s", "--idle-timeout", "250", "--max-header", "8K"},
                               environment({}));
-        REQUIRE(c);
+        REQUIRE(c.has_value());
         CHECK(c->bind == "0.0.0.0");
         CHECK(c->port == 0);
         CHECK(c->threads == 3);
@@ -61,7 +61,7 @@ TEST_SUITE("config")
         auto c = parse_config({"--port", "9000"},
                               environment({{"UCWA_MOCK_PORT", "0"}, {"UCWA_MOCK_MAX_BODY", "2M"},
                                            {"UCWA_MOCK_LOG_LEVEL", "debug"}, {"UCWA_MOCK_BIND", "::1"}}));
-        REQUIRE(c);
+        REQUIRE(c.has_value());
         CHECK(c->port == 9000);
         CHECK(c->max_body == 2 * 1024 * 1024);
         CHECK(c->level == log_level::debug);
@@ -99,7 +99,7 @@ TEST_SUITE("config")
             })
         {
             auto c = parse_config(r.args, environment(r.env));
-            REQUIRE_FALSE(c);
+            REQUIRE_FALSE(c.has_value());
             CAPTURE(c.error());
             CHECK(c.error().find(r.named) != std::string::npos);
         }

@@ -1,0 +1,328 @@
+#include "fixtures.hpp"
+
+#include "json_read.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+namespace ucwa {
+
+using detail::field_error;
+using detail::index_path;
+using detail::member_path;
+
+namespace {
+
+// Ids are URL path segments: keep them to characters that never need escaping.
+bool
+is_valid_id(std::string_view id) noexcept
+{
+    if(id.empty())
+        return false;
+    for(char const c : id)
+    {
+        bool const ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+                        c == '_' || c == '-';
+        if(! ok)
+            return false;
+    }
+    return true;
+}
+
+bool
+has_space_or_control(std::string_view s) noexcept
+{
+    for(char const c : s)
+    {
+        auto const u = static_cast<unsigned char>(c);
+        if(u <= 0x20 || u == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+bool
+starts_with_icase(std::string_view s, std::string_view prefix) noexcept
+{
+    return s.size() >= prefix.size() && detail::iequals(s.substr(0, prefix.size()), prefix);
+}
+
+// An absolute http(s) URL with a host; enough to catch a relative path or a typo.
+bool
+is_http_url(std::string_view url) noexcept
+{
+    std::string_view rest;
+    if(starts_with_icase(url, "http://"))
+        rest = url.substr(7);
+    else if(starts_with_icase(url, "https://"))
+        rest = url.substr(8);
+    else
+        return false;
+    if(rest.empty() || rest.front() == '/' || rest.front() == '?' || rest.front() == '#')
+        return false;
+    return ! has_space_or_control(url);
+}
+
+bool
+read_digits(std::string_view s, std::size_t pos, std::size_t count, int& out) noexcept
+{
+    if(pos + count > s.size())
+        return false;
+    out = 0;
+    for(std::size_t i = pos; i < pos + count; ++i)
+    {
+        if(s[i] < '0' || s[i] > '9')
+            return false;
+        out = out * 10 + (s[i] - '0');
+    }
+    return true;
+}
+
+// RFC 3339 in UTC only: "YYYY-MM-DDTHH:MM:SS[.fff…]Z".
+std::optional<std::chrono::system_clock::time_point>
+parse_utc_timestamp(std::string_view s) noexcept
+{
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+    if(! read_digits(s, 0, 4, year) || s.size() < 20 || s[4] != '-' || ! read_digits(s, 5, 2, month) || s[7] != '-' ||
+       ! read_digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't') || ! read_digits(s, 11, 2, hour) ||
+       s[13] != ':' || ! read_digits(s, 14, 2, minute) || s[16] != ':' || ! read_digits(s, 17, 2, second))
+        return std::nullopt;
+    std::chrono::nanoseconds fraction{0};
+    std::size_t pos = 19;
+    if(s[pos] == '.')
+    {
+        ++pos;
+        std::size_t const first = pos;
+        std::int64_t scale = 100'000'000;
+        while(pos < s.size() && s[pos] >= '0' && s[pos] <= '9')
+        {
+            fraction += std::chrono::nanoseconds((s[pos] - '0') * scale);
+            scale /= 10;
+            ++pos;
+        }
+        if(pos == first)
+            return std::nullopt;
+    }
+    if(pos + 1 != s.size() || (s[pos] != 'Z' && s[pos] != 'z'))
+        return std::nullopt;
+    std::chrono::year_month_day const date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
+                                           std::chrono::day(static_cast<unsigned>(day))};
+    if(! date.ok() || hour > 23 || minute > 59 || second > 59)
+        return std::nullopt;
+    auto const time = std::chrono::sys_days(date) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
+                      std::chrono::seconds(second) + fraction;
+    return std::chrono::time_point_cast<std::chrono::system_clock::duration>(time);
+}
+
+// Errors from here carry the field only; the callers name the file.
+boost::system::result<std::vector<application_fixture>, load_error>
+parse_applications(std::string_view text)
+{
+    rapidjson::Document doc;
+    if(auto r = detail::parse_document(doc, text); ! r)
+        return r.error();
+    if(auto r = detail::check_object(doc, "", {"applications"}); ! r)
+        return r.error();
+    auto const* list = detail::find_member(doc, "applications");
+    if(! list)
+        return field_error("applications", "is required, an array of applications");
+    if(! list->IsArray())
+        return field_error("applications", std::string("must be an array, not ") + detail::type_name(*list));
+
+    std::vector<application_fixture> apps;
+    for(rapidjson::SizeType i = 0; i < list->Size(); ++i)
+    {
+        auto const where = index_path("applications", i);
+        auto const& item = (*list)[i];
+        if(auto r = detail::check_object(item, where, {"id", "name", "callbackUrl"}); ! r)
+            return r.error();
+
+        auto id = detail::required_string(item, where, "id", true);
+        if(! id)
+            return id.error();
+        if(! is_valid_id(*id))
+            return field_error(member_path(where, "id"), "must use only letters, digits, '.', '_' and '-' (it is a URL path segment)");
+        for(std::size_t j = 0; j < apps.size(); ++j)
+            if(apps[j].id == *id)
+                return field_error(member_path(where, "id"),
+                                   "duplicate id \"" + *id + "\" (also " + index_path("applications", j) + ")");
+
+        auto name = detail::optional_string(item, where, "name", false);
+        if(! name)
+            return name.error();
+
+        application_fixture app;
+        app.id = std::move(*id);
+        app.name = name->value_or(app.id);
+        if(auto const* url = detail::find_member(item, "callbackUrl"); url && ! url->IsNull())
+        {
+            if(! url->IsString() || ! is_http_url(detail::string_of(*url)))
+                return field_error(member_path(where, "callbackUrl"), "must be null or an absolute http(s) URL");
+            app.callback_url = std::string(detail::string_of(*url));
+        }
+        apps.push_back(std::move(app));
+    }
+    return apps;
+}
+
+boost::system::result<std::vector<token_fixture>, load_error>
+parse_tokens(std::string_view text, std::vector<application_fixture> const& apps)
+{
+    rapidjson::Document doc;
+    if(auto r = detail::parse_document(doc, text); ! r)
+        return r.error();
+    if(auto r = detail::check_object(doc, "", {"tokens"}); ! r)
+        return r.error();
+    auto const* list = detail::find_member(doc, "tokens");
+    if(! list)
+        return field_error("tokens", "is required, an array of tokens");
+    if(! list->IsArray())
+        return field_error("tokens", std::string("must be an array, not ") + detail::type_name(*list));
+
+    std::vector<token_fixture> tokens;
+    for(rapidjson::SizeType i = 0; i < list->Size(); ++i)
+    {
+        auto const where = index_path("tokens", i);
+        auto const& item = (*list)[i];
+        if(auto r = detail::check_object(item, where, {"token", "applications", "expires"}); ! r)
+            return r.error();
+
+        auto token = detail::required_string(item, where, "token", true);
+        if(! token)
+            return token.error();
+        // The header value is compared exactly; a space could never arrive intact.
+        if(has_space_or_control(*token))
+            return field_error(member_path(where, "token"), "must not contain whitespace or control characters");
+        for(std::size_t j = 0; j < tokens.size(); ++j)
+            if(tokens[j].token == *token)
+                return field_error(member_path(where, "token"), "duplicate token (also " + index_path("tokens", j) + ")");
+
+        token_fixture t;
+        t.token = std::move(*token);
+
+        auto const apps_where = member_path(where, "applications");
+        auto const* granted = detail::find_member(item, "applications");
+        if(! granted)
+            return field_error(apps_where, "is required, a non-empty array of application ids");
+        if(! granted->IsArray() || granted->Empty())
+            return field_error(apps_where, "must be a non-empty array of application ids (or \"*\")");
+        for(rapidjson::SizeType k = 0; k < granted->Size(); ++k)
+        {
+            auto const& id = (*granted)[k];
+            if(! id.IsString())
+                return field_error(index_path(apps_where, k), "must be a string");
+            auto const value = detail::string_of(id);
+            bool const known = value == "*" || std::any_of(apps.begin(), apps.end(), [&](auto const& a) {
+                                   return a.id == value;
+                               });
+            if(! known)
+                return field_error(index_path(apps_where, k),
+                                   "unknown application \"" + std::string(value) + "\" (not in applications.json)");
+            t.applications.emplace_back(value);
+        }
+
+        if(auto const* expires = detail::find_member(item, "expires"))
+        {
+            auto const when = expires->IsString() ? parse_utc_timestamp(detail::string_of(*expires)) : std::nullopt;
+            if(! when)
+                return field_error(member_path(where, "expires"),
+                                   "must be a UTC timestamp like \"2015-07-14T00:00:00Z\"");
+            t.expires = *when;
+        }
+        tokens.push_back(std::move(t));
+    }
+    return tokens;
+}
+
+boost::system::result<fixtures, load_error>
+parse_fixtures_as(std::string_view applications_json, std::string_view tokens_json,
+                  std::string const& applications_file, std::string const& tokens_file)
+{
+    fixtures f;
+    auto apps = parse_applications(applications_json);
+    if(! apps)
+    {
+        auto e = apps.error();
+        e.file = applications_file;
+        return e;
+    }
+    f.applications = std::move(*apps);
+    auto tokens = parse_tokens(tokens_json, f.applications);
+    if(! tokens)
+    {
+        auto e = tokens.error();
+        e.file = tokens_file;
+        return e;
+    }
+    f.tokens = std::move(*tokens);
+    return f;
+}
+
+} // namespace
+
+application_fixture const*
+fixtures::find_application(std::string_view id) const noexcept
+{
+    for(auto const& a : applications)
+        if(a.id == id)
+            return &a;
+    return nullptr;
+}
+
+token_fixture const*
+fixtures::find_token(std::string_view token) const noexcept
+{
+    for(auto const& t : tokens)
+        if(t.token == token)
+            return &t;
+    return nullptr;
+}
+
+boost::system::result<fixtures, load_error>
+parse_fixtures(std::string_view applications_json, std::string_view tokens_json)
+{
+    return parse_fixtures_as(applications_json, tokens_json, "applications.json", "tokens.json");
+}
+
+boost::system::result<fixtures, load_error>
+load_fixtures(std::filesystem::path const& dir)
+{
+    auto const applications_file = dir / "applications.json";
+    auto const tokens_file = dir / "tokens.json";
+    auto applications = read_text_file(applications_file);
+    if(! applications)
+        return applications.error();
+    auto tokens = read_text_file(tokens_file);
+    if(! tokens)
+        return tokens.error();
+    return parse_fixtures_as(*applications, *tokens, applications_file.string(), tokens_file.string());
+}
+
+boost::system::result<std::string, load_error>
+read_text_file(std::filesystem::path const& file)
+{
+    std::error_code ec;
+    if(std::filesystem::is_directory(file, ec))
+        return load_error{file.string(), "", "cannot read: is a directory"};
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), &std::fclose);
+    if(! f)
+        return load_error{file.string(), "", std::string("cannot open: ") + std::strerror(errno)};
+    std::string text;
+    char buffer[8192];
+    for(;;)
+    {
+        auto const n = std::fread(buffer, 1, sizeof(buffer), f.get());
+        text.append(buffer, n);
+        if(n < sizeof(buffer))
+            break;
+    }
+    if(std::ferror(f.get()))
+        return load_error{file.string(), "", "cannot read: I/O error"};
+    // load_error is constructible from a string too: say which one this is.
+    return {boost::system::in_place_value, std::move(text)};
+}
+
+} // namespace ucwa

@@ -1,0 +1,637 @@
+// GCC 12 warns falsely inside <regex> when optimizing with ASan (a known false positive);
+// the state of this pragma must hold where <regex> is first included.
+#if defined(__GNUC__) && ! defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+#include "scenario.hpp"
+
+#include "fixtures.hpp"
+#include "json_read.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+#include <set>
+
+namespace ucwa {
+
+using detail::field_error;
+using detail::index_path;
+using detail::member_path;
+
+namespace {
+
+// A delay longer than this is a mistake in the document (ten minutes).
+constexpr std::uint64_t max_delay_ms = 600'000;
+
+// Operations a rule can name; a misspelt one would otherwise never match.
+constexpr std::string_view known_operations[] = {"startMessaging"};
+
+using outcome_result = boost::system::result<outcome, load_error>;
+
+boost::system::result<std::optional<delay_range>, load_error>
+parse_delay(rapidjson::Value const& object, std::string const& where)
+{
+    auto const* v = detail::find_member(object, "delayMs");
+    if(! v)
+        return std::optional<delay_range>{};
+    auto const path = member_path(where, "delayMs");
+    auto const in_range = [](rapidjson::Value const& n) { return n.IsUint64() && n.GetUint64() <= max_delay_ms; };
+    if(in_range(*v))
+    {
+        std::chrono::milliseconds const ms(v->GetUint64());
+        return std::optional<delay_range>(delay_range{ms, ms});
+    }
+    if(v->IsArray() && v->Size() == 2 && in_range((*v)[0]) && in_range((*v)[1]))
+    {
+        auto const min = (*v)[0].GetUint64();
+        auto const max = (*v)[1].GetUint64();
+        if(min > max)
+            return field_error(path, "min (" + std::to_string(min) + ") must not exceed max (" + std::to_string(max) + ")");
+        return std::optional<delay_range>(
+            delay_range{std::chrono::milliseconds(min), std::chrono::milliseconds(max)});
+    }
+    return field_error(path, "must be milliseconds from 0 to " + std::to_string(max_delay_ms) + ", or [min, max]");
+}
+
+outcome_result
+parse_error_fields(rapidjson::Value const& value, std::string const& where, outcome& out)
+{
+    auto code = detail::required_string(value, where, "code", true);
+    if(! code)
+        return code.error();
+    auto subcode = detail::optional_string(value, where, "subcode", false);
+    if(! subcode)
+        return subcode.error();
+    // The docs' "None" means no subcode; sent literally it would break typed clients.
+    if(subcode->value_or("") == "None")
+        return field_error(member_path(where, "subcode"), "\"None\" in the docs means no subcode: leave subcode out");
+    auto status = detail::optional_unsigned(value, where, "status", 100, 599);
+    if(! status)
+        return status.error();
+    auto message = detail::optional_string(value, where, "message", false);
+    if(! message)
+        return message.error();
+
+    std::optional<unsigned> given;
+    if(*status)
+        given = static_cast<unsigned>(**status);
+    auto err = make_scripted_error(*code, subcode->value_or(""), given, message->value_or(""));
+    if(! err)
+        return field_error(member_path(where, "code"),
+                           "unknown code \"" + *code + "\" (give a \"status\" for a code the mock does not know)");
+    out.error = std::move(*err);
+    return out;
+}
+
+outcome_result
+parse_outcome_impl(rapidjson::Value const& value, std::string const& where, bool strict,
+                   std::initializer_list<std::string_view> also_allowed)
+{
+    if(! value.IsObject())
+        return field_error(where, std::string("must be an outcome object such as {\"outcome\":\"success\"}, not ") +
+                                      detail::type_name(value));
+    auto kind = detail::required_string(value, where, "outcome", true);
+    if(! kind)
+        return kind.error();
+
+    outcome out;
+    if(*kind == "success")
+        out.what = outcome::kind::success;
+    else if(*kind == "error")
+        out.what = outcome::kind::error;
+    else if(*kind == "fault")
+        out.what = outcome::kind::fault;
+    else
+        return field_error(member_path(where, "outcome"), "must be \"success\", \"error\" or \"fault\", not \"" + *kind + "\"");
+
+    if(strict)
+    {
+        detail::load_check checked;
+        switch(out.what)
+        {
+        case outcome::kind::success:
+            checked = detail::check_object(value, where, {"outcome", "delayMs"}, also_allowed);
+            break;
+        case outcome::kind::error:
+            checked = detail::check_object(value, where, {"outcome", "code", "subcode", "status", "message", "delayMs"},
+                                           also_allowed);
+            break;
+        case outcome::kind::fault:
+            checked = detail::check_object(value, where, {"outcome", "fault", "delayMs"}, also_allowed);
+            break;
+        }
+        if(! checked)
+            return checked.error();
+    }
+
+    if(out.what == outcome::kind::error)
+    {
+        if(auto r = parse_error_fields(value, where, out); ! r)
+            return r.error();
+    }
+    else if(out.what == outcome::kind::fault)
+    {
+        auto fault = detail::required_string(value, where, "fault", true);
+        if(! fault)
+            return fault.error();
+        if(*fault == "empty")
+            out.fault = fault_kind::empty;
+        else if(*fault == "reset")
+            out.fault = fault_kind::reset;
+        else if(*fault == "malformed")
+            out.fault = fault_kind::malformed;
+        else if(*fault == "random")
+            out.fault = fault_kind::random;
+        else
+            return field_error(member_path(where, "fault"),
+                               "must be \"empty\", \"reset\", \"malformed\" or \"random\", not \"" + *fault + "\"");
+    }
+
+    auto delay = parse_delay(value, where);
+    if(! delay)
+        return delay.error();
+    out.delay = *delay;
+    return out;
+}
+
+boost::system::result<string_matcher, load_error>
+parse_matcher(rapidjson::Value const& value, std::string const& where)
+{
+    string_matcher m;
+    if(value.IsString())
+    {
+        m.what = string_matcher::kind::equals;
+        m.text = detail::string_of(value);
+        return m;
+    }
+    if(! value.IsObject())
+        return field_error(where, std::string("must be a string or an object with \"equals\", \"regex\" or \"present\", not ") +
+                                      detail::type_name(value));
+    if(auto r = detail::check_object(value, where, {"equals", "regex", "ignoreCase", "present"}); ! r)
+        return r.error();
+    auto const* equals = detail::find_member(value, "equals");
+    auto const* regex = detail::find_member(value, "regex");
+    auto const* present = detail::find_member(value, "present");
+    auto const* ignore_case = detail::find_member(value, "ignoreCase");
+    if((equals != nullptr) + (regex != nullptr) + (present != nullptr) != 1)
+        return field_error(where, "must have exactly one of \"equals\", \"regex\" or \"present\"");
+    if(ignore_case && ! regex)
+        return field_error(member_path(where, "ignoreCase"), "only goes with \"regex\"");
+
+    if(equals)
+    {
+        if(! equals->IsString())
+            return field_error(member_path(where, "equals"), "must be a string");
+        m.what = string_matcher::kind::equals;
+        m.text = detail::string_of(*equals);
+        return m;
+    }
+    if(present)
+    {
+        if(! present->IsBool())
+            return field_error(member_path(where, "present"), "must be true or false");
+        m.what = present->GetBool() ? string_matcher::kind::present : string_matcher::kind::absent;
+        return m;
+    }
+    if(! regex->IsString())
+        return field_error(member_path(where, "regex"), "must be a string (an ECMAScript regular expression)");
+    if(ignore_case && ! ignore_case->IsBool())
+        return field_error(member_path(where, "ignoreCase"), "must be true or false");
+    auto flags = std::regex::ECMAScript;
+    if(ignore_case && ignore_case->GetBool())
+        flags |= std::regex::icase;
+    m.what = string_matcher::kind::regex;
+    m.text = detail::string_of(*regex);
+    // std::regex reports a bad pattern by throwing; turn it into a load error here.
+    try
+    {
+        m.pattern = std::make_shared<std::regex const>(m.text, flags);
+    }
+    catch(std::exception const& e)
+    {
+        return field_error(member_path(where, "regex"), std::string("invalid regular expression: ") + e.what());
+    }
+    return m;
+}
+
+detail::load_check
+parse_calls(rapidjson::Value const& value, std::string const& where, call_matcher& out)
+{
+    if(auto r = detail::check_object(value, where, {"nth", "every", "after"}); ! r)
+        return r.error();
+    auto const max = std::numeric_limits<std::uint64_t>::max();
+    auto nth = detail::optional_unsigned(value, where, "nth", 1, max);
+    if(! nth)
+        return nth.error();
+    auto every = detail::optional_unsigned(value, where, "every", 1, max);
+    if(! every)
+        return every.error();
+    auto after = detail::optional_unsigned(value, where, "after", 0, max);
+    if(! after)
+        return after.error();
+    if(nth->has_value() + every->has_value() + after->has_value() != 1)
+        return field_error(where, "must have exactly one of \"nth\", \"every\" or \"after\"");
+    out.nth = *nth;
+    out.every = *every;
+    out.after = *after;
+    return {};
+}
+
+detail::load_check
+parse_match(rapidjson::Value const& value, std::string const& where, rule& r)
+{
+    if(auto c = detail::check_object(value, where,
+                                     {"application", "to", "subject", "importance", "threadId", "operationId",
+                                      "mediaType", "headers", "call"});
+       ! c)
+        return c.error();
+
+    struct field
+    {
+        std::string_view name;
+        std::optional<string_matcher> rule::*member;
+    };
+    static constexpr field fields[] = {
+        {"application", &rule::application_id}, {"to", &rule::to},
+        {"subject", &rule::subject},            {"importance", &rule::importance},
+        {"threadId", &rule::thread_id},         {"operationId", &rule::operation_id},
+        {"mediaType", &rule::media_type},
+    };
+    for(auto const& f : fields)
+    {
+        auto const* v = detail::find_member(value, f.name);
+        if(! v)
+            continue;
+        auto m = parse_matcher(*v, member_path(where, f.name));
+        if(! m)
+            return m.error();
+        r.*f.member = std::move(*m);
+    }
+
+    if(auto const* headers = detail::find_member(value, "headers"))
+    {
+        auto const path = member_path(where, "headers");
+        if(! headers->IsObject())
+            return field_error(path, std::string("must be an object of header name to matcher, not ") +
+                                         detail::type_name(*headers));
+        std::set<std::string> seen;
+        for(auto it = headers->MemberBegin(); it != headers->MemberEnd(); ++it)
+        {
+            std::string name(detail::string_of(it->name));
+            auto const header_path = member_path(path, name);
+            if(name.empty())
+                return field_error(header_path, "a header name must not be empty");
+            std::string lower = name;
+            std::transform(lower.begin(), lower.end(), lower.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            if(! seen.insert(lower).second)
+                return field_error(header_path, "duplicate header (names are case-insensitive)");
+            auto m = parse_matcher(it->value, header_path);
+            if(! m)
+                return m.error();
+            r.headers.emplace_back(std::move(name), std::move(*m));
+        }
+    }
+
+    if(auto const* calls = detail::find_member(value, "call"))
+        if(auto c = parse_calls(*calls, member_path(where, "call"), r.calls); ! c)
+            return c.error();
+    return {};
+}
+
+boost::system::result<rule, load_error>
+parse_rule(rapidjson::Value const& value, std::size_t index)
+{
+    auto const where = index_path("rules", index);
+    if(auto c = detail::check_object(value, where, {"name", "operation", "match", "probability", "outcome", "outcomes", "then"});
+       ! c)
+        return c.error();
+
+    rule r;
+    auto name = detail::optional_string(value, where, "name", true);
+    if(! name)
+        return name.error();
+    r.name = name->value_or(where);
+
+    auto operation = detail::optional_string(value, where, "operation", true);
+    if(! operation)
+        return operation.error();
+    if(*operation)
+    {
+        if(std::find(std::begin(known_operations), std::end(known_operations), **operation) == std::end(known_operations))
+            return field_error(member_path(where, "operation"), "unknown operation \"" + **operation + "\" (known: startMessaging)");
+        r.operation = std::move(**operation);
+    }
+
+    if(auto const* match = detail::find_member(value, "match"))
+        if(auto c = parse_match(*match, member_path(where, "match"), r); ! c)
+            return c.error();
+
+    if(auto const* p = detail::find_member(value, "probability"))
+    {
+        if(! p->IsNumber() || ! (p->GetDouble() >= 0.0 && p->GetDouble() <= 1.0))
+            return field_error(member_path(where, "probability"), "must be a number from 0 to 1");
+        r.probability = p->GetDouble();
+    }
+
+    auto const* single = detail::find_member(value, "outcome");
+    auto const* list = detail::find_member(value, "outcomes");
+    if(single && list)
+        return field_error(where, "has both \"outcome\" and \"outcomes\": give one");
+    if(! single && ! list)
+        return field_error(where, "needs an \"outcome\" (or a sequence in \"outcomes\")");
+    if(single)
+    {
+        if(detail::find_member(value, "then"))
+            return field_error(member_path(where, "then"), "only goes with \"outcomes\"");
+        auto o = parse_outcome_strict(*single, member_path(where, "outcome"));
+        if(! o)
+            return o.error();
+        r.outcomes.push_back(std::move(*o));
+        return r;
+    }
+
+    auto const list_path = member_path(where, "outcomes");
+    if(! list->IsArray() || list->Empty())
+        return field_error(list_path, "must be a non-empty array of outcomes");
+    for(rapidjson::SizeType i = 0; i < list->Size(); ++i)
+    {
+        auto o = parse_outcome_strict((*list)[i], index_path(list_path, i));
+        if(! o)
+            return o.error();
+        r.outcomes.push_back(std::move(*o));
+    }
+    auto then = detail::optional_string(value, where, "then", false);
+    if(! then)
+        return then.error();
+    if(*then && **then != "repeat" && **then != "stick")
+        return field_error(member_path(where, "then"), "must be \"repeat\" or \"stick\"");
+    r.repeat = ! *then || **then == "repeat";
+    return r;
+}
+
+boost::system::result<scenario, load_error>
+parse_scenario_fields(std::string_view json)
+{
+    rapidjson::Document doc;
+    if(auto r = detail::parse_document(doc, json); ! r)
+        return r.error();
+    if(auto r = detail::check_object(doc, "", {"name", "seed", "rules", "default"}); ! r)
+        return r.error();
+
+    scenario s;
+    auto name = detail::required_string(doc, "", "name", true);
+    if(! name)
+        return name.error();
+    s.name = std::move(*name);
+    auto description = detail::optional_string(doc, "", "description", false);
+    if(! description)
+        return description.error();
+    s.description = description->value_or("");
+    auto seed = detail::optional_unsigned(doc, "", "seed", 0, std::numeric_limits<std::uint64_t>::max());
+    if(! seed)
+        return seed.error();
+    s.seed = seed->value_or(1);
+
+    if(auto const* rules = detail::find_member(doc, "rules"))
+    {
+        if(! rules->IsArray())
+            return field_error("rules", std::string("must be an array of rules, not ") + detail::type_name(*rules));
+        for(rapidjson::SizeType i = 0; i < rules->Size(); ++i)
+        {
+            auto r = parse_rule((*rules)[i], i);
+            if(! r)
+                return r.error();
+            s.rules.push_back(std::move(*r));
+        }
+    }
+    if(auto const* fallback = detail::find_member(doc, "default"))
+    {
+        auto o = parse_outcome_strict(*fallback, "default");
+        if(! o)
+            return o.error();
+        s.fallback = std::move(*o);
+    }
+    s.source_text = json;
+    return s;
+}
+
+std::optional<std::string_view>
+header_value(request_facts const& facts, std::string_view name, std::size_t& from)
+{
+    for(; from < facts.headers.size(); ++from)
+        if(detail::iequals(facts.headers[from].first, name))
+            return facts.headers[from++].second;
+    return std::nullopt;
+}
+
+bool
+matches(std::optional<string_matcher> const& m, std::optional<std::string_view> value)
+{
+    return ! m || m->matches(value);
+}
+
+// Every field of the rule but the call count and the probability.
+bool
+fields_match(rule const& r, request_facts const& facts)
+{
+    if(r.operation != facts.operation)
+        return false;
+    std::optional<std::string_view> media_type;
+    if(! facts.media_type.empty())
+        media_type = facts.media_type;
+    if(! matches(r.application_id, facts.application_id) || ! matches(r.to, facts.to) ||
+       ! matches(r.subject, facts.subject) || ! matches(r.importance, facts.importance) ||
+       ! matches(r.thread_id, facts.thread_id) || ! matches(r.operation_id, facts.operation_id) ||
+       ! matches(r.media_type, media_type))
+        return false;
+    for(auto const& [name, m] : r.headers)
+    {
+        // A header may come more than once: any of its values will do.
+        std::size_t from = 0;
+        auto value = header_value(facts, name, from);
+        if(! value)
+        {
+            if(! m.matches(std::nullopt))
+                return false;
+            continue;
+        }
+        bool any = false;
+        for(; value && ! any; value = header_value(facts, name, from))
+            any = m.matches(value);
+        if(! any)
+            return false;
+    }
+    return true;
+}
+
+bool
+count_applies(call_matcher const& c, std::uint64_t count) noexcept
+{
+    if(c.nth && count != *c.nth)
+        return false;
+    if(c.every && count % *c.every != 0)
+        return false;
+    if(c.after && count <= *c.after)
+        return false;
+    return true;
+}
+
+// Our own mappings from the 64-bit stream, not <random>'s distributions, whose
+// results differ between standard libraries: a seed means the same everywhere.
+double
+unit_draw(std::mt19937_64& random) noexcept
+{
+    return static_cast<double>(random() >> 11) * 0x1.0p-53;
+}
+
+std::chrono::milliseconds
+delay_draw(std::mt19937_64& random, delay_range const& range) noexcept
+{
+    if(range.max <= range.min)
+        return range.min;
+    auto const span = static_cast<std::uint64_t>((range.max - range.min).count()) + 1;
+    // The modulo bias is below 1e-13 for spans up to ten minutes.
+    return range.min + std::chrono::milliseconds(random() % span);
+}
+
+} // namespace
+
+bool
+string_matcher::matches(std::optional<std::string_view> value) const
+{
+    switch(what)
+    {
+    case kind::equals:
+        return value && *value == text;
+    case kind::regex:
+        if(! value || ! pattern)
+            return false;
+        try
+        {
+            return std::regex_search(value->begin(), value->end(), *pattern);
+        }
+        catch(std::exception const&)
+        {
+            // error_complexity and the like: a pattern that cannot decide does not match.
+            return false;
+        }
+    case kind::present:
+        return value.has_value();
+    case kind::absent:
+        return ! value.has_value();
+    }
+    return false;
+}
+
+boost::system::result<outcome, load_error>
+parse_outcome(rapidjson::Value const& value, std::string const& where)
+{
+    return parse_outcome_impl(value, where, false, {});
+}
+
+boost::system::result<outcome, load_error>
+parse_outcome_strict(rapidjson::Value const& value, std::string const& where,
+                     std::initializer_list<std::string_view> also_allowed)
+{
+    return parse_outcome_impl(value, where, true, also_allowed);
+}
+
+boost::system::result<scenario, load_error>
+parse_scenario(std::string_view json, std::string_view file)
+{
+    auto s = parse_scenario_fields(json);
+    if(! s)
+    {
+        auto e = s.error();
+        e.file = file;
+        return e;
+    }
+    return s;
+}
+
+boost::system::result<scenario, load_error>
+load_scenario(std::string_view name_or_file, std::filesystem::path const& dir)
+{
+    if(name_or_file.empty())
+        return load_error{"", "", "no scenario named"};
+    // Same rule as the command line: a path, or a name in the scenarios folder.
+    std::filesystem::path const given(name_or_file);
+    auto const file = name_or_file.find('/') != std::string_view::npos || given.extension() == ".json"
+                          ? given
+                          : dir / (std::string(name_or_file) + ".json");
+    auto text = read_text_file(file);
+    if(! text)
+        return text.error();
+    return parse_scenario(*text, file.string());
+}
+
+//------------------------------------------------------------------------------
+
+scenario_engine::scenario_engine(scenario s)
+    : scenario_(std::move(s))
+    , states_(scenario_.rules.size())
+    , random_(scenario_.seed)
+{
+}
+
+decision
+scenario_engine::decide(request_facts const& facts)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    decision d;
+    bool chosen = false;
+    for(std::size_t i = 0; i < scenario_.rules.size() && ! chosen; ++i)
+    {
+        auto const& r = scenario_.rules[i];
+        auto& state = states_[i];
+        if(! fields_match(r, facts))
+            continue;
+        ++state.calls;
+        if(! count_applies(r.calls, state.calls))
+            continue;
+        // One draw per check, whatever the probability, keeps the stream in step.
+        if(r.probability && ! (unit_draw(random_) < *r.probability))
+            continue;
+        d.chosen = r.outcomes[state.next_outcome];
+        d.rule = r.name;
+        if(state.next_outcome + 1 < r.outcomes.size())
+            ++state.next_outcome;
+        else if(r.repeat)
+            state.next_outcome = 0;
+        chosen = true;
+    }
+    if(! chosen)
+        d.chosen = scenario_.fallback;
+    if(d.chosen.delay)
+        d.delay = delay_draw(random_, *d.chosen.delay);
+    return d;
+}
+
+scenario
+scenario_engine::current() const
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    return scenario_;
+}
+
+void
+scenario_engine::replace(scenario s)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    scenario_ = std::move(s);
+    states_.assign(scenario_.rules.size(), rule_state{});
+    random_.seed(scenario_.seed);
+}
+
+void
+scenario_engine::reset()
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    states_.assign(scenario_.rules.size(), rule_state{});
+    random_.seed(scenario_.seed);
+}
+
+} // namespace ucwa

@@ -1,0 +1,297 @@
+#include "start_messaging.hpp"
+
+#include "data_uri.hpp"
+#include "media_type.hpp"
+#include "multipart.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <tinyxml2.h>
+
+#include <cctype>
+
+namespace ucwa {
+
+namespace {
+
+constexpr std::string_view ucwa_namespace = "http://schemas.microsoft.com/rtc/2012/03/ucwa";
+
+api_error
+unsupported(std::string_view content_type)
+{
+    return make_api_error(errc::unsupported_media_type,
+                          "Content-Type '" + std::string(content_type) +
+                              "' is not supported; use application/json, application/xml, their "
+                              "application/vnd.microsoft.com.ucwa+ forms, or multipart/related.");
+}
+
+api_error
+invalid(std::string_view field, std::string const& problem)
+{
+    return make_api_error(errc::parameter_validation_failure, std::string(field) + ": " + problem);
+}
+
+// The JSON fields of the input that hold strings, with where they go.
+struct string_field
+{
+    char const* name;
+    std::optional<std::string> start_messaging_input::*member;
+};
+
+constexpr string_field json_fields[] = {
+    {"operationId", &start_messaging_input::operation_id},
+    {"to", &start_messaging_input::to},
+    {"subject", &start_messaging_input::subject},
+    {"importance", &start_messaging_input::importance},
+    {"threadId", &start_messaging_input::thread_id},
+    {"callbackUrl", &start_messaging_input::callback_url},
+    {"callbackContext", &start_messaging_input::callback_context},
+    {"message", &start_messaging_input::message},
+};
+
+api_result<start_messaging_input>
+decode_json(std::string_view body)
+{
+    rapidjson::Document doc;
+    // Iterative: deep nesting must not overflow the stack.
+    doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
+    if(doc.HasParseError())
+        return make_api_error(errc::deserialization_failure,
+                              std::string("JSON body: ") + rapidjson::GetParseError_En(doc.GetParseError()) +
+                                  " at offset " + std::to_string(doc.GetErrorOffset()));
+    if(! doc.IsObject())
+        return make_api_error(errc::deserialization_failure, "JSON body: must be an object");
+    start_messaging_input input;
+    for(auto const& f : json_fields)
+    {
+        auto it = doc.FindMember(f.name);
+        if(it == doc.MemberEnd() || it->value.IsNull())
+            continue;
+        if(! it->value.IsString())
+            return invalid(f.name, "must be a string");
+        input.*f.member = std::string(it->value.GetString(), it->value.GetStringLength());
+    }
+    auto links = doc.FindMember("_links");
+    if(links != doc.MemberEnd() && links->value.IsObject())
+    {
+        auto message = links->value.FindMember("message");
+        if(message != links->value.MemberEnd() && message->value.IsObject())
+        {
+            auto href = message->value.FindMember("href");
+            if(href != message->value.MemberEnd() && ! href->value.IsNull())
+            {
+                if(! href->value.IsString())
+                    return invalid("_links.message.href", "must be a string");
+                input.message_href = std::string(href->value.GetString(), href->value.GetStringLength());
+            }
+        }
+    }
+    return input;
+}
+
+std::string
+trimmed(char const* text)
+{
+    std::string_view v = text ? text : "";
+    while(! v.empty() && std::isspace(static_cast<unsigned char>(v.front())))
+        v.remove_prefix(1);
+    while(! v.empty() && std::isspace(static_cast<unsigned char>(v.back())))
+        v.remove_suffix(1);
+    return std::string(v);
+}
+
+api_result<start_messaging_input>
+decode_xml(std::string_view body)
+{
+    tinyxml2::XMLDocument doc;
+    // tinyxml2 caps the element depth itself (XML_ELEMENT_DEPTH_EXCEEDED).
+    if(doc.Parse(body.data(), body.size()) != tinyxml2::XML_SUCCESS)
+        return make_api_error(errc::deserialization_failure,
+                              std::string("XML body: ") + doc.ErrorName() + " at line " +
+                                  std::to_string(doc.ErrorLineNum()) + (doc.ErrorStr() ? std::string(": ") + doc.ErrorStr() : ""));
+    auto const* root = doc.RootElement();
+    if(! root || std::string_view(root->Name()) != "input")
+        return make_api_error(errc::deserialization_failure,
+                              std::string("XML body: the root element must be <input xmlns=\"") +
+                                  std::string(ucwa_namespace) + "\">, not <" + (root ? root->Name() : "") + ">");
+    if(auto const* ns = root->Attribute("xmlns"); ns && std::string_view(ns) != ucwa_namespace)
+        return make_api_error(errc::deserialization_failure,
+                              "XML body: <input> must be in the namespace " + std::string(ucwa_namespace));
+    start_messaging_input input;
+    for(auto const* e = root->FirstChildElement(); e; e = e->NextSiblingElement())
+    {
+        std::string_view const tag = e->Name();
+        if(tag == "property")
+        {
+            auto const* name = e->Attribute("name");
+            if(! name)
+                return invalid("property", "needs a name attribute");
+            for(auto const& f : json_fields)
+                if(std::string_view(name) == f.name)
+                    input.*f.member = trimmed(e->GetText());
+        }
+        else if(tag == "link")
+        {
+            auto const* rel = e->Attribute("rel");
+            auto const* href = e->Attribute("href");
+            if(rel && std::string_view(rel) == "message")
+            {
+                if(! href)
+                    return invalid("_links.message.href", "<link rel=\"message\"> needs an href");
+                input.message_href = href;
+            }
+        }
+    }
+    return input;
+}
+
+api_result<start_messaging_input>
+decode(media_type const& mt, std::string_view content_type, std::string_view body, bool allow_multipart)
+{
+    if(auto charset = mt.parameter("charset"))
+    {
+        std::string low;
+        for(char ch : *charset)
+            low += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if(low != "utf-8" && low != "utf8")
+            return make_api_error(errc::unsupported_media_type,
+                                  "charset '" + std::string(*charset) + "' is not supported; use utf-8");
+    }
+    if(auto kind = classify(mt))
+        return *kind == body_format::json ? decode_json(body) : decode_xml(body);
+    if(allow_multipart && mt.type == "multipart" && mt.subtype == "related")
+    {
+        auto parts = parse_multipart(body, mt.parameter("boundary").value_or(""));
+        if(! parts)
+            return parts.error();
+        auto const& root = root_part(*parts, mt.parameter("start").value_or(""));
+        std::string root_type = root.content_type;
+        if(root_type.empty())
+            root_type = std::string(mt.parameter("type").value_or(""));
+        auto root_mt = parse_media_type(root_type);
+        if(! root_mt)
+            return unsupported(root_type);
+        return decode(*root_mt, root_type, root.body, false);
+    }
+    return unsupported(content_type);
+}
+
+// sip:user@domain, the scheme in any case.
+bool
+is_sip_uri(std::string_view uri)
+{
+    if(uri.size() < 4)
+        return false;
+    for(std::size_t i = 0; i < 4; ++i)
+        if(std::tolower(static_cast<unsigned char>(uri[i])) != "sip:"[i])
+            return false;
+    auto const rest = uri.substr(4);
+    auto const at = rest.find('@');
+    if(at == std::string_view::npos || at == 0 || at + 1 >= rest.size())
+        return false;
+    for(char ch : rest)
+        if(std::isspace(static_cast<unsigned char>(ch)) || static_cast<unsigned char>(ch) < 0x20)
+            return false;
+    auto const domain = rest.substr(at + 1);
+    if(domain.find('@') != std::string_view::npos || domain.front() == '.' || domain.back() == '.')
+        return false;
+    return true;
+}
+
+// An absolute http(s) URL with a host.
+bool
+is_http_url(std::string_view url)
+{
+    std::string low;
+    for(char ch : url.substr(0, 8))
+        low += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    std::string_view rest;
+    if(low.starts_with("http://"))
+        rest = url.substr(7);
+    else if(low.starts_with("https://"))
+        rest = url.substr(8);
+    else
+        return false;
+    auto const host_end = rest.find_first_of("/?#");
+    auto const host = rest.substr(0, host_end);
+    if(host.empty() || host.front() == ':')
+        return false;
+    for(char ch : url)
+        if(std::isspace(static_cast<unsigned char>(ch)) || static_cast<unsigned char>(ch) < 0x20)
+            return false;
+    return true;
+}
+
+// Counts UTF-8 code points: the limits are in characters, not bytes.
+std::size_t
+length(std::string const& text)
+{
+    std::size_t n = 0;
+    for(unsigned char ch : text)
+        if((ch & 0xc0) != 0x80)
+            ++n;
+    return n;
+}
+
+} // namespace
+
+api_result<start_messaging_input>
+decode_start_messaging(std::string_view content_type, std::string_view body)
+{
+    if(content_type.empty())
+    {
+        if(body.empty())
+            return start_messaging_input{};
+        return make_api_error(errc::unsupported_media_type,
+                              "The request has a body but no Content-Type; use application/json or application/xml.");
+    }
+    auto mt = parse_media_type(content_type);
+    if(! mt)
+        return unsupported(content_type);
+    if(body.empty() && classify(*mt))
+        return start_messaging_input{};
+    return decode(*mt, content_type, body, true);
+}
+
+api_result<void>
+validate_start_messaging(start_messaging_input& input, std::optional<std::string_view> query_to)
+{
+    if(! input.to && query_to)
+        input.to = std::string(*query_to);
+    if(input.operation_id && length(*input.operation_id) > 50)
+        return invalid("operationId", "must be at most 50 characters");
+    if(! input.to)
+        return invalid("to", "is required (in the body or the query)");
+    if(! is_sip_uri(*input.to))
+        return invalid("to", "must be a SIP URI such as sip:john@contoso.com, not '" + *input.to + "'");
+    if(input.subject && length(*input.subject) > 250)
+        return invalid("subject", "must be at most 250 characters");
+    if(input.importance && *input.importance != "Normal" && *input.importance != "Urgent" &&
+       *input.importance != "Emergency")
+        return invalid("importance", "must be one of Normal, Urgent, Emergency, not '" + *input.importance + "'");
+    if(input.thread_id && length(*input.thread_id) > 250)
+        return invalid("threadId", "must be at most 250 characters");
+    if(input.callback_url && (input.callback_url->size() > 1024 || ! is_http_url(*input.callback_url)))
+        return invalid("callbackUrl", "must be an absolute http or https URL of at most 1024 characters");
+    // An opaque value echoed in a query string: keep it to a sane size.
+    if(input.callback_context && input.callback_context->size() > 2048)
+        return invalid("callbackContext", "must be at most 2048 characters");
+    if(input.message_href)
+    {
+        auto uri = parse_data_uri(*input.message_href, "_links.message.href");
+        if(! uri)
+            return uri.error();
+        input.first_message = message_content{uri->media_type, uri->charset, std::move(uri->data)};
+    }
+    if(input.message)
+    {
+        auto uri = parse_data_uri(*input.message, "message");
+        if(! uri)
+            return uri.error();
+        if(! input.first_message)
+            input.first_message = message_content{uri->media_type, uri->charset, std::move(uri->data)};
+    }
+    return {};
+}
+
+} // namespace ucwa
