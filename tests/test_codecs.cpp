@@ -1,0 +1,276 @@
+// Test that header file is self-contained.
+#include "start_messaging.hpp"
+
+#include "data_uri.hpp"
+#include "media_type.hpp"
+#include "multipart.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace ucwa;
+
+namespace {
+
+// The reference page's JSON and XML request bodies, byte for byte.
+std::string const reference_json =
+    "{\n"
+    " \"operationId\" : \"74cb7404e0a247d5a2d4eb0376a47dbf\",\n"
+    " \"to\" : \"sip:john@contoso.com\",\n"
+    " \"importance\" : \"Urgent\",\n"
+    " \"subject\" : \"Skype for Business\",\n"
+    " \"threadId\" : \"292e0aaef36c426a97757f43dda19d06\",\n"
+    " \"_links\" : {\n"
+    " \"message\" : {\n"
+    " \"href\" : \"data:text/plain;base64,somebase64encodedmessage\"\n"
+    " }\n"
+    " }\n"
+    "}";
+
+std::string const reference_xml =
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+    "<input xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\">\n"
+    " <property name=\"operationId\">74cb7404e0a247d5a2d4eb0376a47dbf</property>\n"
+    " <property name=\"to\">sip:john@contoso.com</property>\n"
+    " <property name=\"importance\">Normal</property>\n"
+    " <property name=\"subject\">Skype for Business</property>\n"
+    " <property name=\"threadId\">292e0aaef36c426a97757f43dda19d06</property>\n"
+    "</input>";
+
+api_error
+decode_error(std::string_view type, std::string_view body)
+{
+    auto r = decode_start_messaging(type, body);
+    REQUIRE_FALSE(r.has_value());
+    return r.error();
+}
+
+api_error
+validate_error(std::string const& json, std::optional<std::string_view> query_to = std::nullopt)
+{
+    auto r = decode_start_messaging("application/json", json);
+    REQUIRE(r.has_value());
+    auto v = validate_start_messaging(*r, query_to);
+    REQUIRE_FALSE(v.has_value());
+    return v.error();
+}
+
+} // namespace
+
+TEST_SUITE("media_type")
+{
+    TEST_CASE("parameters, quoting and case")
+    {
+        auto mt = parse_media_type(R"(Multipart/Related; boundary="805b28b2-04d8"; type="application/json";Charset=UTF-8)");
+        REQUIRE(mt);
+        CHECK(mt->essence() == "multipart/related");
+        CHECK(mt->parameter("boundary") == "805b28b2-04d8");
+        CHECK(mt->parameter("type") == "application/json");
+        CHECK(mt->parameter("charset") == "UTF-8");
+        CHECK(parse_media_type(R"(text/plain; x="a\"b")")->parameter("x") == "a\"b");
+        CHECK_FALSE(parse_media_type("json"));
+        CHECK_FALSE(parse_media_type("/x"));
+        CHECK_FALSE(parse_media_type("a/b; unterminated=\"x"));
+    }
+
+    TEST_CASE("classify and Accept")
+    {
+        CHECK(classify(*parse_media_type("application/vnd.microsoft.com.ucwa+json")) == body_format::json);
+        CHECK(classify(*parse_media_type("application/xml")) == body_format::xml);
+        CHECK_FALSE(classify(*parse_media_type("text/xml")));
+        CHECK(preferred_format("") == body_format::json);
+        CHECK(preferred_format("application/xml") == body_format::xml);
+        CHECK(preferred_format("application/json, application/xml") == body_format::json);
+        CHECK(preferred_format("application/xml, application/json") == body_format::xml);
+        CHECK(preferred_format("application/json;q=0.5, application/xml") == body_format::xml);
+        CHECK(preferred_format("application/xml;q=0, */*") == body_format::json);
+        CHECK(preferred_format("*/*;q=0.9, application/vnd.microsoft.com.ucwa+xml") == body_format::xml);
+    }
+}
+
+TEST_SUITE("data_uri")
+{
+    TEST_CASE("the forms UCWA uses")
+    {
+        auto b64 = parse_data_uri("data:text/plain;base64,SGVsbG8sIHdvcmxk", "f");
+        REQUIRE(b64.has_value());
+        CHECK(b64->data == "Hello, world");
+        CHECK(b64->base64);
+        auto pct = parse_data_uri("data:text/html;charset=utf-8,%3cp%3eMessage+2%3C/p%3E", "f");
+        REQUIRE(pct.has_value());
+        CHECK(pct->data == "<p>Message 2</p>");
+        CHECK(pct->charset == "utf-8");
+        CHECK(pct->media_type == "text/html");
+        CHECK(parse_data_uri("data:text/plain,raw text", "f")->data == "raw text");
+        CHECK(parse_data_uri("data:foo/foo,ThisIsARandomCustomContent", "f")->media_type == "foo/foo");
+        CHECK(parse_data_uri("DATA:,x", "f")->media_type == "text/plain");
+        CHECK(parse_data_uri("data:text/plain;base64,somebase64encodedmessage", "f").has_value());
+    }
+
+    TEST_CASE("bad ones name the field")
+    {
+        for(auto const* uri : {"http://x", "data:text/plain", "data:text/plain;base64,a*b", "data:,%zz", "data:,%4", "data:nope,x"})
+        {
+            CAPTURE(uri);
+            auto r = parse_data_uri(uri, "_links.message.href");
+            REQUIRE_FALSE(r.has_value());
+            CHECK(r.error().subcode == "ParameterValidationFailure");
+            CHECK(r.error().message.starts_with("_links.message.href: "));
+        }
+    }
+}
+
+TEST_SUITE("multipart")
+{
+    TEST_CASE("parts with CRLF or LF, a preamble, and the root by start")
+    {
+        std::string const body = "preamble\r\n--b\r\nContent-Type: application/json\r\nContent-ID: <1>\r\n\r\n{\"a\":1}\r\n"
+                                 "--b\nContent-ID: <2>\n\nsecond\n--b--\r\n";
+        auto parts = parse_multipart(body, "b");
+        REQUIRE(parts.has_value());
+        REQUIRE(parts->size() == 2);
+        CHECK((*parts)[0].body == "{\"a\":1}");
+        CHECK((*parts)[0].content_type == "application/json");
+        CHECK((*parts)[1].body == "second");
+        CHECK(root_part(*parts, "").body == "{\"a\":1}");
+        CHECK(root_part(*parts, "<2>").body == "second");
+    }
+
+    TEST_CASE("broken bodies are errors, never out-of-bounds reads")
+    {
+        for(auto const* body : {"", "--b", "--b\r\n", "--b\r\nContent-Type: x\r\n", "--b\r\n\r\nno end", "nothing", "--b--"})
+        {
+            CAPTURE(body);
+            CHECK_FALSE(parse_multipart(body, "b").has_value());
+        }
+        CHECK_FALSE(parse_multipart("--b\r\n\r\nx\r\n--b--", "").has_value());
+    }
+}
+
+TEST_SUITE("start_messaging")
+{
+    TEST_CASE("the reference page's JSON body, byte for byte")
+    {
+        auto input = decode_start_messaging("application/json", reference_json);
+        REQUIRE(input.has_value());
+        REQUIRE(validate_start_messaging(*input, std::nullopt).has_value());
+        CHECK(input->operation_id == "74cb7404e0a247d5a2d4eb0376a47dbf");
+        CHECK(input->to == "sip:john@contoso.com");
+        CHECK(input->importance == "Urgent");
+        CHECK(input->subject == "Skype for Business");
+        CHECK(input->thread_id == "292e0aaef36c426a97757f43dda19d06");
+        CHECK(input->message_href == "data:text/plain;base64,somebase64encodedmessage");
+        REQUIRE(input->first_message);
+        CHECK(input->first_message->media_type == "text/plain");
+    }
+
+    TEST_CASE("the reference page's XML body, byte for byte")
+    {
+        for(auto const* type : {"application/xml", "application/vnd.microsoft.com.ucwa+xml; charset=utf-8"})
+        {
+            auto input = decode_start_messaging(type, reference_xml);
+            REQUIRE(input.has_value());
+            REQUIRE(validate_start_messaging(*input, std::nullopt).has_value());
+            CHECK(input->importance == "Normal");
+            CHECK(input->to == "sip:john@contoso.com");
+            CHECK(input->thread_id == "292e0aaef36c426a97757f43dda19d06");
+        }
+        auto with_link = decode_start_messaging(
+            "application/xml", R"(<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><property name="to">sip:a@b.c</property><link rel="message" href="data:text/plain,hi%20there"/></input>)");
+        REQUIRE(with_link.has_value());
+        REQUIRE(validate_start_messaging(*with_link, std::nullopt).has_value());
+        CHECK(with_link->first_message->text == "hi there");
+    }
+
+    TEST_CASE("multipart/related as the SDK sends it")
+    {
+        std::string const body = "--805b\r\nContent-Type: application/json; charset=utf-8\r\n\r\n"
+                                 R"({"operationId":"1000","to":"sip:UcapE2EUser1@contoso.com","callbackUrl":"https://litware.com/callback"})"
+                                 "\r\n--805b--\r\n";
+        auto input = decode_start_messaging(R"(multipart/related; boundary="805b"; type="application/json")", body);
+        REQUIRE(input.has_value());
+        CHECK(input->operation_id == "1000");
+        CHECK(input->callback_url == "https://litware.com/callback");
+        auto no_type = decode_start_messaging(R"(multipart/related; boundary="805b"; type="application/json")",
+                                              "--805b\r\n\r\n{\"to\":\"sip:a@b.c\"}\r\n--805b--");
+        REQUIRE(no_type.has_value());
+        CHECK(no_type->to == "sip:a@b.c");
+    }
+
+    TEST_CASE("unknown fields and nulls are ignored; query to; body wins")
+    {
+        auto input = decode_start_messaging("application/json; charset=utf-8",
+                                            R"({"to":"sip:a@b.c","sessionContext":"x","telemetryId":null,"rel":"service:startMessaging","subject":null})");
+        REQUIRE(input.has_value());
+        CHECK_FALSE(input->subject);
+        REQUIRE(validate_start_messaging(*input, std::string_view("sip:q@b.c")).has_value());
+        CHECK(input->to == "sip:a@b.c");
+        start_messaging_input empty;
+        REQUIRE(validate_start_messaging(empty, std::string_view("sip:q@b.c")).has_value());
+        CHECK(empty.to == "sip:q@b.c");
+        CHECK(decode_start_messaging("", "").has_value());
+    }
+
+    TEST_CASE("every rule names its field")
+    {
+        struct row
+        {
+            std::string json;
+            std::string field;
+        };
+        for(auto const& r : std::vector<row>{
+                {R"({})", "to"},
+                {R"({"to":"john@contoso.com"})", "to"},
+                {R"({"to":"sip:@contoso.com"})", "to"},
+                {R"({"to":"sip:john@"})", "to"},
+                {R"({"to":"sip:jo hn@contoso.com"})", "to"},
+                {R"({"to":"sip:a@b.c","operationId":")" + std::string(51, 'x') + "\"}", "operationId"},
+                {R"({"to":"sip:a@b.c","subject":")" + std::string(251, 'x') + "\"}", "subject"},
+                {R"({"to":"sip:a@b.c","threadId":")" + std::string(251, 'x') + "\"}", "threadId"},
+                {R"({"to":"sip:a@b.c","importance":"urgent"})", "importance"},
+                {R"({"to":"sip:a@b.c","callbackUrl":"/relative"})", "callbackUrl"},
+                {R"({"to":"sip:a@b.c","callbackUrl":"https://)" + std::string(1020, 'x') + "\"}", "callbackUrl"},
+                {R"({"to":"sip:a@b.c","_links":{"message":{"href":"text"}}})", "_links.message.href"},
+                {R"({"to":"sip:a@b.c","message":"plain text"})", "message"},
+            })
+        {
+            CAPTURE(r.json);
+            auto const e = validate_error(r.json);
+            CHECK(e.status == 400);
+            CHECK(e.subcode == "ParameterValidationFailure");
+            CHECK(e.message.starts_with(r.field + ": "));
+        }
+        auto const typed = decode_error("application/json", R"({"to":5})");
+        CHECK(typed.message == "to: must be a string");
+        // 50 characters of UTF-8 are fine even though they are more bytes.
+        std::string fifty;
+        for(int i = 0; i < 50; ++i)
+            fifty += "\xc3\xa9";
+        auto ok = decode_start_messaging("application/json", R"({"to":"sip:a@b.c","operationId":")" + fifty + "\"}");
+        CHECK(validate_start_messaging(*ok, std::nullopt).has_value());
+    }
+
+    TEST_CASE("malformed and hostile bodies")
+    {
+        auto e = decode_error("application/json", R"({"to":"sip:a@b.c",})");
+        CHECK(e.subcode == "DeserializationFailure");
+        CHECK(e.message.find("offset 18") != std::string::npos);
+        CHECK(decode_error("application/json", "[1]").subcode == "DeserializationFailure");
+        CHECK(decode_error("application/json", std::string(200000, '[')).status == 400);
+        std::string deep;
+        for(int i = 0; i < 10000; ++i)
+            deep += "<input>";
+        CHECK(decode_error("application/xml", deep).status == 400);
+        auto x = decode_error("application/xml", "<input><property");
+        CHECK(x.message.find("line") != std::string::npos);
+        CHECK(decode_error("application/xml", "<output/>").message.find("<output>") != std::string::npos);
+    }
+
+    TEST_CASE("other media types and charsets are 415")
+    {
+        CHECK(decode_error("text/plain", "x").status == 415);
+        CHECK(decode_error("", "{}").status == 415);
+        CHECK(decode_error("garbage", "{}").status == 415);
+        CHECK(decode_error("application/json; charset=latin1", "{}").status == 415);
+        CHECK(decode_error("multipart/related; boundary=b", "--b\r\nContent-Type: multipart/related\r\n\r\nx\r\n--b--").status == 415);
+    }
+}
