@@ -1,5 +1,7 @@
 #include "auth.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -7,14 +9,6 @@ namespace ucwa {
 
 namespace {
 
-bool
-iequals(std::string_view a, std::string_view b) noexcept
-{
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 bool
 is_space(char ch) noexcept

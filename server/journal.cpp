@@ -1,5 +1,7 @@
 #include "journal.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -7,13 +9,6 @@ namespace ucwa {
 
 namespace {
 
-bool
-iequals(std::string_view a, std::string_view b) noexcept
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 std::string_view
 path_of(std::string_view target) noexcept

@@ -1,5 +1,7 @@
 #include "media_type.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -7,24 +9,7 @@ namespace ucwa {
 
 namespace {
 
-std::string
-lower(std::string_view text)
-{
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    return out;
-}
 
-std::string_view
-trim(std::string_view text)
-{
-    while(! text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while(! text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
 
 bool
 is_token(std::string_view text)
@@ -67,8 +52,8 @@ parse_media_type(std::string_view value)
     auto const subtype = trim(essence.substr(slash + 1));
     if(! is_token(type) || ! is_token(subtype))
         return std::nullopt;
-    mt.type = lower(type);
-    mt.subtype = lower(subtype);
+    mt.type = to_lower(type);
+    mt.subtype = to_lower(subtype);
     if(essence_end == std::string_view::npos)
         return mt;
     pos = essence_end + 1;
@@ -115,7 +100,7 @@ parse_media_type(std::string_view value)
             param = std::string(trim(value.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos)));
             pos = end == std::string_view::npos ? value.size() : end;
         }
-        mt.parameters.emplace_back(lower(name), std::move(param));
+        mt.parameters.emplace_back(to_lower(name), std::move(param));
     }
     return mt;
 }

@@ -1,5 +1,7 @@
 #include "multipart.hpp"
 
+#include "text.hpp"
+
 #include <cctype>
 
 namespace ucwa {
@@ -12,26 +14,7 @@ bad(std::string const& problem)
     return make_api_error(errc::deserialization_failure, "multipart body: " + problem);
 }
 
-bool
-iequals(std::string_view a, std::string_view b)
-{
-    if(a.size() != b.size())
-        return false;
-    for(std::size_t i = 0; i < a.size(); ++i)
-        if(std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
 
-std::string_view
-trim(std::string_view text)
-{
-    while(! text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r'))
-        text.remove_prefix(1);
-    while(! text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
-        text.remove_suffix(1);
-    return text;
-}
 
 // Finds "--boundary" at the start of a line, from `from`.
 std::size_t

@@ -1,5 +1,7 @@
 #include "router.hpp"
 
+#include "text.hpp"
+
 #include <boost/url/parse.hpp>
 
 #include <exception>
@@ -25,16 +27,6 @@ split_pattern(std::string_view pattern)
     return segments;
 }
 
-bool
-iequals(std::string_view a, std::string_view b) noexcept
-{
-    if(a.size() != b.size())
-        return false;
-    for(std::size_t i = 0; i < a.size(); ++i)
-        if(std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
 
 bool
 is_capture(std::string_view segment) noexcept

@@ -4,6 +4,7 @@
 
 #include "app.hpp"
 #include "net.hpp"
+#include "reference_samples.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -96,14 +97,6 @@ private:
 http::request<http::string_body>
 make_request(http::verb method, std::string const& target, std::string body = {},
              std::string const& content_type = {}, std::string const& token = reference_token);
-
-/** The reference page's JSON request body, byte for byte. */
-std::string
-reference_json_body();
-
-/** The reference page's XML request body, byte for byte. */
-std::string
-reference_xml_body();
 
 /** The startMessaging target of an application. */
 std::string

@@ -4,6 +4,7 @@
 #include "data_uri.hpp"
 #include "media_type.hpp"
 #include "multipart.hpp"
+#include "reference_samples.hpp"
 
 #include <doctest/doctest.h>
 
@@ -11,30 +12,8 @@ using namespace ucwa;
 
 namespace {
 
-// The reference page's JSON and XML request bodies, byte for byte.
-std::string const reference_json =
-    "{\n"
-    " \"operationId\" : \"74cb7404e0a247d5a2d4eb0376a47dbf\",\n"
-    " \"to\" : \"sip:john@contoso.com\",\n"
-    " \"importance\" : \"Urgent\",\n"
-    " \"subject\" : \"Skype for Business\",\n"
-    " \"threadId\" : \"292e0aaef36c426a97757f43dda19d06\",\n"
-    " \"_links\" : {\n"
-    " \"message\" : {\n"
-    " \"href\" : \"data:text/plain;base64,somebase64encodedmessage\"\n"
-    " }\n"
-    " }\n"
-    "}";
-
-std::string const reference_xml =
-    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-    "<input xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\">\n"
-    " <property name=\"operationId\">74cb7404e0a247d5a2d4eb0376a47dbf</property>\n"
-    " <property name=\"to\">sip:john@contoso.com</property>\n"
-    " <property name=\"importance\">Normal</property>\n"
-    " <property name=\"subject\">Skype for Business</property>\n"
-    " <property name=\"threadId\">292e0aaef36c426a97757f43dda19d06</property>\n"
-    "</input>";
+std::string const reference_json = test::reference_json_body();
+std::string const reference_xml = test::reference_xml_body();
 
 api_error
 decode_error(std::string_view type, std::string_view body)

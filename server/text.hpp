@@ -1,0 +1,42 @@
+#pragma once
+// Small ASCII text helpers shared by the parsers.
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <string_view>
+
+namespace ucwa {
+
+/** Compares ASCII case-insensitively (header names, schemes, path literals). */
+inline bool
+iequals(std::string_view a, std::string_view b) noexcept
+{
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+/** Returns the text without leading and trailing spaces, tabs and CRs. */
+inline std::string_view
+trim(std::string_view text) noexcept
+{
+    auto const blank = [](char ch) { return ch == ' ' || ch == '\t' || ch == '\r'; };
+    while(! text.empty() && blank(text.front()))
+        text.remove_prefix(1);
+    while(! text.empty() && blank(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
+
+/** Returns the text in ASCII lower case. */
+inline std::string
+to_lower(std::string_view text)
+{
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    return out;
+}
+
+} // namespace ucwa
