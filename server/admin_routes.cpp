@@ -280,7 +280,7 @@ add_admin_routes(router& r, mock_state& state)
         for(rapidjson::SizeType i = 0; i < list.Size(); ++i)
         {
             auto const where = "outcomes[" + std::to_string(i) + "]";
-            auto parsed = parse_outcome(list[i], where);
+            auto parsed = parse_outcome_strict(list[i], where, {"operation", "to"});
             if(! parsed)
                 return admin_error(ctx, errc::parameter_validation_failure, parsed.error().to_string());
             queued_outcome q;

@@ -274,6 +274,9 @@ TEST_SUITE("e2e admin")
         auto r = admin(client, http::verb::post, "/__admin/outcomes", R"({"outcomes":[{"outcome":"sometimes"}]})");
         CHECK(r.response.result() == http::status::bad_request);
         CHECK(std::string(json(r.response.body())["message"].GetString()).find("outcomes[0]") != std::string::npos);
+        r = admin(client, http::verb::post, "/__admin/outcomes", R"({"outcomes":[{"outcome":"success","delay":5}]})");
+        CHECK(r.response.result() == http::status::bad_request);
+        CHECK(std::string(json(r.response.body())["message"].GetString()).find("delay") != std::string::npos);
         r = admin(client, http::verb::post, "/__admin/outcomes", "{\"outcomes\":[");
         CHECK(r.response.result() == http::status::bad_request);
         CHECK(std::string(json(r.response.body())["message"].GetString()).find("offset") != std::string::npos);
