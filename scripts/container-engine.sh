@@ -51,7 +51,22 @@ CONF
         as_root tar -C "$rootfs" -c . | podman import --change 'CMD ["/bin/bash"]' - docker.io/library/debian:bookworm >/dev/null
         as_root rm -rf "$rootfs"
     fi
-    podman image exists docker.io/library/debian:bookworm-slim ||
-        podman tag docker.io/library/debian:bookworm docker.io/library/debian:bookworm-slim
+    # bookworm-slim is bookworm without docs, manuals and locales, as Debian's own slim
+    # images are; dpkg keeps them out of later installs too.
+    full=$(podman image inspect --format '{{.Id}}' docker.io/library/debian:bookworm)
+    slim=$(podman image inspect --format '{{.Id}}' docker.io/library/debian:bookworm-slim 2>/dev/null || true)
+    if [ -z "$slim" ] || [ "$slim" = "$full" ]; then
+        echo "making debian:bookworm-slim"
+        podman rm -f ucwa-mock-slim-base >/dev/null 2>&1 || true
+        podman run --name ucwa-mock-slim-base docker.io/library/debian:bookworm sh -c '
+            find /usr/share/doc -type f ! -name copyright -delete
+            rm -rf /usr/share/man/* /usr/share/locale/* /usr/share/info/* /var/cache/apt/* /var/lib/apt/lists/*
+            printf "%s\n" "path-exclude /usr/share/doc/*" "path-include /usr/share/doc/*/copyright" \
+                "path-exclude /usr/share/man/*" "path-exclude /usr/share/locale/*" "path-exclude /usr/share/info/*" \
+                > /etc/dpkg/dpkg.cfg.d/slim' >/dev/null
+        podman export ucwa-mock-slim-base |
+            podman import --change 'CMD ["/bin/bash"]' - docker.io/library/debian:bookworm-slim >/dev/null 2>&1
+        podman rm -f ucwa-mock-slim-base >/dev/null
+    fi
 fi
 IMAGE="${IMAGE:-ucwa-mock:latest}"
