@@ -75,12 +75,17 @@ main(int argc, char* argv[])
     signals.async_wait(on_signal);
 
     auto const ep = mock.local_endpoint();
-    auto const host = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
-    mock.log().write_now(ucwa::log_level::error,
-                         "ucwa-mock " UCWA_MOCK_VERSION " listening on http://" + host + ":" +
-                             std::to_string(ep.port()) + " (scenario " + mock.state().applications.current("").name +
-                             ", fixtures " + mock.state().settings.fixtures_dir.string() + ", " +
-                             std::to_string(mock.state().settings.threads) + " threads)");
+    std::string line = "ucwa-mock " UCWA_MOCK_VERSION " listening on http://";
+    if(ep.address().is_v6())
+        line.append("[").append(ep.address().to_string()).append("]");
+    else
+        line.append(ep.address().to_string());
+    line.append(":").append(std::to_string(ep.port()));
+    line.append(" (scenario ").append(mock.state().applications.current("").name);
+    line.append(", fixtures ").append(mock.state().settings.fixtures_dir.string());
+    line.append(", ").append(std::to_string(mock.state().settings.threads)).append(" threads)");
+    // Printed whatever the log level: scripts wait for this line.
+    mock.log().write_now(ucwa::log_level::error, line);
     mock.start();
     mock.wait();
     return 0;

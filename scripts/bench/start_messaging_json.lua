@@ -4,3 +4,8 @@ wrk.path = "/v1/applications/833/communication/startMessaging"
 wrk.headers["Authorization"] = "Bearer cwt=PHNhbWw6QXNzZXJ0aW9uIHhtbG5...uZm8"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"operationId":"74cb7404e0a247d5a2d4eb0376a47dbf","to":"sip:john@contoso.com","importance":"Urgent","subject":"Skype for Business","threadId":"292e0aaef36c426a97757f43dda19d06","_links":{"message":{"href":"data:text/plain;base64,somebase64encodedmessage"}}}'
+
+-- Print the latency percentiles the bench reads.
+done = function(summary, latency, requests)
+  io.write(string.format("p50_us %d\np99_us %d\n", latency:percentile(50), latency:percentile(99)))
+end

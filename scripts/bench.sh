@@ -1,0 +1,113 @@
+#!/bin/bash
+# make bench: ucwa-mock against an nginx that answers a fixed 201 for the same
+# path, driven in turns by wrk; then start-up time and resident memory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh wrk nginx-light bc curl python3
+ROUNDS="${ROUNDS:-3}"
+SECONDS_PER_RUN="${SECONDS_PER_RUN:-5}"
+CONNECTIONS=32
+
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DUCWA_MOCK_TESTS=OFF >/dev/null
+cmake --build build-release -j "$(nproc)" --target ucwa-mock >/dev/null
+MOCK=build-release/ucwa-mock
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now_ns() { date +%s%N; }
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+wait_201() {  # url, deadline ms; returns when a startMessaging gets 201
+    local until=$(( $(now_ns) + $2 * 1000000 ))
+    while [ "$(now_ns)" -lt "$until" ]; do
+        code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$1/v1/applications/833/communication/startMessaging?to=sip:john@contoso.com" \
+               -H 'Authorization: Bearer cwt=PHNhbWw6QXNzZXJ0aW9uIHhtbG5...uZm8' 2>/dev/null || true)
+        [ "$code" = 201 ] && return 0
+    done
+    return 1
+}
+
+# nginx: the ceiling, a fixed 201 with a Location, no logging.
+nginx_port=$(free_port)
+mkdir -p "$work/nginx"
+cat > "$work/nginx/nginx.conf" <<CONF
+daemon off;
+worker_processes auto;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / {
+      add_header Location /v1/applications/833/communication/invitations/700 always;
+      return 201;
+    }
+  }
+}
+CONF
+nginx -c "$work/nginx/nginx.conf" & pids+=($!)
+
+mock_port=$(free_port)
+"$MOCK" --port "$mock_port" --log-level warn >"$work/mock.log" 2>&1 & mock_pid=$!; pids+=($mock_pid)
+wait_201 "http://127.0.0.1:$mock_port" 5000
+curl -s -o /dev/null "http://127.0.0.1:$nginx_port/" || sleep 0.2
+idle_rss=$(rss_kb "$mock_pid")
+
+run_wrk() {  # url, lua -> "req/s p50_us p99_us non2xx requests"
+    out=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$2" "$1")
+    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    p50=$(echo "$out" | awk '/^p50_us/ {print $2}')
+    p99=$(echo "$out" | awk '/^p99_us/ {print $2}')
+    non2xx=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+    total=$(echo "$out" | awk '/requests in/ {print $1}')
+    echo "$rps $p50 $p99 ${non2xx:-0} $total"
+}
+
+total_requests=0
+printf '%-6s %-5s %-7s %12s %9s %9s %8s\n' body round server req/s p50_ms p99_ms non-2xx
+for body in json xml; do
+    ratios=()
+    for round in $(seq 1 "$ROUNDS"); do
+        read -r m_rps m_p50 m_p99 m_bad m_total < <(run_wrk "http://127.0.0.1:$mock_port" "scripts/bench/start_messaging_$body.lua")
+        read -r n_rps n_p50 n_p99 n_bad _ < <(run_wrk "http://127.0.0.1:$nginx_port" "scripts/bench/start_messaging_$body.lua")
+        total_requests=$(( total_requests + m_total ))
+        printf '%-6s %-5s %-7s %12.0f %9.2f %9.2f %8s\n' "$body" "$round" mock "$m_rps" "$(echo "$m_p50/1000" | bc -l)" "$(echo "$m_p99/1000" | bc -l)" "$m_bad"
+        printf '%-6s %-5s %-7s %12.0f %9.2f %9.2f %8s\n' "$body" "$round" nginx "$n_rps" "$(echo "$n_p50/1000" | bc -l)" "$(echo "$n_p99/1000" | bc -l)" "$n_bad"
+        ratio=$(echo "$m_rps / $n_rps" | bc -l)
+        ratios+=("$ratio")
+        printf '%-6s %-5s ratio mock/nginx %.2f\n' "$body" "$round" "$ratio"
+    done
+    median=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    printf '%-6s median ratio mock/nginx %.2f\n' "$body" "$median"
+done
+full_rss=$(rss_kb "$mock_pid")
+
+# Up to 1 000 000 requests in all, then memory again.
+while [ "$total_requests" -lt 1000000 ]; do
+    read -r _ _ _ _ m_total < <(run_wrk "http://127.0.0.1:$mock_port" scripts/bench/start_messaging_json.lua)
+    total_requests=$(( total_requests + m_total ))
+done
+million_rss=$(rss_kb "$mock_pid")
+
+# Launch to first 201, median of 5.
+starts=()
+for i in 1 2 3 4 5; do
+    port=$(free_port)
+    t0=$(now_ns)
+    "$MOCK" --port "$port" --log-level warn >/dev/null 2>&1 & p=$!
+    wait_201 "http://127.0.0.1:$port" 5000
+    starts+=("$(( ($(now_ns) - t0) / 1000000 ))")
+    kill "$p"; wait "$p" 2>/dev/null || true
+done
+start_median=$(printf '%s\n' "${starts[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); wrk -t2 -c$CONNECTIONS ${SECONDS_PER_RUN}s runs"
+echo "launch to first 201 (median of 5): ${start_median} ms (${starts[*]})"
+echo "resident memory: idle $((idle_rss / 1024)) MB, journal full $((full_rss / 1024)) MB, after $total_requests requests $((million_rss / 1024)) MB"
