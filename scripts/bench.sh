@@ -59,8 +59,8 @@ wait_201 "http://127.0.0.1:$mock_port" 5000
 curl -s -o /dev/null "http://127.0.0.1:$nginx_port/" || sleep 0.2
 idle_rss=$(rss_kb "$mock_pid")
 
-run_wrk() {  # url, lua -> "req/s p50_us p99_us non2xx requests"
-    out=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$2" "$1")
+run_wrk() {  # url, body (json|xml) -> "req/s p50_us p99_us non2xx requests"
+    out=$(UCWA_BENCH_BODY="$2" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s scripts/bench/start_messaging.lua "$1")
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p50=$(echo "$out" | awk '/^p50_us/ {print $2}')
     p99=$(echo "$out" | awk '/^p99_us/ {print $2}')
@@ -74,8 +74,8 @@ printf '%-6s %-5s %-7s %12s %9s %9s %8s\n' body round server req/s p50_ms p99_ms
 for body in json xml; do
     ratios=()
     for round in $(seq 1 "$ROUNDS"); do
-        read -r m_rps m_p50 m_p99 m_bad m_total < <(run_wrk "http://127.0.0.1:$mock_port" "scripts/bench/start_messaging_$body.lua")
-        read -r n_rps n_p50 n_p99 n_bad _ < <(run_wrk "http://127.0.0.1:$nginx_port" "scripts/bench/start_messaging_$body.lua")
+        read -r m_rps m_p50 m_p99 m_bad m_total < <(run_wrk "http://127.0.0.1:$mock_port" "$body")
+        read -r n_rps n_p50 n_p99 n_bad _ < <(run_wrk "http://127.0.0.1:$nginx_port" "$body")
         total_requests=$(( total_requests + m_total ))
         printf '%-6s %-5s %-7s %12.0f %9.2f %9.2f %8s\n' "$body" "$round" mock "$m_rps" "$(echo "$m_p50/1000" | bc -l)" "$(echo "$m_p99/1000" | bc -l)" "$m_bad"
         printf '%-6s %-5s %-7s %12.0f %9.2f %9.2f %8s\n' "$body" "$round" nginx "$n_rps" "$(echo "$n_p50/1000" | bc -l)" "$(echo "$n_p99/1000" | bc -l)" "$n_bad"
@@ -90,7 +90,7 @@ full_rss=$(rss_kb "$mock_pid")
 
 # Up to 1 000 000 requests in all, then memory again.
 while [ "$total_requests" -lt 1000000 ]; do
-    read -r _ _ _ _ m_total < <(run_wrk "http://127.0.0.1:$mock_port" scripts/bench/start_messaging_json.lua)
+    read -r _ _ _ _ m_total < <(run_wrk "http://127.0.0.1:$mock_port" json)
     total_requests=$(( total_requests + m_total ))
 done
 million_rss=$(rss_kb "$mock_pid")

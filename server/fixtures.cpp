@@ -117,20 +117,31 @@ parse_utc_timestamp(std::string_view s) noexcept
     return std::chrono::time_point_cast<std::chrono::system_clock::duration>(time);
 }
 
+// Parses a document whose only member is an array named `name`.
+boost::system::result<rapidjson::Value const*, load_error>
+top_level_array(rapidjson::Document& doc, std::string_view text, char const* name)
+{
+    if(auto r = detail::parse_document(doc, text); ! r)
+        return r.error();
+    if(auto r = detail::check_object(doc, "", {name}); ! r)
+        return r.error();
+    auto const* list = detail::find_member(doc, name);
+    if(! list)
+        return field_error(name, std::string("is required, an array of ") + name);
+    if(! list->IsArray())
+        return field_error(name, std::string("must be an array, not ") + detail::type_name(*list));
+    return list;
+}
+
 // Errors from here carry the field only; the callers name the file.
 boost::system::result<std::vector<application_fixture>, load_error>
 parse_applications(std::string_view text)
 {
     rapidjson::Document doc;
-    if(auto r = detail::parse_document(doc, text); ! r)
-        return r.error();
-    if(auto r = detail::check_object(doc, "", {"applications"}); ! r)
-        return r.error();
-    auto const* list = detail::find_member(doc, "applications");
-    if(! list)
-        return field_error("applications", "is required, an array of applications");
-    if(! list->IsArray())
-        return field_error("applications", std::string("must be an array, not ") + detail::type_name(*list));
+    auto found = top_level_array(doc, text, "applications");
+    if(! found)
+        return found.error();
+    auto const* list = *found;
 
     std::vector<application_fixture> apps;
     for(rapidjson::SizeType i = 0; i < list->Size(); ++i)
@@ -172,15 +183,10 @@ boost::system::result<std::vector<token_fixture>, load_error>
 parse_tokens(std::string_view text, std::vector<application_fixture> const& apps)
 {
     rapidjson::Document doc;
-    if(auto r = detail::parse_document(doc, text); ! r)
-        return r.error();
-    if(auto r = detail::check_object(doc, "", {"tokens"}); ! r)
-        return r.error();
-    auto const* list = detail::find_member(doc, "tokens");
-    if(! list)
-        return field_error("tokens", "is required, an array of tokens");
-    if(! list->IsArray())
-        return field_error("tokens", std::string("must be an array, not ") + detail::type_name(*list));
+    auto found = top_level_array(doc, text, "tokens");
+    if(! found)
+        return found.error();
+    auto const* list = *found;
 
     std::vector<token_fixture> tokens;
     for(rapidjson::SizeType i = 0; i < list->Size(); ++i)
