@@ -373,7 +373,8 @@ add_admin_routes(router& r, mock_state& state)
             w.field("threadId", inv.thread_id);
             w.field("callbackUrl", inv.callback_url);
             w.field("callbackContext", inv.callback_context);
-            w.field("state", inv.state);
+            auto const live = state.conversations->find(inv.application_id, inv.number);
+            w.field("state", live ? live->invitation_state : inv.state);
             w.field("created", utc_timestamp(inv.created));
             w.end_object();
         }
@@ -390,7 +391,73 @@ add_admin_routes(router& r, mock_state& state)
             state.invitations.reset_all();
         else
             state.invitations.reset(app);
+        state.conversations->reset(app);
+        state.callbacks->reset_log(app);
         return admin_json(ctx, http::status::ok, R"({"reset":true})");
+    }));
+
+    r.add(http::verb::get, "/__admin/events", "admin.events", guarded([&state](request_context& ctx) {
+        json_writer w;
+        w.start_object();
+        w.key("attempts");
+        w.start_array();
+        for(auto const& a : state.callbacks->attempts(app_param(ctx)))
+        {
+            w.start_object();
+            w.field("time", utc_timestamp(a.time));
+            w.field("application", a.application_id);
+            w.field("conversation", a.conversation);
+            w.field("kind", a.kind);
+            w.field("url", a.url);
+            w.field("attempt", static_cast<std::uint64_t>(a.attempt));
+            w.field("status", static_cast<std::uint64_t>(a.status));
+            w.field("answer", a.answer);
+            w.field("error", a.error);
+            w.field("tookMs", static_cast<std::uint64_t>(a.took.count()));
+            w.field("document", a.document);
+            w.end_object();
+        }
+        w.end_array();
+        w.field("pending", static_cast<std::uint64_t>(state.callbacks->pending()));
+        w.end_object();
+        return admin_json(ctx, http::status::ok, w.take());
+    }));
+
+    r.add(http::verb::get, "/__admin/conversations", "admin.conversations", guarded([&state](request_context& ctx) {
+        json_writer w;
+        w.start_object();
+        w.key("conversations");
+        w.start_array();
+        for(auto const& c : state.conversations->list(app_param(ctx)))
+        {
+            w.start_object();
+            w.field("application", c.application_id);
+            w.field("id", c.number);
+            w.field("href", c.links().conversation(c.application_id, c.id()));
+            w.field("to", c.to);
+            w.field("remoteParty", behaviour_name(c.script.remote.behaviour));
+            w.field("invitationState", c.invitation_state);
+            w.field("conversationState", c.deleted ? std::string("Deleted") : c.conversation_state);
+            w.field("messagingState", c.messaging_state);
+            w.key("messages");
+            w.start_array();
+            for(auto const& m : c.messages)
+            {
+                w.start_object();
+                w.field("id", m.number);
+                w.field("direction", m.outgoing ? "Outgoing" : "Incoming");
+                w.field("format", m.html ? "Html" : "Plain");
+                w.field("text", m.text);
+                w.field("operationId", m.operation_id);
+                w.field("status", m.status);
+                w.end_object();
+            }
+            w.end_array();
+            w.end_object();
+        }
+        w.end_array();
+        w.end_object();
+        return admin_json(ctx, http::status::ok, w.take());
     }));
 }
 

@@ -47,6 +47,11 @@ app::create(config settings, std::filesystem::path const& executable, std::FILE*
     std::unique_ptr<app> a(new app(settings, log_output));
     a->state_ = std::make_unique<mock_state>(settings, settings.scenarios_dir, std::move(*known),
                                              std::move(*active), a->log_);
+    callback_settings callbacks;
+    callbacks.timeout = settings.callback_timeout;
+    callbacks.retries = settings.callback_retries;
+    a->state_->callbacks = std::make_unique<callback_dispatcher>(a->ioc_->get_executor(), callbacks);
+    a->state_->conversations = std::make_unique<conversation_flow>(a->ioc_->get_executor(), *a->state_->callbacks);
     add_messaging_routes(a->routes_, *a->state_);
     add_admin_routes(a->routes_, *a->state_);
     a->handler_ = std::make_unique<request_handler>(a->routes_, *a->state_);
@@ -58,6 +63,10 @@ app::create(config settings, std::filesystem::path const& executable, std::FILE*
         return "--bind: '" + settings.bind + "' is not an IP address";
     if(auto opened = a->listener_->open(tcp::endpoint(address, settings.port)); ! opened)
         return opened.error();
+    auto const bound = a->listener_->local_endpoint();
+    a->state_->self_url = "http://" + (bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
+                                                               : bound.address().to_string()) +
+                          ":" + std::to_string(bound.port());
     return a;
 }
 

@@ -83,10 +83,27 @@ application_states::decide(request_facts const& facts)
         d.rule = "queue";
         if(d.chosen.delay)
             d.delay = draw(*d.chosen.delay);
+        d.script = engine->script();
+        if(d.chosen.remote)
+            d.script.remote = *d.chosen.remote;
         return d;
     }
     // The engine has its own lock; the map's is not held while rules run.
     return engine->decide(facts);
+}
+
+conversation_script
+application_states::script(std::string_view application_id) const
+{
+    std::shared_ptr<scenario_engine> engine;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = applications_.find(std::string(application_id));
+        if(it == applications_.end())
+            return default_.conversation;
+        engine = it->second.engine;
+    }
+    return engine->script();
 }
 
 scenario

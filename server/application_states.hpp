@@ -34,6 +34,10 @@ public:
     decision
     decide(request_facts const& facts);
 
+    /** Returns the conversation part of the scenario in force for an application. */
+    conversation_script
+    script(std::string_view application_id) const;
+
     /** Returns the scenario in force for an application (or the default when empty). */
     scenario
     current(std::string_view application_id) const;

@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "links.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -125,6 +127,37 @@ options()
              if(! n)
                  return n.error();
              c.idle_timeout = std::chrono::milliseconds(*n);
+             return {};
+         }},
+        {"path-prefix", true, "PATH  prefix of every API path: none, /platformservice, /ucwa/oauth… (default none)",
+         [](config& c, std::string const& v) -> parse_result {
+             auto normal = normalize_prefix(v);
+             if(! normal)
+                 return std::string("'" + v + "' is not a path prefix such as /platformservice");
+             c.path_prefix = *normal;
+             return {};
+         }},
+        {"rel-namespace", true, "NS  rel namespace of links: '', service: or ms:rtc:saas: (default '')",
+         [](config& c, std::string const& v) -> parse_result {
+             if(! is_known_rel_namespace(v))
+                 return std::string("'" + v + "' is not one of '', service:, ms:rtc:saas:");
+             c.rel_namespace = v;
+             return {};
+         }},
+        {"callback-timeout", true, "MS deadline of each callback POST, probes included (default 5000)",
+         [](config& c, std::string const& v) -> parse_result {
+             auto n = parse_unsigned<unsigned>(v, 1, 600 * 1000);
+             if(! n)
+                 return n.error();
+             c.callback_timeout = std::chrono::milliseconds(*n);
+             return {};
+         }},
+        {"callback-retries", true, "N retries of a failed event delivery (default 3)",
+         [](config& c, std::string const& v) -> parse_result {
+             auto n = parse_unsigned<unsigned>(v, 0, 20);
+             if(! n)
+                 return n.error();
+             c.callback_retries = *n;
              return {};
          }},
         {"admin-token", true, "TOKEN admin calls need 'Authorization: Bearer TOKEN'",

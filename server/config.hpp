@@ -41,6 +41,10 @@ struct config
     std::size_t journal_body_limit = 64 * 1024; ///< Bytes of each body kept in the journal.
     std::string admin_token;                 ///< When set, admin calls need "Bearer <token>".
     std::string server_fqdn = "ucwa-mock.local";   ///< X-MS-Server-Fqdn of every answer.
+    std::string path_prefix;                 ///< "" or e.g. "/platformservice"; a scenario may override.
+    std::string rel_namespace;               ///< "", "service:" or "ms:rtc:saas:"; a scenario may override.
+    std::chrono::milliseconds callback_timeout{5000}; ///< Of each callback POST.
+    unsigned callback_retries = 3;           ///< Of a failed event delivery.
 
     bool watch = false;                      ///< Reload the scenario file when it changes.
     std::chrono::milliseconds watch_interval{250};

@@ -148,7 +148,7 @@ parse_applications(std::string_view text)
     {
         auto const where = index_path("applications", i);
         auto const& item = (*list)[i];
-        if(auto r = detail::check_object(item, where, {"id", "name", "callbackUrl"}); ! r)
+        if(auto r = detail::check_object(item, where, {"id", "name", "callbackUrl", "endpointId", "callbackToken"}); ! r)
             return r.error();
 
         auto id = detail::required_string(item, where, "id", true);
@@ -174,6 +174,18 @@ parse_applications(std::string_view text)
                 return field_error(member_path(where, "callbackUrl"), "must be null or an absolute http(s) URL");
             app.callback_url = std::string(detail::string_of(*url));
         }
+        auto endpoint = detail::optional_string(item, where, "endpointId", true);
+        if(! endpoint)
+            return endpoint.error();
+        if(*endpoint && ! (*endpoint)->starts_with("sip:"))
+            return field_error(member_path(where, "endpointId"), "must be a SIP URI such as \"sip:bot@contoso.com\"");
+        if(*endpoint && (*endpoint)->find_first_of("&# ") != std::string::npos)
+            return field_error(member_path(where, "endpointId"), "must not hold '&', '#' or spaces (it goes in every href's query)");
+        app.endpoint_id = endpoint->value_or("");
+        auto token = detail::optional_string(item, where, "callbackToken", true);
+        if(! token)
+            return token.error();
+        app.callback_token = token->value_or("");
         apps.push_back(std::move(app));
     }
     return apps;

@@ -20,6 +20,8 @@ struct application_fixture
     std::string id;                          ///< The path segment, e.g. "833".
     std::string name;                        ///< Display name, e.g. "Sample Application".
     std::optional<std::string> callback_url; ///< The default callback URL for its events.
+    std::string endpoint_id;                 ///< "sip:bot@contoso.com": hrefs carry ?endpointId=; empty: none.
+    std::string callback_token;              ///< Bearer token on callbacks; empty: a made-up one.
 };
 
 /** A bearer token and what it grants. */

@@ -2,11 +2,11 @@
 
 #include "auth.hpp"
 #include "media_type.hpp"
+#include "resource.hpp"
 #include "start_messaging.hpp"
+#include "text.hpp"
 
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-
+#include <charconv>
 #include <chrono>
 
 namespace ucwa {
@@ -43,26 +43,200 @@ make_facts(request_context const& ctx, std::string_view application_id,
 }
 
 reply
+not_found(request_context const& ctx)
+{
+    return ctx.error(make_api_error(errc::not_found, "No resource at " + std::string(ctx.target.encoded_path()) + "."));
+}
+
+// A request that got past routing: its application, token and link style.
+struct admitted
+{
+    std::string application_id;
+    application_fixture const* fixture = nullptr;
+    link_maker links{link_style{}};
+};
+
+// Checks the prefix (a wrong one is a 404, like any unknown path) and the token.
+std::optional<reply>
+admit(request_context& ctx, mock_state& state, admitted& out)
+{
+    out.application_id = std::string(ctx.capture("app"));
+    out.fixture = state.known.find_application(out.application_id);
+    out.links = link_maker(style_for(state, out.application_id));
+    if(! iequals(ctx.capture("prefix"), out.links.style().prefix))
+        return not_found(ctx);
+
+    auto const& req = ctx.request;
+    // Authentication comes first: a client without a valid token learns nothing else.
+    auto grant = authorize(state.known, req[http::field::authorization], out.application_id,
+                           std::chrono::system_clock::now());
+    if(grant)
+        return std::nullopt;
+    reply r;
+    if(grant.error() == auth_failure::wrong_application)
+        r = ctx.error(make_api_error(errc::application_not_found,
+                                     "The token is not valid for application " + out.application_id + "."));
+    else
+        r = make_unauthorized_reply(grant.error(), req[http::field::host], req.version(), req.keep_alive());
+    r.application_id = out.application_id;
+    r.outcome = std::string("refused: ") + std::string(to_string(grant.error()));
+    return r;
+}
+
+reply
+resource_reply(request_context const& ctx, resource const& res, std::string const& application_id)
+{
+    reply r;
+    r.response.version(ctx.request.version());
+    r.response.result(http::status::ok);
+    r.response.set(http::field::content_type, ctx.format.content_type());
+    r.response.set(http::field::cache_control, "no-cache");
+    r.response.body() = ctx.format.format == body_format::xml ? to_xml(res) : to_json(res);
+    r.response.keep_alive(ctx.request.keep_alive());
+    r.response.prepare_payload();
+    r.application_id = application_id;
+    r.outcome = "success";
+    return r;
+}
+
+// What an answer needs of its request; it outlives the request_context.
+struct reply_shape
+{
+    answer_format format;
+    unsigned version = 11;
+    bool keep_alive = true;
+
+    explicit reply_shape(request_context const& ctx)
+        : format(ctx.format)
+        , version(ctx.request.version())
+        , keep_alive(ctx.request.keep_alive())
+    {
+    }
+
+    reply
+    error(api_error const& e) const
+    {
+        return make_error_reply(e, format, version, keep_alive);
+    }
+};
+
+reply
+empty_reply(reply_shape const& shape, http::status status, std::string const& application_id)
+{
+    reply r;
+    r.response.version(shape.version);
+    r.response.result(status);
+    r.response.set(http::field::cache_control, "no-cache");
+    r.response.keep_alive(shape.keep_alive);
+    r.response.content_length(0);
+    r.application_id = application_id;
+    r.outcome = "success";
+    return r;
+}
+
+std::optional<std::uint64_t>
+number_of(std::string_view text)
+{
+    std::uint64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if(ec != std::errc{} || end != text.data() + text.size() || n == 0)
+        return std::nullopt;
+    return n;
+}
+
+// The absolute base the client reached us at, for baseuri and discovery.
+std::string
+base_uri(request_context const& ctx, mock_state const& state)
+{
+    auto const host = ctx.request[http::field::host];
+    if(! host.empty())
+        return "http://" + std::string(host);
+    return state.self_url;
+}
+
+std::string
+user_part(std::string_view uri)
+{
+    auto id = participant_id(uri);
+    return id.substr(0, id.find('@'));
+}
+
+// The conversation of a {conversation} capture, when it exists and is not deleted.
+std::optional<conversation>
+live_conversation(request_context const& ctx, mock_state& state, admitted const& a)
+{
+    auto number = number_of(ctx.capture("conversation"));
+    if(! number)
+        return std::nullopt;
+    auto c = state.conversations->find(a.application_id, *number);
+    if(! c || c->deleted)
+        return std::nullopt;
+    return c;
+}
+
+reply
+created(reply_shape const& shape, std::string location, std::string const& application_id)
+{
+    auto r = empty_reply(shape, http::status::created, application_id);
+    r.response.set(http::field::location, std::move(location));
+    return r;
+}
+
+// The 201 of a startMessaging whose outcome is success (and whose callback, if any, answered).
+reply
+accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a, start_messaging_input const& input,
+                  decision const& verdict, std::shared_ptr<callback_route> route, std::string const& base)
+{
+    auto const number = state.invitations.mint(a.application_id);
+    conversation c;
+    c.application_id = a.application_id;
+    c.number = number;
+    c.style = a.links.style();
+    c.base_uri = base;
+    c.operation_id = input.operation_id.value_or("");
+    c.to = input.to.value_or("");
+    c.subject = input.subject.value_or("");
+    c.importance = input.importance.value_or("Normal");
+    c.thread_id = input.thread_id.value_or("");
+    c.local.uri = a.fixture && ! a.fixture->endpoint_id.empty() ? a.fixture->endpoint_id
+                                                                : "sip:application-" + a.application_id + "@ucwa-mock.local";
+    c.local.name = a.fixture ? a.fixture->name : a.application_id;
+    c.remote.uri = c.to;
+    c.script = verdict.script;
+    c.remote.name = c.script.remote.name.empty() ? user_part(c.to) : c.script.remote.name;
+    c.created = std::chrono::system_clock::now();
+
+    invitation inv;
+    inv.application_id = a.application_id;
+    inv.number = number;
+    inv.href = a.links.invitation(a.application_id, c.id());
+    inv.operation_id = c.operation_id;
+    inv.to = c.to;
+    inv.subject = c.subject;
+    inv.importance = c.importance;
+    inv.thread_id = c.thread_id;
+    inv.callback_url = input.callback_url.value_or("");
+    inv.callback_context = input.callback_context.value_or("");
+    inv.created = c.created;
+
+    auto r = created(shape, inv.href, a.application_id);
+    r.minted_id = std::to_string(number);
+    state.invitations.record(std::move(inv));
+    auto const serial = state.conversations->add(std::move(c), std::move(route));
+    // The events follow the 201 (the SDK waits for them; some clients read the Location first).
+    auto* flow = state.conversations.get();
+    r.after_send = [flow, serial] { flow->begin(serial); };
+    return r;
+}
+
+reply
 start_messaging(request_context& ctx, mock_state& state)
 {
+    admitted a;
+    if(auto refused = admit(ctx, state, a))
+        return std::move(*refused);
     auto const& req = ctx.request;
-    std::string const application_id(ctx.capture("app"));
-
-    // Authentication comes first: a client without a valid token learns nothing else.
-    auto grant = authorize(state.known, req[http::field::authorization], application_id,
-                           std::chrono::system_clock::now());
-    if(! grant)
-    {
-        reply r;
-        if(grant.error() == auth_failure::wrong_application)
-            r = ctx.error(make_api_error(errc::application_not_found,
-                                         "The token is not valid for application " + application_id + "."));
-        else
-            r = make_unauthorized_reply(grant.error(), req[http::field::host], req.version(), req.keep_alive());
-        r.application_id = application_id;
-        r.outcome = std::string("refused: ") + std::string(to_string(grant.error()));
-        return r;
-    }
+    auto const& application_id = a.application_id;
 
     auto const content_type = req[http::field::content_type];
     auto input = decode_start_messaging(content_type, req.body());
@@ -102,29 +276,54 @@ start_messaging(request_context& ctx, mock_state& state)
         break;
     case outcome::kind::success:
     {
-        auto const number = state.invitations.mint(application_id);
-        invitation inv;
-        inv.application_id = application_id;
-        inv.number = number;
-        inv.href = invitation_href(application_id, number);
-        inv.operation_id = input->operation_id.value_or("");
-        inv.to = input->to.value_or("");
-        inv.subject = input->subject.value_or("");
-        inv.importance = input->importance.value_or("Normal");
-        inv.thread_id = input->thread_id.value_or("");
-        inv.callback_url = input->callback_url.value_or("");
-        inv.callback_context = input->callback_context.value_or("");
-        inv.created = std::chrono::system_clock::now();
-
-        r.response.version(req.version());
-        r.response.result(http::status::created);
-        r.response.set(http::field::location, inv.href);
-        r.response.set(http::field::cache_control, "no-cache");
-        r.response.keep_alive(req.keep_alive());
-        r.response.content_length(0);
-        r.minted_id = std::to_string(number);
-        r.outcome = "success";
-        state.invitations.record(std::move(inv));
+        auto const base = base_uri(ctx, state);
+        // The request's callbackUrl, else the application's; a callbackContext rides along.
+        std::string url = input->callback_url.value_or("");
+        if(url.empty() && a.fixture && a.fixture->callback_url)
+            url = *a.fixture->callback_url;
+        if(url.empty())
+        {
+            r = accept_invitation(reply_shape(ctx), state, a, *input, verdict, nullptr, base);
+            r.outcome = "success";
+            break;
+        }
+        auto const token = a.fixture && ! a.fixture->callback_token.empty()
+                               ? a.fixture->callback_token
+                               : "ucwa-mock-callback-token-" + application_id;
+        auto route = std::make_shared<callback_route>(url, input->callback_context.value_or(""), token);
+        // Like the real service: an unreachable callback fails the request with CallbackChannelError.
+        // Everything the answer needs is copied: the request context is gone by then.
+        r.deferred = [shape = reply_shape(ctx), &state, a, input = *input, verdict, route, base](reply_sink sink) mutable {
+            auto heartbeat = heartbeat_document(base + a.links.style().prefix + std::string(paths::applications));
+            auto* callbacks = state.callbacks.get();
+            callbacks->probe(route, a.application_id, std::move(heartbeat),
+                             [shape, &state, a, input = std::move(input), verdict = std::move(verdict), route, base,
+                              sink = std::move(sink)](callback_answer answer) mutable {
+                                 reply out;
+                                 if(! answer.ok())
+                                 {
+                                     auto const why = answer.error.empty()
+                                                          ? "it answered " + std::to_string(answer.status)
+                                                          : answer.error;
+                                     out = shape.error(make_api_error(
+                                         errc::callback_channel_error,
+                                         "The remote event channel is not reachable: callbackUrl " + route->url() +
+                                             ": " + why + "."));
+                                     out.outcome = "error ServiceFailure/CallbackChannelError (" + why + ")";
+                                 }
+                                 else
+                                 {
+                                     out = accept_invitation(shape, state, a, input, verdict, route, base);
+                                     out.outcome = "success";
+                                 }
+                                 out.delay = verdict.delay;
+                                 out.application_id = a.application_id;
+                                 out.to = input.to.value_or("");
+                                 out.rule = verdict.rule.empty() ? "default" : verdict.rule;
+                                 sink(std::move(out));
+                             });
+        };
+        r.outcome = "probing callback";
         break;
     }
     }
@@ -135,23 +334,281 @@ start_messaging(request_context& ctx, mock_state& state)
     return r;
 }
 
-} // namespace
+reply
+get_application(request_context& ctx, mock_state& state)
+{
+    admitted a;
+    if(auto refused = admit(ctx, state, a))
+        return std::move(*refused);
+    if(! a.fixture)
+        return ctx.error(make_api_error(errc::not_found, "No application " + a.application_id + " in the fixtures."));
+    return resource_reply(ctx, application_resource(a.links, a.application_id), a.application_id);
+}
+
+reply
+get_communication(request_context& ctx, mock_state& state)
+{
+    admitted a;
+    if(auto refused = admit(ctx, state, a))
+        return std::move(*refused);
+    if(! a.fixture)
+        return ctx.error(make_api_error(errc::not_found, "No application " + a.application_id + " in the fixtures."));
+    return resource_reply(ctx, communication_resource(a.links, a.application_id), a.application_id);
+}
+
+reply
+get_invitation(request_context& ctx, mock_state& state)
+{
+    admitted a;
+    if(auto refused = admit(ctx, state, a))
+        return std::move(*refused);
+    auto number = number_of(ctx.capture("invitation"));
+    auto c = number ? state.conversations->find(a.application_id, *number) : std::nullopt;
+    if(! c)
+        return not_found(ctx);
+    return resource_reply(ctx, invitation_resource(*c), a.application_id);
+}
+
+// GET of a resource that lives as long as its conversation.
+template<class Render>
+reply
+get_conversation_part(request_context& ctx, mock_state& state, Render render)
+{
+    admitted a;
+    if(auto refused = admit(ctx, state, a))
+        return std::move(*refused);
+    auto c = live_conversation(ctx, state, a);
+    if(! c)
+        return not_found(ctx);
+    auto res = render(*c);
+    if(! res)
+        return not_found(ctx);
+    return resource_reply(ctx, *res, a.application_id);
+}
+
+// stopMessaging, DELETE conversation and cancel: 204, then the teardown events.
+reply
+stop_conversation(request_context& ctx, mock_state& state)
+{
+    admitted a;
+    if(auto refused = admit(ctx, state, a))
+        return std::move(*refused);
+    auto number = number_of(ctx.capture("conversation"));
+    if(! number)
+        return not_found(ctx);
+    auto serial = state.conversations->check_stop(a.application_id, *number);
+    if(! serial)
+        return ctx.error(serial.error());
+    auto r = empty_reply(reply_shape(ctx), http::status::no_content, a.application_id);
+    r.response.content_length(boost::none);
+    auto* flow = state.conversations.get();
+    r.after_send = [flow, s = *serial] { flow->stopped(s); };
+    return r;
+}
+
+reply
+send_message(request_context& ctx, mock_state& state)
+{
+    admitted a;
+    if(auto refused = admit(ctx, state, a))
+        return std::move(*refused);
+    auto number = number_of(ctx.capture("conversation"));
+    if(! number)
+        return not_found(ctx);
+
+    auto const content_type = ctx.request[http::field::content_type];
+    auto mt = parse_media_type(content_type);
+    if(! mt || (mt->essence() != "text/plain" && mt->essence() != "text/html"))
+    {
+        auto r = ctx.error(make_api_error(errc::unsupported_media_type,
+                                          "sendMessage takes a text/plain or text/html body, not Content-Type '" +
+                                              std::string(content_type) + "'."));
+        r.application_id = a.application_id;
+        return r;
+    }
+    if(ctx.request.body().empty())
+    {
+        auto r = ctx.error(make_api_error(errc::parameter_validation_failure, "The message body is empty."));
+        r.application_id = a.application_id;
+        return r;
+    }
+    // Seen in the wild: no operation id, ?operationId= and ?OperationContext= (any case).
+    std::string operation_id;
+    for(auto const& param : ctx.target.params())
+        if(iequals(param.key, "operationId") || iequals(param.key, "OperationContext"))
+            operation_id = param.value;
+
+    auto sent = state.conversations->send_message(a.application_id, *number, ctx.request.body(),
+                                                  mt->essence() == "text/html", operation_id);
+    if(! sent)
+    {
+        auto r = ctx.error(sent.error());
+        r.application_id = a.application_id;
+        return r;
+    }
+    auto [serial, message] = *sent;
+    auto r = created(reply_shape(ctx), a.links.message(a.application_id, std::to_string(*number), std::to_string(message)),
+                     a.application_id);
+    r.minted_id = std::to_string(message);
+    auto* flow = state.conversations.get();
+    // The completed event names the Location: it must come after the client has it.
+    r.after_send = [flow, serial, message] { flow->message_sent(serial, message); };
+    return r;
+}
+
+reply
+set_is_typing(request_context& ctx, mock_state& state)
+{
+    admitted a;
+    if(auto refused = admit(ctx, state, a))
+        return std::move(*refused);
+    auto c = live_conversation(ctx, state, a);
+    if(! c)
+        return not_found(ctx);
+    auto r = empty_reply(reply_shape(ctx), http::status::no_content, a.application_id);
+    r.response.content_length(boost::none);
+    return r;
+}
+
+// The discovery root and the applications resource are shared by every
+// application, so they follow the settings and the default scenario.
+link_maker
+root_links(mock_state const& state)
+{
+    auto const script = state.applications.script("");
+    link_style style;
+    style.prefix = script.links.prefix.value_or(state.settings.path_prefix);
+    style.rel_namespace = script.links.rel_namespace.value_or(state.settings.rel_namespace);
+    return link_maker(style);
+}
+
+reply
+get_discover(request_context& ctx, mock_state& state)
+{
+    auto const links = root_links(state);
+    if(! iequals(ctx.capture("prefix"), links.style().prefix))
+        return not_found(ctx);
+    // Absolute hrefs: the SDK derives its base URI from them.
+    auto const base = base_uri(ctx, state) + links.style().prefix;
+    resource res;
+    res.rel = links.rel("discover");
+    res.self = base + std::string(paths::discover);
+    res.link(links.rel("applications"), base + std::string(paths::applications));
+    return resource_reply(ctx, res, "");
+}
+
+reply
+get_applications(request_context& ctx, mock_state& state)
+{
+    auto const root = root_links(state);
+    if(! iequals(ctx.capture("prefix"), root.style().prefix))
+        return not_found(ctx);
+    auto const endpoint = ctx.query("endpointId");
+    auto const now = std::chrono::system_clock::now();
+    auto const authorization = ctx.request[http::field::authorization];
+    std::optional<auth_failure> refused;
+    for(auto const& app : state.known.applications)
+    {
+        if(endpoint && ! iequals(*endpoint, app.endpoint_id))
+            continue;
+        auto grant = authorize(state.known, authorization, app.id, now);
+        if(! grant)
+        {
+            if(! refused || grant.error() != auth_failure::wrong_application)
+                refused = grant.error();
+            continue;
+        }
+        auto const links = link_maker(style_for(state, app.id));
+        resource res;
+        res.rel = links.rel("applications");
+        res.self = links.style().prefix + std::string(paths::applications);
+        res.link(links.rel("application"), links.application(app.id));
+        return resource_reply(ctx, res, app.id);
+    }
+    if(refused && *refused != auth_failure::wrong_application)
+        return make_unauthorized_reply(*refused, ctx.request[http::field::host], ctx.request.version(),
+                                       ctx.request.keep_alive());
+    if(refused)
+        return ctx.error(make_api_error(errc::application_not_found, "The token is not valid for any application" +
+                                                                         (endpoint ? " with endpointId " + *endpoint : std::string()) + "."));
+    return ctx.error(make_api_error(errc::not_found, endpoint ? "No application has endpointId " + *endpoint + "."
+                                                              : std::string("No application in the fixtures.")));
+}
 
 std::string
-invitation_href(std::string_view application_id, std::uint64_t number)
+prefixed(std::string_view pattern)
 {
-    std::string href = "/v1/applications/";
-    href += boost::urls::encode(application_id, boost::urls::unreserved_chars);
-    href += "/communication/invitations/";
-    href += std::to_string(number);
-    return href;
+    return "/{prefix*}" + std::string(pattern);
+}
+
+} // namespace
+
+link_style
+style_for(mock_state const& state, std::string_view application_id)
+{
+    auto const script = state.applications.script(application_id);
+    link_style style;
+    style.prefix = script.links.prefix.value_or(state.settings.path_prefix);
+    style.rel_namespace = script.links.rel_namespace.value_or(state.settings.rel_namespace);
+    if(auto const* app = state.known.find_application(application_id); app && ! app->endpoint_id.empty())
+        style.endpoint_query = "endpointId=" + app->endpoint_id;
+    return style;
 }
 
 void
 add_messaging_routes(router& r, mock_state& state)
 {
-    r.add(http::verb::post, "/v1/applications/{app}/communication/startMessaging", "startMessaging",
-          [&state](request_context& ctx) { return start_messaging(ctx, state); });
+    auto add = [&](http::verb method, std::string_view pattern, std::string name,
+                   reply (*handler)(request_context&, mock_state&)) {
+        r.add(method, prefixed(pattern), std::move(name),
+              [&state, handler](request_context& ctx) { return handler(ctx, state); });
+    };
+    add(http::verb::get, paths::discover, "discover", get_discover);
+    add(http::verb::get, paths::applications, "applications", get_applications);
+    add(http::verb::get, paths::application, "application", get_application);
+    add(http::verb::get, paths::communication, "communication", get_communication);
+    add(http::verb::post, paths::start_messaging, "startMessaging", start_messaging);
+    add(http::verb::get, paths::invitation, "messagingInvitation", get_invitation);
+    add(http::verb::get, paths::conversation, "conversation", [](request_context& ctx, mock_state& state) {
+        return get_conversation_part(ctx, state, [](conversation const& c) {
+            return std::optional<resource>(conversation_resource(c));
+        });
+    });
+    add(http::verb::delete_, paths::conversation, "deleteConversation", stop_conversation);
+    add(http::verb::get, paths::messaging, "messaging", [](request_context& ctx, mock_state& state) {
+        return get_conversation_part(ctx, state, [](conversation const& c) {
+            return std::optional<resource>(messaging_resource(c));
+        });
+    });
+    add(http::verb::post, paths::messages, "sendMessage", send_message);
+    add(http::verb::get, paths::message, "message", [](request_context& ctx, mock_state& state) {
+        auto wanted = number_of(ctx.capture("message"));
+        return get_conversation_part(ctx, state, [wanted](conversation const& c) -> std::optional<resource> {
+            for(auto const& m : c.messages)
+                if(wanted && m.number == *wanted)
+                    return message_resource(c, m);
+            return std::nullopt;
+        });
+    });
+    add(http::verb::post, paths::terminate, "stopMessaging", stop_conversation);
+    add(http::verb::post, paths::typing, "setIsTyping", set_is_typing);
+    add(http::verb::get, paths::participant, "participant", [](request_context& ctx, mock_state& state) {
+        auto const id = std::string(ctx.capture("participant"));
+        return get_conversation_part(ctx, state, [id](conversation const& c) -> std::optional<resource> {
+            if(auto const* p = find_party(c, id))
+                return participant_resource(c, *p);
+            return std::nullopt;
+        });
+    });
+    add(http::verb::get, paths::participant_messaging, "participantMessaging",
+        [](request_context& ctx, mock_state& state) {
+            auto const id = std::string(ctx.capture("participant"));
+            return get_conversation_part(ctx, state, [id](conversation const& c) -> std::optional<resource> {
+                if(auto const* p = find_party(c, id))
+                    return participant_messaging_resource(c, *p);
+                return std::nullopt;
+            });
+        });
 }
 
 } // namespace ucwa

@@ -1,17 +1,20 @@
 #pragma once
-// The Trusted Application API routes of the messaging flow.
+// The Trusted Application API routes: discovery, the application and its
+// communication resource, startMessaging, and the conversation that follows
+// (invitation, conversation, messaging, participants, messages).
 
 #include "mock_state.hpp"
 #include "router.hpp"
 
 namespace ucwa {
 
-/** Adds POST /v1/applications/{app}/communication/startMessaging. */
+/** Adds every route of the messaging flow, under any path prefix (checked per application). */
 void
 add_messaging_routes(router& r, mock_state& state);
 
-/** Returns the Location of a minted invitation: /v1/applications/<id>/communication/invitations/<n>. */
-std::string
-invitation_href(std::string_view application_id, std::uint64_t number);
+/** Returns the link style of an application: the scenario's overrides over the settings,
+    and the application's endpointId query. */
+link_style
+style_for(mock_state const& state, std::string_view application_id);
 
 } // namespace ucwa

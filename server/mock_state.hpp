@@ -3,6 +3,8 @@
 // the minted invitations and the logger.
 
 #include "application_states.hpp"
+#include "callback_dispatcher.hpp"
+#include "conversation_flow.hpp"
 #include "config.hpp"
 #include "fixtures.hpp"
 #include "invitation_store.hpp"
@@ -13,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 
 namespace ucwa {
 
@@ -27,6 +30,10 @@ struct mock_state
     logger& log;
     std::atomic<std::uint64_t> next_correlation_id{1};
     std::atomic<std::uint64_t> reload_failures{0}; ///< Bad edits seen by --watch.
+    std::string self_url;   ///< "http://127.0.0.1:PORT": the base of hrefs when a request has no Host.
+    // Made by the app once its io_context exists.
+    std::unique_ptr<callback_dispatcher> callbacks;
+    std::unique_ptr<conversation_flow> conversations;
 
     mock_state(config c, std::filesystem::path scenarios, fixtures f, scenario s, logger& l)
         : settings(std::move(c))

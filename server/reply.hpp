@@ -5,11 +5,17 @@
 #include "scenario.hpp"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace ucwa {
+
+struct reply;
+
+/** Takes the answer of a deferred reply; may be called from any thread, once. */
+using reply_sink = std::function<void(reply)>;
 
 /** A handled request: the response plus delivery instructions and log facts. */
 struct reply
@@ -25,6 +31,14 @@ struct reply
     std::string to;                       ///< The recipient, when the request named one.
     std::string outcome;                  ///< "success", "error Conflict/AlreadyExists", "fault reset", …
     std::string rule;                     ///< What decided it: a rule name, "queue" or "default".
+
+    /** Set when the answer is not known yet (e.g. a callback is being probed):
+        the session calls it with a sink and answers with what the sink gets. */
+    std::function<void(reply_sink)> deferred;
+
+    /** Runs once the answer has been written (or could not be): events that must
+        follow the answer, such as a message's completed event, start here. */
+    std::function<void()> after_send;
 };
 
 /** Returns the wire name of a fault: "empty", "reset", "malformed" or "random". */

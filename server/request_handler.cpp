@@ -15,6 +15,20 @@ request_handler::handle(http::request<http::string_body>& request)
 {
     auto const started = std::chrono::steady_clock::now();
     reply r = routes_.handle(request);
+    if(r.deferred)
+    {
+        // Headers and the journal entry wait for the real answer; the request
+        // outlives the wait (the session keeps it until the answer is written).
+        r.deferred = [this, &request, started, inner = std::move(r.deferred)](reply_sink sink) {
+            inner([this, &request, started, sink = std::move(sink)](reply answer) {
+                add_common_headers(answer.response, &request);
+                if(answer.journaled)
+                    record(request, answer, std::chrono::steady_clock::now() - started);
+                sink(std::move(answer));
+            });
+        };
+        return r;
+    }
     add_common_headers(r.response, &request);
     // Recorded before the answer leaves, so a verification made after it sees the entry.
     if(r.journaled)

@@ -28,6 +28,8 @@ split_pattern(std::string_view pattern)
 }
 
 
+constexpr std::size_t max_prefix_segments = 3;
+
 bool
 is_capture(std::string_view segment) noexcept
 {
@@ -39,12 +41,31 @@ bool
 match(route const& r, std::vector<std::string> const& path,
       std::vector<std::pair<std::string_view, std::string>>& captures)
 {
-    if(r.segments.size() != path.size())
-        return false;
     captures.clear();
-    for(std::size_t i = 0; i < path.size(); ++i)
+    // "{prefix*}" takes the leading segments (up to three) that the rest of the pattern leaves.
+    std::size_t first = 0;
+    std::size_t skip = 0;
+    if(! r.segments.empty() && r.segments.front() == "{prefix*}")
     {
-        auto const& pattern = r.segments[i];
+        first = 1;
+        if(path.size() + 1 < r.segments.size() || path.size() + 1 - r.segments.size() > max_prefix_segments)
+            return false;
+        skip = path.size() + 1 - r.segments.size();
+        std::string prefix;
+        for(std::size_t i = 0; i < skip; ++i)
+        {
+            if(path[i].empty())
+                return false;
+            prefix += '/';
+            prefix += path[i];
+        }
+        captures.emplace_back("prefix", std::move(prefix));
+    }
+    else if(r.segments.size() != path.size())
+        return false;
+    for(std::size_t i = skip; i < path.size(); ++i)
+    {
+        auto const& pattern = r.segments[i - skip + first];
         if(is_capture(pattern))
         {
             if(path[i].empty())

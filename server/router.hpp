@@ -52,7 +52,8 @@ struct route
 class router
 {
 public:
-    /** Adds a route; a pattern segment "{name}" captures one path segment. */
+    /** Adds a route; a pattern segment "{name}" captures one path segment, and a
+        leading "{prefix*}" captures up to three leading segments as "/a/b" (or ""). */
     void
     add(http::verb method, std::string pattern, std::string name, route_handler handler);
 

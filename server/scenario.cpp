@@ -87,7 +87,7 @@ parse_error_fields(rapidjson::Value const& value, std::string const& where, outc
 
 outcome_result
 parse_outcome_impl(rapidjson::Value const& value, std::string const& where, bool strict,
-                   std::initializer_list<std::string_view> also_allowed)
+                   std::initializer_list<std::string_view> also_allowed, remote_party const& remote_base)
 {
     if(! value.IsObject())
         return field_error(where, std::string("must be an outcome object such as {\"outcome\":\"success\"}, not ") +
@@ -112,7 +112,7 @@ parse_outcome_impl(rapidjson::Value const& value, std::string const& where, bool
         switch(out.what)
         {
         case outcome::kind::success:
-            checked = detail::check_object(value, where, {"outcome", "delayMs"}, also_allowed);
+            checked = detail::check_object(value, where, {"outcome", "delayMs", "remoteParty"}, also_allowed);
             break;
         case outcome::kind::error:
             checked = detail::check_object(value, where, {"outcome", "code", "subcode", "status", "message", "delayMs"},
@@ -147,6 +147,16 @@ parse_outcome_impl(rapidjson::Value const& value, std::string const& where, bool
         else
             return field_error(member_path(where, "fault"),
                                "must be \"empty\", \"reset\", \"malformed\" or \"random\", not \"" + *fault + "\"");
+    }
+
+    if(auto const* remote = detail::find_member(value, "remoteParty"))
+    {
+        if(out.what != outcome::kind::success)
+            return field_error(member_path(where, "remoteParty"), "only goes with \"outcome\": \"success\"");
+        auto party = parse_remote_party(*remote, member_path(where, "remoteParty"), remote_base);
+        if(! party)
+            return party.error();
+        out.remote = std::move(*party);
     }
 
     auto delay = parse_delay(value, where);
@@ -302,7 +312,7 @@ parse_match(rapidjson::Value const& value, std::string const& where, rule& r)
 }
 
 boost::system::result<rule, load_error>
-parse_rule(rapidjson::Value const& value, std::size_t index)
+parse_rule(rapidjson::Value const& value, std::size_t index, remote_party const& remote_base)
 {
     auto const where = index_path("rules", index);
     if(auto c = detail::check_object(value, where, {"name", "operation", "match", "probability", "outcome", "outcomes", "then"});
@@ -346,7 +356,7 @@ parse_rule(rapidjson::Value const& value, std::size_t index)
     {
         if(detail::find_member(value, "then"))
             return field_error(member_path(where, "then"), "only goes with \"outcomes\"");
-        auto o = parse_outcome_strict(*single, member_path(where, "outcome"));
+        auto o = parse_outcome_strict(*single, member_path(where, "outcome"), {}, remote_base);
         if(! o)
             return o.error();
         r.outcomes.push_back(std::move(*o));
@@ -358,7 +368,7 @@ parse_rule(rapidjson::Value const& value, std::size_t index)
         return field_error(list_path, "must be a non-empty array of outcomes");
     for(rapidjson::SizeType i = 0; i < list->Size(); ++i)
     {
-        auto o = parse_outcome_strict((*list)[i], index_path(list_path, i));
+        auto o = parse_outcome_strict((*list)[i], index_path(list_path, i), {}, remote_base);
         if(! o)
             return o.error();
         r.outcomes.push_back(std::move(*o));
@@ -378,7 +388,7 @@ parse_scenario_fields(std::string_view json)
     rapidjson::Document doc;
     if(auto r = detail::parse_document(doc, json); ! r)
         return r.error();
-    if(auto r = detail::check_object(doc, "", {"name", "seed", "rules", "default"}); ! r)
+    if(auto r = detail::check_object(doc, "", {"name", "seed", "rules", "default", "remoteParty", "events", "links"}); ! r)
         return r.error();
 
     scenario s;
@@ -395,13 +405,36 @@ parse_scenario_fields(std::string_view json)
         return seed.error();
     s.seed = seed->value_or(1);
 
+    // The conversation settings first: rules' remote parties are read over the scenario's.
+    if(auto const* remote = detail::find_member(doc, "remoteParty"))
+    {
+        auto party = parse_remote_party(*remote, "remoteParty", {});
+        if(! party)
+            return party.error();
+        s.conversation.remote = std::move(*party);
+    }
+    if(auto const* events = detail::find_member(doc, "events"))
+    {
+        auto timing = parse_event_timing(*events, "events");
+        if(! timing)
+            return timing.error();
+        s.conversation.timing = *timing;
+    }
+    if(auto const* links = detail::find_member(doc, "links"))
+    {
+        auto overrides = parse_link_overrides(*links, "links");
+        if(! overrides)
+            return overrides.error();
+        s.conversation.links = std::move(*overrides);
+    }
+
     if(auto const* rules = detail::find_member(doc, "rules"))
     {
         if(! rules->IsArray())
             return field_error("rules", std::string("must be an array of rules, not ") + detail::type_name(*rules));
         for(rapidjson::SizeType i = 0; i < rules->Size(); ++i)
         {
-            auto r = parse_rule((*rules)[i], i);
+            auto r = parse_rule((*rules)[i], i, s.conversation.remote);
             if(! r)
                 return r.error();
             s.rules.push_back(std::move(*r));
@@ -409,7 +442,7 @@ parse_scenario_fields(std::string_view json)
     }
     if(auto const* fallback = detail::find_member(doc, "default"))
     {
-        auto o = parse_outcome_strict(*fallback, "default");
+        auto o = parse_outcome_strict(*fallback, "default", {}, s.conversation.remote);
         if(! o)
             return o.error();
         s.fallback = std::move(*o);
@@ -527,16 +560,16 @@ string_matcher::matches(std::optional<std::string_view> value) const
 }
 
 boost::system::result<outcome, load_error>
-parse_outcome(rapidjson::Value const& value, std::string const& where)
+parse_outcome(rapidjson::Value const& value, std::string const& where, remote_party const& remote_base)
 {
-    return parse_outcome_impl(value, where, false, {});
+    return parse_outcome_impl(value, where, false, {}, remote_base);
 }
 
 boost::system::result<outcome, load_error>
 parse_outcome_strict(rapidjson::Value const& value, std::string const& where,
-                     std::initializer_list<std::string_view> also_allowed)
+                     std::initializer_list<std::string_view> also_allowed, remote_party const& remote_base)
 {
-    return parse_outcome_impl(value, where, true, also_allowed);
+    return parse_outcome_impl(value, where, true, also_allowed, remote_base);
 }
 
 boost::system::result<scenario, load_error>
@@ -607,7 +640,17 @@ scenario_engine::decide(request_facts const& facts)
         d.chosen = scenario_.fallback;
     if(d.chosen.delay)
         d.delay = delay_draw(random_, *d.chosen.delay);
+    d.script = scenario_.conversation;
+    if(d.chosen.remote)
+        d.script.remote = *d.chosen.remote;
     return d;
+}
+
+conversation_script
+scenario_engine::script() const
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    return scenario_.conversation;
 }
 
 scenario

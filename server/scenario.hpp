@@ -2,6 +2,7 @@
 // Scenarios: ordered rules that match a request and script its outcome, and the
 // engine that applies them (thread-safe, deterministic from its seed).
 
+#include "conversation_script.hpp"
 #include "error.hpp"
 #include "load_error.hpp"
 
@@ -55,9 +56,11 @@ struct outcome
     api_error error;                       ///< When what == error.
     fault_kind fault = fault_kind::empty;  ///< When what == fault.
     std::optional<delay_range> delay;
+    std::optional<remote_party> remote;    ///< When what == success: overrides the scenario's remote party.
 };
 
-/** Parses one outcome object: {"outcome":"success"|"error"|"fault", …, "delayMs": N | [min, max]}.
+/** Parses one outcome object: {"outcome":"success"|"error"|"fault", …, "delayMs": N | [min, max]};
+    a success may carry "remoteParty", parsed over `remote_base`.
 
     Members other than an outcome's are left to the caller (the admin queue adds
     its own); see parse_outcome_strict.
@@ -65,7 +68,7 @@ struct outcome
     @param where the path of the value for error messages, e.g. "rules[0].outcome".
 */
 boost::system::result<outcome, load_error>
-parse_outcome(rapidjson::Value const& value, std::string const& where);
+parse_outcome(rapidjson::Value const& value, std::string const& where, remote_party const& remote_base = {});
 
 /** Like parse_outcome, and also refuses members that are not part of an outcome.
 
@@ -75,7 +78,7 @@ parse_outcome(rapidjson::Value const& value, std::string const& where);
 */
 boost::system::result<outcome, load_error>
 parse_outcome_strict(rapidjson::Value const& value, std::string const& where,
-                     std::initializer_list<std::string_view> also_allowed = {});
+                     std::initializer_list<std::string_view> also_allowed = {}, remote_party const& remote_base = {});
 
 /** The facts about a request that rules can match on. */
 struct request_facts
@@ -148,6 +151,7 @@ struct scenario
     std::uint64_t seed = 1;
     std::vector<rule> rules;
     outcome fallback;                   ///< "default": when no rule matches (success unless set).
+    conversation_script conversation;   ///< "remoteParty", "events" and "links".
     std::string source_text;            ///< The document as loaded, for GET /__admin/scenario.
 };
 
@@ -168,6 +172,7 @@ struct decision
     outcome chosen;
     std::string rule;                     ///< The rule's name; empty for the default.
     std::chrono::milliseconds delay{0};   ///< Drawn from chosen.delay.
+    conversation_script script;           ///< The scenario's, with the outcome's remote party.
 };
 
 /** Applies a scenario to requests. Thread-safe; counters and the random stream
@@ -180,6 +185,10 @@ public:
     /** Decides the outcome for a request and advances the counters of the rules it matched. */
     decision
     decide(request_facts const& facts);
+
+    /** Returns the conversation part of the active scenario. */
+    conversation_script
+    script() const;
 
     /** Returns a copy of the active scenario. */
     scenario

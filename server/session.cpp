@@ -97,7 +97,32 @@ session::on_read(beast::error_code ec, std::size_t)
     }
     request_ = parser_->release();
     reply_ = handler_.handle(request_);
+    if(reply_.deferred)
+    {
+        // The answer comes later, from another thread perhaps: back onto the strand.
+        auto deferred = std::move(reply_.deferred);
+        reply_.deferred = nullptr;
+        deferred([self = shared_from_this()](reply r) {
+            net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable {
+                self->reply_ = std::move(r);
+                if(self->closed_)
+                    return self->run_after_send();
+                self->deliver();
+            });
+        });
+        return;
+    }
     deliver();
+}
+
+void
+session::run_after_send()
+{
+    if(auto hook = std::move(reply_.after_send))
+    {
+        reply_.after_send = nullptr;
+        hook();
+    }
 }
 
 void
@@ -135,6 +160,7 @@ void
 session::on_write(beast::error_code ec, std::size_t)
 {
     log_access();
+    run_after_send();
     if(ec)
         return do_close();
     if(! reply_.response.keep_alive())
@@ -211,6 +237,8 @@ session::do_close()
     if(closed_)
         return;
     closed_ = true;
+    // An answer that never left still counts as given: what follows it goes on.
+    run_after_send();
     beast::error_code ignored;
     delay_timer_.cancel();
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);

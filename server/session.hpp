@@ -51,6 +51,7 @@ private:
     void on_linger(beast::error_code ec, std::size_t bytes);
     void on_stop();
     void log_access();
+    void run_after_send();
 
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;

@@ -1,5 +1,6 @@
 // End-to-end: the startMessaging contract over real sockets.
 
+#include "callback_listener.hpp"
 #include "harness.hpp"
 
 #include <doctest/doctest.h>
@@ -108,12 +109,15 @@ TEST_SUITE("e2e startMessaging")
             CHECK(result.response.result() == http::status::created);
         }
 
-        // The Trusted Application API SDK's multipart/related form.
+        // The Trusted Application API SDK's multipart/related form, its callbackUrl
+        // pointed at a listener of ours (the mock probes it before answering).
+        callback_listener listener;
         std::string const multipart =
             "--805b28b2-04d8-4937-b38e-f4dcab9a4ea8\r\n"
             "Content-Type: application/json; charset=utf-8\r\n"
             "\r\n"
-            R"({"operationId":"1000","subject":"IME2EPlainTextWithIdentity","to":"sip:UcapE2EUser1@contoso.com","callbackUrl":"https://litware.com/calback/customContext=xxx"})"
+            R"({"operationId":"1000","subject":"IME2EPlainTextWithIdentity","to":"sip:UcapE2EUser1@contoso.com","callbackUrl":")" +
+            listener.url("/calback/customContext=xxx") + R"("})"
             "\r\n--805b28b2-04d8-4937-b38e-f4dcab9a4ea8--\r\n";
         auto result = client.send(make_request(
             http::verb::post, start_messaging_target(), multipart,
@@ -123,7 +127,7 @@ TEST_SUITE("e2e startMessaging")
         auto const invitations = server.mock().state().invitations.list("833");
         REQUIRE(invitations.size() == 7);
         CHECK(invitations.back().subject == "IME2EPlainTextWithIdentity");
-        CHECK(invitations.back().callback_url == "https://litware.com/calback/customContext=xxx");
+        CHECK(invitations.back().callback_url == listener.url("/calback/customContext=xxx"));
     }
 
     TEST_CASE("to comes from the query, and the body wins")

@@ -73,11 +73,14 @@ TEST_SUITE("fixtures")
     {
         auto f = load_fixtures(shipped_dir());
         REQUIRE_MESSAGE(f.has_value(), (f ? std::string() : f.error().to_string()));
-        REQUIRE(f->applications.size() == 2);
+        REQUIRE(f->applications.size() == 3);
         CHECK(f->applications[0].id == "833");
         CHECK(f->applications[0].name == "Sample Application");
         CHECK_FALSE(f->applications[0].callback_url);
+        CHECK(f->applications[0].endpoint_id.empty());
         CHECK(f->applications[1].id == "834");
+        CHECK(f->applications[2].id == "835");
+        CHECK(f->applications[2].endpoint_id == "sip:samplebot@contoso.com");
 
         auto const* reference = f->find_token("cwt=PHNhbWw6QXNzZXJ0aW9uIHhtbG5...uZm8");
         REQUIRE(reference);
@@ -163,6 +166,9 @@ TEST_SUITE("fixtures")
                 {R"({"applications":[{"id":"833","callbackUrl":"/relative"}]})", "applications[0].callbackUrl", "absolute http(s) URL"},
                 {R"({"applications":[{"id":"833","callbackUrl":"ftp://x"}]})", "applications[0].callbackUrl", "absolute http(s) URL"},
                 {R"({"applications":[{"id":"833","callback_url":null}]})", "applications[0].callback_url", "unknown field"},
+                {R"({"applications":[{"id":"833","endpointId":"bot@contoso.com"}]})", "applications[0].endpointId", "SIP URI"},
+                {R"({"applications":[{"id":"833","endpointId":"sip:a@b&c=d"}]})", "applications[0].endpointId", "must not hold"},
+                {R"({"applications":[{"id":"833","callbackToken":""}]})", "applications[0].callbackToken", "non-empty string"},
                 {R"({"applications":[{"id":"833","id":"834"}]})", "applications[0].id", "duplicate field"},
                 {R"({"applications":[], "extra":1})", "extra", "unknown field"},
                 {R"({"applications":{}})", "applications", "must be an array"},

@@ -1,0 +1,225 @@
+#include "conversation_flow.hpp"
+
+namespace ucwa {
+
+conversation_flow::conversation_flow(net::any_io_executor executor, callback_dispatcher& dispatcher,
+                                     std::size_t capacity)
+    : executor_(std::move(executor))
+    , dispatcher_(dispatcher)
+    , capacity_(capacity)
+{
+}
+
+std::uint64_t
+conversation_flow::add(conversation c, std::shared_ptr<callback_route> route)
+{
+    std::lock_guard lock(mutex_);
+    auto const serial = next_serial_++;
+    c.serial = serial;
+    auto key = std::make_pair(c.application_id, c.number);
+    auto& order = order_[c.application_id];
+    order.push_back(serial);
+    while(order.size() > capacity_)
+    {
+        auto it = entries_.find(order.front());
+        if(it != entries_.end())
+        {
+            index_.erase({it->second.c.application_id, it->second.c.number});
+            entries_.erase(it);
+        }
+        order.pop_front();
+    }
+    index_[key] = serial;
+    entries_.emplace(serial, entry{std::move(c), std::move(route), {}});
+    return serial;
+}
+
+void
+conversation_flow::begin(std::uint64_t serial)
+{
+    run_step(serial, [](conversation& c) { return invite(c); });
+    std::chrono::milliseconds wait{0};
+    {
+        std::lock_guard lock(mutex_);
+        auto it = entries_.find(serial);
+        if(it == entries_.end())
+            return;
+        auto const& remote = it->second.c.script.remote;
+        wait = remote.behaviour == remote_behaviour::no_answer ? remote.no_answer_timeout : remote.answer_after;
+    }
+    after(wait, serial, [](conversation& c) { return answer(c); });
+}
+
+std::optional<conversation>
+conversation_flow::find(std::string_view application_id, std::uint64_t number) const
+{
+    std::lock_guard lock(mutex_);
+    if(auto const* e = find_locked(application_id, number))
+        return e->c;
+    return std::nullopt;
+}
+
+api_result<std::pair<std::uint64_t, std::uint64_t>>
+conversation_flow::send_message(std::string_view application_id, std::uint64_t number, std::string text, bool html,
+                                std::string operation_id)
+{
+    std::lock_guard lock(mutex_);
+    auto* e = find_locked(application_id, number);
+    if(! e || e->c.deleted)
+        return make_api_error(errc::not_found, "No conversation " + std::to_string(number) + " in application " +
+                                                   std::string(application_id) + ".");
+    if(e->c.messaging_state != "Connected")
+        return make_api_error(errc::conflict, "Messaging is " + e->c.messaging_state +
+                                                  ", not Connected: wait for the messaging updated event with "
+                                                  "state Connected before sendMessage.");
+    conversation_message m;
+    m.number = e->c.next_message++;
+    m.outgoing = true;
+    m.html = html;
+    m.text = std::move(text);
+    m.operation_id = std::move(operation_id);
+    m.time = std::chrono::system_clock::now();
+    e->c.messages.push_back(std::move(m));
+    return std::make_pair(e->c.serial, e->c.messages.back().number);
+}
+
+void
+conversation_flow::message_sent(std::uint64_t serial, std::uint64_t message)
+{
+    std::chrono::milliseconds wait{0};
+    {
+        std::lock_guard lock(mutex_);
+        auto it = entries_.find(serial);
+        if(it == entries_.end())
+            return;
+        wait = it->second.c.script.timing.message_completed_after;
+    }
+    after(wait, serial, [this, serial, message](conversation& c) {
+        auto docs = message_delivered(c, message);
+        // The remote party reads it and, as scripted, answers.
+        auto const& remote = c.script.remote;
+        if(docs.empty() || remote.reply == reply_kind::none)
+            return docs;
+        conversation_message const* sent = nullptr;
+        for(auto const& m : c.messages)
+            if(m.number == message)
+                sent = &m;
+        if(! sent)
+            return docs;
+        auto text = remote.reply == reply_kind::echo ? sent->text : remote.reply_text;
+        bool const html = remote.reply == reply_kind::echo && sent->html;
+        after(remote.reply_after, serial, [text = std::move(text), html](conversation& c2) {
+            return remote_message(c2, text, html);
+        });
+        return docs;
+    });
+}
+
+api_result<std::uint64_t>
+conversation_flow::check_stop(std::string_view application_id, std::uint64_t number) const
+{
+    std::lock_guard lock(mutex_);
+    auto const* e = find_locked(application_id, number);
+    if(! e || e->c.deleted)
+        return make_api_error(errc::not_found, "No conversation " + std::to_string(number) + " in application " +
+                                                   std::string(application_id) + ".");
+    return api_result<std::uint64_t>(boost::system::in_place_value, e->c.serial);
+}
+
+void
+conversation_flow::stopped(std::uint64_t serial)
+{
+    run_step(serial, [](conversation& c) { return stop(c); });
+}
+
+std::vector<conversation>
+conversation_flow::list(std::string_view application_id) const
+{
+    std::lock_guard lock(mutex_);
+    std::vector<conversation> out;
+    for(auto const& [app, serials] : order_)
+    {
+        if(! application_id.empty() && app != application_id)
+            continue;
+        for(auto serial : serials)
+            if(auto it = entries_.find(serial); it != entries_.end())
+                out.push_back(it->second.c);
+    }
+    return out;
+}
+
+void
+conversation_flow::reset(std::string_view application_id)
+{
+    std::lock_guard lock(mutex_);
+    for(auto it = order_.begin(); it != order_.end();)
+    {
+        if(! application_id.empty() && it->first != application_id)
+        {
+            ++it;
+            continue;
+        }
+        for(auto serial : it->second)
+        {
+            if(auto e = entries_.find(serial); e != entries_.end())
+            {
+                index_.erase({e->second.c.application_id, e->second.c.number});
+                entries_.erase(e);
+            }
+        }
+        it = order_.erase(it);
+    }
+}
+
+void
+conversation_flow::after(std::chrono::milliseconds delay, std::uint64_t serial, step s)
+{
+    auto timer = std::make_shared<net::steady_timer>(executor_, delay);
+    timer->async_wait([this, timer, serial, s = std::move(s)](beast::error_code ec) {
+        if(! ec)
+            run_step(serial, s);
+    });
+}
+
+void
+conversation_flow::run_step(std::uint64_t serial, step const& s)
+{
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(serial);
+    // Gone (reset, or pushed out by newer ones): its timeline ends here.
+    if(it == entries_.end())
+        return;
+    emit(it->second, s(it->second.c));
+}
+
+void
+conversation_flow::emit(entry& e, std::vector<std::string> docs)
+{
+    auto const now = std::chrono::steady_clock::now();
+    for(auto& doc : docs)
+    {
+        auto const at = std::max(now, e.next_emit);
+        e.next_emit = at + e.c.script.timing.gap;
+        // Under the lock, so documents reach the dispatcher in the order they were made.
+        if(e.route)
+            dispatcher_.deliver(e.route, e.c.application_id, e.c.number, std::move(doc), at);
+    }
+}
+
+conversation_flow::entry*
+conversation_flow::find_locked(std::string_view application_id, std::uint64_t number)
+{
+    auto it = index_.find(std::make_pair(std::string(application_id), number));
+    if(it == index_.end())
+        return nullptr;
+    auto e = entries_.find(it->second);
+    return e == entries_.end() ? nullptr : &e->second;
+}
+
+conversation_flow::entry const*
+conversation_flow::find_locked(std::string_view application_id, std::uint64_t number) const
+{
+    return const_cast<conversation_flow*>(this)->find_locked(application_id, number);
+}
+
+} // namespace ucwa

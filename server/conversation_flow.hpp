@@ -1,0 +1,97 @@
+#pragma once
+// Plays conversations over time: keeps them, runs each one's scripted timeline
+// on timers, and hands the event documents of every step, in order, to the
+// callback dispatcher. Thread-safe.
+
+#include "callback_dispatcher.hpp"
+#include "conversation.hpp"
+#include "error.hpp"
+#include "net.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace ucwa {
+
+class conversation_flow
+{
+public:
+    /** Keeps at most `capacity` conversations per application (the oldest go first). */
+    conversation_flow(net::any_io_executor executor, callback_dispatcher& dispatcher, std::size_t capacity = 10000);
+
+    /** Records a new conversation; `route` is null when nobody listens to its events.
+        Nothing happens until begin(). @return its serial. */
+    std::uint64_t
+    add(conversation c, std::shared_ptr<callback_route> route);
+
+    /** Starts the timeline: invitation started, conversation added, then the scripted answer. */
+    void
+    begin(std::uint64_t serial);
+
+    /** Returns a copy of a conversation by application and number. */
+    std::optional<conversation>
+    find(std::string_view application_id, std::uint64_t number) const;
+
+    /** Records the client's message; its completed event follows message_sent().
+        @return the conversation's serial and the message's number. */
+    api_result<std::pair<std::uint64_t, std::uint64_t>>
+    send_message(std::string_view application_id, std::uint64_t number, std::string text, bool html,
+                 std::string operation_id);
+
+    /** After the sendMessage 201 has gone: message completed, then the remote party's reply. */
+    void
+    message_sent(std::uint64_t serial, std::uint64_t message);
+
+    /** stopMessaging, DELETE or cancel. @return the serial, for stopped(). */
+    api_result<std::uint64_t>
+    check_stop(std::string_view application_id, std::uint64_t number) const;
+
+    /** After the 204 has gone: the teardown events. */
+    void
+    stopped(std::uint64_t serial);
+
+    /** Returns the conversations of an application (empty id: all), oldest first. */
+    std::vector<conversation>
+    list(std::string_view application_id) const;
+
+    /** Forgets an application's conversations (empty id: all); their timers do nothing more. */
+    void
+    reset(std::string_view application_id);
+
+private:
+    struct entry
+    {
+        conversation c;
+        std::shared_ptr<callback_route> route;
+        std::chrono::steady_clock::time_point next_emit{};
+    };
+
+    using step = std::function<std::vector<std::string>(conversation&)>;
+
+    void after(std::chrono::milliseconds delay, std::uint64_t serial, step s);
+    void run_step(std::uint64_t serial, step const& s);
+    void emit(entry& e, std::vector<std::string> docs);
+    entry* find_locked(std::string_view application_id, std::uint64_t number);
+    entry const* find_locked(std::string_view application_id, std::uint64_t number) const;
+
+    net::any_io_executor executor_;
+    callback_dispatcher& dispatcher_;
+    std::size_t capacity_;
+    mutable std::mutex mutex_;
+    std::uint64_t next_serial_ = 1;
+    std::unordered_map<std::uint64_t, entry> entries_;
+    std::map<std::pair<std::string, std::uint64_t>, std::uint64_t, std::less<>> index_;
+    std::unordered_map<std::string, std::deque<std::uint64_t>> order_;
+};
+
+} // namespace ucwa

@@ -1,0 +1,240 @@
+#include "links.hpp"
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/pchars.hpp>
+
+#include <array>
+
+namespace ucwa {
+
+namespace {
+
+// Rels the real service never namespaces.
+constexpr std::array<std::string_view, 7> plain_rels = {
+    "self", "next", "myApplications", "myOnlineMeetings", "customContent", "plainMessage", "htmlMessage"};
+
+bool
+is_segment_char(char c) noexcept
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '_' || c == '~';
+}
+
+// Like the real service's event keys: everything but letters, digits, "-", "." and "_" is %XX.
+std::string
+encode_key(std::string_view text)
+{
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for(char c : text)
+    {
+        if(c != '~' && is_segment_char(c))
+            out += c;
+        else
+        {
+            auto const byte = static_cast<unsigned char>(c);
+            out += '%';
+            out += hex[byte >> 4];
+            out += hex[byte & 15];
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+std::optional<std::string>
+normalize_prefix(std::string_view prefix)
+{
+    while(prefix.starts_with('/'))
+        prefix.remove_prefix(1);
+    while(prefix.ends_with('/'))
+        prefix.remove_suffix(1);
+    if(prefix.empty())
+        return std::string();
+    std::string out = "/";
+    bool slash = false;
+    for(char c : prefix)
+    {
+        if(c == '/')
+        {
+            // "a//b" would make an empty segment; see the protocol notes on "//".
+            if(slash)
+                return std::nullopt;
+            slash = true;
+        }
+        else if(! is_segment_char(c))
+            return std::nullopt;
+        else
+            slash = false;
+        out += c;
+    }
+    return out;
+}
+
+bool
+is_known_rel_namespace(std::string_view ns) noexcept
+{
+    return ns.empty() || ns == "service:" || ns == "ms:rtc:saas:";
+}
+
+std::string
+expand_path(std::string_view pattern, std::vector<std::pair<std::string_view, std::string_view>> const& values)
+{
+    std::string out;
+    out.reserve(pattern.size() + 32);
+    while(! pattern.empty())
+    {
+        auto const open = pattern.find('{');
+        if(open == std::string_view::npos)
+        {
+            out += pattern;
+            break;
+        }
+        auto const close = pattern.find('}', open);
+        out += pattern.substr(0, open);
+        auto const name = pattern.substr(open + 1, close - open - 1);
+        for(auto const& [key, value] : values)
+            if(key == name)
+            {
+                out += boost::urls::encode(value, boost::urls::pchars);
+                break;
+            }
+        pattern.remove_prefix(close + 1);
+    }
+    return out;
+}
+
+link_maker::link_maker(link_style style)
+    : style_(std::move(style))
+{
+}
+
+std::string
+link_maker::rel(std::string_view name) const
+{
+    for(auto plain : plain_rels)
+        if(plain == name)
+            return std::string(name);
+    std::string out = style_.rel_namespace;
+    out += name;
+    return out;
+}
+
+std::string
+link_maker::href(std::string_view pattern, std::vector<std::pair<std::string_view, std::string_view>> const& values,
+                 std::string_view extra_query) const
+{
+    std::string out = style_.prefix;
+    out += expand_path(pattern, values);
+    if(! extra_query.empty() || ! style_.endpoint_query.empty())
+    {
+        out += '?';
+        out += extra_query;
+        if(! extra_query.empty() && ! style_.endpoint_query.empty())
+            out += '&';
+        out += style_.endpoint_query;
+    }
+    return out;
+}
+
+std::string
+link_maker::application(std::string_view app) const
+{
+    return href(paths::application, {{"app", app}});
+}
+
+std::string
+link_maker::communication(std::string_view app) const
+{
+    return href(paths::communication, {{"app", app}});
+}
+
+std::string
+link_maker::start_messaging(std::string_view app) const
+{
+    return href(paths::start_messaging, {{"app", app}});
+}
+
+std::string
+link_maker::invitation(std::string_view app, std::string_view number) const
+{
+    return href(paths::invitation, {{"app", app}, {"invitation", number}});
+}
+
+std::string
+link_maker::conversation(std::string_view app, std::string_view conv) const
+{
+    return href(paths::conversation, {{"app", app}, {"conversation", conv}});
+}
+
+std::string
+link_maker::messaging(std::string_view app, std::string_view conv) const
+{
+    return href(paths::messaging, {{"app", app}, {"conversation", conv}});
+}
+
+std::string
+link_maker::messages(std::string_view app, std::string_view conv) const
+{
+    return href(paths::messages, {{"app", app}, {"conversation", conv}});
+}
+
+std::string
+link_maker::message(std::string_view app, std::string_view conv, std::string_view number) const
+{
+    return href(paths::message, {{"app", app}, {"conversation", conv}, {"message", number}});
+}
+
+std::string
+link_maker::terminate(std::string_view app, std::string_view conv) const
+{
+    return href(paths::terminate, {{"app", app}, {"conversation", conv}});
+}
+
+std::string
+link_maker::typing(std::string_view app, std::string_view conv) const
+{
+    return href(paths::typing, {{"app", app}, {"conversation", conv}});
+}
+
+std::string
+link_maker::typing_participants(std::string_view app, std::string_view conv) const
+{
+    return href(paths::typing_participants, {{"app", app}, {"conversation", conv}});
+}
+
+std::string
+link_maker::participant(std::string_view app, std::string_view conv, std::string_view id) const
+{
+    return href(paths::participant, {{"app", app}, {"conversation", conv}, {"participant", id}});
+}
+
+std::string
+link_maker::participant_messaging(std::string_view app, std::string_view conv, std::string_view id) const
+{
+    return href(paths::participant_messaging, {{"app", app}, {"conversation", conv}, {"participant", id}});
+}
+
+std::string
+link_maker::events(std::string_view app, std::uint64_t ack, std::string_view key) const
+{
+    // The events href carries its own query and no endpointId, as recorded.
+    std::string out = style_.prefix;
+    out += expand_path(paths::events, {{"app", app}});
+    out += "?ack=";
+    out += std::to_string(ack);
+    out += "&key=";
+    out += encode_key(key);
+    return out;
+}
+
+std::string
+participant_id(std::string_view uri)
+{
+    if(uri.size() > 4 && (uri.substr(0, 4) == "sip:" || uri.substr(0, 4) == "SIP:"))
+        uri.remove_prefix(4);
+    return std::string(uri);
+}
+
+} // namespace ucwa

@@ -1,0 +1,116 @@
+#pragma once
+// The one place where resource paths, hrefs and link rels are made. Routes are
+// registered from the same patterns, so a link always leads to its route.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ucwa {
+
+/** Path patterns of the Trusted Application API resources, after the prefix.
+    A segment "{name}" is a capture; the router adds the prefix in front. */
+namespace paths {
+inline constexpr std::string_view discover = "/discover";
+inline constexpr std::string_view applications = "/v1/applications";
+inline constexpr std::string_view application = "/v1/applications/{app}";
+inline constexpr std::string_view communication = "/v1/applications/{app}/communication";
+inline constexpr std::string_view start_messaging = "/v1/applications/{app}/communication/startMessaging";
+inline constexpr std::string_view invitation = "/v1/applications/{app}/communication/invitations/{invitation}";
+inline constexpr std::string_view conversation = "/v1/applications/{app}/communication/conversations/{conversation}";
+inline constexpr std::string_view messaging = "/v1/applications/{app}/communication/conversations/{conversation}/messaging";
+inline constexpr std::string_view messages =
+    "/v1/applications/{app}/communication/conversations/{conversation}/messaging/messages";
+inline constexpr std::string_view message =
+    "/v1/applications/{app}/communication/conversations/{conversation}/messaging/messages/{message}";
+inline constexpr std::string_view terminate =
+    "/v1/applications/{app}/communication/conversations/{conversation}/messaging/terminate";
+inline constexpr std::string_view typing =
+    "/v1/applications/{app}/communication/conversations/{conversation}/messaging/typing";
+inline constexpr std::string_view typing_participants =
+    "/v1/applications/{app}/communication/conversations/{conversation}/messaging/typingParticipants";
+inline constexpr std::string_view participants =
+    "/v1/applications/{app}/communication/conversations/{conversation}/participants";
+inline constexpr std::string_view participant =
+    "/v1/applications/{app}/communication/conversations/{conversation}/participants/{participant}";
+inline constexpr std::string_view participant_messaging =
+    "/v1/applications/{app}/communication/conversations/{conversation}/participants/{participant}/messaging";
+inline constexpr std::string_view events = "/v1/applications/{app}/events";
+} // namespace paths
+
+/** How hrefs and rels look: the path prefix ("", "/platformservice",
+    "/ucwa/oauth"), the rel namespace ("", "service:", "ms:rtc:saas:") and the
+    server query every href carries (e.g. "endpointId=sip:app@contoso.com"). */
+struct link_style
+{
+    std::string prefix;
+    std::string rel_namespace;
+    std::string endpoint_query;
+
+    friend bool operator==(link_style const&, link_style const&) = default;
+};
+
+/** Returns "" or a prefix with one leading slash and none trailing ("platformservice/" -> "/platformservice").
+    @return nothing when the prefix has characters a path segment cannot hold. */
+std::optional<std::string>
+normalize_prefix(std::string_view prefix);
+
+/** Returns true for the rel namespaces the real service uses: "", "service:", "ms:rtc:saas:". */
+bool
+is_known_rel_namespace(std::string_view ns) noexcept;
+
+/** Fills the captures of a pattern, each value percent-encoded as a path segment. */
+std::string
+expand_path(std::string_view pattern, std::vector<std::pair<std::string_view, std::string_view>> const& values);
+
+/** Makes hrefs and rels in one style. */
+class link_maker
+{
+public:
+    explicit link_maker(link_style style);
+
+    link_style const&
+    style() const noexcept
+    {
+        return style_;
+    }
+
+    /** Returns the namespaced rel: "conversation" -> "service:conversation".
+        self, next, myApplications, myOnlineMeetings, customContent, plainMessage
+        and htmlMessage are never namespaced. */
+    std::string
+    rel(std::string_view name) const;
+
+    /** Returns prefix + expanded pattern + "?" + the server query (or extra first, then the server query). */
+    std::string
+    href(std::string_view pattern, std::vector<std::pair<std::string_view, std::string_view>> const& values,
+         std::string_view extra_query = {}) const;
+
+    // The hrefs of the messaging flow.
+    std::string application(std::string_view app) const;
+    std::string communication(std::string_view app) const;
+    std::string start_messaging(std::string_view app) const;
+    std::string invitation(std::string_view app, std::string_view number) const;
+    std::string conversation(std::string_view app, std::string_view conv) const;
+    std::string messaging(std::string_view app, std::string_view conv) const;
+    std::string messages(std::string_view app, std::string_view conv) const;
+    std::string message(std::string_view app, std::string_view conv, std::string_view number) const;
+    std::string terminate(std::string_view app, std::string_view conv) const;
+    std::string typing(std::string_view app, std::string_view conv) const;
+    std::string typing_participants(std::string_view app, std::string_view conv) const;
+    std::string participant(std::string_view app, std::string_view conv, std::string_view id) const;
+    std::string participant_messaging(std::string_view app, std::string_view conv, std::string_view id) const;
+    std::string events(std::string_view app, std::uint64_t ack, std::string_view key) const;
+
+private:
+    link_style style_;
+};
+
+/** Returns the participant id of a SIP URI: "sip:john@contoso.com" -> "john@contoso.com"; tel: URIs stay whole. */
+std::string
+participant_id(std::string_view uri);
+
+} // namespace ucwa

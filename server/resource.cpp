@@ -1,0 +1,222 @@
+#include "resource.hpp"
+
+#include <tinyxml2.h>
+
+namespace ucwa {
+
+resource&
+resource::text(std::string name, std::string value)
+{
+    resource_property p;
+    p.name = std::move(name);
+    p.text = std::move(value);
+    properties.push_back(std::move(p));
+    return *this;
+}
+
+resource&
+resource::boolean(std::string name, bool value)
+{
+    resource_property p;
+    p.name = std::move(name);
+    p.what = resource_property::kind::boolean;
+    p.flag = value;
+    properties.push_back(std::move(p));
+    return *this;
+}
+
+resource&
+resource::list(std::string name, std::vector<std::string> values)
+{
+    resource_property p;
+    p.name = std::move(name);
+    p.what = resource_property::kind::list;
+    p.items = std::move(values);
+    properties.push_back(std::move(p));
+    return *this;
+}
+
+resource&
+resource::null(std::string name)
+{
+    resource_property p;
+    p.name = std::move(name);
+    p.what = resource_property::kind::null;
+    properties.push_back(std::move(p));
+    return *this;
+}
+
+resource&
+resource::link(std::string rel_name, std::string href, std::optional<std::string> title)
+{
+    links.push_back(resource_link{std::move(rel_name), std::move(href), std::move(title)});
+    return *this;
+}
+
+resource&
+resource::embed(std::string rel_name, resource r)
+{
+    resource_embedding e;
+    e.rel = std::move(rel_name);
+    e.items.push_back(std::move(r));
+    embedded.push_back(std::move(e));
+    return *this;
+}
+
+resource&
+resource::embed_list(std::string rel_name, std::vector<resource> items)
+{
+    resource_embedding e;
+    e.rel = std::move(rel_name);
+    e.items = std::move(items);
+    e.as_list = true;
+    embedded.push_back(std::move(e));
+    return *this;
+}
+
+namespace {
+
+void
+write_link(json_writer& out, resource_link const& l)
+{
+    out.key(l.rel);
+    out.start_object();
+    out.field("href", l.href);
+    if(l.title)
+        out.field("title", *l.title);
+    out.end_object();
+}
+
+void
+write_xml(tinyxml2::XMLPrinter& out, resource const& r, bool root)
+{
+    out.OpenElement("resource");
+    out.PushAttribute("rel", r.rel.c_str());
+    if(! r.self.empty())
+        out.PushAttribute("href", r.self.c_str());
+    if(root)
+        out.PushAttribute("xmlns", "http://schemas.microsoft.com/rtc/2012/03/ucwa");
+    for(auto const& l : r.links)
+    {
+        out.OpenElement("link");
+        out.PushAttribute("rel", l.rel.c_str());
+        out.PushAttribute("href", l.href.c_str());
+        if(l.title)
+            out.PushAttribute("title", l.title->c_str());
+        out.CloseElement();
+    }
+    // UCWA XML repeats the rel as a property.
+    out.OpenElement("property");
+    out.PushAttribute("name", "rel");
+    out.PushText(r.rel.c_str());
+    out.CloseElement();
+    for(auto const& p : r.properties)
+    {
+        if(p.what == resource_property::kind::list)
+        {
+            out.OpenElement("propertyList");
+            out.PushAttribute("name", p.name.c_str());
+            for(auto const& item : p.items)
+            {
+                out.OpenElement("item");
+                out.PushText(item.c_str());
+                out.CloseElement();
+            }
+            out.CloseElement();
+            continue;
+        }
+        out.OpenElement("property");
+        out.PushAttribute("name", p.name.c_str());
+        if(p.what == resource_property::kind::text)
+            out.PushText(p.text.c_str());
+        else if(p.what == resource_property::kind::boolean)
+            out.PushText(p.flag ? "True" : "False");
+        out.CloseElement();
+    }
+    for(auto const& e : r.embedded)
+        for(auto const& item : e.items)
+        {
+            // An embedded resource is named by the rel it is embedded under.
+            resource named = item;
+            named.rel = e.rel;
+            write_xml(out, named, false);
+        }
+    out.CloseElement();
+}
+
+} // namespace
+
+void
+write_json(json_writer& out, resource const& r)
+{
+    out.start_object();
+    for(auto const& p : r.properties)
+    {
+        out.key(p.name);
+        switch(p.what)
+        {
+        case resource_property::kind::text:
+            out.value(p.text);
+            break;
+        case resource_property::kind::boolean:
+            out.value(p.flag);
+            break;
+        case resource_property::kind::null:
+            out.null();
+            break;
+        case resource_property::kind::list:
+            out.start_array();
+            for(auto const& item : p.items)
+                out.value(item);
+            out.end_array();
+            break;
+        }
+    }
+    if(! r.self.empty() || ! r.links.empty())
+    {
+        out.key("_links");
+        out.start_object();
+        if(! r.self.empty())
+            write_link(out, resource_link{"self", r.self, std::nullopt});
+        for(auto const& l : r.links)
+            write_link(out, l);
+        out.end_object();
+    }
+    if(! r.embedded.empty())
+    {
+        out.key("_embedded");
+        out.start_object();
+        for(auto const& e : r.embedded)
+        {
+            out.key(e.rel);
+            if(e.as_list)
+                out.start_array();
+            for(auto const& item : e.items)
+                write_json(out, item);
+            if(e.as_list)
+                out.end_array();
+        }
+        out.end_object();
+    }
+    out.field("rel", r.rel);
+    out.end_object();
+}
+
+std::string
+to_json(resource const& r)
+{
+    json_writer out;
+    write_json(out, r);
+    return out.take();
+}
+
+std::string
+to_xml(resource const& r)
+{
+    tinyxml2::XMLPrinter out(nullptr, true);
+    out.PushHeader(false, true);
+    write_xml(out, r, true);
+    return std::string(out.CStr(), static_cast<std::size_t>(out.CStrSize() > 0 ? out.CStrSize() - 1 : 0));
+}
+
+} // namespace ucwa
