@@ -90,7 +90,7 @@ write_link(json_writer& out, resource_link const& l)
 void
 write_xml(tinyxml2::XMLPrinter& out, resource const& r, bool root)
 {
-    out.OpenElement("resource");
+    out.OpenElement("resource", true);
     out.PushAttribute("rel", r.rel.c_str());
     if(! r.self.empty())
         out.PushAttribute("href", r.self.c_str());
@@ -98,40 +98,40 @@ write_xml(tinyxml2::XMLPrinter& out, resource const& r, bool root)
         out.PushAttribute("xmlns", "http://schemas.microsoft.com/rtc/2012/03/ucwa");
     for(auto const& l : r.links)
     {
-        out.OpenElement("link");
+        out.OpenElement("link", true);
         out.PushAttribute("rel", l.rel.c_str());
         out.PushAttribute("href", l.href.c_str());
         if(l.title)
             out.PushAttribute("title", l.title->c_str());
-        out.CloseElement();
+        out.CloseElement(true);
     }
     // UCWA XML repeats the rel as a property.
-    out.OpenElement("property");
+    out.OpenElement("property", true);
     out.PushAttribute("name", "rel");
     out.PushText(r.rel.c_str());
-    out.CloseElement();
+    out.CloseElement(true);
     for(auto const& p : r.properties)
     {
         if(p.what == resource_property::kind::list)
         {
-            out.OpenElement("propertyList");
+            out.OpenElement("propertyList", true);
             out.PushAttribute("name", p.name.c_str());
             for(auto const& item : p.items)
             {
-                out.OpenElement("item");
+                out.OpenElement("item", true);
                 out.PushText(item.c_str());
-                out.CloseElement();
+                out.CloseElement(true);
             }
-            out.CloseElement();
+            out.CloseElement(true);
             continue;
         }
-        out.OpenElement("property");
+        out.OpenElement("property", true);
         out.PushAttribute("name", p.name.c_str());
         if(p.what == resource_property::kind::text)
             out.PushText(p.text.c_str());
         else if(p.what == resource_property::kind::boolean)
             out.PushText(p.flag ? "True" : "False");
-        out.CloseElement();
+        out.CloseElement(true);
     }
     for(auto const& e : r.embedded)
         for(auto const& item : e.items)
@@ -141,7 +141,7 @@ write_xml(tinyxml2::XMLPrinter& out, resource const& r, bool root)
             named.rel = e.rel;
             write_xml(out, named, false);
         }
-    out.CloseElement();
+    out.CloseElement(true);
 }
 
 } // namespace
@@ -214,9 +214,10 @@ std::string
 to_xml(resource const& r)
 {
     tinyxml2::XMLPrinter out(nullptr, true);
-    out.PushHeader(false, true);
     write_xml(out, r, true);
-    return std::string(out.CStr(), static_cast<std::size_t>(out.CStrSize() > 0 ? out.CStrSize() - 1 : 0));
+    std::string doc = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n";
+    doc.append(out.CStr(), static_cast<std::size_t>(out.CStrSize() > 0 ? out.CStrSize() - 1 : 0));
+    return doc;
 }
 
 } // namespace ucwa

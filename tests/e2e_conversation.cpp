@@ -11,7 +11,10 @@
 #include <rapidjson/pointer.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+
+#include <unistd.h>
 
 using namespace ucwa;
 using namespace ucwa::test;
@@ -461,5 +464,81 @@ TEST_SUITE("e2e conversation")
         auto c = client.send(communication);
         REQUIRE(c.response.result() == http::status::ok);
         CHECK(c.response.body().find(R"(<link rel="startMessaging" href="/v1/applications/833/communication/startMessaging"/>)") != std::string::npos);
+    }
+
+    TEST_CASE("a failing callback is retried with backoff, and the order holds")
+    {
+        test_server server([](config& c) { c.callback_retries = 3; });
+        test_client client(server.port());
+        int failures_left = 2;
+        callback_listener listener([&failures_left](received_callback const& c) {
+            // The conversation's first event fails twice, then everything goes through.
+            if(c.summary() == "messagingInvitation started" && failures_left > 0)
+            {
+                --failures_left;
+                return callback_reply{503, {}};
+            }
+            return callback_reply{};
+        });
+        auto r = client.send(make_request(http::verb::post, start_messaging_target(),
+                                          start_body("sip:john@contoso.com", "op", listener.url()), "application/json"));
+        REQUIRE(r.response.result() == http::status::created);
+        wait_for_summary(listener, "messagingInvitation completed");
+        auto const got = event_summaries(listener.received());
+        REQUIRE(got.size() == 9);
+        CHECK(std::vector<std::string>(got.begin(), got.begin() + 4) ==
+              std::vector<std::string>{"messagingInvitation started", "messagingInvitation started",
+                                       "messagingInvitation started", "conversation added"});
+        CHECK(got.back() == "messagingInvitation completed");
+
+        auto events = client.send(make_request(http::verb::get, "/__admin/events?app=833"));
+        auto const doc = parse_json(events.response.body());
+        CHECK(doc["attempts"][1]["status"].GetUint() == 503);
+        CHECK(doc["attempts"][2]["attempt"].GetUint() == 2);
+        CHECK(doc["attempts"][3]["attempt"].GetUint() == 3);
+        CHECK(doc["attempts"][3]["status"].GetUint() == 200);
+    }
+
+    TEST_CASE("the application's default callback URL, with the request's callbackContext; HTML messages")
+    {
+        callback_listener listener;
+        // A fixtures folder of this test's own: application 833 with a default callback.
+        auto const dir = std::filesystem::temp_directory_path() /
+                         ("ucwa-mock-fixtures-" + std::to_string(::getpid()) + "-" + std::to_string(listener.port()));
+        std::filesystem::create_directories(dir);
+        std::ofstream(dir / "tokens.json") << R"({"tokens":[{"token":")" << reference_token << R"(","applications":["833"]}]})";
+        std::ofstream(dir / "applications.json")
+            << R"({"applications":[{"id":"833","name":"Sample Application","callbackUrl":")" << listener.url("/events?tenant=contoso")
+            << R"(","callbackToken":"eyJ0eXAiOiJKV1QifQ.e30.sig"}]})";
+
+        {
+            test_server server([&](config& c) { c.fixtures_dir = dir; });
+            test_client client(server.port());
+            auto r = client.send(make_request(http::verb::post, start_messaging_target(),
+                                              start_body("sip:john@contoso.com", "op", "", R"(,"callbackContext":"{\"JobId\":\"7\"}")"),
+                                              "application/json"));
+            REQUIRE_MESSAGE(r.response.result() == http::status::created, r.response.body());
+            auto const got = listener.wait_for_events(7);
+            REQUIRE(got.size() == 8);
+            for(auto const& c : got)
+            {
+                CHECK(c.target == "/events?tenant=contoso&callbackContext=%7B%22JobId%22%3A%227%22%7D");
+                CHECK(c.header("Authorization") == "Bearer eyJ0eXAiOiJKV1QifQ.e30.sig");
+            }
+
+            std::string const messages = "/v1/applications/833/communication/conversations/1/messaging/messages";
+            auto sent = client.send(make_request(http::verb::post, messages + "?operationId=1001",
+                                                 "<b>bold</b>", "text/html; charset=utf-8"));
+            REQUIRE(sent.response.result() == http::status::created);
+            auto const all = listener.wait_for_events(9);
+            REQUIRE(all.size() >= 10);
+            auto const echo = parse_json(all[9].body);
+            CHECK(at(first_event(echo), "/_embedded/message/_links/htmlMessage/href") ==
+                  "data:text/html;charset=utf-8,%3Cb%3Ebold%3C%2Fb%3E");
+            auto message = client.send(make_request(http::verb::get, messages + "/1"));
+            REQUIRE(message.response.result() == http::status::ok);
+            CHECK(at(parse_json(message.response.body()), "/operationId") == "1001");
+        }
+        std::filesystem::remove_all(dir);
     }
 }
