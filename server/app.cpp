@@ -84,6 +84,9 @@ app::~app()
     grace_timer_.reset();
     watch_timer_.reset();
     listener_.reset();
+    // The dispatcher owns timers: they go before the io_context too.
+    state_->conversations.reset();
+    state_->callbacks.reset();
     ioc_.reset();
 }
 

@@ -46,14 +46,6 @@ first_event(rapidjson::Document const& doc)
 }
 
 std::string
-append_query(std::string href, std::string const& query)
-{
-    href += href.find('?') == std::string::npos ? '?' : '&';
-    href += query;
-    return href;
-}
-
-std::string
 start_body(std::string const& to, std::string const& operation_id, std::string const& callback_url,
            std::string const& extra = {})
 {
@@ -182,8 +174,9 @@ TEST_SUITE("e2e conversation")
         CHECK(at(invitation_doc, "/_embedded/acceptedByParticipant/0/uri") == "sip:john@contoso.com");
 
         // 5. A message: 201 + Location, then its completed event names that Location; the echo follows.
-        auto sent = client.send(make_request(http::verb::post, append_query(send_href, "OperationContext=op-1"),
-                                             "Hello from the test", "text/plain; charset=utf-8"));
+        // As the SDK sends it: no operation id in the query.
+        auto sent = client.send(make_request(http::verb::post, send_href, "Hello from the test",
+                                             "text/plain; charset=utf-8"));
         REQUIRE(sent.response.result() == http::status::created);
         auto const message_href = std::string(sent.response[http::field::location]);
         CHECK(message_href == conversation_href + "/messaging/messages/1");
@@ -538,6 +531,13 @@ TEST_SUITE("e2e conversation")
             auto message = client.send(make_request(http::verb::get, messages + "/1"));
             REQUIRE(message.response.result() == http::status::ok);
             CHECK(at(parse_json(message.response.body()), "/operationId") == "1001");
+            // UCWA JS's form of the operation id, in any case.
+            auto second = client.send(make_request(http::verb::post, messages + "?operationcontext=abc", "again",
+                                                   "text/plain"));
+            REQUIRE(second.response.result() == http::status::created);
+            auto const second_href = std::string(second.response[http::field::location]);
+            auto second_message = client.send(make_request(http::verb::get, second_href));
+            CHECK(at(parse_json(second_message.response.body()), "/operationId") == "abc");
         }
         std::filesystem::remove_all(dir);
     }
