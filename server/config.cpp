@@ -160,6 +160,14 @@ options()
              c.callback_retries = *n;
              return {};
          }},
+        {"max-connections", true, "N connections served at once; beyond, 503 and close (default 10000, 0: no cap)",
+         [](config& c, std::string const& v) -> parse_result {
+             auto n = parse_unsigned<std::size_t>(v, 0, 1000000);
+             if(! n)
+                 return n.error();
+             c.max_connections = *n;
+             return {};
+         }},
         {"admin-token", true, "TOKEN admin calls need 'Authorization: Bearer TOKEN'",
          [](config& c, std::string const& v) -> parse_result {
              c.admin_token = v;

@@ -35,6 +35,7 @@ struct config
     std::size_t max_body = 1024 * 1024;      ///< Bytes; larger bodies get 413.
     std::size_t max_header = 16 * 1024;      ///< Bytes of request line and headers.
     std::chrono::milliseconds idle_timeout{30000}; ///< Deadline of every read and write.
+    std::size_t max_connections = 10000;     ///< Beyond: 503 and close. 0: no cap.
     std::chrono::milliseconds shutdown_grace{1500}; ///< In-flight requests get this long.
     log_level level = log_level::info;
     std::size_t journal_size = 10000;        ///< Journal entries kept per application.

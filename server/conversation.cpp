@@ -125,6 +125,19 @@ event_document(conversation& c, event_entry const& e)
     return out.take();
 }
 
+// Adds the document of an event, made only when someone listens (acks count either way).
+template<class MakeEntry>
+void
+add_event(conversation& c, std::vector<std::string>& docs, MakeEntry make_entry)
+{
+    if(c.silent)
+    {
+        ++c.next_ack;
+        return;
+    }
+    docs.push_back(event_document(c, make_entry()));
+}
+
 resource_link
 link_of(std::string rel, std::string href, std::optional<std::string> title = std::nullopt)
 {
@@ -202,15 +215,15 @@ void
 tear_down(conversation& c, std::vector<std::string>& docs, bool remote_leaves)
 {
     c.messaging_state = "Disconnected";
-    docs.push_back(event_document(c, messaging_event(c)));
+    add_event(c, docs, [&] { return messaging_event(c); });
     if(remote_leaves && c.remote_joined)
     {
+        add_event(c, docs, [&] { return participant_event(c, "deleted", false); });
         c.remote_joined = false;
-        docs.push_back(event_document(c, participant_event(c, "deleted", false)));
     }
     c.conversation_state = "Disconnected";
     c.deleted = true;
-    docs.push_back(event_document(c, conversation_event(c, "deleted", false)));
+    add_event(c, docs, [&] { return conversation_event(c, "deleted", false); });
 }
 
 } // namespace
@@ -405,8 +418,8 @@ std::vector<std::string>
 invite(conversation& c)
 {
     std::vector<std::string> docs;
-    docs.push_back(event_document(c, invitation_event(c, "started")));
-    docs.push_back(event_document(c, conversation_event(c, "added", true)));
+    add_event(c, docs, [&] { return invitation_event(c, "started"); });
+    add_event(c, docs, [&] { return conversation_event(c, "added", true); });
     return docs;
 }
 
@@ -421,33 +434,37 @@ answer(conversation& c)
         c.conversation_state = "Connected";
         c.messaging_state = "Connected";
         c.remote_joined = true;
-        docs.push_back(event_document(c, conversation_event(c, "updated", true)));
-        docs.push_back(event_document(c, participant_event(c, "added", true)));
-
-        auto const links = c.links();
-        auto const pid = participant_id(c.remote.uri);
-        event_entry pm;
-        pm.from_conversation = true;
-        pm.type = "added";
-        pm.link = link_of(links.rel("participantMessaging"),
-                          links.participant_messaging(c.application_id, c.id(), pid));
-        pm.in = link_of(links.rel("participant"), links.participant(c.application_id, c.id(), pid), std::string());
-        pm.embedded = participant_messaging_resource(c, c.remote);
-        docs.push_back(event_document(c, pm));
-
-        docs.push_back(event_document(c, messaging_event(c)));
+        add_event(c, docs, [&] { return conversation_event(c, "updated", true); });
+        add_event(c, docs, [&] { return participant_event(c, "added", true); });
+        add_event(c, docs, [&] {
+            auto const links = c.links();
+            auto const pid = participant_id(c.remote.uri);
+            event_entry pm;
+            pm.from_conversation = true;
+            pm.type = "added";
+            pm.link = link_of(links.rel("participantMessaging"),
+                              links.participant_messaging(c.application_id, c.id(), pid));
+            pm.in = link_of(links.rel("participant"), links.participant(c.application_id, c.id(), pid), std::string());
+            pm.embedded = participant_messaging_resource(c, c.remote);
+            return pm;
+        });
+        add_event(c, docs, [&] { return messaging_event(c); });
         c.invitation_state = "Connected";
-        auto completed = invitation_event(c, "completed");
-        completed.status = "Success";
-        docs.push_back(event_document(c, completed));
+        add_event(c, docs, [&] {
+            auto completed = invitation_event(c, "completed");
+            completed.status = "Success";
+            return completed;
+        });
         return docs;
     }
     c.invitation_state = "Failed";
     c.failure = reason_for(c.script.remote.behaviour);
-    auto completed = invitation_event(c, "completed");
-    completed.status = "Failure";
-    completed.reason = c.failure;
-    docs.push_back(event_document(c, completed));
+    add_event(c, docs, [&] {
+        auto completed = invitation_event(c, "completed");
+        completed.status = "Failure";
+        completed.reason = c.failure;
+        return completed;
+    });
     tear_down(c, docs, false);
     return docs;
 }
@@ -461,14 +478,16 @@ message_delivered(conversation& c, std::uint64_t number)
         if(m.number != number || m.status != "Pending")
             continue;
         m.status = "Success";
-        auto const links = c.links();
-        event_entry e;
-        e.from_conversation = true;
-        e.type = "completed";
-        e.status = "Success";
-        e.link = link_of(links.rel("message"), links.message(c.application_id, c.id(), std::to_string(m.number)));
-        e.embedded = message_resource(c, m);
-        docs.push_back(event_document(c, e));
+        add_event(c, docs, [&] {
+            auto const links = c.links();
+            event_entry e;
+            e.from_conversation = true;
+            e.type = "completed";
+            e.status = "Success";
+            e.link = link_of(links.rel("message"), links.message(c.application_id, c.id(), std::to_string(m.number)));
+            e.embedded = message_resource(c, m);
+            return e;
+        });
     }
     return docs;
 }
@@ -486,15 +505,18 @@ remote_message(conversation& c, std::string text, bool html)
     m.text = std::move(text);
     m.time = std::chrono::system_clock::now();
     m.status = "Success";
-    auto const links = c.links();
-    event_entry e;
-    e.from_conversation = true;
-    e.type = "completed";
-    e.status = "Success";
-    e.link = link_of(links.rel("message"), links.message(c.application_id, c.id(), std::to_string(m.number)));
-    e.embedded = message_resource(c, m);
     c.messages.push_back(std::move(m));
-    docs.push_back(event_document(c, e));
+    add_event(c, docs, [&] {
+        auto const& sent = c.messages.back();
+        auto const links = c.links();
+        event_entry e;
+        e.from_conversation = true;
+        e.type = "completed";
+        e.status = "Success";
+        e.link = link_of(links.rel("message"), links.message(c.application_id, c.id(), std::to_string(sent.number)));
+        e.embedded = message_resource(c, sent);
+        return e;
+    });
     return docs;
 }
 
@@ -509,10 +531,12 @@ stop(conversation& c)
         // Cancelled before the answer: the invitation fails, as the SDK expects of a cancel.
         c.invitation_state = "Failed";
         c.failure = api_error{0, "Informational", "", "The invitation was cancelled."};
-        auto completed = invitation_event(c, "completed");
-        completed.status = "Failure";
-        completed.reason = c.failure;
-        docs.push_back(event_document(c, completed));
+        add_event(c, docs, [&] {
+            auto completed = invitation_event(c, "completed");
+            completed.status = "Failure";
+            completed.reason = c.failure;
+            return completed;
+        });
     }
     tear_down(c, docs, true);
     return docs;

@@ -95,16 +95,16 @@ conversation_flow::message_sent(std::uint64_t serial, std::uint64_t message)
         wait = it->second.c.script.timing.message_completed_after;
     }
     after(wait, serial, [this, serial, message](conversation& c) {
+        conversation_message const* sent = nullptr;
+        for(auto const& m : c.messages)
+            if(m.number == message && m.status == "Pending")
+                sent = &m;
+        if(! sent)
+            return std::vector<std::string>{};
         auto docs = message_delivered(c, message);
         // The remote party reads it and, as scripted, answers.
         auto const& remote = c.script.remote;
-        if(docs.empty() || remote.reply == reply_kind::none)
-            return docs;
-        conversation_message const* sent = nullptr;
-        for(auto const& m : c.messages)
-            if(m.number == message)
-                sent = &m;
-        if(! sent)
+        if(remote.reply == reply_kind::none)
             return docs;
         auto text = remote.reply == reply_kind::echo ? sent->text : remote.reply_text;
         bool const html = remote.reply == reply_kind::echo && sent->html;

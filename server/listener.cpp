@@ -2,6 +2,8 @@
 
 #include "session.hpp"
 
+#include <array>
+
 namespace ucwa {
 
 listener::listener(net::io_context& ioc, request_handler& handler, session_registry& registry,
@@ -92,8 +94,80 @@ listener::on_accept(beast::error_code ec, tcp::socket socket)
     }
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    std::make_shared<session>(std::move(socket), handler_, registry_, settings_, log_)->run();
+    if(settings_.max_connections && registry_.size() >= settings_.max_connections)
+        refuse(std::move(socket));
+    else
+        std::make_shared<session>(std::move(socket), handler_, registry_, settings_, log_)->run();
     do_accept();
+}
+
+namespace {
+
+// Over the cap: a clear 503 and a close with a short deadline, never a silent drop. After the
+// answer it drains what the client still sends, so a reset does not destroy the answer.
+class refusal : public std::enable_shared_from_this<refusal>
+{
+public:
+    refusal(tcp::socket socket, std::string bytes)
+        : stream_(std::move(socket))
+        , bytes_(std::move(bytes))
+    {
+    }
+
+    void
+    run()
+    {
+        stream_.expires_after(std::chrono::seconds(1));
+        net::async_write(stream_, net::buffer(bytes_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if(ec)
+                return self->close();
+            beast::error_code ignored;
+            self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            self->drain();
+        });
+    }
+
+private:
+    void
+    drain()
+    {
+        stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if(ec)
+                return self->close();
+            self->drain();
+        });
+    }
+
+    void
+    close()
+    {
+        beast::error_code ignored;
+        stream_.socket().close(ignored);
+    }
+
+    beast::tcp_stream stream_;
+    std::string bytes_;
+    std::array<char, 1024> scratch_{};
+};
+
+} // namespace
+
+void
+listener::refuse(tcp::socket socket)
+{
+    std::string const body = R"({"code":"ServiceUnavailable","message":"The mock serves at most )" +
+                             std::to_string(settings_.max_connections) +
+                             R"( connections at once (--max-connections); try again."})";
+    std::string bytes = "HTTP/1.1 503 Service Unavailable\r\n"
+                        "Content-Type: application/json; charset=utf-8\r\n"
+                        "Retry-After: 1\r\n"
+                        "Connection: close\r\n"
+                        "Server: ucwa-mock/" UCWA_MOCK_VERSION "\r\n"
+                        "Content-Length: " +
+                        std::to_string(body.size()) + "\r\n\r\n" + body;
+    log_.write(log_level::warn, "connection refused: --max-connections " + std::to_string(settings_.max_connections) +
+                                    " reached");
+    std::make_shared<refusal>(std::move(socket), std::move(bytes))->run();
 }
 
 } // namespace ucwa

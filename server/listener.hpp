@@ -42,6 +42,7 @@ public:
 private:
     void do_accept();
     void on_accept(beast::error_code ec, tcp::socket socket);
+    void refuse(tcp::socket socket);
 
     net::io_context& ioc_;
     net::strand<net::io_context::executor_type> strand_;

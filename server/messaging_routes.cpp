@@ -205,6 +205,7 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
     c.script = verdict.script;
     c.remote.name = c.script.remote.name.empty() ? user_part(c.to) : c.script.remote.name;
     c.created = std::chrono::system_clock::now();
+    c.silent = ! route;
 
     invitation inv;
     inv.application_id = a.application_id;

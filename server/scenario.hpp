@@ -110,6 +110,8 @@ struct string_matcher
     kind what = kind::equals;
     std::string text;                   ///< The value, or the regex source.
     std::shared_ptr<std::regex const> pattern; ///< Compiled when what == regex.
+    std::optional<std::string> literal_prefix; ///< A regex "^literal": matched without std::regex.
+    bool ignore_case = false;                  ///< For literal_prefix.
 
     /** Returns true when the (optional) value satisfies the matcher. */
     bool
