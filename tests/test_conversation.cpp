@@ -272,4 +272,28 @@ TEST_SUITE("scenario conversation settings")
             CHECK(s.error().problem.find(problem) != std::string::npos);
         }
     }
+
+    TEST_CASE("a \"^literal\" regex matches exactly as std::regex would")
+    {
+        auto s = parse_scenario(R"({"name":"x","rules":[
+            {"match":{"to":{"regex":"^sip:a-b@","ignoreCase":true}},"outcome":{"outcome":"error","code":"Conflict"}},
+            {"match":{"to":{"regex":"^sip:c-d@"}},"outcome":{"outcome":"error","code":"Conflict"}},
+            {"match":{"to":{"regex":"^sip:e.f@"}},"outcome":{"outcome":"error","code":"Conflict"}}]})",
+                                "x.json");
+        REQUIRE(s.has_value());
+        CHECK(s->rules[0].to->literal_prefix == "sip:a-b@");
+        CHECK_FALSE(s->rules[2].to->literal_prefix);
+        for(auto [value, rule, expected] : {
+                std::tuple{"sip:a-b@contoso.com", 0, true}, std::tuple{"SIP:A-B@x", 0, true},
+                std::tuple{"xsip:a-b@x", 0, false}, std::tuple{"sip:a-b", 0, false},
+                std::tuple{"sip:c-d@x", 1, true}, std::tuple{"SIP:C-D@x", 1, false},
+                std::tuple{"sip:eXf@x", 2, true}, std::tuple{"sip:ef@x", 2, false}})
+        {
+            CAPTURE(value);
+            auto const& m = *s->rules[rule].to;
+            CHECK(m.matches(std::string_view(value)) == expected);
+            // The same answer from std::regex itself.
+            CHECK(std::regex_search(std::string(value), *m.pattern) == expected);
+        }
+    }
 }
