@@ -5,8 +5,9 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 ARGS ?=
 CMAKE_FLAGS ?=
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps configure build run test test-asan test-tsan bench docker docker-test clean
+.PHONY: all deps configure build run test test-asan test-tsan fuzz bench docker docker-test clean
 
 all: build
 
@@ -36,6 +37,10 @@ test-tsan: deps
 	@cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DUCWA_MOCK_SANITIZE=thread >/dev/null
 	@cmake --build build-tsan -j $(JOBS)
 	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j $(JOBS)
+
+# libFuzzer targets (clang, ASan + UBSan) in build-fuzz/: the regressions, then FUZZ_SECONDS per target.
+fuzz:
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
 bench:
 	@scripts/bench.sh

@@ -88,12 +88,28 @@ for body in json xml; do
 done
 full_rss=$(rss_kb "$mock_pid")
 
-# Up to 1 000 000 requests in all, then memory again.
-while [ "$total_requests" -lt 1000000 ]; do
-    read -r _ _ _ _ m_total < <(run_wrk "http://127.0.0.1:$mock_port" json)
-    total_requests=$(( total_requests + m_total ))
+# The soak: 1 000 000 mixed requests (good, invalid, scripted errors, admin calls),
+# each answer checked against the status its kind expects, every minted id unique.
+echo
+echo "soak: 1 000 000 mixed requests against application 834"
+soak_answers=0; soak_unexpected=0; soak_duplicates=0; soak_rounds=0; soak_rss=()
+while [ "$soak_answers" -lt 1000000 ]; do
+    out=$(wrk -t2 -c"$CONNECTIONS" -d"${SOAK_SECONDS_PER_RUN:-10}s" -s scripts/bench/soak.lua "http://127.0.0.1:$mock_port")
+    answers=$(echo "$out" | awk '/^soak_answers/ {print $2}')
+    unexpected=$(echo "$out" | awk '/^soak_unexpected/ {print $2}')
+    duplicates=$(echo "$out" | awk '/^soak_duplicates/ {print $2}')
+    minted=$(echo "$out" | awk '/^soak_minted/ {print $2}')
+    first=$(echo "$out" | awk '/^soak_first_unexpected/ {$1=""; print}')
+    soak_answers=$(( soak_answers + answers )); soak_unexpected=$(( soak_unexpected + unexpected ))
+    soak_duplicates=$(( soak_duplicates + duplicates )); soak_rounds=$(( soak_rounds + 1 ))
+    soak_rss+=("$(( $(rss_kb "$mock_pid") / 1024 ))")
+    total_requests=$(( total_requests + answers ))
+    printf 'soak round %-3s answers %8s  unexpected %s  minted %7s  duplicate ids %s  RSS %s MB %s\n' \
+        "$soak_rounds" "$answers" "$unexpected" "$minted" "$duplicates" "${soak_rss[-1]}" "$first"
 done
 million_rss=$(rss_kb "$mock_pid")
+soak_verdict=passed
+if [ "$soak_unexpected" -ne 0 ] || [ "$soak_duplicates" -ne 0 ]; then soak_verdict=FAILED; fi
 
 # Launch to first 201, median of 5.
 starts=()
@@ -111,3 +127,5 @@ echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); wrk -t2 -c$CONNECTIONS ${SECONDS_PER_RUN}s runs"
 echo "launch to first 201 (median of 5): ${start_median} ms (${starts[*]})"
 echo "resident memory: idle $((idle_rss / 1024)) MB, journal full $((full_rss / 1024)) MB, after $total_requests requests $((million_rss / 1024)) MB"
+echo "soak: $soak_answers mixed answers, $soak_unexpected unexpected statuses, $soak_duplicates duplicate ids, RSS per round: ${soak_rss[*]} MB: $soak_verdict"
+[ "$soak_verdict" = passed ]

@@ -39,6 +39,18 @@ app_param(request_context const& ctx)
     return ctx.query("app").value_or("");
 }
 
+// system_clock counts nanoseconds in 64 bits: about 1678 to 2262. Times are kept to 1900-2200.
+constexpr long long earliest_ms = -2208988800000LL; // 1900-01-01
+constexpr long long latest_ms = 7258118400000LL;    // 2200-01-01
+
+std::optional<std::chrono::system_clock::time_point>
+from_epoch_ms(long long millis)
+{
+    if(millis < earliest_ms || millis > latest_ms)
+        return std::nullopt;
+    return std::chrono::system_clock::time_point(std::chrono::milliseconds(millis));
+}
+
 // Parses an RFC 3339 UTC time ("2026-11-25T01:02:03Z", fraction optional) or epoch milliseconds.
 std::optional<std::chrono::system_clock::time_point>
 parse_time(std::string_view text)
@@ -46,7 +58,7 @@ parse_time(std::string_view text)
     long long millis = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), millis);
     if(ec == std::errc{} && end == text.data() + text.size())
-        return std::chrono::system_clock::time_point(std::chrono::milliseconds(millis));
+        return from_epoch_ms(millis);
     std::tm parts{};
     int fraction_ms = 0;
     std::string copy(text);
@@ -67,9 +79,9 @@ parse_time(std::string_view text)
         for(; digits < 3; ++digits)
             fraction_ms *= 10;
     }
-    if(std::string_view(rest) != "Z")
+    if(std::string_view(rest) != "Z" || parts.tm_year < 0 || parts.tm_year > 300)
         return std::nullopt;
-    return std::chrono::system_clock::from_time_t(timegm(&parts)) + std::chrono::milliseconds(fraction_ms);
+    return from_epoch_ms(static_cast<long long>(timegm(&parts)) * 1000 + fraction_ms);
 }
 
 // Reads a filter from the query (GET) or a JSON object (count); `where` names the source in errors.
@@ -105,7 +117,7 @@ filter_from_query(request_context const& ctx)
         {
             auto when = parse_time(*text);
             if(! when)
-                return filter_error(std::string(name) + ": must be an RFC 3339 UTC time or epoch milliseconds");
+                return filter_error(std::string(name) + ": must be an RFC 3339 UTC time or epoch milliseconds, from 1900 to 2200");
             (std::string_view(name) == "since" ? f.since : f.until) = *when;
         }
     return f;
@@ -149,9 +161,10 @@ filter_from_json(rapidjson::Value const& v, std::string const& app)
             if(m.value.IsString())
                 when = parse_time(std::string_view(m.value.GetString(), m.value.GetStringLength()));
             else if(m.value.IsInt64())
-                when = std::chrono::system_clock::time_point(std::chrono::milliseconds(m.value.GetInt64()));
+                when = from_epoch_ms(m.value.GetInt64());
             if(! when)
-                return filter_error(std::string(name) + ": must be an RFC 3339 UTC time or epoch milliseconds");
+                return filter_error(std::string(name) +
+                                    ": must be an RFC 3339 UTC time or epoch milliseconds, from 1900 to 2200");
             (name == "since" ? f.since : f.until) = *when;
         }
         else

@@ -20,11 +20,15 @@ app::app(config settings, std::FILE* log_output)
         if(! destroying_)
             stop();
     })
-    , ioc_(std::make_unique<net::io_context>(static_cast<int>(settings.threads)))
 {
-    flush_timer_.emplace(*ioc_);
-    grace_timer_.emplace(*ioc_);
-    watch_timer_.emplace(*ioc_);
+    for(unsigned i = 0; i < std::max(1u, settings.threads); ++i)
+    {
+        iocs_.push_back(std::make_unique<net::io_context>(1));
+        guards_.push_back(net::make_work_guard(*iocs_.back()));
+    }
+    flush_timer_.emplace(*iocs_.front());
+    grace_timer_.emplace(*iocs_.front());
+    watch_timer_.emplace(*iocs_.front());
 }
 
 boost::system::result<std::unique_ptr<app>, std::string>
@@ -50,12 +54,18 @@ app::create(config settings, std::filesystem::path const& executable, std::FILE*
     callback_settings callbacks;
     callbacks.timeout = settings.callback_timeout;
     callbacks.retries = settings.callback_retries;
-    a->state_->callbacks = std::make_unique<callback_dispatcher>(a->ioc_->get_executor(), callbacks);
-    a->state_->conversations = std::make_unique<conversation_flow>(a->ioc_->get_executor(), *a->state_->callbacks);
+    a->state_->callbacks = std::make_unique<callback_dispatcher>(a->iocs_.front()->get_executor(), callbacks);
+    a->state_->conversations = std::make_unique<conversation_flow>(a->iocs_.front()->get_executor(), *a->state_->callbacks);
     add_messaging_routes(a->routes_, *a->state_);
     add_admin_routes(a->routes_, *a->state_);
     a->handler_ = std::make_unique<request_handler>(a->routes_, *a->state_);
-    a->listener_ = std::make_shared<listener>(*a->ioc_, *a->handler_, a->registry_, a->state_->settings, a->log_);
+    auto* self = a.get();
+    a->listener_ = std::make_shared<listener>(
+        *a->iocs_.front(),
+        [self]() -> net::io_context& {
+            return *self->iocs_[self->next_context_.fetch_add(1, std::memory_order_relaxed) % self->iocs_.size()];
+        },
+        *a->handler_, a->registry_, a->state_->settings, a->log_);
 
     beast::error_code ec;
     auto const address = net::ip::make_address(settings.bind, ec);
@@ -87,7 +97,8 @@ app::~app()
     // The dispatcher owns timers: they go before the io_context too.
     state_->conversations.reset();
     state_->callbacks.reset();
-    ioc_.reset();
+    guards_.clear();
+    iocs_.clear();
 }
 
 tcp::endpoint
@@ -110,10 +121,9 @@ app::start()
         log_.write(log_level::info, "watching " + scenario_file_.string());
         schedule_watch();
     }
-    auto const count = std::max(1u, state_->settings.threads);
-    threads_.reserve(count);
-    for(unsigned i = 0; i < count; ++i)
-        threads_.emplace_back([this] { ioc_->run(); });
+    threads_.reserve(iocs_.size());
+    for(auto& ioc : iocs_)
+        threads_.emplace_back([context = ioc.get()] { context->run(); });
 }
 
 void
@@ -131,7 +141,7 @@ app::shutdown()
 {
     if(shutting_down_.exchange(true))
         return;
-    net::post(*ioc_, [this] {
+    net::post(*iocs_.front(), [this] {
         listener_->stop();
         // After the grace period whatever is left is cut off.
         grace_timer_->expires_after(state_->settings.shutdown_grace);
@@ -146,7 +156,8 @@ app::shutdown()
 void
 app::stop()
 {
-    ioc_->stop();
+    for(auto& ioc : iocs_)
+        ioc->stop();
 }
 
 void

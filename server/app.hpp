@@ -63,11 +63,11 @@ public:
         return log_;
     }
 
-    /** Returns the io_context (for signal handling in main). */
+    /** Returns the first io_context, which runs the timers and the acceptor (for signal handling in main). */
     net::io_context&
     context() noexcept
     {
-        return *ioc_;
+        return *iocs_.front();
     }
 
     /** Starts accepting and runs the threads in the background. */
@@ -103,7 +103,11 @@ private:
     session_registry registry_;
     std::atomic<bool> shutting_down_{false};
     std::atomic<bool> destroying_{false};
-    std::unique_ptr<net::io_context> ioc_;
+    // One io_context per thread: a connection stays on one, so sessions need no strand
+    // and no scheduler is shared between threads. The first also runs the timers.
+    std::vector<std::unique_ptr<net::io_context>> iocs_;
+    std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
+    std::atomic<std::size_t> next_context_{0};
     std::shared_ptr<listener> listener_;
     std::optional<net::steady_timer> flush_timer_;
     std::optional<net::steady_timer> grace_timer_;

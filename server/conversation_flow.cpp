@@ -30,8 +30,26 @@ conversation_flow::add(conversation c, std::shared_ptr<callback_route> route)
         order.pop_front();
     }
     index_[key] = serial;
-    entries_.emplace(serial, entry{std::move(c), std::move(route), {}});
+    std::optional<std::chrono::steady_clock::time_point> due;
+    if(! route)
+    {
+        // Nobody listens: no documents, no timers; the answer is due at its time.
+        auto const& remote = c.script.remote;
+        due = std::chrono::steady_clock::now() +
+              (remote.behaviour == remote_behaviour::no_answer ? remote.no_answer_timeout : remote.answer_after);
+    }
+    entries_.emplace(serial, entry{std::move(c), std::move(route), {}, due});
     return serial;
+}
+
+void
+conversation_flow::catch_up(entry& e)
+{
+    if(e.answer_due && std::chrono::steady_clock::now() >= *e.answer_due)
+    {
+        e.answer_due.reset();
+        answer(e.c);
+    }
 }
 
 void
@@ -51,11 +69,14 @@ conversation_flow::begin(std::uint64_t serial)
 }
 
 std::optional<conversation>
-conversation_flow::find(std::string_view application_id, std::uint64_t number) const
+conversation_flow::find(std::string_view application_id, std::uint64_t number)
 {
     std::lock_guard lock(mutex_);
-    if(auto const* e = find_locked(application_id, number))
+    if(auto* e = find_locked(application_id, number))
+    {
+        catch_up(*e);
         return e->c;
+    }
     return std::nullopt;
 }
 
@@ -65,6 +86,8 @@ conversation_flow::send_message(std::string_view application_id, std::uint64_t n
 {
     std::lock_guard lock(mutex_);
     auto* e = find_locked(application_id, number);
+    if(e)
+        catch_up(*e);
     if(! e || e->c.deleted)
         return make_api_error(errc::not_found, "No conversation " + std::to_string(number) + " in application " +
                                                    std::string(application_id) + ".");
@@ -116,10 +139,12 @@ conversation_flow::message_sent(std::uint64_t serial, std::uint64_t message)
 }
 
 api_result<std::uint64_t>
-conversation_flow::check_stop(std::string_view application_id, std::uint64_t number) const
+conversation_flow::check_stop(std::string_view application_id, std::uint64_t number)
 {
     std::lock_guard lock(mutex_);
-    auto const* e = find_locked(application_id, number);
+    auto* e = find_locked(application_id, number);
+    if(e)
+        catch_up(*e);
     if(! e || e->c.deleted)
         return make_api_error(errc::not_found, "No conversation " + std::to_string(number) + " in application " +
                                                    std::string(application_id) + ".");
@@ -133,7 +158,7 @@ conversation_flow::stopped(std::uint64_t serial)
 }
 
 std::vector<conversation>
-conversation_flow::list(std::string_view application_id) const
+conversation_flow::list(std::string_view application_id)
 {
     std::lock_guard lock(mutex_);
     std::vector<conversation> out;
@@ -143,7 +168,10 @@ conversation_flow::list(std::string_view application_id) const
             continue;
         for(auto serial : serials)
             if(auto it = entries_.find(serial); it != entries_.end())
+            {
+                catch_up(it->second);
                 out.push_back(it->second.c);
+            }
     }
     return out;
 }
@@ -189,6 +217,7 @@ conversation_flow::run_step(std::uint64_t serial, step const& s)
     // Gone (reset, or pushed out by newer ones): its timeline ends here.
     if(it == entries_.end())
         return;
+    catch_up(it->second);
     emit(it->second, s(it->second.c));
 }
 
@@ -216,10 +245,5 @@ conversation_flow::find_locked(std::string_view application_id, std::uint64_t nu
     return e == entries_.end() ? nullptr : &e->second;
 }
 
-conversation_flow::entry const*
-conversation_flow::find_locked(std::string_view application_id, std::uint64_t number) const
-{
-    return const_cast<conversation_flow*>(this)->find_locked(application_id, number);
-}
 
 } // namespace ucwa

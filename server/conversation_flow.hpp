@@ -34,13 +34,16 @@ public:
     std::uint64_t
     add(conversation c, std::shared_ptr<callback_route> route);
 
-    /** Starts the timeline: invitation started, conversation added, then the scripted answer. */
+    /** Starts the timeline: invitation started, conversation added, then the scripted answer.
+        (A silent conversation, one without a route, starts in add() and needs no call.) */
     void
     begin(std::uint64_t serial);
 
+    // Lookups are not const: a silent conversation's due answer is applied when it is looked at.
+
     /** Returns a copy of a conversation by application and number. */
     std::optional<conversation>
-    find(std::string_view application_id, std::uint64_t number) const;
+    find(std::string_view application_id, std::uint64_t number);
 
     /** Records the client's message; its completed event follows message_sent().
         @return the conversation's serial and the message's number. */
@@ -54,7 +57,7 @@ public:
 
     /** stopMessaging, DELETE or cancel. @return the serial, for stopped(). */
     api_result<std::uint64_t>
-    check_stop(std::string_view application_id, std::uint64_t number) const;
+    check_stop(std::string_view application_id, std::uint64_t number);
 
     /** After the 204 has gone: the teardown events. */
     void
@@ -62,7 +65,7 @@ public:
 
     /** Returns the conversations of an application (empty id: all), oldest first. */
     std::vector<conversation>
-    list(std::string_view application_id) const;
+    list(std::string_view application_id);
 
     /** Forgets an application's conversations (empty id: all); their timers do nothing more. */
     void
@@ -74,6 +77,8 @@ private:
         conversation c;
         std::shared_ptr<callback_route> route;
         std::chrono::steady_clock::time_point next_emit{};
+        /// A silent conversation needs no timer for its answer: it is applied when next looked at.
+        std::optional<std::chrono::steady_clock::time_point> answer_due;
     };
 
     using step = std::function<std::vector<std::string>(conversation&)>;
@@ -81,8 +86,8 @@ private:
     void after(std::chrono::milliseconds delay, std::uint64_t serial, step s);
     void run_step(std::uint64_t serial, step const& s);
     void emit(entry& e, std::vector<std::string> docs);
+    static void catch_up(entry& e);
     entry* find_locked(std::string_view application_id, std::uint64_t number);
-    entry const* find_locked(std::string_view application_id, std::uint64_t number) const;
 
     net::any_io_executor executor_;
     callback_dispatcher& dispatcher_;

@@ -110,7 +110,8 @@ parse_utc_timestamp(std::string_view s) noexcept
         return std::nullopt;
     std::chrono::year_month_day const date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
                                            std::chrono::day(static_cast<unsigned>(day))};
-    if(! date.ok() || hour > 23 || minute > 59 || second > 59)
+    // system_clock counts nanoseconds in 64 bits: it spans only about 1678 to 2262.
+    if(! date.ok() || hour > 23 || minute > 59 || second > 59 || year < 1900 || year > 2200)
         return std::nullopt;
     auto const time = std::chrono::sys_days(date) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
                       std::chrono::seconds(second) + fraction;
@@ -247,7 +248,7 @@ parse_tokens(std::string_view text, std::vector<application_fixture> const& apps
             auto const when = expires->IsString() ? parse_utc_timestamp(detail::string_of(*expires)) : std::nullopt;
             if(! when)
                 return field_error(member_path(where, "expires"),
-                                   "must be a UTC timestamp like \"2015-07-14T00:00:00Z\"");
+                                   "must be a UTC timestamp like \"2015-07-14T00:00:00Z\", from 1900 to 2200");
             t.expires = *when;
         }
         tokens.push_back(std::move(t));

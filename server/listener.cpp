@@ -6,9 +6,9 @@
 
 namespace ucwa {
 
-listener::listener(net::io_context& ioc, request_handler& handler, session_registry& registry,
-                   config const& settings, logger& log)
-    : ioc_(ioc)
+listener::listener(net::io_context& ioc, std::function<net::io_context&()> pick, request_handler& handler,
+                   session_registry& registry, config const& settings, logger& log)
+    : pick_(std::move(pick))
     , strand_(net::make_strand(ioc))
     , acceptor_(strand_)
     , retry_timer_(strand_)
@@ -72,8 +72,8 @@ listener::do_accept()
 {
     if(! acceptor_.is_open())
         return;
-    // Each connection gets its own strand.
-    acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+    // Each connection lives on one worker io_context, run by one thread: no strand needed.
+    acceptor_.async_accept(pick_(), beast::bind_front_handler(&listener::on_accept, shared_from_this()));
 }
 
 void

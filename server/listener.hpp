@@ -1,5 +1,5 @@
 #pragma once
-// Accepts connections and gives each its own strand and session.
+// Accepts connections and gives each a session on one of the worker io_contexts.
 
 #include "config.hpp"
 #include "logger.hpp"
@@ -9,6 +9,7 @@
 
 #include <boost/system/result.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -17,8 +18,10 @@ namespace ucwa {
 class listener : public std::enable_shared_from_this<listener>
 {
 public:
-    listener(net::io_context& ioc, request_handler& handler, session_registry& registry,
-             config const& settings, logger& log);
+    /** `ioc` runs the acceptor; `pick` chooses the io_context of each new connection
+        (each one run by a single thread, so a session needs no strand). */
+    listener(net::io_context& ioc, std::function<net::io_context&()> pick, request_handler& handler,
+             session_registry& registry, config const& settings, logger& log);
 
     /** Opens, binds and listens; port 0 picks a free port.
 
@@ -44,7 +47,7 @@ private:
     void on_accept(beast::error_code ec, tcp::socket socket);
     void refuse(tcp::socket socket);
 
-    net::io_context& ioc_;
+    std::function<net::io_context&()> pick_;
     net::strand<net::io_context::executor_type> strand_;
     tcp::acceptor acceptor_;
     net::steady_timer retry_timer_;

@@ -223,10 +223,14 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
     auto r = created(shape, inv.href, a.application_id);
     r.minted_id = std::to_string(number);
     state.invitations.record(std::move(inv));
+    bool const listened = route != nullptr;
     auto const serial = state.conversations->add(std::move(c), std::move(route));
     // The events follow the 201 (the SDK waits for them; some clients read the Location first).
-    auto* flow = state.conversations.get();
-    r.after_send = [flow, serial] { flow->begin(serial); };
+    if(listened)
+    {
+        auto* flow = state.conversations.get();
+        r.after_send = [flow, serial] { flow->begin(serial); };
+    }
     return r;
 }
 
@@ -447,7 +451,8 @@ send_message(request_context& ctx, mock_state& state)
         r.application_id = a.application_id;
         return r;
     }
-    auto [serial, message] = *sent;
+    auto const serial = sent->first;
+    auto const message = sent->second;
     auto r = created(reply_shape(ctx), a.links.message(a.application_id, std::to_string(*number), std::to_string(message)),
                      a.application_id);
     r.minted_id = std::to_string(message);

@@ -214,6 +214,19 @@ parse_matcher(rapidjson::Value const& value, std::string const& where)
         flags |= std::regex::icase;
     m.what = string_matcher::kind::regex;
     m.text = detail::string_of(*regex);
+    // libstdc++'s regex recurses once per term and overflows on huge back-reference
+    // numbers: long patterns and back-references would crash the mock, so they are refused.
+    if(m.text.size() > max_regex_length)
+        return field_error(member_path(where, "regex"),
+                           "must be at most " + std::to_string(max_regex_length) + " characters long");
+    for(std::size_t i = 0; i + 1 < m.text.size(); ++i)
+    {
+        if(m.text[i] != '\\')
+            continue;
+        if(m.text[i + 1] >= '1' && m.text[i + 1] <= '9')
+            return field_error(member_path(where, "regex"), "back-references such as \\1 are not supported");
+        ++i; // skip the escaped character
+    }
     // std::regex reports a bad pattern by throwing; turn it into a load error here.
     try
     {
@@ -556,6 +569,9 @@ string_matcher::matches(std::optional<std::string_view> value) const
             auto const head = value->substr(0, literal_prefix->size());
             return ignore_case ? detail::iequals(head, *literal_prefix) : head == *literal_prefix;
         }
+        // std::regex_search recurses once per character: longer values never match.
+        if(value->size() > max_regex_subject_length)
+            return false;
         try
         {
             return std::regex_search(value->begin(), value->end(), *pattern);

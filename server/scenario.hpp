@@ -96,6 +96,11 @@ struct request_facts
     std::vector<std::pair<std::string_view, std::string_view>> headers; ///< Names as received.
 };
 
+/** The longest regex a scenario may hold, and the longest value a regex is run on
+    (longer values never match): std::regex recurses, and must not exhaust the stack. */
+inline constexpr std::size_t max_regex_length = 1000;
+inline constexpr std::size_t max_regex_subject_length = 2048;
+
 /** A string matcher: equals, regex (ECMAScript, search), or presence. */
 struct string_matcher
 {

@@ -287,6 +287,24 @@ TEST_SUITE("e2e admin")
         CHECK(r.response.result() == http::status::bad_request);
         r = admin(client, http::verb::get, "/__admin/nothing");
         CHECK(r.response.result() == http::status::not_found);
+
+        // Times beyond what the clock holds (found by fuzzing): 400, not an overflow.
+        for(auto const* target : {"/__admin/requests?since=4040-01-01T00:00:00Z", "/__admin/requests?until=99999999999999",
+                                  "/__admin/requests?since=1015-01-01T00:00:00Z"})
+        {
+            CAPTURE(target);
+            r = admin(client, http::verb::get, target);
+            CHECK(r.response.result() == http::status::bad_request);
+            CHECK(std::string(json(r.response.body())["message"].GetString()).find("1900 to 2200") != std::string::npos);
+        }
+        r = admin(client, http::verb::post, "/__admin/requests/count", R"({"since":-99999999999999})");
+        CHECK(r.response.result() == http::status::bad_request);
+        // A regex that would crash std::regex, through the admin API.
+        r = admin(client, http::verb::put, "/__admin/scenario",
+                  R"({"name":"x","rules":[{"match":{"to":{"regex":")" + std::string(100000, 'a') + R"("}},"outcome":{"outcome":"success"}}]})");
+        CHECK(r.response.result() == http::status::bad_request);
+        r = admin(client, http::verb::get, "/__admin/health");
+        CHECK(r.response.result() == http::status::ok);
     }
 
     TEST_CASE("--admin-token guards the admin API but not health")

@@ -296,4 +296,27 @@ TEST_SUITE("scenario conversation settings")
             CHECK(std::regex_search(std::string(value), *m.pattern) == expected);
         }
     }
+
+    TEST_CASE("regexes that would crash std::regex are refused or never run (found by fuzzing)")
+    {
+        auto backref = parse_scenario(R"({"name":"x","rules":[{"match":{"to":{"regex":"\\66666666666666666666"}},"outcome":{"outcome":"success"}}]})", "x.json");
+        REQUIRE_FALSE(backref.has_value());
+        CHECK(backref.error().field == "rules[0].match.to.regex");
+        CHECK(backref.error().problem.find("back-references") != std::string::npos);
+
+        auto huge = parse_scenario(R"({"name":"x","rules":[{"match":{"to":{"regex":")" + std::string(20000, 'a') +
+                                       R"("}},"outcome":{"outcome":"success"}}]})", "x.json");
+        REQUIRE_FALSE(huge.has_value());
+        CHECK(huge.error().problem.find("at most 1000 characters") != std::string::npos);
+
+        // An escaped backslash before a digit is not a back-reference.
+        CHECK(parse_scenario(R"({"name":"x","rules":[{"match":{"to":{"regex":"a\\\\1"}},"outcome":{"outcome":"success"}}]})", "x.json").has_value());
+
+        auto recursive = parse_scenario(R"({"name":"x","rules":[{"match":{"to":{"regex":"^sip:(.)*x"}},"outcome":{"outcome":"error","code":"Conflict"}}]})", "x.json");
+        REQUIRE(recursive.has_value());
+        auto const& m = *recursive->rules[0].to;
+        CHECK(m.matches(std::string_view("sip:abcx")));
+        std::string const long_value = "sip:" + std::string(30000, 'a') + "@b.c";
+        CHECK_FALSE(m.matches(std::string_view(long_value)));
+    }
 }

@@ -194,6 +194,8 @@ TEST_SUITE("fixtures")
             std::string problem;
         };
         for(auto const& r : std::vector<row>{
+                {R"({"tokens":[{"token":"t","applications":["*"],"expires":"1015-01-02T03:04:05Z"}]})", "tokens[0].expires", "from 1900 to 2200"},
+                {R"({"tokens":[{"token":"t","applications":["*"],"expires":"4040-01-02T03:04:05Z"}]})", "tokens[0].expires", "from 1900 to 2200"},
                 {R"({"tokens":[{"applications":["833"]}]})", "tokens[0].token", "is required"},
                 {R"({"tokens":[{"token":"","applications":["833"]}]})", "tokens[0].token", "non-empty string"},
                 {R"({"tokens":[{"token":"cwt=a b","applications":["833"]}]})", "tokens[0].token", "whitespace"},

@@ -1,0 +1,23 @@
+// libFuzzer target: a startMessaging body decoded as UCWA XML, then validated.
+#include "start_messaging.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+extern "C" int
+LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size)
+{
+    std::string_view const body(reinterpret_cast<char const*>(data), size);
+    for(auto const* type : {"application/xml", "application/vnd.microsoft.com.ucwa+xml; charset=utf-8"})
+    {
+        auto input = ucwa::decode_start_messaging(type, body);
+        if(! input)
+            continue;
+        auto copy = *input;
+        (void)ucwa::validate_start_messaging(*input, std::nullopt);
+        (void)ucwa::validate_start_messaging(copy, std::string_view("sip:query@contoso.com"));
+    }
+    return 0;
+}
