@@ -125,10 +125,12 @@ router::handle(http::request<http::string_body>& request) const
             format, version, keep_alive);
 
     std::vector<std::string> path;
+    path.reserve(16);
     for(auto segment : parsed->segments())
         path.push_back(std::move(segment));
 
     request_context context{request, *parsed, {}, format};
+    context.captures.reserve(8);
     std::string allow;
     for(auto const& r : routes_)
     {

@@ -52,7 +52,13 @@ constexpr string_field json_fields[] = {
 api_result<start_messaging_input>
 decode_json(std::string_view body)
 {
-    rapidjson::Document doc;
+    // Small bodies are parsed without touching the heap; larger ones spill into it.
+    char value_buffer[4096];
+    char stack_buffer[2048];
+    rapidjson::MemoryPoolAllocator<> value_allocator(value_buffer, sizeof value_buffer);
+    rapidjson::MemoryPoolAllocator<> stack_allocator(stack_buffer, sizeof stack_buffer);
+    rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>> doc(
+        &value_allocator, 1024, &stack_allocator);
     // Iterative: deep nesting must not overflow the stack.
     doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
     if(doc.HasParseError())
