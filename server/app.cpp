@@ -55,7 +55,8 @@ app::create(config settings, std::filesystem::path const& executable, std::FILE*
     callbacks.timeout = settings.callback_timeout;
     callbacks.retries = settings.callback_retries;
     a->state_->callbacks = std::make_unique<callback_dispatcher>(a->iocs_.front()->get_executor(), callbacks);
-    a->state_->conversations = std::make_unique<conversation_flow>(a->iocs_.front()->get_executor(), *a->state_->callbacks);
+    a->state_->conversations = std::make_unique<conversation_flow>(a->iocs_.front()->get_executor(), *a->state_->callbacks,
+                                                                    settings.conversations);
     add_messaging_routes(a->routes_, *a->state_);
     add_admin_routes(a->routes_, *a->state_);
     a->handler_ = std::make_unique<request_handler>(a->routes_, *a->state_);

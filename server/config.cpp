@@ -168,6 +168,14 @@ options()
              c.max_connections = *n;
              return {};
          }},
+        {"conversations", true, "N  conversations kept per application; older ones answer 404 (default 2000)",
+         [](config& c, std::string const& v) -> parse_result {
+             auto n = parse_unsigned<std::size_t>(v, 1, 1000000);
+             if(! n)
+                 return n.error();
+             c.conversations = *n;
+             return {};
+         }},
         {"admin-token", true, "TOKEN admin calls need 'Authorization: Bearer TOKEN'",
          [](config& c, std::string const& v) -> parse_result {
              c.admin_token = v;

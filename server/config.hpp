@@ -39,6 +39,7 @@ struct config
     std::chrono::milliseconds shutdown_grace{1500}; ///< In-flight requests get this long.
     log_level level = log_level::info;
     std::size_t journal_size = 10000;        ///< Journal entries kept per application.
+    std::size_t conversations = 2000;        ///< Conversations kept per application (older ones: 404).
     std::size_t journal_body_limit = 64 * 1024; ///< Bytes of each body kept in the journal.
     std::string admin_token;                 ///< When set, admin calls need "Bearer <token>".
     std::string server_fqdn = "ucwa-mock.local";   ///< X-MS-Server-Fqdn of every answer.
