@@ -2,6 +2,7 @@
 
 #include "admin_routes.hpp"
 #include "messaging_routes.hpp"
+#include "user_routes.hpp"
 
 namespace ucwa {
 
@@ -59,6 +60,7 @@ app::create(config settings, std::filesystem::path const& executable, std::FILE*
                                                                     settings.conversations);
     add_messaging_routes(a->routes_, *a->state_);
     add_admin_routes(a->routes_, *a->state_);
+    add_user_routes(a->routes_, *a->state_);
     a->handler_ = std::make_unique<request_handler>(a->routes_, *a->state_);
     auto* self = a.get();
     a->listener_ = std::make_shared<listener>(

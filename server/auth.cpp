@@ -29,11 +29,8 @@ sanitize_host(std::string_view host)
 
 } // namespace
 
-boost::system::result<token_fixture const*, auth_failure>
-authorize(fixtures const& known,
-          std::string_view authorization,
-          std::string_view application_id,
-          std::chrono::system_clock::time_point now)
+boost::system::result<std::string_view, auth_failure>
+bearer_token(std::string_view authorization)
 {
     // Trim surrounding white space.
     while(! authorization.empty() && is_space(authorization.front()))
@@ -53,8 +50,19 @@ authorize(fixtures const& known,
     if(! iequals(scheme, "Bearer") || token.empty() ||
        std::any_of(token.begin(), token.end(), is_space))
         return auth_failure::malformed;
+    return token;
+}
 
-    auto const* grant = known.find_token(token);
+boost::system::result<token_fixture const*, auth_failure>
+authorize(fixtures const& known,
+          std::string_view authorization,
+          std::string_view application_id,
+          std::chrono::system_clock::time_point now)
+{
+    auto token = bearer_token(authorization);
+    if(! token)
+        return token.error();
+    auto const* grant = known.find_token(*token);
     if(! grant)
         return auth_failure::unknown_token;
     if(grant->expires && *grant->expires <= now)
@@ -64,6 +72,27 @@ authorize(fixtures const& known,
     if(! allowed)
         return auth_failure::wrong_application;
     return grant;
+}
+
+boost::system::result<void, auth_failure>
+authorize(fixtures const& known,
+          token_registry const& issued,
+          std::string_view authorization,
+          std::string_view application_id,
+          std::chrono::system_clock::time_point now)
+{
+    auto r = authorize(known, authorization, application_id, now);
+    if(r)
+        return {};
+    if(r.error() != auth_failure::unknown_token)
+        return r.error();
+    // Not a fixture: perhaps a token issued at sign-in.
+    auto const grant = issued.find(*bearer_token(authorization));
+    if(! grant)
+        return auth_failure::unknown_token;
+    if(grant->expires && *grant->expires <= now)
+        return auth_failure::expired;
+    return {};
 }
 
 reply

@@ -2,6 +2,7 @@
 // Bearer-token authentication against the fixtures.
 
 #include "fixtures.hpp"
+#include "token_registry.hpp"
 #include "reply.hpp"
 
 #include <boost/system/result.hpp>
@@ -27,6 +28,18 @@ enum class auth_failure
 */
 boost::system::result<token_fixture const*, auth_failure>
 authorize(fixtures const& known,
+          std::string_view authorization,
+          std::string_view application_id,
+          std::chrono::system_clock::time_point now);
+
+/** Returns the token of `Authorization: Bearer <token>` (scheme case-insensitive). */
+boost::system::result<std::string_view, auth_failure>
+bearer_token(std::string_view authorization);
+
+/** Like authorize, and also accepts the tokens issued at sign-in (they grant every application). */
+boost::system::result<void, auth_failure>
+authorize(fixtures const& known,
+          token_registry const& issued,
           std::string_view authorization,
           std::string_view application_id,
           std::chrono::system_clock::time_point now);

@@ -291,6 +291,15 @@ fixtures::find_application(std::string_view id) const noexcept
     return nullptr;
 }
 
+user_fixture const*
+fixtures::find_user(std::string_view username) const noexcept
+{
+    for(auto const& u : users)
+        if(detail::iequals(u.username, username))
+            return &u;
+    return nullptr;
+}
+
 token_fixture const*
 fixtures::find_token(std::string_view token) const noexcept
 {
@@ -317,7 +326,73 @@ load_fixtures(std::filesystem::path const& dir)
     auto tokens = read_text_file(tokens_file);
     if(! tokens)
         return tokens.error();
-    return parse_fixtures_as(*applications, *tokens, applications_file.string(), tokens_file.string());
+    auto loaded = parse_fixtures_as(*applications, *tokens, applications_file.string(), tokens_file.string());
+    if(! loaded)
+        return loaded.error();
+    auto const users_file = dir / "users.json";
+    std::error_code ec;
+    if(std::filesystem::exists(users_file, ec))
+    {
+        auto text = read_text_file(users_file);
+        if(! text)
+            return text.error();
+        auto users = parse_users(*text);
+        if(! users)
+        {
+            auto e = users.error();
+            e.file = users_file.string();
+            return e;
+        }
+        loaded->users = std::move(*users);
+    }
+    return loaded;
+}
+
+boost::system::result<std::vector<user_fixture>, load_error>
+parse_users(std::string_view text)
+{
+    rapidjson::Document doc;
+    auto found = top_level_array(doc, text, "users");
+    if(! found)
+    {
+        auto e = found.error();
+        e.file = "users.json";
+        return e;
+    }
+    auto const* list = *found;
+    std::vector<user_fixture> users;
+    for(rapidjson::SizeType i = 0; i < list->Size(); ++i)
+    {
+        auto const where = index_path("users", i);
+        auto fail = [](load_error e) {
+            e.file = "users.json";
+            return e;
+        };
+        auto const& item = (*list)[i];
+        if(auto r = detail::check_object(item, where, {"username", "password", "uri", "name"}); ! r)
+            return fail(r.error());
+        user_fixture u;
+        for(auto [name, field] : {std::pair{"username", &user_fixture::username}, std::pair{"password", &user_fixture::password},
+                                  std::pair{"uri", &user_fixture::uri}})
+        {
+            auto value = detail::required_string(item, where, name, true);
+            if(! value)
+                return fail(value.error());
+            u.*field = std::move(*value);
+        }
+        if(! u.uri.starts_with("sip:"))
+            return fail(field_error(member_path(where, "uri"), "must be a SIP URI such as \"sip:alice@contoso.com\""));
+        auto name = detail::optional_string(item, where, "name", false);
+        if(! name)
+            return fail(name.error());
+        u.name = name->value_or(u.username);
+        for(std::size_t j = 0; j < users.size(); ++j)
+            if(detail::iequals(users[j].username, u.username))
+                return fail(field_error(member_path(where, "username"), "duplicate username \"" + u.username +
+                                                                            "\" (also " + index_path("users", j) + ")"));
+        users.push_back(std::move(u));
+    }
+    return users;
 }
 
 boost::system::result<std::string, load_error>

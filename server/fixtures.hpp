@@ -32,11 +32,25 @@ struct token_fixture
     std::optional<std::chrono::system_clock::time_point> expires; ///< None: never expires.
 };
 
+/** A person who can sign in with the password grant (the UCWA user flavour). */
+struct user_fixture
+{
+    std::string username;  ///< As typed at sign-in, e.g. "alice@contoso.com"; compared case-insensitively.
+    std::string password;  ///< Compared exactly.
+    std::string uri;       ///< "sip:alice@contoso.com".
+    std::string name;      ///< Display name.
+};
+
 /** Everything loaded from the fixtures folder. */
 struct fixtures
 {
     std::vector<application_fixture> applications;
     std::vector<token_fixture> tokens;
+    std::vector<user_fixture> users;       ///< From users.json, when there is one.
+
+    /** Returns the user with this username (case-insensitive), if declared. */
+    user_fixture const*
+    find_user(std::string_view username) const noexcept;
 
     /** Returns the application with this id, if declared. */
     application_fixture const*
@@ -56,7 +70,11 @@ struct fixtures
 boost::system::result<fixtures, load_error>
 parse_fixtures(std::string_view applications_json, std::string_view tokens_json);
 
-/** Loads `<dir>/applications.json` and `<dir>/tokens.json`. */
+/** Parses a `users.json` document: {"users":[{"username","password","uri","name"}]}. */
+boost::system::result<std::vector<user_fixture>, load_error>
+parse_users(std::string_view users_json);
+
+/** Loads `<dir>/applications.json`, `<dir>/tokens.json` and, when present, `<dir>/users.json`. */
 boost::system::result<fixtures, load_error>
 load_fixtures(std::filesystem::path const& dir);
 

@@ -68,7 +68,7 @@ admit(request_context& ctx, mock_state& state, admitted& out)
 
     auto const& req = ctx.request;
     // Authentication comes first: a client without a valid token learns nothing else.
-    auto grant = authorize(state.known, req[http::field::authorization], out.application_id,
+    auto grant = authorize(state.known, state.issued_tokens, req[http::field::authorization], out.application_id,
                            std::chrono::system_clock::now());
     if(grant)
         return std::nullopt;
@@ -517,7 +517,7 @@ get_applications(request_context& ctx, mock_state& state)
     {
         if(endpoint && ! iequals(*endpoint, app.endpoint_id))
             continue;
-        auto grant = authorize(state.known, authorization, app.id, now);
+        auto grant = authorize(state.known, state.issued_tokens, authorization, app.id, now);
         if(! grant)
         {
             if(! refused || grant.error() != auth_failure::wrong_application)

@@ -11,6 +11,7 @@
 #include "journal.hpp"
 #include "logger.hpp"
 #include "scenario.hpp"
+#include "token_registry.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -27,6 +28,7 @@ struct mock_state
     application_states applications;
     invitation_store invitations;
     journal requests;
+    token_registry issued_tokens;            ///< Issued by the sign-in token endpoint.
     logger& log;
     std::atomic<std::uint64_t> next_correlation_id{1};
     std::atomic<std::uint64_t> reload_failures{0}; ///< Bad edits seen by --watch.

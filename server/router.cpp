@@ -16,6 +16,9 @@ split_pattern(std::string_view pattern)
     std::vector<std::string> segments;
     if(pattern.starts_with('/'))
         pattern.remove_prefix(1);
+    // "/" is the root: no segments, as Boost.URL sees it.
+    if(pattern.empty())
+        return segments;
     while(true)
     {
         auto slash = pattern.find('/');

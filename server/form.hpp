@@ -1,0 +1,24 @@
+#pragma once
+// application/x-www-form-urlencoded bodies, as the OAuth token endpoint receives them.
+
+#include <boost/system/result.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ucwa {
+
+using form_fields = std::vector<std::pair<std::string, std::string>>;
+
+/** Parses "a=1&b=x+y%21": '+' is a space, %XX a byte; a bad escape is an error naming it. */
+boost::system::result<form_fields, std::string>
+parse_form(std::string_view body);
+
+/** Returns the first value of a field, if present. */
+std::optional<std::string>
+form_value(form_fields const& fields, std::string_view name);
+
+} // namespace ucwa

@@ -1,0 +1,135 @@
+// The UCWA user flavour's way in, as Microsoft's UCWA web library walks it:
+// autodiscover root, XFrame, 401 with the MsRtcOAuth challenge, the token, the user.
+
+#include "harness.hpp"
+
+#include <doctest/doctest.h>
+
+#include <rapidjson/document.h>
+#include <rapidjson/pointer.h>
+
+using namespace ucwa;
+using namespace ucwa::test;
+
+namespace {
+
+std::string
+at(std::string const& json, char const* pointer)
+{
+    rapidjson::Document doc;
+    doc.Parse(json.data(), json.size());
+    REQUIRE_MESSAGE(! doc.HasParseError(), json);
+    auto const* v = rapidjson::Pointer(pointer).Get(doc);
+    return v && v->IsString() ? std::string(v->GetString()) : std::string();
+}
+
+// The path of an absolute href on the mock's origin (what the client's XFrame requests).
+std::string
+path_of(std::string const& href)
+{
+    auto const scheme = href.find("://");
+    REQUIRE(scheme != std::string::npos);
+    return href.substr(href.find('/', scheme + 3));
+}
+
+http::request<http::string_body>
+token_request(std::string body, std::string const& content_type)
+{
+    return make_request(http::verb::post, "/WebTicket/oauthtoken", std::move(body), content_type, "");
+}
+
+} // namespace
+
+TEST_SUITE("e2e user sign-in")
+{
+    TEST_CASE("discovery, 401 with the MsRtcOAuth challenge, the password grant, the user resource")
+    {
+        test_server server;
+        test_client client(server.port());
+
+        // 1. The autodiscover root: absolute user and xframe links on the origin the client used.
+        auto root = client.send(make_request(http::verb::get, "/", {}, {}, ""));
+        REQUIRE(root.response.result() == http::status::ok);
+        CHECK(root.response[http::field::content_type] == "application/json; charset=utf-8");
+        auto const user_href = at(root.response.body(), "/_links/user/href");
+        auto const xframe_href = at(root.response.body(), "/_links/xframe/href");
+        CHECK(user_href == "http://fe1.contoso.com/Autodiscover/AutodiscoverService.svc/root/oauth/user");
+        CHECK(xframe_href == "http://fe1.contoso.com/Autodiscover/XFrame/XFrame.html");
+
+        // 2. The XFrame: HTML, frameable, a postMessage bridge.
+        for(auto const* path : {"/xframe", "/Autodiscover/XFrame/XFrame.html"})
+        {
+            auto frame = client.send(make_request(http::verb::get, path, {}, {}, ""));
+            REQUIRE(frame.response.result() == http::status::ok);
+            CHECK(frame.response[http::field::content_type] == "text/html; charset=utf-8");
+            CHECK(frame.response.find("X-Frame-Options") == frame.response.end());
+            CHECK(frame.response.body().find("postMessage") != std::string::npos);
+            CHECK(frame.response.body().find("X-Ms-Origin") != std::string::npos);
+        }
+
+        // 3. The user without a token: 401, the challenge names the token endpoint.
+        auto anonymous = client.send(make_request(http::verb::get, path_of(user_href), {}, {}, ""));
+        REQUIRE(anonymous.response.result() == http::status::unauthorized);
+        std::string challenge;
+        for(auto it = anonymous.response.find(http::field::www_authenticate); it != anonymous.response.end(); ++it)
+            if(it->name() == http::field::www_authenticate && std::string(it->value()).starts_with("MsRtcOAuth"))
+                challenge = it->value();
+        CHECK(challenge == R"(MsRtcOAuth href="http://fe1.contoso.com/WebTicket/oauthtoken",grant_type="urn:microsoft.rtc:windows,urn:microsoft.rtc:anonmeeting,password")");
+
+        // 4. The token, with the form type as Chromium sends it (a quoted charset).
+        auto token = client.send(token_request("grant_type=password&username=alice%40contoso.com&password=alice-password",
+                                               "application/x-www-form-urlencoded;charset='UTF-8'"));
+        REQUIRE(token.response.result() == http::status::ok);
+        CHECK(token.response[http::field::content_type] == "application/json; charset=utf-8");
+        auto const access = at(token.response.body(), "/access_token");
+        CHECK(access.starts_with("cwt="));
+        CHECK(at(token.response.body(), "/token_type") == "Bearer");
+        CHECK(token.response.body().find(R"("expires_in":28800)") != std::string::npos);
+
+        // 5. The user with it: the applications link, the same xframe.
+        auto user = client.send(make_request(http::verb::get, path_of(user_href), {}, {}, access));
+        REQUIRE(user.response.result() == http::status::ok);
+        CHECK(at(user.response.body(), "/_links/applications/href") == "http://fe1.contoso.com/ucwa/oauth/v1/applications");
+        CHECK(at(user.response.body(), "/_links/xframe/href") == xframe_href);
+
+        // 6. The issued token is a bearer token for the rest of the API.
+        auto started = client.send(make_request(http::verb::post, start_messaging_target(), reference_json_body(),
+                                                "application/json", access));
+        CHECK(started.response.result() == http::status::created);
+    }
+
+    TEST_CASE("the token endpoint refuses what a real one refuses")
+    {
+        test_server server;
+        test_client client(server.port());
+        struct row
+        {
+            std::string body;
+            std::string content_type;
+            std::string error;
+        };
+        for(auto const& r : std::vector<row>{
+                {"grant_type=password&username=alice%40contoso.com&password=wrong", "application/x-www-form-urlencoded", "invalid_grant"},
+                {"grant_type=password&username=nobody%40contoso.com&password=x", "application/x-www-form-urlencoded", "invalid_grant"},
+                {"grant_type=password&username=alice%40contoso.com", "application/x-www-form-urlencoded", "invalid_request"},
+                {"grant_type=urn%3Amicrosoft.rtc%3Awindows", "application/x-www-form-urlencoded", "unsupported_grant_type"},
+                {"username=alice", "application/x-www-form-urlencoded", "invalid_request"},
+                {"grant_type=password&username=%zz", "application/x-www-form-urlencoded", "invalid_request"},
+                {R"({"grant_type":"password"})", "application/json", "invalid_request"},
+            })
+        {
+            CAPTURE(r.body);
+            auto got = client.send(token_request(r.body, r.content_type));
+            CHECK(got.response.result() == http::status::bad_request);
+            CHECK(at(got.response.body(), "/error") == r.error);
+        }
+        // A made-up token is not a user.
+        auto user = client.send(make_request(http::verb::get, "/Autodiscover/AutodiscoverService.svc/root/oauth/user", {},
+                                             {}, "cwt=made-up"));
+        CHECK(user.response.result() == http::status::unauthorized);
+        // A fixture token is not a signed-in user either.
+        auto fixture = client.send(make_request(http::verb::get, "/Autodiscover/AutodiscoverService.svc/root/oauth/user",
+                                                {}, {}, reference_token));
+        CHECK(fixture.response.result() == http::status::unauthorized);
+    }
+}
