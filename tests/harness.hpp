@@ -16,6 +16,13 @@ namespace ucwa::test {
 
 using namespace std::chrono_literals;
 
+/** How much slower the sanitizer builds run: deadlines that a test compares against scale by it. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr int sanitizer_slowdown = 5;
+#else
+inline constexpr int sanitizer_slowdown = 1;
+#endif
+
 /** The reference page's token for application 833. */
 inline constexpr char const* reference_token = "cwt=PHNhbWw6QXNzZXJ0aW9uIHhtbG5...uZm8";
 
