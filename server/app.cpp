@@ -58,9 +58,11 @@ app::create(config settings, std::filesystem::path const& executable, std::FILE*
     a->state_->callbacks = std::make_unique<callback_dispatcher>(a->iocs_.front()->get_executor(), callbacks);
     a->state_->conversations = std::make_unique<conversation_flow>(a->iocs_.front()->get_executor(), *a->state_->callbacks,
                                                                     settings.conversations);
+    // The user flavour's fixed paths first: with --path-prefix /ucwa/oauth the Trusted
+    // routes match them too, and the user routes pass what is not theirs.
+    add_user_routes(a->routes_, *a->state_);
     add_messaging_routes(a->routes_, *a->state_);
     add_admin_routes(a->routes_, *a->state_);
-    add_user_routes(a->routes_, *a->state_);
     a->handler_ = std::make_unique<request_handler>(a->routes_, *a->state_);
     auto* self = a.get();
     a->listener_ = std::make_shared<listener>(

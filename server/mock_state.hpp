@@ -12,6 +12,7 @@
 #include "logger.hpp"
 #include "scenario.hpp"
 #include "token_registry.hpp"
+#include "user_applications.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -29,6 +30,7 @@ struct mock_state
     invitation_store invitations;
     journal requests;
     token_registry issued_tokens;            ///< Issued by the sign-in token endpoint.
+    user_applications user_apps;             ///< Created by signed-in people.
     logger& log;
     std::atomic<std::uint64_t> next_correlation_id{1};
     std::atomic<std::uint64_t> reload_failures{0}; ///< Bad edits seen by --watch.

@@ -32,6 +32,10 @@ struct reply
     std::string outcome;                  ///< "success", "error Conflict/AlreadyExists", "fault reset", …
     std::string rule;                     ///< What decided it: a rule name, "queue" or "default".
 
+    /** Set by a handler that finds the request is not its own (two flavours share a path):
+        the router tries the next matching route. */
+    bool pass = false;
+
     /** Set when the answer is not known yet (e.g. a callback is being probed):
         the session calls it with a sink and answers with what the sink gets. */
     std::function<void(reply_sink)> deferred;

@@ -151,7 +151,10 @@ router::handle(http::request<http::string_body>& request) const
         }
         try
         {
-            return r.handler(context);
+            auto answer = r.handler(context);
+            if(answer.pass)
+                continue;
+            return answer;
         }
         catch(std::exception const& e)
         {

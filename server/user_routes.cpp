@@ -3,7 +3,11 @@
 #include "auth.hpp"
 #include "form.hpp"
 #include "json_writer.hpp"
+#include "media_type.hpp"
+#include "resource.hpp"
 #include "text.hpp"
+
+#include <rapidjson/document.h>
 
 namespace ucwa {
 
@@ -155,6 +159,247 @@ post_token(request_context& ctx, mock_state& state)
     return r;
 }
 
+// The token and user of a request made by a signed-in person, or the 401 to answer.
+struct signed_in
+{
+    std::string token;
+    user_fixture user;
+};
+
+std::optional<reply>
+require_user(request_context const& ctx, mock_state& state, signed_in& out)
+{
+    auto const& req = ctx.request;
+    auto const token = bearer_token(req[http::field::authorization]);
+    auto const user = token ? state.issued_tokens.user_of(*token) : std::nullopt;
+    auto const grant = token ? state.issued_tokens.find(*token) : std::nullopt;
+    if(user && grant && ! (grant->expires && *grant->expires <= std::chrono::system_clock::now()))
+    {
+        out.token = std::string(*token);
+        out.user = *user;
+        return std::nullopt;
+    }
+    auto const why = ! token ? token.error() : (user ? auth_failure::expired : auth_failure::unknown_token);
+    auto r = make_unauthorized_reply(why, req[http::field::host], req.version(), req.keep_alive());
+    r.outcome = std::string("refused: ") + std::string(to_string(why));
+    return r;
+}
+
+std::string
+application_path(std::string_view id)
+{
+    return std::string(applications_path) + "/" + std::string(id);
+}
+
+resource
+application_resource(user_application const& app)
+{
+    auto const path = application_path(app.id);
+    resource me;
+    me.rel = "me";
+    me.self = path + "/me";
+    me.text("name", app.user_name).text("uri", app.user_uri);
+    if(! app.available)
+        me.link("makeMeAvailable", path + "/me/makeMeAvailable");
+
+    resource people;
+    people.rel = "people";
+    people.self = path + "/people";
+    people.link("myContacts", path + "/people/contacts");
+
+    resource communication;
+    communication.rel = "communication";
+    communication.self = path + "/communication";
+    communication.list("supportedModalities", app.available ? std::vector<std::string>{"Messaging"} : std::vector<std::string>{});
+    communication.list("supportedMessageFormats", {"Plain", "Html"});
+    communication.link("startMessaging", path + "/communication/messagingInvitations");
+    communication.link("conversations", path + "/communication/conversations");
+
+    resource r;
+    r.rel = "application";
+    r.self = path;
+    r.text("culture", app.culture).text("userAgent", app.user_agent).text("type", "Application").text("endpointId", app.endpoint_id);
+    r.link("batch", path + "/batch");
+    r.link("events", path + "/events?ack=1");
+    r.embed("me", std::move(me));
+    r.embed("people", std::move(people));
+    r.embed("communication", std::move(communication));
+    return r;
+}
+
+reply
+resource_answer(request_context const& ctx, http::status status, resource const& res)
+{
+    auto r = json_answer(ctx, status, to_json(res));
+    r.outcome = "success";
+    return r;
+}
+
+reply
+no_content(request_context const& ctx)
+{
+    reply r;
+    r.response.version(ctx.request.version());
+    r.response.result(http::status::no_content);
+    r.response.set(http::field::cache_control, "no-cache");
+    r.response.keep_alive(ctx.request.keep_alive());
+    r.outcome = "success";
+    return r;
+}
+
+reply
+create_application(request_context& ctx, mock_state& state)
+{
+    signed_in who;
+    if(auto refused = require_user(ctx, state, who))
+        return std::move(*refused);
+    auto const type = parse_media_type(ctx.request[http::field::content_type]);
+    if(! type || classify(*type) != body_format::json)
+        return ctx.error(make_api_error(errc::unsupported_media_type,
+                                        "Creating an application takes a JSON body, not Content-Type '" +
+                                            std::string(ctx.request[http::field::content_type]) + "'."));
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseIterativeFlag>(ctx.request.body().data(), ctx.request.body().size());
+    if(doc.HasParseError() || ! doc.IsObject())
+        return ctx.error(make_api_error(errc::deserialization_failure, "The body must be a JSON object."));
+    user_application app;
+    app.culture = "en-US";
+    // Clients send userAgent or UserAgent: property names are not case-sensitive here.
+    for(auto const& m : doc.GetObject())
+    {
+        std::string_view const name(m.name.GetString(), m.name.GetStringLength());
+        std::string* field = iequals(name, "userAgent")    ? &app.user_agent
+                             : iequals(name, "endpointId") ? &app.endpoint_id
+                             : iequals(name, "culture")    ? &app.culture
+                                                           : nullptr;
+        if(! field)
+            continue;
+        if(! m.value.IsString())
+            return ctx.error(make_api_error(errc::parameter_validation_failure, std::string(name) + ": must be a string."));
+        *field = std::string(m.value.GetString(), m.value.GetStringLength());
+    }
+    if(app.user_agent.empty())
+        return ctx.error(make_api_error(errc::parameter_validation_failure, "userAgent: is required."));
+    if(app.endpoint_id.empty())
+        return ctx.error(make_api_error(errc::parameter_validation_failure, "endpointId: is required."));
+    app.owner = who.token;
+    app.user_uri = who.user.uri;
+    app.user_name = who.user.name;
+    auto const created = state.user_apps.create(std::move(app));
+    auto r = resource_answer(ctx, http::status::created, application_resource(created));
+    r.response.set(http::field::location, application_path(created.id));
+    r.minted_id = created.id;
+    return r;
+}
+
+// The application of a {app} capture, owned by the signed-in person, or the answer to give.
+std::optional<reply>
+owned_application(request_context& ctx, mock_state& state, signed_in& who, user_application& out)
+{
+    // With --path-prefix /ucwa/oauth the Trusted Application API shares these paths:
+    // an id that is no person's application is left to its routes.
+    if(! state.user_apps.exists(ctx.capture("app")))
+    {
+        reply pass;
+        pass.pass = true;
+        return pass;
+    }
+    if(auto refused = require_user(ctx, state, who))
+        return refused;
+    auto app = state.user_apps.find(ctx.capture("app"), who.token);
+    if(! app)
+        return ctx.error(make_api_error(errc::not_found, "No application " + std::string(ctx.capture("app")) +
+                                                             " of this sign-in."));
+    out = std::move(*app);
+    return std::nullopt;
+}
+
+reply
+get_application(request_context& ctx, mock_state& state)
+{
+    signed_in who;
+    user_application app;
+    if(auto answer = owned_application(ctx, state, who, app))
+        return std::move(*answer);
+    return resource_answer(ctx, http::status::ok, application_resource(app));
+}
+
+reply
+delete_application(request_context& ctx, mock_state& state)
+{
+    signed_in who;
+    user_application app;
+    if(auto answer = owned_application(ctx, state, who, app))
+        return std::move(*answer);
+    state.user_apps.remove(app.id, who.token);
+    return no_content(ctx);
+}
+
+reply
+get_me(request_context& ctx, mock_state& state)
+{
+    signed_in who;
+    user_application app;
+    if(auto answer = owned_application(ctx, state, who, app))
+        return std::move(*answer);
+    return resource_answer(ctx, http::status::ok, application_resource(app).embedded[0].items[0]);
+}
+
+reply
+make_me_available(request_context& ctx, mock_state& state)
+{
+    signed_in who;
+    user_application app;
+    if(auto answer = owned_application(ctx, state, who, app))
+        return std::move(*answer);
+    // 204 and no body: the library caches any JSON answer as the application.
+    state.user_apps.make_available(app.id, who.token);
+    return no_content(ctx);
+}
+
+resource
+contact_resource(user_application const& app, user_fixture const& user)
+{
+    resource r;
+    r.rel = "contact";
+    r.self = application_path(app.id) + "/people/" + user.uri.substr(4);
+    r.text("uri", user.uri).text("name", user.name);
+    return r;
+}
+
+reply
+get_contacts(request_context& ctx, mock_state& state)
+{
+    signed_in who;
+    user_application app;
+    if(auto answer = owned_application(ctx, state, who, app))
+        return std::move(*answer);
+    // Everyone else in fixtures/users.json is a contact.
+    std::vector<resource> contacts;
+    for(auto const& user : state.known.users)
+        if(user.uri != app.user_uri)
+            contacts.push_back(contact_resource(app, user));
+    resource r;
+    r.rel = "myContacts";
+    r.self = application_path(app.id) + "/people/contacts";
+    r.embed_list("contact", std::move(contacts));
+    return resource_answer(ctx, http::status::ok, r);
+}
+
+reply
+get_contact(request_context& ctx, mock_state& state)
+{
+    signed_in who;
+    user_application app;
+    if(auto answer = owned_application(ctx, state, who, app))
+        return std::move(*answer);
+    auto const wanted = ctx.capture("contact");
+    for(auto const& user : state.known.users)
+        if(iequals(user.uri.substr(4), wanted))
+            return resource_answer(ctx, http::status::ok, contact_resource(app, user));
+    return ctx.error(make_api_error(errc::not_found, "No contact " + std::string(wanted) + "."));
+}
+
 } // namespace
 
 std::string_view
@@ -220,6 +465,14 @@ add_user_routes(router& r, mock_state& state)
     add(http::verb::get, xframe_path, "xframe", get_xframe);
     add(http::verb::get, user_path, "user", get_user);
     add(http::verb::post, token_path, "oauthToken", post_token);
+    std::string const apps(applications_path);
+    add(http::verb::post, apps, "createApplication", create_application);
+    add(http::verb::get, apps + "/{app}", "userApplication", get_application);
+    add(http::verb::delete_, apps + "/{app}", "deleteApplication", delete_application);
+    add(http::verb::get, apps + "/{app}/me", "me", get_me);
+    add(http::verb::post, apps + "/{app}/me/makeMeAvailable", "makeMeAvailable", make_me_available);
+    add(http::verb::get, apps + "/{app}/people/contacts", "myContacts", get_contacts);
+    add(http::verb::get, apps + "/{app}/people/{contact}", "contact", get_contact);
 }
 
 } // namespace ucwa

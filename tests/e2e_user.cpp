@@ -38,6 +38,15 @@ token_request(std::string body, std::string const& content_type)
     return make_request(http::verb::post, "/WebTicket/oauthtoken", std::move(body), content_type, "");
 }
 
+std::string
+sign_in(test_client& client, std::string const& user, std::string const& password)
+{
+    auto token = client.send(token_request("grant_type=password&username=" + user + "&password=" + password,
+                                           "application/x-www-form-urlencoded"));
+    REQUIRE(token.response.result() == http::status::ok);
+    return at(token.response.body(), "/access_token");
+}
+
 } // namespace
 
 TEST_SUITE("e2e user sign-in")
@@ -131,5 +140,84 @@ TEST_SUITE("e2e user sign-in")
         auto fixture = client.send(make_request(http::verb::get, "/Autodiscover/AutodiscoverService.svc/root/oauth/user",
                                                 {}, {}, reference_token));
         CHECK(fixture.response.result() == http::status::unauthorized);
+    }
+
+    TEST_CASE("applications: create, makeMeAvailable, contacts, delete; each sign-in sees its own")
+    {
+        test_server server;
+        test_client client(server.port());
+        auto const alice = sign_in(client, "alice%40contoso.com", "alice-password");
+        auto const bob = sign_in(client, "bob%40contoso.com", "bob-password");
+        std::string const apps = "/ucwa/oauth/v1/applications";
+
+        // As the library sends it: PascalCase names are fine too.
+        auto created = client.send(make_request(http::verb::post, apps,
+                                                R"({"UserAgent":"UCWA Samples","EndpointId":"a917c6f4-976c-4cf3-847d-cdfffa28ccdf","Culture":"en-US"})",
+                                                "application/json", alice));
+        REQUIRE(created.response.result() == http::status::created);
+        CHECK(created.response[http::field::content_type] == "application/json; charset=utf-8");
+        auto const& body = created.response.body();
+        auto const self = at(body, "/_links/self/href");
+        CHECK(self == "/ucwa/oauth/v1/applications/101");
+        CHECK(created.response[http::field::location] == self);
+        CHECK(at(body, "/_links/events/href") == self + "/events?ack=1");
+        CHECK(at(body, "/_links/batch/href") == self + "/batch");
+        CHECK(at(body, "/_embedded/me/name") == "Alice Smith");
+        CHECK(at(body, "/_embedded/me/rel") == "me");
+        auto const available = at(body, "/_embedded/me/_links/makeMeAvailable/href");
+        CHECK(available == self + "/me/makeMeAvailable");
+        CHECK(at(body, "/_embedded/communication/_links/startMessaging/href") == self + "/communication/messagingInvitations");
+        CHECK(at(body, "/_embedded/people/_links/myContacts/href") == self + "/people/contacts");
+
+        // makeMeAvailable: 204 with no body (a JSON body would replace the client's cached application).
+        auto made = client.send(make_request(http::verb::post, available, R"({"SupportedModalities":["Messaging"]})",
+                                             "application/json", alice));
+        CHECK(made.response.result() == http::status::no_content);
+        CHECK(made.response.body().empty());
+        auto again = client.send(make_request(http::verb::get, self, {}, {}, alice));
+        REQUIRE(again.response.result() == http::status::ok);
+        CHECK(at(again.response.body(), "/_embedded/me/_links/makeMeAvailable/href").empty());
+        CHECK(again.response.body().find(R"("supportedModalities":["Messaging"])") != std::string::npos);
+
+        // Contacts: the other people of the fixtures.
+        auto contacts = client.send(make_request(http::verb::get, self + "/people/contacts", {}, {}, alice));
+        REQUIRE(contacts.response.result() == http::status::ok);
+        CHECK(at(contacts.response.body(), "/_embedded/contact/0/uri") == "sip:bob@contoso.com");
+        auto const contact_href = at(contacts.response.body(), "/_embedded/contact/0/_links/self/href");
+        auto contact = client.send(make_request(http::verb::get, contact_href, {}, {}, alice));
+        CHECK(at(contact.response.body(), "/name") == "Bob Jones");
+
+        // Another sign-in does not see it; bad input is named.
+        CHECK(client.send(make_request(http::verb::get, self, {}, {}, bob)).response.result() == http::status::not_found);
+        CHECK(client.send(make_request(http::verb::get, self, {}, {}, "")).response.result() == http::status::unauthorized);
+        auto missing = client.send(make_request(http::verb::post, apps, R"({"userAgent":"x"})", "application/json", alice));
+        CHECK(missing.response.result() == http::status::bad_request);
+        CHECK(at(missing.response.body(), "/message").find("endpointId") != std::string::npos);
+        CHECK(client.send(make_request(http::verb::post, apps, "<input/>", "application/xml", alice)).response.result() ==
+              http::status::unsupported_media_type);
+
+        // DELETE, then it is gone.
+        CHECK(client.send(make_request(http::verb::delete_, self, {}, {}, alice)).response.result() == http::status::no_content);
+        CHECK(client.send(make_request(http::verb::get, self, {}, {}, alice)).response.result() == http::status::not_found);
+    }
+
+    TEST_CASE("with --path-prefix /ucwa/oauth both flavours share the paths, each answering its own")
+    {
+        test_server server([](config& c) { c.path_prefix = "/ucwa/oauth"; });
+        test_client client(server.port());
+        auto const alice = sign_in(client, "alice%40contoso.com", "alice-password");
+        auto created = client.send(make_request(http::verb::post, "/ucwa/oauth/v1/applications",
+                                                R"({"userAgent":"x","endpointId":"e"})", "application/json", alice));
+        REQUIRE(created.response.result() == http::status::created);
+        auto const mine = client.send(make_request(http::verb::get, "/ucwa/oauth/v1/applications/101", {}, {}, alice));
+        CHECK(at(mine.response.body(), "/rel") == "application");
+        CHECK(at(mine.response.body(), "/_embedded/me/name") == "Alice Smith");
+        // 833 is a Trusted Application API application: its route answers.
+        auto trusted = client.send(make_request(http::verb::get, "/ucwa/oauth/v1/applications/833"));
+        REQUIRE(trusted.response.result() == http::status::ok);
+        CHECK(at(trusted.response.body(), "/_embedded/communication/_links/startMessaging/href") ==
+              "/ucwa/oauth/v1/applications/833/communication/startMessaging");
+        CHECK(client.send(make_request(http::verb::get, "/ucwa/oauth/v1/applications/999", {}, {}, alice))
+                  .response.result() == http::status::not_found);
     }
 }
