@@ -41,7 +41,7 @@ app_param(request_context const& ctx)
 
 // system_clock counts nanoseconds in 64 bits: about 1678 to 2262. Times are kept to 1900-2200.
 constexpr long long earliest_ms = -2208988800000LL; // 1900-01-01
-constexpr long long latest_ms = 7258118400000LL;    // 2200-01-01
+constexpr long long latest_ms = 7289654400000LL;    // 2201-01-01: the whole of 2200
 
 std::optional<std::chrono::system_clock::time_point>
 from_epoch_ms(long long millis)

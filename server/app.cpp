@@ -56,6 +56,7 @@ app::create(config settings, std::filesystem::path const& executable, std::FILE*
     callbacks.timeout = settings.callback_timeout;
     callbacks.retries = settings.callback_retries;
     a->state_->callbacks = std::make_unique<callback_dispatcher>(a->iocs_.front()->get_executor(), callbacks);
+    a->state_->channels = std::make_unique<event_channels>(a->iocs_.front()->get_executor());
     a->state_->conversations = std::make_unique<conversation_flow>(a->iocs_.front()->get_executor(), *a->state_->callbacks,
                                                                     settings.conversations);
     // The user flavour's fixed paths first: with --path-prefix /ucwa/oauth the Trusted
@@ -102,6 +103,7 @@ app::~app()
     // The dispatcher owns timers: they go before the io_context too.
     state_->conversations.reset();
     state_->callbacks.reset();
+    state_->channels.reset();
     guards_.clear();
     iocs_.clear();
 }
@@ -154,6 +156,8 @@ app::shutdown()
             if(! ec)
                 stop();
         });
+        // Held event requests get their (empty) batch, so they end cleanly.
+        state_->channels->close_all();
         registry_.stop_all();
     });
 }

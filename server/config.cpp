@@ -176,6 +176,14 @@ options()
              c.conversations = *n;
              return {};
          }},
+        {"pget-timeout", true, "MS how long an event request waits for events without ?timeout= (default 180000)",
+         [](config& c, std::string const& v) -> parse_result {
+             auto n = parse_unsigned<unsigned>(v, 1, 1800 * 1000);
+             if(! n)
+                 return n.error();
+             c.pget_timeout = std::chrono::milliseconds(*n);
+             return {};
+         }},
         {"admin-token", true, "TOKEN admin calls need 'Authorization: Bearer TOKEN'",
          [](config& c, std::string const& v) -> parse_result {
              c.admin_token = v;

@@ -5,6 +5,7 @@
 #include "application_states.hpp"
 #include "callback_dispatcher.hpp"
 #include "conversation_flow.hpp"
+#include "event_channel.hpp"
 #include "config.hpp"
 #include "fixtures.hpp"
 #include "invitation_store.hpp"
@@ -38,6 +39,7 @@ struct mock_state
     // Made by the app once its io_context exists.
     std::unique_ptr<callback_dispatcher> callbacks;
     std::unique_ptr<conversation_flow> conversations;
+    std::unique_ptr<event_channels> channels;
 
     mock_state(config c, std::filesystem::path scenarios, fixtures f, scenario s, logger& l)
         : settings(std::move(c))

@@ -1,11 +1,14 @@
 #include "user_routes.hpp"
 
 #include "auth.hpp"
+#include "event_channel.hpp"
 #include "form.hpp"
 #include "json_writer.hpp"
 #include "media_type.hpp"
 #include "resource.hpp"
 #include "text.hpp"
+
+#include <charconv>
 
 #include <rapidjson/document.h>
 
@@ -332,6 +335,7 @@ delete_application(request_context& ctx, mock_state& state)
     if(auto answer = owned_application(ctx, state, who, app))
         return std::move(*answer);
     state.user_apps.remove(app.id, who.token);
+    state.channels->remove(app.id);
     return no_content(ctx);
 }
 
@@ -345,6 +349,12 @@ get_me(request_context& ctx, mock_state& state)
     return resource_answer(ctx, http::status::ok, application_resource(app).embedded[0].items[0]);
 }
 
+std::string
+events_path(std::string_view id)
+{
+    return application_path(id) + "/events";
+}
+
 reply
 make_me_available(request_context& ctx, mock_state& state)
 {
@@ -354,7 +364,60 @@ make_me_available(request_context& ctx, mock_state& state)
         return std::move(*answer);
     // 204 and no body: the library caches any JSON answer as the application.
     state.user_apps.make_available(app.id, who.token);
+    // The person is available now: "me updated" on the event channel.
+    auto const me = application_path(app.id) + "/me";
+    json_writer w;
+    w.start_object();
+    w.key("link");
+    w.start_object();
+    w.field("rel", "me");
+    w.field("href", me);
+    w.end_object();
+    w.field("type", "updated");
+    w.end_object();
+    state.channels->of(app.id, events_path(app.id))->push("me", me, w.take());
     return no_content(ctx);
+}
+
+// GET …/events?ack=N[&timeout=S]: answered now, or held without a thread until events or the timeout.
+reply
+get_events(request_context& ctx, mock_state& state)
+{
+    signed_in who;
+    user_application app;
+    if(auto answer = owned_application(ctx, state, who, app))
+        return std::move(*answer);
+    std::uint64_t ack = 1;
+    if(auto const text = ctx.query("ack"))
+    {
+        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), ack);
+        if(ec != std::errc{} || end != text->data() + text->size() || ack == 0)
+            return ctx.error(make_api_error(errc::parameter_validation_failure, "ack: must be a whole number from 1."));
+    }
+    auto timeout = state.settings.pget_timeout;
+    if(auto const text = ctx.query("timeout"))
+    {
+        unsigned seconds = 0;
+        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), seconds);
+        if(ec != std::errc{} || end != text->data() + text->size() || seconds == 0 || seconds > 1800)
+            return ctx.error(make_api_error(errc::parameter_validation_failure,
+                                            "timeout: must be a number of seconds from 1 to 1800."));
+        timeout = std::chrono::seconds(seconds);
+    }
+    auto channel = state.channels->of(app.id, events_path(app.id));
+    reply r;
+    r.outcome = "event channel";
+    r.application_id = app.id;
+    r.deferred = [channel, ack, timeout, version = ctx.request.version(), keep_alive = ctx.request.keep_alive(),
+                  id = app.id](reply_sink sink) {
+        channel->get(ack, timeout, [sink = std::move(sink), version, keep_alive, id](unsigned status, std::string body) {
+            auto out = make_json_reply(static_cast<http::status>(status), std::move(body), version, keep_alive);
+            out.application_id = id;
+            out.outcome = status == 200 ? "events" : "replaced";
+            sink(std::move(out));
+        });
+    };
+    return r;
 }
 
 resource
@@ -470,6 +533,7 @@ add_user_routes(router& r, mock_state& state)
     add(http::verb::get, apps + "/{app}", "userApplication", get_application);
     add(http::verb::delete_, apps + "/{app}", "deleteApplication", delete_application);
     add(http::verb::get, apps + "/{app}/me", "me", get_me);
+    add(http::verb::get, apps + "/{app}/events", "events", get_events);
     add(http::verb::post, apps + "/{app}/me/makeMeAvailable", "makeMeAvailable", make_me_available);
     add(http::verb::get, apps + "/{app}/people/contacts", "myContacts", get_contacts);
     add(http::verb::get, apps + "/{app}/people/{contact}", "contact", get_contact);

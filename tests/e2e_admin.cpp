@@ -75,7 +75,7 @@ TEST_SUITE("e2e admin")
         CHECK(start(client).response.result_int() == 201);
     }
 
-    TEST_CASE("the journal holds what was received, oldest first; admin calls are not in it")
+    TEST_CASE("the journal holds what was received, oldest first - admin calls are not in it")
     {
         test_server server;
         test_client client(server.port());

@@ -492,7 +492,7 @@ TEST_SUITE("e2e conversation")
         CHECK(doc["attempts"][3]["status"].GetUint() == 200);
     }
 
-    TEST_CASE("the application's default callback URL, with the request's callbackContext; HTML messages")
+    TEST_CASE("the application's default callback URL, with the request's callbackContext - HTML messages")
     {
         callback_listener listener;
         // A fixtures folder of this test's own: application 833 with a default callback.

@@ -231,7 +231,7 @@ TEST_SUITE("e2e hostile clients")
         CHECK(ok.response.result() == http::status::created);
     }
 
-    TEST_CASE("beyond --max-connections a client gets 503 and a close; below it, service")
+    TEST_CASE("beyond --max-connections a client gets 503 and a close - below it, service")
     {
         test_server server([](config& c) { c.max_connections = 5; });
         std::vector<std::unique_ptr<test_client>> held;
@@ -339,7 +339,7 @@ TEST_SUITE("e2e hostile clients")
                 if(! x.ended && x.received.starts_with("HTTP/1.1 200 OK"))
                     ++left;
             };
-            leaver->run(server.port(), 5s);
+            leaver->run(server.port(), 5s * sanitizer_slowdown);
         }
 
         // A delayed answer whose client is gone before it comes.

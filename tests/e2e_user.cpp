@@ -8,6 +8,8 @@
 #include <rapidjson/document.h>
 #include <rapidjson/pointer.h>
 
+#include <thread>
+
 using namespace ucwa;
 using namespace ucwa::test;
 
@@ -142,7 +144,7 @@ TEST_SUITE("e2e user sign-in")
         CHECK(fixture.response.result() == http::status::unauthorized);
     }
 
-    TEST_CASE("applications: create, makeMeAvailable, contacts, delete; each sign-in sees its own")
+    TEST_CASE("applications: create, makeMeAvailable, contacts, delete - each sign-in sees its own")
     {
         test_server server;
         test_client client(server.port());
@@ -219,5 +221,95 @@ TEST_SUITE("e2e user sign-in")
               "/ucwa/oauth/v1/applications/833/communication/startMessaging");
         CHECK(client.send(make_request(http::verb::get, "/ucwa/oauth/v1/applications/999", {}, {}, alice))
                   .response.result() == http::status::not_found);
+    }
+
+    TEST_CASE("the event channel: held until events, repeated acks, resync, timeout, replacement")
+    {
+        test_server server([](config& c) { c.pget_timeout = std::chrono::milliseconds(300); });
+        test_client client(server.port());
+        auto const alice = sign_in(client, "alice%40contoso.com", "alice-password");
+        auto created = client.send(make_request(http::verb::post, "/ucwa/oauth/v1/applications",
+                                                R"({"userAgent":"x","endpointId":"e"})", "application/json", alice));
+        REQUIRE(created.response.result() == http::status::created);
+        auto const self = at(created.response.body(), "/_links/self/href");
+        auto const events = at(created.response.body(), "/_links/events/href");
+        REQUIRE(events == self + "/events?ack=1");
+
+        // Nothing yet: the request is held and ends at the timeout with an empty batch and its next link.
+        auto const started = std::chrono::steady_clock::now();
+        auto empty = client.send(make_request(http::verb::get, events, {}, {}, alice));
+        REQUIRE(empty.response.result() == http::status::ok);
+        CHECK(std::chrono::steady_clock::now() - started >= 250ms);
+        CHECK(empty.response[http::field::content_type] == "application/json; charset=utf-8");
+        CHECK(at(empty.response.body(), "/_links/self/href") == self + "/events?ack=1");
+        auto const next = at(empty.response.body(), "/_links/next/href");
+        CHECK(next == self + "/events?ack=2");
+        CHECK(empty.response.body().find("sender") == std::string::npos);
+
+        // makeMeAvailable makes an event: the next batch carries it at once.
+        auto const available = at(created.response.body(), "/_embedded/me/_links/makeMeAvailable/href");
+        REQUIRE(client.send(make_request(http::verb::post, available, "{}", "application/json", alice)).response.result() ==
+                http::status::no_content);
+        auto batch = client.send(make_request(http::verb::get, next, {}, {}, alice));
+        REQUIRE(batch.response.result() == http::status::ok);
+        CHECK(at(batch.response.body(), "/sender/0/rel") == "me");
+        CHECK(at(batch.response.body(), "/sender/0/events/0/link/href") == self + "/me");
+        CHECK(at(batch.response.body(), "/sender/0/events/0/type") == "updated");
+        CHECK(at(batch.response.body(), "/_links/next/href") == self + "/events?ack=3");
+
+        // A repeated ack gets the same batch; an unknown one a resync to where the channel stands.
+        auto repeat = client.send(make_request(http::verb::get, next, {}, {}, alice));
+        CHECK(repeat.response.body() == batch.response.body());
+        auto stale = client.send(make_request(http::verb::get, self + "/events?ack=9", {}, {}, alice));
+        REQUIRE(stale.response.result() == http::status::ok);
+        CHECK(at(stale.response.body(), "/_links/resync/href") == self + "/events?ack=3");
+
+        // A second held request replaces the first: 409 Conflict/PGetReplaced to the old one.
+        // The first is held with a long timeout on its own connection, then replaced from this one.
+        test_client first(server.port(), 10s);
+        exchange replaced;
+        std::thread waiter([&] {
+            replaced = first.send(make_request(http::verb::get, self + "/events?ack=3&timeout=30", {}, {}, alice));
+        });
+        // Wait (without sleeping) until the first request is held.
+        auto const until = std::chrono::steady_clock::now() + 5s;
+        while(server.mock().state().channels->find("101")->held() == 0 && std::chrono::steady_clock::now() < until)
+            std::this_thread::yield();
+        auto second = client.send(make_request(http::verb::get, self + "/events?ack=3", {}, {}, alice));
+        waiter.join();
+        REQUIRE_FALSE(replaced.ec);
+        CHECK(replaced.response.result() == http::status::conflict);
+        CHECK(at(replaced.response.body(), "/subcode") == "PGetReplaced");
+        CHECK(second.response.result() == http::status::ok);
+
+        // Bad input is named.
+        auto bad = client.send(make_request(http::verb::get, self + "/events?ack=x", {}, {}, alice));
+        CHECK(bad.response.result() == http::status::bad_request);
+        CHECK(at(bad.response.body(), "/message").find("ack") != std::string::npos);
+    }
+
+    TEST_CASE("a held event request ends cleanly at shutdown")
+    {
+        auto server = std::make_unique<test_server>();
+        test_client client(server->port());
+        auto const alice = sign_in(client, "alice%40contoso.com", "alice-password");
+        auto created = client.send(make_request(http::verb::post, "/ucwa/oauth/v1/applications",
+                                                R"({"userAgent":"x","endpointId":"e"})", "application/json", alice));
+        auto const events = at(created.response.body(), "/_links/events/href");
+        exchange held;
+        std::thread waiter([&] { held = client.send(make_request(http::verb::get, events, {}, {}, alice)); });
+        auto const until = std::chrono::steady_clock::now() + 5s;
+        while(server->mock().state().channels->find("101") == nullptr || server->mock().state().channels->find("101")->held() == 0)
+        {
+            if(std::chrono::steady_clock::now() > until)
+                break;
+            std::this_thread::yield();
+        }
+        server->mock().shutdown();
+        waiter.join();
+        REQUIRE_FALSE(held.ec);
+        CHECK(held.response.result() == http::status::ok);
+        CHECK(at(held.response.body(), "/_links/next/href").ends_with("/events?ack=2"));
+        server.reset();
     }
 }

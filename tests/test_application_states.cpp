@@ -88,7 +88,7 @@ TEST_SUITE("application_states")
         CHECK(states.decide(facts("833", "sip:bob@contoso.com")).chosen.what == outcome::kind::error);
     }
 
-    TEST_CASE("reset of one application leaves the others alone; reset of all returns to the start")
+    TEST_CASE("reset of one application leaves the others alone - reset of all returns to the start")
     {
         application_states states(parse(R"({"name":"start"})"));
         states.replace("833", parse(R"({"name":"a"})"));

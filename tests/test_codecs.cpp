@@ -175,7 +175,7 @@ TEST_SUITE("start_messaging")
         CHECK(no_type->to == "sip:a@b.c");
     }
 
-    TEST_CASE("unknown fields and nulls are ignored; query to; body wins")
+    TEST_CASE("unknown fields and nulls are ignored - query to - body wins")
     {
         auto input = decode_start_messaging("application/json; charset=utf-8",
                                             R"({"to":"sip:a@b.c","sessionContext":"x","telemetryId":null,"rel":"service:startMessaging","subject":null})");

@@ -1,0 +1,266 @@
+#include "event_channel.hpp"
+
+#include "json_writer.hpp"
+
+namespace ucwa {
+
+namespace {
+
+constexpr std::size_t batches_kept = 16;
+
+} // namespace
+
+event_channel::event_channel(net::any_io_executor executor, std::string events_href)
+    : executor_(std::move(executor))
+    , events_href_(std::move(events_href))
+{
+}
+
+std::string
+event_channel::href(std::uint64_t ack) const
+{
+    return events_href_ + "?ack=" + std::to_string(ack);
+}
+
+std::string
+event_channel::make_batch_locked(std::uint64_t ack)
+{
+    // Consecutive events of one sender share its entry, in order.
+    std::string senders;
+    std::string current_rel, current_href;
+    bool open = false;
+    for(auto const& e : pending_)
+    {
+        if(! open || e.sender_rel != current_rel || e.sender_href != current_href)
+        {
+            if(open)
+                senders += "]},";
+            json_writer w;
+            w.start_object();
+            w.field("rel", e.sender_rel);
+            w.field("href", e.sender_href);
+            w.end_object();
+            auto head = w.take();
+            head.pop_back(); // reopen the object
+            senders += head + ",\"events\":[";
+            current_rel = e.sender_rel;
+            current_href = e.sender_href;
+            open = true;
+        }
+        else
+            senders += ',';
+        senders += e.event_json;
+    }
+    if(open)
+        senders += "]}";
+    pending_.clear();
+
+    json_writer w;
+    w.start_object();
+    w.key("_links");
+    w.start_object();
+    w.key("self");
+    w.start_object();
+    w.field("href", href(ack));
+    w.end_object();
+    w.key("next");
+    w.start_object();
+    w.field("href", href(ack + 1));
+    w.end_object();
+    w.end_object();
+    w.end_object();
+    auto doc = w.take();
+    if(! senders.empty())
+    {
+        doc.pop_back();
+        doc += ",\"sender\":[" + senders + "]}";
+    }
+    made_[ack] = doc;
+    while(made_.size() > batches_kept)
+        made_.erase(made_.begin());
+    next_ack_ = ack + 1;
+    return doc;
+}
+
+void
+event_channel::push(std::string const& sender_rel, std::string const& sender_href, std::string event_json)
+{
+    std::vector<std::function<void()>> later;
+    {
+        std::lock_guard lock(mutex_);
+        pending_.push_back(pending_event{sender_rel, sender_href, std::move(event_json)});
+        release_locked(later);
+    }
+    for(auto& f : later)
+        f();
+}
+
+void
+event_channel::release_locked(std::vector<std::function<void()>>& later)
+{
+    if(! held_ || pending_.empty())
+        return;
+    auto h = std::move(*held_);
+    held_.reset();
+    h.timer->cancel();
+    auto doc = make_batch_locked(h.ack);
+    later.push_back([answer = std::move(h.answer), doc = std::move(doc)] { answer(200, doc); });
+}
+
+void
+event_channel::get(std::uint64_t ack, std::chrono::milliseconds timeout, channel_answer answer)
+{
+    std::vector<std::function<void()>> later;
+    {
+        std::lock_guard lock(mutex_);
+        if(ack < next_ack_)
+        {
+            auto it = made_.find(ack);
+            if(it != made_.end())
+            {
+                // A repeated ack: the client did not get the batch; send it again.
+                later.push_back([answer, doc = it->second] { answer(200, doc); });
+            }
+        }
+        if(later.empty() && ack != next_ack_)
+        {
+            json_writer w;
+            w.start_object();
+            w.key("_links");
+            w.start_object();
+            w.key("self");
+            w.start_object();
+            w.field("href", href(ack));
+            w.end_object();
+            w.key("resync");
+            w.start_object();
+            w.field("href", href(next_ack_));
+            w.end_object();
+            w.end_object();
+            w.end_object();
+            later.push_back([answer, doc = w.take()] { answer(200, doc); });
+        }
+        else if(later.empty() && ! pending_.empty())
+        {
+            auto doc = make_batch_locked(ack);
+            later.push_back([answer, doc = std::move(doc)] { answer(200, doc); });
+        }
+        else if(later.empty())
+        {
+            // Nothing yet: hold it. A request already held is replaced.
+            if(held_)
+            {
+                auto old = std::move(*held_);
+                held_.reset();
+                old.timer->cancel();
+                later.push_back([answer = std::move(old.answer)] {
+                    answer(409, R"({"code":"Conflict","subcode":"PGetReplaced","message":"Another request for events replaced this one."})");
+                });
+            }
+            holder h;
+            h.ack = ack;
+            h.answer = std::move(answer);
+            h.id = next_holder_++;
+            h.timer = std::make_shared<net::steady_timer>(executor_, timeout);
+            auto const id = h.id;
+            h.timer->async_wait([self = shared_from_this(), id](beast::error_code ec) {
+                if(ec)
+                    return;
+                std::vector<std::function<void()>> expired;
+                {
+                    std::lock_guard lock2(self->mutex_);
+                    if(! self->held_ || self->held_->id != id)
+                        return;
+                    auto h2 = std::move(*self->held_);
+                    self->held_.reset();
+                    // The timeout passed: an empty batch with its next link.
+                    auto doc = self->make_batch_locked(h2.ack);
+                    expired.push_back([answer = std::move(h2.answer), doc = std::move(doc)] { answer(200, doc); });
+                }
+                for(auto& f : expired)
+                    f();
+            });
+            held_ = std::move(h);
+        }
+    }
+    for(auto& f : later)
+        f();
+}
+
+void
+event_channel::close()
+{
+    std::vector<std::function<void()>> later;
+    {
+        std::lock_guard lock(mutex_);
+        if(! held_)
+            return;
+        auto h = std::move(*held_);
+        held_.reset();
+        h.timer->cancel();
+        auto doc = make_batch_locked(h.ack);
+        later.push_back([answer = std::move(h.answer), doc = std::move(doc)] { answer(200, doc); });
+    }
+    for(auto& f : later)
+        f();
+}
+
+std::size_t
+event_channel::held() const
+{
+    std::lock_guard lock(mutex_);
+    return held_ ? 1 : 0;
+}
+
+event_channels::event_channels(net::any_io_executor executor)
+    : executor_(std::move(executor))
+{
+}
+
+std::shared_ptr<event_channel>
+event_channels::of(std::string const& application_id, std::string const& events_href)
+{
+    std::lock_guard lock(mutex_);
+    auto& c = channels_[application_id];
+    if(! c)
+        c = std::make_shared<event_channel>(executor_, events_href);
+    return c;
+}
+
+std::shared_ptr<event_channel>
+event_channels::find(std::string const& application_id) const
+{
+    std::lock_guard lock(mutex_);
+    auto it = channels_.find(application_id);
+    return it == channels_.end() ? nullptr : it->second;
+}
+
+void
+event_channels::remove(std::string const& application_id)
+{
+    std::shared_ptr<event_channel> gone;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = channels_.find(application_id);
+        if(it == channels_.end())
+            return;
+        gone = std::move(it->second);
+        channels_.erase(it);
+    }
+    gone->close();
+}
+
+void
+event_channels::close_all()
+{
+    std::vector<std::shared_ptr<event_channel>> all;
+    {
+        std::lock_guard lock(mutex_);
+        for(auto const& [id, c] : channels_)
+            all.push_back(c);
+    }
+    for(auto const& c : all)
+        c->close();
+}
+
+} // namespace ucwa

@@ -1,0 +1,106 @@
+#pragma once
+// The UCWA event channel of one user application: GET …/events?ack=N is
+// answered with batch N at once when it is ready, else held (no thread) until
+// events come or its timeout passes. A repeated ack gets its batch again, an
+// unknown one `resync`; a second held request replaces the first (409 PGetReplaced).
+
+#include "net.hpp"
+#include "reply.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ucwa {
+
+/** How a batch is answered; the channel knows documents, the route makes replies. */
+using channel_answer = std::function<void(unsigned status, std::string body)>;
+
+class event_channel : public std::enable_shared_from_this<event_channel>
+{
+public:
+    /** `events_href` is the channel's path, e.g. "/ucwa/oauth/v1/applications/101/events". */
+    event_channel(net::any_io_executor executor, std::string events_href);
+
+    /** Queues one event (a JSON object) from a sender; a held request gets it at once. */
+    void
+    push(std::string const& sender_rel, std::string const& sender_href, std::string event_json);
+
+    /** Answers GET ?ack=N now or later, exactly once. */
+    void
+    get(std::uint64_t ack, std::chrono::milliseconds timeout, channel_answer answer);
+
+    /** Answers a held request with an empty batch (at shutdown). */
+    void
+    close();
+
+    /** Returns how many requests are held (0 or 1). */
+    std::size_t
+    held() const;
+
+private:
+    struct pending_event
+    {
+        std::string sender_rel;
+        std::string sender_href;
+        std::string event_json;
+    };
+
+    struct holder
+    {
+        std::uint64_t ack = 0;
+        channel_answer answer;
+        std::shared_ptr<net::steady_timer> timer;
+        std::uint64_t id = 0;
+    };
+
+    std::string href(std::uint64_t ack) const;
+    std::string make_batch_locked(std::uint64_t ack);
+    void release_locked(std::vector<std::function<void()>>& later);
+
+    net::any_io_executor executor_;
+    std::string events_href_;
+    mutable std::mutex mutex_;
+    std::uint64_t next_ack_ = 1;              ///< The batch not made yet.
+    std::deque<pending_event> pending_;
+    std::map<std::uint64_t, std::string> made_; ///< The last batches, for repeated acks.
+    std::optional<holder> held_;
+    std::uint64_t next_holder_ = 1;
+};
+
+/** The channels of all user applications. */
+class event_channels
+{
+public:
+    explicit event_channels(net::any_io_executor executor);
+
+    /** Returns the channel of an application, made on first use. */
+    std::shared_ptr<event_channel>
+    of(std::string const& application_id, std::string const& events_href);
+
+    /** Returns the channel of an application if it exists. */
+    std::shared_ptr<event_channel>
+    find(std::string const& application_id) const;
+
+    void
+    remove(std::string const& application_id);
+
+    /** Answers every held request (at shutdown). */
+    void
+    close_all();
+
+private:
+    net::any_io_executor executor_;
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, std::shared_ptr<event_channel>> channels_;
+};
+
+} // namespace ucwa
