@@ -420,6 +420,20 @@ invite(conversation& c)
     std::vector<std::string> docs;
     add_event(c, docs, [&] { return invitation_event(c, "started"); });
     add_event(c, docs, [&] { return conversation_event(c, "added", true); });
+    if(c.user_flavour)
+    {
+        // UCWA proper also announces the local participant and messaging Connecting.
+        add_event(c, docs, [&] {
+            auto const links = c.links();
+            event_entry e;
+            e.from_conversation = true;
+            e.type = "added";
+            e.link = link_of(links.rel("localParticipant"),
+                             links.participant(c.application_id, c.id(), participant_id(c.local.uri)), c.local.name);
+            return e;
+        });
+        add_event(c, docs, [&] { return messaging_event(c); });
+    }
     return docs;
 }
 

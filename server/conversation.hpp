@@ -60,6 +60,7 @@ struct conversation
     std::uint64_t next_ack = 1;
     std::chrono::system_clock::time_point created;
     bool silent = false;               ///< Nobody listens: states change, no documents are made.
+    bool user_flavour = false;         ///< UCWA proper: localParticipant and messaging Connecting events too.
 
     /** Returns the number as text, the id in hrefs. */
     std::string id() const { return std::to_string(number); }

@@ -11,7 +11,8 @@ conversation_flow::conversation_flow(net::any_io_executor executor, callback_dis
 }
 
 std::uint64_t
-conversation_flow::add(conversation c, std::shared_ptr<callback_route> route)
+conversation_flow::add(conversation c, std::shared_ptr<callback_route> route,
+                       std::function<void(std::string const&)> sink)
 {
     std::lock_guard lock(mutex_);
     auto const serial = next_serial_++;
@@ -31,14 +32,14 @@ conversation_flow::add(conversation c, std::shared_ptr<callback_route> route)
     }
     index_[key] = serial;
     std::optional<std::chrono::steady_clock::time_point> due;
-    if(! route)
+    if(! route && ! sink)
     {
         // Nobody listens: no documents, no timers; the answer is due at its time.
         auto const& remote = c.script.remote;
         due = std::chrono::steady_clock::now() +
               (remote.behaviour == remote_behaviour::no_answer ? remote.no_answer_timeout : remote.answer_after);
     }
-    entries_.emplace(serial, entry{std::move(c), std::move(route), {}, due});
+    entries_.emplace(serial, entry{std::move(c), std::move(route), std::move(sink), {}, due});
     return serial;
 }
 
@@ -232,6 +233,8 @@ conversation_flow::emit(entry& e, std::vector<std::string> docs)
         // Under the lock, so documents reach the dispatcher in the order they were made.
         if(e.route)
             dispatcher_.deliver(e.route, e.c.application_id, e.c.number, std::move(doc), at);
+        else if(e.sink)
+            e.sink(doc);
     }
 }
 

@@ -32,7 +32,7 @@ public:
     /** Records a new conversation; `route` is null when nobody listens to its events.
         Nothing happens until begin(). @return its serial. */
     std::uint64_t
-    add(conversation c, std::shared_ptr<callback_route> route);
+    add(conversation c, std::shared_ptr<callback_route> route, std::function<void(std::string const&)> sink = {});
 
     /** Starts the timeline: invitation started, conversation added, then the scripted answer.
         (A silent conversation, one without a route, starts in add() and needs no call.) */
@@ -76,6 +76,7 @@ private:
     {
         conversation c;
         std::shared_ptr<callback_route> route;
+        std::function<void(std::string const&)> sink; ///< Instead of a route: the UCWA event channel.
         std::chrono::steady_clock::time_point next_emit{};
         /// A silent conversation needs no timer for its answer: it is applied when next looked at.
         std::optional<std::chrono::steady_clock::time_point> answer_due;

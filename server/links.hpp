@@ -19,6 +19,8 @@ inline constexpr std::string_view applications = "/v1/applications";
 inline constexpr std::string_view application = "/v1/applications/{app}";
 inline constexpr std::string_view communication = "/v1/applications/{app}/communication";
 inline constexpr std::string_view start_messaging = "/v1/applications/{app}/communication/startMessaging";
+/// The collection the UCWA user flavour's startMessaging link names; a POST to it starts messaging too.
+inline constexpr std::string_view messaging_invitations = "/v1/applications/{app}/communication/messagingInvitations";
 inline constexpr std::string_view invitation = "/v1/applications/{app}/communication/invitations/{invitation}";
 inline constexpr std::string_view conversation = "/v1/applications/{app}/communication/conversations/{conversation}";
 inline constexpr std::string_view messaging = "/v1/applications/{app}/communication/conversations/{conversation}/messaging";

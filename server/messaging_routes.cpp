@@ -5,6 +5,7 @@
 #include "resource.hpp"
 #include "start_messaging.hpp"
 #include "text.hpp"
+#include "user_routes.hpp"
 
 #include <charconv>
 #include <chrono>
@@ -206,6 +207,11 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
     c.remote.name = c.script.remote.name.empty() ? user_part(c.to) : c.script.remote.name;
     c.created = std::chrono::system_clock::now();
     c.silent = ! route;
+    if(auto user = state.user_apps.find_any(a.application_id))
+    {
+        c.local.uri = user->user_uri;
+        c.local.name = user->user_name;
+    }
 
     invitation inv;
     inv.application_id = a.application_id;
@@ -223,8 +229,16 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
     auto r = created(shape, inv.href, a.application_id);
     r.minted_id = std::to_string(number);
     state.invitations.record(std::move(inv));
-    bool const listened = route != nullptr;
-    auto const serial = state.conversations->add(std::move(c), std::move(route));
+    // A person's application hears its events on its event channel instead of a webhook.
+    std::function<void(std::string const&)> sink;
+    if(! route && state.user_apps.exists(a.application_id))
+    {
+        sink = channel_sink(state, a.application_id);
+        c.user_flavour = true;
+        c.silent = false;
+    }
+    bool const listened = route != nullptr || sink != nullptr;
+    auto const serial = state.conversations->add(std::move(c), std::move(route), std::move(sink));
     // The events follow the 201 (the SDK waits for them; some clients read the Location first).
     if(listened)
     {
@@ -552,6 +566,9 @@ prefixed(std::string_view pattern)
 link_style
 style_for(mock_state const& state, std::string_view application_id)
 {
+    // A person's application (UCWA proper) always lives under /ucwa/oauth, rels plain.
+    if(state.user_apps.exists(application_id))
+        return link_style{"/ucwa/oauth", "", ""};
     auto const script = state.applications.script(application_id);
     link_style style;
     style.prefix = script.links.prefix.value_or(state.settings.path_prefix);
@@ -574,6 +591,7 @@ add_messaging_routes(router& r, mock_state& state)
     add(http::verb::get, paths::application, "application", get_application);
     add(http::verb::get, paths::communication, "communication", get_communication);
     add(http::verb::post, paths::start_messaging, "startMessaging", start_messaging);
+    add(http::verb::post, paths::messaging_invitations, "startMessaging", start_messaging);
     add(http::verb::get, paths::invitation, "messagingInvitation", get_invitation);
     add(http::verb::get, paths::conversation, "conversation", [](request_context& ctx, mock_state& state) {
         return get_conversation_part(ctx, state, [](conversation const& c) {

@@ -21,6 +21,16 @@ user_applications::find(std::string_view id, std::string_view owner) const
     return it->second;
 }
 
+std::optional<user_application>
+user_applications::find_any(std::string_view id) const
+{
+    std::lock_guard lock(mutex_);
+    auto it = apps_.find(std::string(id));
+    if(it == apps_.end())
+        return std::nullopt;
+    return it->second;
+}
+
 bool
 user_applications::exists(std::string_view id) const
 {

@@ -37,6 +37,10 @@ public:
     std::optional<user_application>
     find(std::string_view id, std::string_view owner) const;
 
+    /** Returns an application whoever owns it. */
+    std::optional<user_application>
+    find_any(std::string_view id) const;
+
     /** Returns true when an application with this id exists (whoever owns it). */
     bool
     exists(std::string_view id) const;

@@ -11,6 +11,8 @@
 #include <charconv>
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 namespace ucwa {
 
@@ -349,12 +351,6 @@ get_me(request_context& ctx, mock_state& state)
     return resource_answer(ctx, http::status::ok, application_resource(app).embedded[0].items[0]);
 }
 
-std::string
-events_path(std::string_view id)
-{
-    return application_path(id) + "/events";
-}
-
 reply
 make_me_available(request_context& ctx, mock_state& state)
 {
@@ -375,7 +371,7 @@ make_me_available(request_context& ctx, mock_state& state)
     w.end_object();
     w.field("type", "updated");
     w.end_object();
-    state.channels->of(app.id, events_path(app.id))->push("me", me, w.take());
+    state.channels->of(app.id, user_events_path(app.id))->push("me", me, w.take());
     return no_content(ctx);
 }
 
@@ -404,7 +400,7 @@ get_events(request_context& ctx, mock_state& state)
                                             "timeout: must be a number of seconds from 1 to 1800."));
         timeout = std::chrono::seconds(seconds);
     }
-    auto channel = state.channels->of(app.id, events_path(app.id));
+    auto channel = state.channels->of(app.id, user_events_path(app.id));
     reply r;
     r.outcome = "event channel";
     r.application_id = app.id;
@@ -464,6 +460,37 @@ get_contact(request_context& ctx, mock_state& state)
 }
 
 } // namespace
+
+std::string
+user_events_path(std::string_view application_id)
+{
+    return application_path(application_id) + "/events";
+}
+
+std::function<void(std::string const&)>
+channel_sink(mock_state& state, std::string const& application_id)
+{
+    auto channel = state.channels->of(application_id, user_events_path(application_id));
+    // The conversation engine writes webhook documents; the channel takes their events one by one.
+    return [channel](std::string const& doc) {
+        rapidjson::Document d;
+        d.Parse(doc.data(), doc.size());
+        if(d.HasParseError() || ! d.IsObject() || ! d.HasMember("sender") || ! d["sender"].IsArray())
+            return;
+        for(auto const& sender : d["sender"].GetArray())
+        {
+            std::string const rel = sender["rel"].GetString();
+            std::string const href = sender["href"].GetString();
+            for(auto const& e : sender["events"].GetArray())
+            {
+                rapidjson::StringBuffer buffer;
+                rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+                e.Accept(writer);
+                channel->push(rel, href, std::string(buffer.GetString(), buffer.GetSize()));
+            }
+        }
+    };
+}
 
 std::string_view
 xframe_page() noexcept

@@ -6,12 +6,22 @@
 #include "mock_state.hpp"
 #include "router.hpp"
 
+#include <functional>
+#include <string>
 #include <string_view>
 
 namespace ucwa {
 
 void
 add_user_routes(router& r, mock_state& state);
+
+/** Returns the path of a user application's event channel, "/ucwa/oauth/v1/applications/<id>/events". */
+std::string
+user_events_path(std::string_view application_id);
+
+/** Returns a sink that puts the events of event documents on a user application's channel. */
+std::function<void(std::string const&)>
+channel_sink(mock_state& state, std::string const& application_id);
 
 /** Returns the XFrame page: a postMessage bridge that sends requests same-origin. */
 std::string_view

@@ -7,6 +7,11 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/pointer.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <functional>
 
 #include <thread>
 
@@ -48,6 +53,64 @@ sign_in(test_client& client, std::string const& user, std::string const& passwor
     REQUIRE(token.response.result() == http::status::ok);
     return at(token.response.body(), "/access_token");
 }
+
+// Follows the event channel like the library: each answer's resync or next, until `done` holds.
+struct channel_reader
+{
+    test_client& client;
+    std::string token;
+    std::string next;
+    std::vector<std::string> summaries;   ///< "rel type" of every event, in order.
+    std::vector<std::string> events;      ///< Each event as JSON.
+
+    bool
+    read_until(std::function<bool()> const& done, std::chrono::seconds deadline = 10s)
+    {
+        auto const until = std::chrono::steady_clock::now() + deadline;
+        while(! done() && std::chrono::steady_clock::now() < until)
+        {
+            auto got = client.send(make_request(http::verb::get, next, {}, {}, token));
+            REQUIRE(got.response.result() == http::status::ok);
+            rapidjson::Document doc;
+            doc.Parse(got.response.body().data(), got.response.body().size());
+            REQUIRE(! doc.HasParseError());
+            auto const resync = rapidjson::Pointer("/_links/resync/href").Get(doc);
+            auto const following = rapidjson::Pointer("/_links/next/href").Get(doc);
+            REQUIRE((resync || following));
+            next = (resync ? resync : following)->GetString();
+            if(! doc.HasMember("sender"))
+                continue;
+            for(auto const& sender : doc["sender"].GetArray())
+                for(auto const& e : sender["events"].GetArray())
+                {
+                    summaries.push_back(std::string(e["link"]["rel"].GetString()) + " " + e["type"].GetString());
+                    rapidjson::StringBuffer buffer;
+                    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+                    e.Accept(writer);
+                    events.emplace_back(buffer.GetString(), buffer.GetSize());
+                    // _embedded, when present, is keyed by link.rel (UCWA JS reads _embedded[link.rel]).
+                    if(e.HasMember("_embedded"))
+                        CHECK(e["_embedded"].HasMember(e["link"]["rel"].GetString()));
+                }
+        }
+        return done();
+    }
+
+    bool
+    seen(std::string const& summary) const
+    {
+        return std::find(summaries.begin(), summaries.end(), summary) != summaries.end();
+    }
+
+    std::string
+    last(std::string const& summary) const
+    {
+        for(std::size_t i = summaries.size(); i-- > 0;)
+            if(summaries[i] == summary)
+                return events[i];
+        return {};
+    }
+};
 
 } // namespace
 
@@ -311,5 +374,58 @@ TEST_SUITE("e2e user sign-in")
         CHECK(held.response.result() == http::status::ok);
         CHECK(at(held.response.body(), "/_links/next/href").ends_with("/events?ack=2"));
         server.reset();
+    }
+
+    TEST_CASE("an IM conversation as the UCWA library holds it: startMessaging, events on the channel, message, stop")
+    {
+        test_server server([](config& c) { c.pget_timeout = std::chrono::milliseconds(300); });
+        test_client client(server.port());
+        auto const alice = sign_in(client, "alice%40contoso.com", "alice-password");
+        auto created = client.send(make_request(http::verb::post, "/ucwa/oauth/v1/applications",
+                                                R"({"userAgent":"UCWA Samples","endpointId":"e","culture":"en-US"})",
+                                                "application/json", alice));
+        REQUIRE(created.response.result() == http::status::created);
+        auto const& app = created.response.body();
+        REQUIRE(client.send(make_request(http::verb::post, at(app, "/_embedded/me/_links/makeMeAvailable/href"),
+                                         R"({"SupportedModalities":["Messaging"]})", "application/json", alice))
+                    .response.result() == http::status::no_content);
+
+        channel_reader channel{client, alice, at(app, "/_links/events/href")};
+        auto start = client.send(make_request(
+            http::verb::post, at(app, "/_embedded/communication/_links/startMessaging/href"),
+            R"({"importance":"Normal","sessionContext":"33d7f5f0","operationId":"op-42","subject":"Task Sample","telemetryId":null,"to":"sip:bob@contoso.com"})",
+            "application/json", alice));
+        CHECK(start.response.result() == http::status::created);
+
+        REQUIRE(channel.read_until([&] { return channel.seen("messagingInvitation completed"); }));
+        auto const order = channel.summaries;
+        std::vector<std::string> const expected{"me updated", "messagingInvitation started", "conversation added",
+                                                "localParticipant added", "messaging updated", "conversation updated",
+                                                "participant added", "participantMessaging added", "messaging updated",
+                                                "messagingInvitation completed"};
+        CHECK(order == expected);
+        auto const started = channel.last("messagingInvitation started");
+        CHECK(at(started, "/_embedded/messagingInvitation/operationId") == "op-42");
+        auto const connected = channel.last("messaging updated");
+        CHECK(at(connected, "/_embedded/messaging/state") == "Connected");
+        auto const send = at(connected, "/_embedded/messaging/_links/sendMessage/href");
+        CHECK(send.find('?') == std::string::npos);
+        CHECK(send.starts_with("/ucwa/oauth/v1/applications/101/communication/conversations/"));
+        auto const stop = at(connected, "/_embedded/messaging/_links/stopMessaging/href");
+
+        auto sent = client.send(make_request(http::verb::post, send + "?OperationContext=m-1", "Hello Bob", "text/plain", alice));
+        CHECK(sent.response.result() == http::status::created);
+        REQUIRE(channel.read_until([&] {
+            return std::count(channel.summaries.begin(), channel.summaries.end(), "message completed") >= 2;
+        }));
+        auto const echo = channel.last("message completed");
+        CHECK(at(echo, "/_embedded/message/direction") == "Incoming");
+        CHECK(at(echo, "/_embedded/message/_links/plainMessage/href") == "data:text/plain;charset=utf-8,Hello%20Bob");
+        CHECK(at(echo, "/_embedded/message/timeStamp").starts_with("/Date("));
+
+        CHECK(client.send(make_request(http::verb::post, stop, {}, {}, alice)).response.result() == http::status::no_content);
+        REQUIRE(channel.read_until([&] { return channel.seen("conversation deleted"); }));
+        auto const tail = std::vector<std::string>(channel.summaries.end() - 3, channel.summaries.end());
+        CHECK(tail == std::vector<std::string>{"messaging updated", "participant deleted", "conversation deleted"});
     }
 }
