@@ -61,6 +61,7 @@ app::create(config settings, std::filesystem::path const& executable, std::FILE*
                                                                     settings.conversations);
     // The user flavour's fixed paths first: with --path-prefix /ucwa/oauth the Trusted
     // routes match them too, and the user routes pass what is not theirs.
+    a->state_->routes = &a->routes_;
     add_user_routes(a->routes_, *a->state_);
     add_messaging_routes(a->routes_, *a->state_);
     add_admin_routes(a->routes_, *a->state_);

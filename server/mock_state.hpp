@@ -22,6 +22,8 @@
 
 namespace ucwa {
 
+class router;
+
 struct mock_state
 {
     config settings;
@@ -40,6 +42,7 @@ struct mock_state
     std::unique_ptr<callback_dispatcher> callbacks;
     std::unique_ptr<conversation_flow> conversations;
     std::unique_ptr<event_channels> channels;
+    router const* routes = nullptr;   ///< For batches, whose parts are routed like requests.
 
     mock_state(config c, std::filesystem::path scenarios, fixtures f, scenario s, logger& l)
         : settings(std::move(c))

@@ -1,6 +1,7 @@
 #include "user_routes.hpp"
 
 #include "auth.hpp"
+#include "batch.hpp"
 #include "event_channel.hpp"
 #include "form.hpp"
 #include "json_writer.hpp"
@@ -459,6 +460,51 @@ get_contact(request_context& ctx, mock_state& state)
     return ctx.error(make_api_error(errc::not_found, "No contact " + std::string(wanted) + "."));
 }
 
+// POST …/batch: the requests of a multipart/batching body, answered in one multipart body.
+reply
+post_batch(request_context& ctx, mock_state& state)
+{
+    signed_in who;
+    user_application app;
+    if(auto answer = owned_application(ctx, state, who, app))
+        return std::move(*answer);
+    auto const type = parse_media_type(ctx.request[http::field::content_type]);
+    auto const boundary = type ? type->parameter("boundary") : std::nullopt;
+    if(! type || type->essence() != "multipart/batching" || ! boundary || boundary->empty())
+        return ctx.error(make_api_error(errc::unsupported_media_type,
+                                        "A batch takes multipart/batching with a boundary, not Content-Type '" +
+                                            std::string(ctx.request[http::field::content_type]) + "'."));
+    auto requests = parse_batch(ctx.request.body(), *boundary, ctx.request[http::field::authorization]);
+    if(! requests)
+        return ctx.error(requests.error());
+    std::vector<http::response<http::string_body>> responses;
+    for(auto& req : *requests)
+    {
+        auto part = state.routes->handle(req);
+        if(part.deferred || part.fault)
+        {
+            // A held event request or a scripted fault cannot be a part of one answer.
+            part = make_error_reply(make_api_error(errc::bad_request,
+                                                   "This request cannot be answered inside a batch: send it alone."),
+                                    answer_format{}, 11, true);
+        }
+        else if(part.after_send)
+            part.after_send();
+        responses.push_back(std::move(part.response));
+    }
+    reply r;
+    r.response.version(ctx.request.version());
+    r.response.result(http::status::ok);
+    r.response.set(http::field::content_type, "multipart/batching; boundary=" + std::string(*boundary));
+    r.response.set(http::field::cache_control, "no-cache");
+    r.response.body() = render_batch(responses, *boundary);
+    r.response.keep_alive(ctx.request.keep_alive());
+    r.response.prepare_payload();
+    r.application_id = app.id;
+    r.outcome = "batch of " + std::to_string(responses.size());
+    return r;
+}
+
 } // namespace
 
 std::string
@@ -561,6 +607,7 @@ add_user_routes(router& r, mock_state& state)
     add(http::verb::delete_, apps + "/{app}", "deleteApplication", delete_application);
     add(http::verb::get, apps + "/{app}/me", "me", get_me);
     add(http::verb::get, apps + "/{app}/events", "events", get_events);
+    add(http::verb::post, apps + "/{app}/batch", "batch", post_batch);
     add(http::verb::post, apps + "/{app}/me/makeMeAvailable", "makeMeAvailable", make_me_available);
     add(http::verb::get, apps + "/{app}/people/contacts", "myContacts", get_contacts);
     add(http::verb::get, apps + "/{app}/people/{contact}", "contact", get_contact);

@@ -428,4 +428,47 @@ TEST_SUITE("e2e user sign-in")
         auto const tail = std::vector<std::string>(channel.summaries.end() - 3, channel.summaries.end());
         CHECK(tail == std::vector<std::string>{"messaging updated", "participant deleted", "conversation deleted"});
     }
+
+    TEST_CASE("multipart/batching: the parts answered in order, in the form the library parses")
+    {
+        test_server server;
+        test_client client(server.port());
+        auto const alice = sign_in(client, "alice%40contoso.com", "alice-password");
+        auto created = client.send(make_request(http::verb::post, "/ucwa/oauth/v1/applications",
+                                                R"({"userAgent":"x","endpointId":"e"})", "application/json", alice));
+        auto const batch = at(created.response.body(), "/_links/batch/href");
+        auto const self = at(created.response.body(), "/_links/self/href");
+        std::string const b = "77f2569d-c005-442b-b856-782305305e5b";
+        // As Batch.js writes it: no Authorization inside a part, the outer one applies.
+        std::string const body = "\r\n--" + b + "\r\nContent-Type: application/http; msgtype=request\r\n\r\nGET " + self +
+                                 "/people/contacts HTTP/1.1\r\nHost: fe1.contoso.com\r\nAccept: application/json\r\n" +
+                                 "\r\n--" + b + "\r\nContent-Type: application/http; msgtype=request\r\n\r\nGET " + self +
+                                 "/me HTTP/1.1\r\nHost: fe1.contoso.com\r\nAccept: application/json\r\n" + "\r\n--" + b + "--";
+        auto request = make_request(http::verb::post, batch, body, "multipart/batching;boundary=" + b, alice);
+        request.set(http::field::accept, "multipart/batching");
+        auto got = client.send(request);
+        REQUIRE(got.response.result() == http::status::ok);
+        CHECK(got.response[http::field::content_type] == "multipart/batching; boundary=" + b);
+        auto const& answer = got.response.body();
+        auto const contacts_part = answer.find("--" + b + "\r\nContent-Type: application/http; msgtype=response\r\n\r\nHTTP/1.1 200 OK\r\n");
+        REQUIRE(contacts_part == 0);
+        auto const second = answer.find("--" + b + "\r\nContent-Type: application/http; msgtype=response\r\n\r\nHTTP/1.1 200 OK\r\n", 1);
+        REQUIRE(second != std::string::npos);
+        CHECK(answer.ends_with("--" + b + "--"));
+        // In each part the Content-Type is the last header, and the JSON body is one line.
+        auto const first_part = answer.substr(0, second);
+        auto const blank = first_part.find("\r\n\r\n", first_part.find("HTTP/1.1"));
+        REQUIRE(blank != std::string::npos);
+        auto const head = first_part.substr(0, blank);
+        CHECK(head.substr(head.rfind("\r\n") + 2) == "Content-Type: application/json; charset=utf-8");
+        auto const json = first_part.substr(blank + 4, first_part.size() - blank - 4 - 2);
+        CHECK(json.find('\n') == std::string::npos);
+        CHECK(at(json, "/_embedded/contact/0/name") == "Bob Jones");
+        CHECK(answer.find(R"("name":"Alice Smith")") != std::string::npos);
+
+        auto bad = client.send(make_request(http::verb::post, batch, "--x\r\n\r\nnot a request\r\n--x--",
+                                            "multipart/batching;boundary=x", alice));
+        CHECK(bad.response.result() == http::status::bad_request);
+        CHECK(at(bad.response.body(), "/message").find("batch part 1") != std::string::npos);
+    }
 }
