@@ -193,6 +193,19 @@ participant_event(conversation const& c, std::string type, bool embed)
     return e;
 }
 
+event_entry
+message_completed_event(conversation const& c, conversation_message const& m)
+{
+    auto const links = c.links();
+    event_entry e;
+    e.from_conversation = true;
+    e.type = "completed";
+    e.status = "Success";
+    e.link = link_of(links.rel("message"), links.message(c.application_id, c.id(), std::to_string(m.number)));
+    e.embedded = message_resource(c, m);
+    return e;
+}
+
 api_error
 reason_for(remote_behaviour b)
 {
@@ -492,16 +505,7 @@ message_delivered(conversation& c, std::uint64_t number)
         if(m.number != number || m.status != "Pending")
             continue;
         m.status = "Success";
-        add_event(c, docs, [&] {
-            auto const links = c.links();
-            event_entry e;
-            e.from_conversation = true;
-            e.type = "completed";
-            e.status = "Success";
-            e.link = link_of(links.rel("message"), links.message(c.application_id, c.id(), std::to_string(m.number)));
-            e.embedded = message_resource(c, m);
-            return e;
-        });
+        add_event(c, docs, [&] { return message_completed_event(c, m); });
     }
     return docs;
 }
@@ -520,17 +524,7 @@ remote_message(conversation& c, std::string text, bool html)
     m.time = std::chrono::system_clock::now();
     m.status = "Success";
     c.messages.push_back(std::move(m));
-    add_event(c, docs, [&] {
-        auto const& sent = c.messages.back();
-        auto const links = c.links();
-        event_entry e;
-        e.from_conversation = true;
-        e.type = "completed";
-        e.status = "Success";
-        e.link = link_of(links.rel("message"), links.message(c.application_id, c.id(), std::to_string(sent.number)));
-        e.embedded = message_resource(c, sent);
-        return e;
-    });
+    add_event(c, docs, [&] { return message_completed_event(c, c.messages.back()); });
     return docs;
 }
 

@@ -8,6 +8,26 @@ namespace {
 
 constexpr std::size_t batches_kept = 16;
 
+// {"_links":{"self":{"href":…},"<rel>":{"href":…}}}, still open for more members.
+std::string
+links_document(std::string const& self, char const* rel, std::string const& href)
+{
+    json_writer w;
+    w.start_object();
+    w.key("_links");
+    w.start_object();
+    for(auto [name, value] : {std::pair{"self", &self}, std::pair{rel, &href}})
+    {
+        w.key(name);
+        w.start_object();
+        w.field("href", *value);
+        w.end_object();
+    }
+    w.end_object();
+    w.end_object();
+    return w.take();
+}
+
 } // namespace
 
 event_channel::event_channel(net::any_io_executor executor, std::string events_href)
@@ -55,21 +75,7 @@ event_channel::make_batch_locked(std::uint64_t ack)
         senders += "]}";
     pending_.clear();
 
-    json_writer w;
-    w.start_object();
-    w.key("_links");
-    w.start_object();
-    w.key("self");
-    w.start_object();
-    w.field("href", href(ack));
-    w.end_object();
-    w.key("next");
-    w.start_object();
-    w.field("href", href(ack + 1));
-    w.end_object();
-    w.end_object();
-    w.end_object();
-    auto doc = w.take();
+    auto doc = links_document(href(ack), "next", href(ack + 1));
     if(! senders.empty())
     {
         doc.pop_back();
@@ -124,21 +130,7 @@ event_channel::get(std::uint64_t ack, std::chrono::milliseconds timeout, channel
         }
         if(later.empty() && ack != next_ack_)
         {
-            json_writer w;
-            w.start_object();
-            w.key("_links");
-            w.start_object();
-            w.key("self");
-            w.start_object();
-            w.field("href", href(ack));
-            w.end_object();
-            w.key("resync");
-            w.start_object();
-            w.field("href", href(next_ack_));
-            w.end_object();
-            w.end_object();
-            w.end_object();
-            later.push_back([answer, doc = w.take()] { answer(200, doc); });
+            later.push_back([answer, doc = links_document(href(ack), "resync", href(next_ack_))] { answer(200, doc); });
         }
         else if(later.empty() && ! pending_.empty())
         {

@@ -29,7 +29,7 @@ sample(link_style style = {})
     c.application_id = "833";
     c.number = 7;
     c.style = std::move(style);
-    c.base_uri = "http://127.0.0.1:8080";
+    c.base_uri = "http://mock.example:8080";
     c.operation_id = "49541af3-6866-4098-b6d9-b3ecd7784346";
     c.to = "sip:john@contoso.com";
     c.subject = "Notification";
@@ -148,7 +148,7 @@ TEST_SUITE("conversation")
         CHECK(at(docs[5], "/sender/0/events/0/_embedded/ms:rtc:saas:messaging/_links/ms:rtc:saas:sendMessage/href") ==
               "/platformservice/v1/applications/833/communication/conversations/7/messaging/messages");
         CHECK(at(docs[6], "/sender/0/events/0/status") == "Success");
-        CHECK(at(docs[6], "/baseuri") == "http://127.0.0.1:8080");
+        CHECK(at(docs[6], "/baseuri") == "http://mock.example:8080");
         CHECK(c.invitation_state == "Connected");
         CHECK(c.conversation_state == "Connected");
         CHECK(c.messaging_state == "Connected");
@@ -209,8 +209,8 @@ TEST_SUITE("conversation")
 
     TEST_CASE("the heartbeat document")
     {
-        auto const doc = heartbeat_document("http://127.0.0.1:8080/v1/applications");
-        CHECK(doc == R"({"_links":{"self":{"href":"/eventsservice"}},"sender":[],"baseuri":"http://127.0.0.1:8080/v1/applications"})");
+        auto const doc = heartbeat_document("http://mock.example:8080/v1/applications");
+        CHECK(doc == R"({"_links":{"self":{"href":"/eventsservice"}},"sender":[],"baseuri":"http://mock.example:8080/v1/applications"})");
     }
 
     TEST_CASE("dates: ISO 8601 and ASP.NET")
