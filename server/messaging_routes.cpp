@@ -124,14 +124,8 @@ struct reply_shape
 reply
 empty_reply(reply_shape const& shape, http::status status, std::string const& application_id)
 {
-    reply r;
-    r.response.version(shape.version);
-    r.response.result(status);
-    r.response.set(http::field::cache_control, "no-cache");
-    r.response.keep_alive(shape.keep_alive);
-    r.response.content_length(0);
+    auto r = make_empty_reply(status, shape.version, shape.keep_alive);
     r.application_id = application_id;
-    r.outcome = "success";
     return r;
 }
 
@@ -353,26 +347,17 @@ start_messaging(request_context& ctx, mock_state& state)
     return r;
 }
 
+// GET of a resource of a declared application (the application itself, its communication).
 reply
-get_application(request_context& ctx, mock_state& state)
+get_application_part(request_context& ctx, mock_state& state,
+                     resource (*render)(link_maker const&, std::string_view))
 {
     admitted a;
     if(auto refused = admit(ctx, state, a))
         return std::move(*refused);
     if(! a.fixture)
         return ctx.error(make_api_error(errc::not_found, "No application " + a.application_id + " in the fixtures."));
-    return resource_reply(ctx, application_resource(a.links, a.application_id), a.application_id);
-}
-
-reply
-get_communication(request_context& ctx, mock_state& state)
-{
-    admitted a;
-    if(auto refused = admit(ctx, state, a))
-        return std::move(*refused);
-    if(! a.fixture)
-        return ctx.error(make_api_error(errc::not_found, "No application " + a.application_id + " in the fixtures."));
-    return resource_reply(ctx, communication_resource(a.links, a.application_id), a.application_id);
+    return resource_reply(ctx, render(a.links, a.application_id), a.application_id);
 }
 
 reply
@@ -419,7 +404,6 @@ stop_conversation(request_context& ctx, mock_state& state)
     if(! serial)
         return ctx.error(serial.error());
     auto r = empty_reply(reply_shape(ctx), http::status::no_content, a.application_id);
-    r.response.content_length(boost::none);
     auto* flow = state.conversations.get();
     r.after_send = [flow, s = *serial] { flow->stopped(s); };
     return r;
@@ -486,7 +470,6 @@ set_is_typing(request_context& ctx, mock_state& state)
     if(! c)
         return not_found(ctx);
     auto r = empty_reply(reply_shape(ctx), http::status::no_content, a.application_id);
-    r.response.content_length(boost::none);
     return r;
 }
 
@@ -588,8 +571,12 @@ add_messaging_routes(router& r, mock_state& state)
     };
     add(http::verb::get, paths::discover, "discover", get_discover);
     add(http::verb::get, paths::applications, "applications", get_applications);
-    add(http::verb::get, paths::application, "application", get_application);
-    add(http::verb::get, paths::communication, "communication", get_communication);
+    add(http::verb::get, paths::application, "application", [](request_context& ctx, mock_state& state) {
+        return get_application_part(ctx, state, application_resource);
+    });
+    add(http::verb::get, paths::communication, "communication", [](request_context& ctx, mock_state& state) {
+        return get_application_part(ctx, state, communication_resource);
+    });
     add(http::verb::post, paths::start_messaging, "startMessaging", start_messaging);
     add(http::verb::post, paths::messaging_invitations, "startMessaging", start_messaging);
     add(http::verb::get, paths::invitation, "messagingInvitation", get_invitation);

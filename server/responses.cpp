@@ -109,6 +109,20 @@ make_error_reply(api_error const& e, answer_format fmt, unsigned version, bool k
 }
 
 reply
+make_empty_reply(http::status status, unsigned version, bool keep_alive)
+{
+    reply r;
+    r.response.version(version);
+    r.response.result(status);
+    r.response.set(http::field::cache_control, "no-cache");
+    r.response.keep_alive(keep_alive);
+    if(status != http::status::no_content)
+        r.response.content_length(0);
+    r.outcome = "success";
+    return r;
+}
+
+reply
 make_json_reply(http::status status, std::string body, unsigned version, bool keep_alive)
 {
     reply r;

@@ -38,6 +38,10 @@ render_error_xml(api_error const& e);
 reply
 make_error_reply(api_error const& e, answer_format fmt, unsigned version, bool keep_alive);
 
+/** Makes a reply without a body: Content-Length 0, or none at all for 204; outcome "success". */
+reply
+make_empty_reply(http::status status, unsigned version, bool keep_alive);
+
 /** Makes a reply with a JSON body (application/json; charset=utf-8). */
 reply
 make_json_reply(http::status status, std::string body, unsigned version, bool keep_alive);

@@ -81,22 +81,39 @@ get_xframe(request_context& ctx, mock_state&)
     return r;
 }
 
-reply
-get_user(request_context& ctx, mock_state& state)
+// The token and user of a request made by a signed-in person, or the 401 to answer.
+struct signed_in
+{
+    std::string token;
+    user_fixture user;
+};
+
+std::optional<reply>
+require_user(request_context const& ctx, mock_state& state, signed_in& out)
 {
     auto const& req = ctx.request;
     auto const token = bearer_token(req[http::field::authorization]);
     auto const user = token ? state.issued_tokens.user_of(*token) : std::nullopt;
     auto const grant = token ? state.issued_tokens.find(*token) : std::nullopt;
-    if(! user || ! grant || (grant->expires && *grant->expires <= std::chrono::system_clock::now()))
+    if(user && grant && ! (grant->expires && *grant->expires <= std::chrono::system_clock::now()))
     {
-        // Not signed in: the challenge names the token endpoint.
-        auto const why = ! token ? token.error()
-                                 : (user ? auth_failure::expired : auth_failure::unknown_token);
-        auto r = make_unauthorized_reply(why, req[http::field::host], req.version(), req.keep_alive());
-        r.outcome = std::string("refused: ") + std::string(to_string(why));
-        return r;
+        out.token = std::string(*token);
+        out.user = *user;
+        return std::nullopt;
     }
+    auto const why = ! token ? token.error() : (user ? auth_failure::expired : auth_failure::unknown_token);
+    auto r = make_unauthorized_reply(why, req[http::field::host], req.version(), req.keep_alive());
+    r.outcome = std::string("refused: ") + std::string(to_string(why));
+    return r;
+}
+
+reply
+get_user(request_context& ctx, mock_state& state)
+{
+    // Not signed in: the 401's challenge names the token endpoint.
+    signed_in who;
+    if(auto refused = require_user(ctx, state, who))
+        return std::move(*refused);
     auto const base = origin(ctx, state);
     json_writer w;
     w.start_object();
@@ -165,32 +182,6 @@ post_token(request_context& ctx, mock_state& state)
     return r;
 }
 
-// The token and user of a request made by a signed-in person, or the 401 to answer.
-struct signed_in
-{
-    std::string token;
-    user_fixture user;
-};
-
-std::optional<reply>
-require_user(request_context const& ctx, mock_state& state, signed_in& out)
-{
-    auto const& req = ctx.request;
-    auto const token = bearer_token(req[http::field::authorization]);
-    auto const user = token ? state.issued_tokens.user_of(*token) : std::nullopt;
-    auto const grant = token ? state.issued_tokens.find(*token) : std::nullopt;
-    if(user && grant && ! (grant->expires && *grant->expires <= std::chrono::system_clock::now()))
-    {
-        out.token = std::string(*token);
-        out.user = *user;
-        return std::nullopt;
-    }
-    auto const why = ! token ? token.error() : (user ? auth_failure::expired : auth_failure::unknown_token);
-    auto r = make_unauthorized_reply(why, req[http::field::host], req.version(), req.keep_alive());
-    r.outcome = std::string("refused: ") + std::string(to_string(why));
-    return r;
-}
-
 std::string
 application_path(std::string_view id)
 {
@@ -244,13 +235,7 @@ resource_answer(request_context const& ctx, http::status status, resource const&
 reply
 no_content(request_context const& ctx)
 {
-    reply r;
-    r.response.version(ctx.request.version());
-    r.response.result(http::status::no_content);
-    r.response.set(http::field::cache_control, "no-cache");
-    r.response.keep_alive(ctx.request.keep_alive());
-    r.outcome = "success";
-    return r;
+    return make_empty_reply(http::status::no_content, ctx.request.version(), ctx.request.keep_alive());
 }
 
 reply
