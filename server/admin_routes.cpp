@@ -308,7 +308,7 @@ add_admin_routes(router& r, mock_state& state)
             {
                 if(! list[i]["to"].IsString())
                     return admin_error(ctx, errc::parameter_validation_failure, where + ".to: must be a string");
-                q.to = string_matcher{string_matcher::kind::equals, list[i]["to"].GetString(), nullptr};
+                q.to = string_matcher{string_matcher::kind::equals, list[i]["to"].GetString(), nullptr, {}};
             }
             queue.push_back(std::move(q));
         }

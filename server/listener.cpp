@@ -77,7 +77,7 @@ listener::do_accept()
 }
 
 void
-listener::on_accept(beast::error_code ec, tcp::socket socket)
+listener::on_accept(beast::error_code ec, worker_socket socket)
 {
     if(ec == net::error::operation_aborted || ! acceptor_.is_open())
         return;
@@ -95,7 +95,7 @@ listener::on_accept(beast::error_code ec, tcp::socket socket)
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     if(settings_.max_connections && registry_.size() >= settings_.max_connections)
-        refuse(std::move(socket));
+        refuse(tcp::socket(std::move(socket)));
     else
         std::make_shared<session>(std::move(socket), handler_, registry_, settings_, log_)->run();
     do_accept();

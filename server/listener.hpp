@@ -44,7 +44,7 @@ public:
 
 private:
     void do_accept();
-    void on_accept(beast::error_code ec, tcp::socket socket);
+    void on_accept(beast::error_code ec, worker_socket socket);
     void refuse(tcp::socket socket);
 
     std::function<net::io_context&()> pick_;

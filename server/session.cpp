@@ -21,10 +21,11 @@ is_quiet_end(beast::error_code ec)
 
 } // namespace
 
-session::session(tcp::socket&& socket, request_handler& handler, session_registry& registry,
+session::session(worker_socket&& socket, request_handler& handler, session_registry& registry,
                  config const& settings, logger& log)
-    : stream_(std::move(socket))
-    , delay_timer_(stream_.get_executor())
+    : socket_(std::move(socket))
+    , deadline_timer_(socket_.get_executor())
+    , delay_timer_(socket_.get_executor())
     , handler_(handler)
     , registry_(registry)
     , settings_(settings)
@@ -42,8 +43,7 @@ void
 session::run()
 {
     registered_ = registry_.add(this);
-    // Run on the strand: the handlers of this connection never overlap.
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
         if(! self->registered_)
             return self->do_close();
         self->do_read();
@@ -53,7 +53,7 @@ session::run()
 void
 session::stop()
 {
-    net::post(stream_.get_executor(), [self = shared_from_this()] { self->on_stop(); });
+    net::post(socket_.get_executor(), [self = shared_from_this()] { self->on_stop(); });
 }
 
 void
@@ -74,15 +74,16 @@ session::do_read()
     parser_.emplace();
     parser_->body_limit(settings_.max_body);
     parser_->header_limit(static_cast<std::uint32_t>(settings_.max_header));
-    stream_.expires_after(settings_.idle_timeout);
+    arm_deadline(settings_.idle_timeout);
     reading_ = true;
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&session::on_read, shared_from_this()));
+    http::async_read(socket_, buffer_, *parser_, beast::bind_front_handler(&session::on_read, shared_from_this()));
 }
 
 void
 session::on_read(beast::error_code ec, std::size_t)
 {
     reading_ = false;
+    disarm_deadline();
     started_ = std::chrono::steady_clock::now();
     if(ec)
     {
@@ -103,7 +104,7 @@ session::on_read(beast::error_code ec, std::size_t)
         auto deferred = std::move(reply_.deferred);
         reply_.deferred = nullptr;
         deferred([self = shared_from_this()](reply r) {
-            net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable {
+            net::post(self->socket_.get_executor(), [self, r = std::move(r)]() mutable {
                 self->reply_ = std::move(r);
                 if(self->closed_)
                     return self->run_after_send();
@@ -152,13 +153,14 @@ session::do_write()
 {
     if(stopping_)
         reply_.response.keep_alive(false);
-    stream_.expires_after(settings_.idle_timeout);
-    http::async_write(stream_, reply_.response, beast::bind_front_handler(&session::on_write, shared_from_this()));
+    arm_deadline(settings_.idle_timeout);
+    http::async_write(socket_, reply_.response, beast::bind_front_handler(&session::on_write, shared_from_this()));
 }
 
 void
 session::on_write(beast::error_code ec, std::size_t)
 {
+    disarm_deadline();
     log_access();
     run_after_send();
     if(ec)
@@ -181,9 +183,10 @@ session::do_fault()
     {
         // SO_LINGER with a zero timeout turns close() into a reset.
         beast::error_code ignored;
-        stream_.socket().set_option(net::socket_base::linger(true, 0), ignored);
-        stream_.socket().close(ignored);
+        socket_.set_option(net::socket_base::linger(true, 0), ignored);
+        socket_.close(ignored);
         closed_ = true;
+        deadline_timer_.cancel();
         return;
     }
     case fault_kind::malformed:
@@ -201,8 +204,8 @@ session::do_fault()
         break;
     }
     }
-    stream_.expires_after(settings_.idle_timeout);
-    net::async_write(stream_, net::buffer(fault_bytes_),
+    arm_deadline(settings_.idle_timeout);
+    net::async_write(socket_, net::buffer(fault_bytes_),
                      beast::bind_front_handler(&session::on_fault_written, shared_from_this()));
 }
 
@@ -218,9 +221,9 @@ session::do_linger()
     // Send FIN, then drain what the client still sends, so that our answer is
     // not lost to a reset caused by unread data (as after a 413).
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(std::chrono::seconds(1));
-    stream_.async_read_some(net::buffer(drain_), beast::bind_front_handler(&session::on_linger, shared_from_this()));
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    arm_deadline(std::chrono::seconds(1));
+    socket_.async_read_some(net::buffer(drain_), beast::bind_front_handler(&session::on_linger, shared_from_this()));
 }
 
 void
@@ -228,7 +231,7 @@ session::on_linger(beast::error_code ec, std::size_t)
 {
     if(ec)
         return do_close();
-    stream_.async_read_some(net::buffer(drain_), beast::bind_front_handler(&session::on_linger, shared_from_this()));
+    socket_.async_read_some(net::buffer(drain_), beast::bind_front_handler(&session::on_linger, shared_from_this()));
 }
 
 void
@@ -241,8 +244,49 @@ session::do_close()
     run_after_send();
     beast::error_code ignored;
     delay_timer_.cancel();
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
+    deadline_timer_.cancel();
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+}
+
+void
+session::arm_deadline(std::chrono::steady_clock::duration within)
+{
+    deadline_ = std::chrono::steady_clock::now() + within;
+    if(deadline_timer_waiting_ && deadline_timer_.expiry() <= deadline_)
+        return; // It wakes first and sleeps on to the new deadline.
+    deadline_timer_waiting_ = true;
+    deadline_timer_.expires_at(deadline_);
+    deadline_timer_.async_wait(beast::bind_front_handler(&session::on_deadline, shared_from_this()));
+}
+
+void
+session::disarm_deadline()
+{
+    // No socket operation is waiting: nothing to time out until the next arm.
+    deadline_ = std::chrono::steady_clock::time_point::max();
+}
+
+void
+session::on_deadline(beast::error_code ec)
+{
+    // Aborted: closed, or re-aimed at an earlier deadline whose wait is pending.
+    if(ec == net::error::operation_aborted || closed_)
+        return;
+    deadline_timer_waiting_ = false;
+    if(deadline_ == std::chrono::steady_clock::time_point::max())
+        return;
+    if(std::chrono::steady_clock::now() < deadline_)
+    {
+        deadline_timer_waiting_ = true;
+        deadline_timer_.expires_at(deadline_);
+        return deadline_timer_.async_wait(beast::bind_front_handler(&session::on_deadline, shared_from_this()));
+    }
+    // Past the deadline with a read or write still waiting: closing the socket
+    // ends that operation, whose handler then closes the session.
+    log_.write(log_level::debug, "connection deadline passed");
+    beast::error_code ignored;
+    socket_.close(ignored);
 }
 
 void

@@ -1,7 +1,8 @@
 #pragma once
 // One HTTP/1.1 connection: read a request under a deadline, hand it to the
 // request handler, deliver the reply (after its delay, or as a fault), repeat
-// while keep-alive holds. Everything runs on the connection's strand.
+// while keep-alive holds. Everything runs on the thread of the connection's
+// io_context, so its handlers never overlap.
 
 #include "config.hpp"
 #include "logger.hpp"
@@ -20,7 +21,7 @@ class session_registry;
 class session : public std::enable_shared_from_this<session>
 {
 public:
-    session(tcp::socket&& socket, request_handler& handler, session_registry& registry,
+    session(worker_socket&& socket, request_handler& handler, session_registry& registry,
             config const& settings, logger& log);
 
     ~session();
@@ -28,7 +29,7 @@ public:
     session(session const&) = delete;
     session& operator=(session const&) = delete;
 
-    /** Starts reading on the session's strand. */
+    /** Starts reading on the connection's io_context. */
     void
     run();
 
@@ -52,15 +53,23 @@ private:
     void on_stop();
     void log_access();
     void run_after_send();
+    void arm_deadline(std::chrono::steady_clock::duration within);
+    void disarm_deadline();
+    void on_deadline(beast::error_code ec);
 
-    beast::tcp_stream stream_;
+    worker_socket socket_;
+    // The deadline of the read or write in progress. Moving it costs no timer
+    // operation: the timer wakes at the old deadline and sleeps again if it moved.
+    worker_timer deadline_timer_;
+    std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
+    bool deadline_timer_waiting_ = false;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     http::request<http::string_body> request_;
     reply reply_;
     std::string fault_bytes_;
     std::array<char, 4096> drain_{};
-    net::steady_timer delay_timer_;
+    worker_timer delay_timer_;
     request_handler& handler_;
     session_registry& registry_;
     config const& settings_;
