@@ -14,6 +14,9 @@ std::uint64_t
 conversation_flow::add(conversation c, std::shared_ptr<callback_route> route,
                        std::function<void(std::string const&)> sink)
 {
+    // Evicted conversations are destroyed after the lock is released: the
+    // other threads wait for the bookkeeping only, not for freeing.
+    decltype(entries_)::node_type evicted;
     std::lock_guard lock(mutex_);
     auto const serial = next_serial_++;
     c.serial = serial;
@@ -26,7 +29,7 @@ conversation_flow::add(conversation c, std::shared_ptr<callback_route> route,
         if(it != entries_.end())
         {
             index_.erase({it->second.c.application_id, it->second.c.number});
-            entries_.erase(it);
+            evicted = entries_.extract(it);
         }
         order.pop_front();
     }

@@ -1,6 +1,7 @@
 #include "invitation_store.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace ucwa {
 
@@ -28,11 +29,15 @@ invitation_store::mint(std::string_view application_id)
 void
 invitation_store::record(invitation inv)
 {
+    std::optional<invitation> oldest; // Freed after the lock is released.
     std::lock_guard lock(mutex_);
     auto& slot = slot_locked(inv.application_id);
     slot.recent.push_back(std::move(inv));
     while(slot.recent.size() > capacity_)
+    {
+        oldest = std::move(slot.recent.front());
         slot.recent.pop_front();
+    }
 }
 
 std::vector<invitation>

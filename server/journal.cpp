@@ -3,6 +3,7 @@
 #include "text.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <cctype>
 
 namespace ucwa {
@@ -52,6 +53,7 @@ journal::record(journal_entry entry)
         entry.body.resize(body_limit_);
         entry.body_truncated = true;
     }
+    std::optional<journal_entry> oldest; // Freed after the lock is released.
     std::lock_guard lock(mutex_);
     entry.sequence = next_sequence_++;
     auto it = std::find_if(applications_.begin(), applications_.end(),
@@ -65,6 +67,7 @@ journal::record(journal_entry entry)
     slot.entries.push_back(std::move(entry));
     while(slot.entries.size() > capacity_)
     {
+        oldest = std::move(slot.entries.front());
         slot.entries.pop_front();
         ++slot.dropped;
     }
