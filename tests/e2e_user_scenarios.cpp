@@ -1,0 +1,155 @@
+// End-to-end: scenarios, queued outcomes and the admin API for the applications people
+// sign in to (the UCWA user flavour), whose events come on their event channel; and
+// the channel's rules that the sign-in tests leave out.
+
+#include "user_client.hpp"
+
+#include <doctest/doctest.h>
+
+#include <rapidjson/document.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+using namespace ucwa;
+using namespace ucwa::test;
+
+namespace {
+
+rapidjson::Document
+json(std::string const& text)
+{
+    rapidjson::Document doc;
+    doc.Parse(text.c_str());
+    REQUIRE_MESSAGE(! doc.HasParseError(), text);
+    return doc;
+}
+
+exchange
+admin(test_client& client, http::verb method, std::string const& target, std::string body = {})
+{
+    return client.send(make_request(method, target, std::move(body), "application/json", ""));
+}
+
+exchange
+start(test_client& client, user_app const& app, std::string const& to, std::string const& operation_id = "op-1")
+{
+    return client.send(make_request(http::verb::post, app.start,
+                                    R"({"operationId":")" + operation_id + R"(","to":")" + to + R"(","subject":"Task"})",
+                                    "application/json", app.token));
+}
+
+// The invitation number of a 201's Location ("…/invitations/3" → "3").
+std::string
+invitation_number(exchange const& started)
+{
+    std::string const location(started.response[http::field::location]);
+    REQUIRE(location.find("/communication/invitations/") != std::string::npos);
+    return location.substr(location.rfind('/') + 1);
+}
+
+// One field of every journal entry, oldest first.
+std::vector<std::string>
+journal_field(test_client& client, std::string const& query, char const* field)
+{
+    auto got = admin(client, http::verb::get, "/__admin/requests?" + query);
+    REQUIRE(got.response.result() == http::status::ok);
+    auto doc = json(got.response.body());
+    std::vector<std::string> out;
+    for(auto const& e : doc["requests"].GetArray())
+        out.push_back(e[field].IsString() ? e[field].GetString() : std::to_string(e[field].GetUint64()));
+    return out;
+}
+
+std::uint64_t
+journal_count(test_client& client, std::string const& app, std::string const& filter = "{}")
+{
+    auto got = admin(client, http::verb::post, "/__admin/requests/count?app=" + app, filter);
+    REQUIRE(got.response.result() == http::status::ok);
+    return json(got.response.body())["count"].GetUint64();
+}
+
+// Each conversation of /__admin/conversations?app=…, as "href remoteParty invitation conversation messaging".
+std::vector<std::string>
+admin_conversations(test_client& client, std::string const& app)
+{
+    auto got = admin(client, http::verb::get, "/__admin/conversations?app=" + app);
+    REQUIRE(got.response.result() == http::status::ok);
+    auto doc = json(got.response.body());
+    std::vector<std::string> out;
+    for(auto const& c : doc["conversations"].GetArray())
+        out.push_back(std::string(c["href"].GetString()) + " " + c["remoteParty"].GetString() + " " +
+                      c["invitationState"].GetString() + " " + c["conversationState"].GetString() + " " +
+                      c["messagingState"].GetString());
+    return out;
+}
+
+// Waits, without sleeping, until the application's channel holds `count` requests.
+void
+wait_until_held(test_server& server, std::string const& app, std::size_t count)
+{
+    auto const until = std::chrono::steady_clock::now() + 5s * sanitizer_slowdown;
+    auto const held = [&] {
+        auto channel = server.mock().state().channels->find(app);
+        return channel && channel->held() == count;
+    };
+    while(! held() && std::chrono::steady_clock::now() < until)
+        std::this_thread::yield();
+    REQUIRE(held());
+}
+
+std::string
+read_file(std::filesystem::path const& path)
+{
+    std::ifstream in(path);
+    REQUIRE(in);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::vector<std::string> const failed_invitation{
+    "messagingInvitation started", "conversation added",  "localParticipant added", "messaging updated",
+    "messagingInvitation completed", "messaging updated", "conversation deleted"};
+
+std::vector<std::string> const connected_invitation{
+    "messagingInvitation started", "conversation added",         "localParticipant added",
+    "messaging updated",           "conversation updated",       "participant added",
+    "participantMessaging added",  "messaging updated",          "messagingInvitation completed"};
+
+} // namespace
+
+TEST_SUITE("e2e user scenarios")
+{
+    TEST_CASE("user flavour - scenario delays apply to the event channel, answerAfterMs before the answer and gapMs between events")
+    {
+        test_server server([](config& c) { c.pget_timeout = std::chrono::milliseconds(300); });
+        test_client client(server.port());
+        auto const alice = create_user_app(client, "alice%40contoso.com", "alice-password");
+        REQUIRE(admin(client, http::verb::put, "/__admin/scenario?app=" + alice.id,
+                      R"({"name":"slow","remoteParty":{"answerAfterMs":600},"events":{"gapMs":150}})")
+                    .response.result() == http::status::ok);
+        channel_reader channel{client, alice.token, alice.events};
+        auto const sent = std::chrono::steady_clock::now();
+        REQUIRE(start(client, alice, "sip:carol@contoso.com").response.result() == http::status::created);
+        REQUIRE(channel.read_until([&] { return channel.seen("messagingInvitation completed"); }));
+        REQUIRE(channel.summaries_of("1") == connected_invitation);
+        // The events of the invitation come 150 ms apart, not in one go.
+        auto const since = [&](std::size_t i) { return channel.received[i] - sent; };
+        CHECK(since(1) >= 150ms);
+        CHECK(since(3) >= 3 * 150ms);
+        // The answer comes 600 ms after the invitation, and its five events 150 ms apart.
+        CHECK(since(4) >= 600ms);
+        CHECK(since(8) >= 600ms + 4 * 150ms);
+        // The teardown's events are spaced too.
+        auto const stop = at(channel.last("messaging updated"), "/_embedded/messaging/_links/stopMessaging/href");
+        auto const stopped = std::chrono::steady_clock::now();
+        REQUIRE(client.send(make_request(http::verb::post, stop, {}, {}, alice.token)).response.result() ==
+                http::status::no_content);
+        REQUIRE(channel.read_until([&] { return channel.seen("conversation deleted"); }));
+        auto const tail = std::vector<std::string>(channel.summaries.end() - 3, channel.summaries.end());
+        CHECK(tail == std::vector<std::string>{"messaging updated", "participant deleted", "conversation deleted"});
+        CHECK(channel.received.back() - stopped >= 2 * 150ms);
+    }
+}
