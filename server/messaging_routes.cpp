@@ -71,6 +71,17 @@ admit(request_context& ctx, mock_state& state, admitted& out)
     // Authentication comes first: a client without a valid token learns nothing else.
     auto grant = authorize(state.known, state.issued_tokens, req[http::field::authorization], out.application_id,
                            std::chrono::system_clock::now());
+    // A person's application answers only to the sign-in that created it (as its other routes do):
+    // any other valid token, a fixture's too, learns only that there is no such application.
+    bool const valid = grant || grant.error() == auth_failure::wrong_application;
+    if(valid && state.user_apps.exists(out.application_id) &&
+       ! state.user_apps.find(out.application_id, *bearer_token(req[http::field::authorization])))
+    {
+        auto r = ctx.error(make_api_error(errc::not_found, "No application " + out.application_id + " of this sign-in."));
+        r.application_id = out.application_id;
+        r.outcome = "refused: another sign-in's application";
+        return r;
+    }
     if(grant)
         return std::nullopt;
     reply r;

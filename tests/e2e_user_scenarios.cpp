@@ -152,4 +152,54 @@ TEST_SUITE("e2e user scenarios")
         CHECK(tail == std::vector<std::string>{"messaging updated", "participant deleted", "conversation deleted"});
         CHECK(channel.received.back() - stopped >= 2 * 150ms);
     }
+
+    TEST_CASE("user flavour - another sign-in's token or a fixture token cannot use a person's application")
+    {
+        test_server server([](config& c) { c.pget_timeout = std::chrono::milliseconds(300); });
+        test_client client(server.port());
+        auto const alice = create_user_app(client, "alice%40contoso.com", "alice-password");
+        auto const bob = sign_in(client, "bob%40contoso.com", "bob-password");
+        channel_reader channel{client, alice.token, alice.events};
+        auto started = start(client, alice, "sip:carol@contoso.com");
+        REQUIRE(started.response.result() == http::status::created);
+        REQUIRE(channel.read_until([&] { return channel.seen("messagingInvitation completed"); }));
+        auto const send = at(channel.last("messaging updated"), "/_embedded/messaging/_links/sendMessage/href");
+        auto const stop = at(channel.last("messaging updated"), "/_embedded/messaging/_links/stopMessaging/href");
+        auto const conversation = alice.self + "/communication/conversations/1";
+        std::string const invitation(started.response[http::field::location]);
+
+        auto const before = journal_count(client, alice.id);
+        std::size_t refused = 0;
+        for(auto const& token : {bob, std::string("cwt=all-applications-token"), std::string(reference_token)})
+        {
+            CAPTURE(token);
+            for(auto const& request : {
+                    make_request(http::verb::post, alice.start, R"({"to":"sip:carol@contoso.com"})", "application/json", token),
+                    make_request(http::verb::get, invitation, {}, {}, token),
+                    make_request(http::verb::get, conversation, {}, {}, token),
+                    make_request(http::verb::post, send, "Hello", "text/plain", token),
+                    make_request(http::verb::post, stop, {}, {}, token),
+                    make_request(http::verb::delete_, conversation, {}, {}, token),
+                })
+            {
+                std::string const target(request.target());
+                CAPTURE(target);
+                auto got = client.send(request);
+                CHECK(got.response.result() == http::status::not_found);
+                CHECK(at(got.response.body(), "/code") == "NotFound");
+                ++refused;
+            }
+        }
+        // Without a token: 401, as everywhere.
+        CHECK(client.send(make_request(http::verb::post, alice.start, R"({"to":"sip:carol@contoso.com"})", "application/json", ""))
+                  .response.result() == http::status::unauthorized);
+
+        // Nothing of it reached alice's conversation; each refusal is in her application's journal.
+        CHECK(admin_conversations(client, alice.id) ==
+              std::vector<std::string>{conversation + " accept Connected Connected Connected"});
+        CHECK(journal_count(client, alice.id, R"({"status":404})") == refused);
+        CHECK(journal_count(client, alice.id) == before + refused + 1);
+        CHECK(client.send(make_request(http::verb::post, send, "Hello", "text/plain", alice.token)).response.result() ==
+              http::status::created);
+    }
 }
