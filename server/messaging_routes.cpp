@@ -577,8 +577,13 @@ add_messaging_routes(router& r, mock_state& state)
 {
     auto add = [&](http::verb method, std::string_view pattern, std::string name,
                    reply (*handler)(request_context&, mock_state&)) {
-        r.add(method, prefixed(pattern), std::move(name),
-              [&state, handler](request_context& ctx) { return handler(ctx, state); });
+        r.add(method, prefixed(pattern), std::move(name), [&state, handler](request_context& ctx) {
+            auto answer = handler(ctx, state);
+            // Every answer about an application is in its journal, a 404 of its resources too.
+            if(answer.application_id.empty())
+                answer.application_id = std::string(ctx.capture("app"));
+            return answer;
+        });
     };
     add(http::verb::get, paths::discover, "discover", get_discover);
     add(http::verb::get, paths::applications, "applications", get_applications);
