@@ -153,6 +153,73 @@ TEST_SUITE("e2e user scenarios")
         CHECK(channel.received.back() - stopped >= 2 * 150ms);
     }
 
+    TEST_CASE("user flavour - the journal, conversations and reset keep each person's application apart, and apart from application 833")
+    {
+        test_server server([](config& c) { c.pget_timeout = std::chrono::milliseconds(300); });
+        test_client client(server.port());
+        auto const alice = create_user_app(client, "alice%40contoso.com", "alice-password");
+        auto const bob = create_user_app(client, "bob%40contoso.com", "bob-password");
+        REQUIRE(client.send(make_request(http::verb::post, alice.self + "/me/makeMeAvailable", "{}", "application/json",
+                                         alice.token))
+                    .response.result() == http::status::no_content);
+        channel_reader alices{client, alice.token, alice.events};
+        REQUIRE(start(client, alice, "sip:carol@contoso.com").response.result() == http::status::created);
+        REQUIRE(start(client, bob, "sip:carol@contoso.com").response.result() == http::status::created);
+        REQUIRE(client.send(make_request(http::verb::post, start_messaging_target("833"), R"({"to":"sip:carol@contoso.com"})",
+                                         "application/json"))
+                    .response.result() == http::status::created);
+        REQUIRE(alices.read_until([&] { return alices.seen("messagingInvitation completed"); }));
+
+        // Each journal holds its own application's requests, its creation included.
+        CHECK(journal_field(client, "app=101&method=POST", "target") ==
+              std::vector<std::string>{"/ucwa/oauth/v1/applications", alice.self + "/me/makeMeAvailable",
+                                       alice.self + "/communication/messagingInvitations"});
+        CHECK(journal_field(client, "app=101&method=POST", "mintedId") == std::vector<std::string>{"101", "", "1"});
+        CHECK(journal_field(client, "app=102&method=POST", "target") ==
+              std::vector<std::string>{"/ucwa/oauth/v1/applications", bob.self + "/communication/messagingInvitations"});
+        CHECK(journal_field(client, "app=833", "target") ==
+              std::vector<std::string>{"/v1/applications/833/communication/startMessaging"});
+        CHECK(journal_field(client, "app=101&method=GET&path=" + alice.self + "/events", "status").size() >= 1);
+        CHECK(journal_count(client, "102", R"({"method":"POST"})") == 2);
+
+        auto const in = [](user_app const& a) { return a.self + "/communication/conversations/1"; };
+        CHECK(admin_conversations(client, "101") == std::vector<std::string>{in(alice) + " accept Connected Connected Connected"});
+        CHECK(admin_conversations(client, "102").size() == 1);
+        CHECK(admin_conversations(client, "102")[0].starts_with(in(bob) + " accept"));
+        CHECK(admin_conversations(client, "833").size() == 1);
+        CHECK(admin_conversations(client, "833")[0].starts_with("/v1/applications/833/communication/conversations/1 accept"));
+        auto invitations = json(admin(client, http::verb::get, "/__admin/invitations?app=101").response.body());
+        REQUIRE(invitations["invitations"].Size() == 1);
+        CHECK(std::string(invitations["invitations"][0]["href"].GetString()) == alice.self + "/communication/invitations/1");
+
+        // A conversation whose events alice has not read yet, then a reset of her application alone.
+        REQUIRE(admin(client, http::verb::put, "/__admin/scenario?app=101", R"({"name":"never","remoteParty":{"answerAfterMs":60000}})")
+                    .response.result() == http::status::ok);
+        auto unread = start(client, alice, "sip:carol@contoso.com");
+        REQUIRE(unread.response.result() == http::status::created);
+        CHECK(invitation_number(unread) == "2");
+        auto const bob_before = journal_count(client, "102");
+        REQUIRE(admin(client, http::verb::post, "/__admin/reset?app=101").response.result() == http::status::ok);
+        CHECK(journal_count(client, "101") == 0);
+        CHECK(admin_conversations(client, "101").empty());
+        CHECK(at(admin(client, http::verb::get, "/__admin/scenario?app=101").response.body(), "/name") == "happy-path");
+        CHECK(journal_count(client, "102") == bob_before);
+        CHECK(admin_conversations(client, "102").size() == 1);
+        CHECK(admin_conversations(client, "833").size() == 1);
+
+        // Alice's ids start over, bob's go on; her channel goes on without the forgotten conversation's events.
+        auto again = start(client, alice, "sip:carol@contoso.com", "op-after-reset");
+        REQUIRE(again.response.result() == http::status::created);
+        CHECK(invitation_number(again) == "1");
+        CHECK(invitation_number(start(client, bob, "sip:carol@contoso.com")) == "2");
+        auto const read_before = alices.summaries.size();
+        REQUIRE(alices.read_until([&] { return alices.summaries.size() > read_before && alices.summaries.back() == "messagingInvitation completed"; }));
+        auto const after = std::vector<std::string>(alices.summaries.begin() + static_cast<std::ptrdiff_t>(read_before), alices.summaries.end());
+        CHECK(after == connected_invitation);
+        CHECK(at(alices.events[read_before], "/_embedded/messagingInvitation/operationId") == "op-after-reset");
+        CHECK(alices.of_conversation("2").empty());
+    }
+
     TEST_CASE("user flavour - another sign-in's token or a fixture token cannot use a person's application")
     {
         test_server server([](config& c) { c.pget_timeout = std::chrono::milliseconds(300); });
