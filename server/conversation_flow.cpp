@@ -42,7 +42,7 @@ conversation_flow::add(conversation c, std::shared_ptr<callback_route> route,
         due = std::chrono::steady_clock::now() +
               (remote.behaviour == remote_behaviour::no_answer ? remote.no_answer_timeout : remote.answer_after);
     }
-    entries_.emplace(serial, entry{std::move(c), std::move(route), std::move(sink), {}, due});
+    entries_.emplace(serial, entry{std::move(c), std::move(route), std::move(sink), {}, due, {}, false});
     return serial;
 }
 
@@ -237,8 +237,37 @@ conversation_flow::emit(entry& e, std::vector<std::string> docs)
         if(e.route)
             dispatcher_.deliver(e.route, e.c.application_id, e.c.number, std::move(doc), at);
         else if(e.sink)
-            e.sink(doc);
+            e.outbox.emplace_back(at, std::move(doc));
     }
+    if(e.sink)
+        flush_outbox(e);
+}
+
+// The event channel gets each document at its time, in order: the scenario's gap holds there too.
+void
+conversation_flow::flush_outbox(entry& e)
+{
+    auto const now = std::chrono::steady_clock::now();
+    while(! e.outbox.empty() && e.outbox.front().first <= now)
+    {
+        e.sink(e.outbox.front().second);
+        e.outbox.pop_front();
+    }
+    if(e.outbox.empty() || e.outbox_timer)
+        return;
+    e.outbox_timer = true;
+    auto timer = std::make_shared<net::steady_timer>(executor_, e.outbox.front().first);
+    timer->async_wait([this, timer, serial = e.c.serial](beast::error_code ec) {
+        if(ec)
+            return;
+        std::lock_guard lock(mutex_);
+        auto it = entries_.find(serial);
+        // Gone (reset, or pushed out): what it had not delivered goes with it.
+        if(it == entries_.end())
+            return;
+        it->second.outbox_timer = false;
+        flush_outbox(it->second);
+    });
 }
 
 conversation_flow::entry*

@@ -80,6 +80,9 @@ private:
         std::chrono::steady_clock::time_point next_emit{};
         /// A silent conversation needs no timer for its answer: it is applied when next looked at.
         std::optional<std::chrono::steady_clock::time_point> answer_due;
+        /// Channel documents not due yet (events.gapMs apart), oldest first, and whether a timer waits for the first.
+        std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> outbox;
+        bool outbox_timer = false;
     };
 
     using step = std::function<std::vector<std::string>(conversation&)>;
@@ -87,6 +90,7 @@ private:
     void after(std::chrono::milliseconds delay, std::uint64_t serial, step s);
     void run_step(std::uint64_t serial, step const& s);
     void emit(entry& e, std::vector<std::string> docs);
+    void flush_outbox(entry& e);
     static void catch_up(entry& e);
     entry* find_locked(std::string_view application_id, std::uint64_t number);
 

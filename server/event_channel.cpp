@@ -197,6 +197,13 @@ event_channel::close()
         f();
 }
 
+void
+event_channel::discard_pending()
+{
+    std::lock_guard lock(mutex_);
+    pending_.clear();
+}
+
 std::size_t
 event_channel::held() const
 {
@@ -240,6 +247,20 @@ event_channels::remove(std::string const& application_id)
         channels_.erase(it);
     }
     gone->close();
+}
+
+void
+event_channels::discard_pending(std::string const& application_id)
+{
+    std::vector<std::shared_ptr<event_channel>> chosen;
+    {
+        std::lock_guard lock(mutex_);
+        for(auto const& [id, c] : channels_)
+            if(application_id.empty() || id == application_id)
+                chosen.push_back(c);
+    }
+    for(auto const& c : chosen)
+        c->discard_pending();
 }
 
 void

@@ -42,6 +42,10 @@ public:
     void
     close();
 
+    /** Drops the events not sent yet (an admin reset); the ack numbering goes on. */
+    void
+    discard_pending();
+
     /** Returns how many requests are held (0 or 1). */
     std::size_t
     held() const;
@@ -92,6 +96,10 @@ public:
 
     void
     remove(std::string const& application_id);
+
+    /** Drops the unsent events of one application's channel (empty id: of every channel). */
+    void
+    discard_pending(std::string const& application_id);
 
     /** Answers every held request (at shutdown). */
     void

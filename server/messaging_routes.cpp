@@ -71,6 +71,17 @@ admit(request_context& ctx, mock_state& state, admitted& out)
     // Authentication comes first: a client without a valid token learns nothing else.
     auto grant = authorize(state.known, state.issued_tokens, req[http::field::authorization], out.application_id,
                            std::chrono::system_clock::now());
+    // A person's application answers only to the sign-in that created it (as its other routes do):
+    // any other valid token, a fixture's too, learns only that there is no such application.
+    bool const valid = grant || grant.error() == auth_failure::wrong_application;
+    if(valid && state.user_apps.exists(out.application_id) &&
+       ! state.user_apps.find(out.application_id, *bearer_token(req[http::field::authorization])))
+    {
+        auto r = ctx.error(make_api_error(errc::not_found, "No application " + out.application_id + " of this sign-in."));
+        r.application_id = out.application_id;
+        r.outcome = "refused: another sign-in's application";
+        return r;
+    }
     if(grant)
         return std::nullopt;
     reply r;
@@ -566,8 +577,13 @@ add_messaging_routes(router& r, mock_state& state)
 {
     auto add = [&](http::verb method, std::string_view pattern, std::string name,
                    reply (*handler)(request_context&, mock_state&)) {
-        r.add(method, prefixed(pattern), std::move(name),
-              [&state, handler](request_context& ctx) { return handler(ctx, state); });
+        r.add(method, prefixed(pattern), std::move(name), [&state, handler](request_context& ctx) {
+            auto answer = handler(ctx, state);
+            // Every answer about an application is in its journal, a 404 of its resources too.
+            if(answer.application_id.empty())
+                answer.application_id = std::string(ctx.capture("app"));
+            return answer;
+        });
     };
     add(http::verb::get, paths::discover, "discover", get_discover);
     add(http::verb::get, paths::applications, "applications", get_applications);

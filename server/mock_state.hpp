@@ -19,10 +19,22 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace ucwa {
 
 class router;
+
+/** The ids of the declared (Trusted) applications. */
+inline std::vector<std::string>
+application_ids(fixtures const& known)
+{
+    std::vector<std::string> ids;
+    for(auto const& app : known.applications)
+        ids.push_back(app.id);
+    return ids;
+}
 
 struct mock_state
 {
@@ -50,6 +62,7 @@ struct mock_state
         , known(std::move(f))
         , applications(std::move(s))
         , requests(settings.journal_size, settings.journal_body_limit)
+        , user_apps(application_ids(known))
         , log(l)
     {
     }

@@ -1,12 +1,22 @@
 #include "user_applications.hpp"
 
+#include <algorithm>
+
 namespace ucwa {
+
+user_applications::user_applications(std::vector<std::string> reserved)
+    : reserved_(std::move(reserved))
+{
+}
 
 user_application
 user_applications::create(user_application app)
 {
     std::lock_guard lock(mutex_);
-    app.id = std::to_string(next_++);
+    // A shared id would put a person's application and a Trusted one on one path and one journal.
+    do
+        app.id = std::to_string(next_++);
+    while(std::find(reserved_.begin(), reserved_.end(), app.id) != reserved_.end());
     apps_[app.id] = app;
     return app;
 }

@@ -29,7 +29,10 @@ struct user_application
 class user_applications
 {
 public:
-    /** Creates an application; ids count up from 101. */
+    /** `reserved` are ids a person's application never gets: the Trusted applications of the fixtures. */
+    explicit user_applications(std::vector<std::string> reserved = {});
+
+    /** Creates an application; ids count up from 101, past the reserved ones. */
     user_application
     create(user_application app);
 
@@ -59,6 +62,7 @@ public:
 private:
     mutable std::mutex mutex_;
     std::uint64_t next_ = 101;
+    std::vector<std::string> reserved_;
     std::unordered_map<std::string, user_application> apps_;
 };
 

@@ -280,6 +280,7 @@ create_application(request_context& ctx, mock_state& state)
     auto r = resource_answer(ctx, http::status::created, application_resource(created));
     r.response.set(http::field::location, application_path(created.id));
     r.minted_id = created.id;
+    r.application_id = created.id;
     return r;
 }
 
@@ -577,8 +578,13 @@ add_user_routes(router& r, mock_state& state)
 {
     auto add = [&](http::verb method, std::string_view pattern, std::string name,
                    reply (*handler)(request_context&, mock_state&)) {
-        r.add(method, std::string(pattern), std::move(name),
-              [&state, handler](request_context& ctx) { return handler(ctx, state); });
+        r.add(method, std::string(pattern), std::move(name), [&state, handler](request_context& ctx) {
+            auto answer = handler(ctx, state);
+            // The journal files a request under the application its path names (?app=101).
+            if(answer.application_id.empty() && ! answer.pass)
+                answer.application_id = std::string(ctx.capture("app"));
+            return answer;
+        });
     };
     add(http::verb::get, "/", "autodiscover", get_root);
     add(http::verb::get, root_path, "autodiscover", get_root);

@@ -1,118 +1,15 @@
 // The UCWA user flavour's way in, as Microsoft's UCWA web library walks it:
 // autodiscover root, XFrame, 401 with the MsRtcOAuth challenge, the token, the user.
 
-#include "harness.hpp"
+#include "user_client.hpp"
 
 #include <doctest/doctest.h>
 
-#include <rapidjson/document.h>
-#include <rapidjson/pointer.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
-#include <functional>
-
 #include <thread>
 
 using namespace ucwa;
 using namespace ucwa::test;
-
-namespace {
-
-std::string
-at(std::string const& json, char const* pointer)
-{
-    rapidjson::Document doc;
-    doc.Parse(json.data(), json.size());
-    REQUIRE_MESSAGE(! doc.HasParseError(), json);
-    auto const* v = rapidjson::Pointer(pointer).Get(doc);
-    return v && v->IsString() ? std::string(v->GetString()) : std::string();
-}
-
-// The path of an absolute href on the mock's origin (what the client's XFrame requests).
-std::string
-path_of(std::string const& href)
-{
-    auto const scheme = href.find("://");
-    REQUIRE(scheme != std::string::npos);
-    return href.substr(href.find('/', scheme + 3));
-}
-
-http::request<http::string_body>
-token_request(std::string body, std::string const& content_type)
-{
-    return make_request(http::verb::post, "/WebTicket/oauthtoken", std::move(body), content_type, "");
-}
-
-std::string
-sign_in(test_client& client, std::string const& user, std::string const& password)
-{
-    auto token = client.send(token_request("grant_type=password&username=" + user + "&password=" + password,
-                                           "application/x-www-form-urlencoded"));
-    REQUIRE(token.response.result() == http::status::ok);
-    return at(token.response.body(), "/access_token");
-}
-
-// Follows the event channel like the library: each answer's resync or next, until `done` holds.
-struct channel_reader
-{
-    test_client& client;
-    std::string token;
-    std::string next;
-    std::vector<std::string> summaries;   ///< "rel type" of every event, in order.
-    std::vector<std::string> events;      ///< Each event as JSON.
-
-    bool
-    read_until(std::function<bool()> const& done, std::chrono::seconds deadline = 10s)
-    {
-        auto const until = std::chrono::steady_clock::now() + deadline;
-        while(! done() && std::chrono::steady_clock::now() < until)
-        {
-            auto got = client.send(make_request(http::verb::get, next, {}, {}, token));
-            REQUIRE(got.response.result() == http::status::ok);
-            rapidjson::Document doc;
-            doc.Parse(got.response.body().data(), got.response.body().size());
-            REQUIRE(! doc.HasParseError());
-            auto const resync = rapidjson::Pointer("/_links/resync/href").Get(doc);
-            auto const following = rapidjson::Pointer("/_links/next/href").Get(doc);
-            REQUIRE((resync || following));
-            next = (resync ? resync : following)->GetString();
-            if(! doc.HasMember("sender"))
-                continue;
-            for(auto const& sender : doc["sender"].GetArray())
-                for(auto const& e : sender["events"].GetArray())
-                {
-                    summaries.push_back(std::string(e["link"]["rel"].GetString()) + " " + e["type"].GetString());
-                    rapidjson::StringBuffer buffer;
-                    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-                    e.Accept(writer);
-                    events.emplace_back(buffer.GetString(), buffer.GetSize());
-                    // _embedded, when present, is keyed by link.rel (UCWA JS reads _embedded[link.rel]).
-                    if(e.HasMember("_embedded"))
-                        CHECK(e["_embedded"].HasMember(e["link"]["rel"].GetString()));
-                }
-        }
-        return done();
-    }
-
-    bool
-    seen(std::string const& summary) const
-    {
-        return std::find(summaries.begin(), summaries.end(), summary) != summaries.end();
-    }
-
-    std::string
-    last(std::string const& summary) const
-    {
-        for(std::size_t i = summaries.size(); i-- > 0;)
-            if(summaries[i] == summary)
-                return events[i];
-        return {};
-    }
-};
-
-} // namespace
 
 TEST_SUITE("e2e user sign-in")
 {
