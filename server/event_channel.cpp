@@ -30,9 +30,10 @@ links_document(std::string const& self, char const* rel, std::string const& href
 
 } // namespace
 
-event_channel::event_channel(net::any_io_executor executor, std::string events_href)
+event_channel::event_channel(net::any_io_executor executor, std::string events_href, std::size_t pending_kept)
     : executor_(std::move(executor))
     , events_href_(std::move(events_href))
+    , pending_kept_(pending_kept == 0 ? 1 : pending_kept)
 {
 }
 
@@ -95,6 +96,11 @@ event_channel::push(std::string const& sender_rel, std::string const& sender_hre
     {
         std::lock_guard lock(mutex_);
         pending_.push_back(pending_event{sender_rel, sender_href, std::move(event_json)});
+        if(pending_.size() > pending_kept_)
+        {
+            pending_.pop_front();
+            lost_events_ = true;
+        }
         release_locked(later);
     }
     for(auto& f : later)
@@ -131,6 +137,19 @@ event_channel::get(std::uint64_t ack, std::chrono::milliseconds timeout, channel
         if(later.empty() && ack != next_ack_)
         {
             later.push_back([answer, doc = links_document(href(ack), "resync", href(next_ack_))] { answer(200, doc); });
+        }
+        else if(later.empty() && lost_events_)
+        {
+            // The client fell too far behind: what is left is not the whole story, so this
+            // batch tells it to fetch its resources again and go on at the next ack.
+            lost_events_ = false;
+            pending_.clear();
+            auto doc = links_document(href(ack), "resync", href(ack + 1));
+            made_[ack] = doc;
+            while(made_.size() > batches_kept)
+                made_.erase(made_.begin());
+            next_ack_ = ack + 1;
+            later.push_back([answer, doc = std::move(doc)] { answer(200, doc); });
         }
         else if(later.empty() && ! pending_.empty())
         {
@@ -202,6 +221,7 @@ event_channel::discard_pending()
 {
     std::lock_guard lock(mutex_);
     pending_.clear();
+    lost_events_ = false;
 }
 
 std::size_t

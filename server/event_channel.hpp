@@ -27,8 +27,13 @@ using channel_answer = std::function<void(unsigned status, std::string body)>;
 class event_channel : public std::enable_shared_from_this<event_channel>
 {
 public:
+    /** Unread events kept for a client that stops reading; beyond, the oldest go and the next
+        request is answered with `resync`, UCWA's way of saying that events were lost. */
+    static constexpr std::size_t default_pending_kept = 10000;
+
     /** `events_href` is the channel's path, e.g. "/ucwa/oauth/v1/applications/101/events". */
-    event_channel(net::any_io_executor executor, std::string events_href);
+    event_channel(net::any_io_executor executor, std::string events_href,
+                  std::size_t pending_kept = default_pending_kept);
 
     /** Queues one event (a JSON object) from a sender; a held request gets it at once. */
     void
@@ -75,6 +80,8 @@ private:
     mutable std::mutex mutex_;
     std::uint64_t next_ack_ = 1;              ///< The batch not made yet.
     std::deque<pending_event> pending_;
+    std::size_t pending_kept_;
+    bool lost_events_ = false;                ///< Some were dropped: the next batch is a resync.
     std::map<std::uint64_t, std::string> made_; ///< The last batches, for repeated acks.
     std::optional<holder> held_;
     std::uint64_t next_holder_ = 1;
