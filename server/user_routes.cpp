@@ -325,6 +325,12 @@ delete_application(request_context& ctx, mock_state& state)
         return std::move(*answer);
     state.user_apps.remove(app.id, who.token);
     state.channels->remove(app.id);
+    // Its scenario, queued outcomes, invitations and conversations go with it; its
+    // requests stay in the journal, which keeps what the mock received.
+    state.applications.reset(app.id);
+    state.invitations.reset(app.id);
+    state.conversations->reset(app.id);
+    state.callbacks->reset_log(app.id);
     return no_content(ctx);
 }
 

@@ -591,3 +591,35 @@ TEST_SUITE("e2e user event channel")
         CHECK(quiet.response.body().find("sender") == std::string::npos);
     }
 }
+
+TEST_SUITE("e2e user scenarios")
+{
+    TEST_CASE("user flavour - deleting a person's application forgets its scenario, invitations and conversations, and keeps its journal")
+    {
+        test_server server;
+        test_client client(server.port());
+        auto const alice = create_user_app(client, "alice%40contoso.com", "alice-password");
+        REQUIRE(admin(client, http::verb::put, "/__admin/scenario?app=101", R"({"name":"alice-only","remoteParty":{"answerAfterMs":60000}})")
+                    .response.result() == http::status::ok);
+        REQUIRE(start(client, alice, "sip:carol@contoso.com").response.result() == http::status::created);
+        REQUIRE(admin(client, http::verb::post, "/__admin/outcomes?app=101",
+                      R"({"outcomes":[{"outcome":"error","code":"Conflict","subcode":"AlreadyExists"}]})")
+                    .response.result() == http::status::ok);
+        REQUIRE(admin_conversations(client, "101").size() == 1);
+
+        auto gone = client.send(make_request(http::verb::delete_, alice.self, {}, {}, alice.token));
+        REQUIRE(gone.response.result() == http::status::no_content);
+
+        CHECK(at(admin(client, http::verb::get, "/__admin/scenario?app=101").response.body(), "/name") == "happy-path");
+        CHECK(admin_conversations(client, "101").empty());
+        auto invitations = json(admin(client, http::verb::get, "/__admin/invitations?app=101").response.body());
+        CHECK(invitations["invitations"].Size() == 0);
+        // What the mock received stays on record.
+        CHECK(journal_field(client, "app=101&method=POST", "target") ==
+              std::vector<std::string>{"/ucwa/oauth/v1/applications", alice.self + "/communication/messagingInvitations"});
+        CHECK(journal_count(client, "101", R"({"method":"DELETE"})") == 1);
+        // The application is gone for its owner too.
+        CHECK(client.send(make_request(http::verb::get, alice.self, {}, {}, alice.token)).response.result() ==
+              http::status::not_found);
+    }
+}
