@@ -425,6 +425,7 @@ add_admin_routes(router& r, mock_state& state)
             w.field("kind", a.kind);
             w.field("url", a.url);
             w.field("attempt", static_cast<std::uint64_t>(a.attempt));
+            w.field("answered", a.answered);
             w.field("status", static_cast<std::uint64_t>(a.status));
             w.field("answer", a.answer);
             w.field("error", a.error);

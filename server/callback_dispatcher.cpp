@@ -6,6 +6,7 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
+#include <algorithm>
 #include <random>
 
 namespace ucwa {
@@ -192,17 +193,17 @@ callback_dispatcher::send(std::string const& key, item it)
         std::lock_guard lock(mutex_);
         request.headers.emplace_back("X-MS-Correlation-Id", std::to_string(next_correlation_++));
     }
-    auto url = request.url;
-    post_callback(executor_, std::move(request),
-                  [this, key, it = std::move(it), url = std::move(url)](callback_answer answer) mutable {
-                      on_answer(key, std::move(it), std::move(url), std::move(answer));
-                  });
+    // Recorded before it leaves: whoever receives it finds it in the log already.
+    it.attempt_id = record_sent(it, request.url);
+    post_callback(executor_, std::move(request), [this, key, it = std::move(it)](callback_answer answer) mutable {
+        on_answer(key, std::move(it), std::move(answer));
+    });
 }
 
 void
-callback_dispatcher::on_answer(std::string const& key, item it, std::string url, callback_answer answer)
+callback_dispatcher::on_answer(std::string const& key, item it, callback_answer answer)
 {
-    record(it, url, answer);
+    record_answer(it, answer);
     if(answer.ok())
     {
         // The probe is the first callback a client sees: its answer may set the context too.
@@ -232,8 +233,8 @@ callback_dispatcher::on_answer(std::string const& key, item it, std::string url,
     pump(key);
 }
 
-void
-callback_dispatcher::record(item const& it, std::string const& url, callback_answer const& answer)
+std::uint64_t
+callback_dispatcher::record_sent(item const& it, std::string const& url)
 {
     delivery_attempt a;
     a.time = std::chrono::system_clock::now();
@@ -243,17 +244,35 @@ callback_dispatcher::record(item const& it, std::string const& url, callback_ans
     a.url = url;
     a.document = it.document;
     a.attempt = it.attempt;
-    a.status = answer.status;
-    a.answer = answer.body.substr(0, 4096);
-    a.error = answer.error;
-    if(a.error.empty() && ! answer.ok())
-        a.error = "the callback answered " + std::to_string(answer.status);
-    a.took = answer.took;
     std::lock_guard lock(mutex_);
+    a.id = next_attempt_id_++;
+    auto const id = a.id;
     auto& entries = log_[a.application_id];
     entries.push_back(std::move(a));
     while(entries.size() > settings_.log_size)
         entries.pop_front();
+    return id;
+}
+
+void
+callback_dispatcher::record_answer(item const& it, callback_answer const& answer)
+{
+    std::lock_guard lock(mutex_);
+    auto log = log_.find(it.application_id);
+    if(log == log_.end())
+        return; // Forgotten by a reset meanwhile.
+    // The attempt in flight is among the newest entries.
+    auto& entries = log->second;
+    auto a = std::find_if(entries.rbegin(), entries.rend(), [&](auto const& e) { return e.id == it.attempt_id; });
+    if(a == entries.rend())
+        return;
+    a->answered = true;
+    a->status = answer.status;
+    a->answer = answer.body.substr(0, 4096);
+    a->error = answer.error;
+    if(a->error.empty() && ! answer.ok())
+        a->error = "the callback answered " + std::to_string(answer.status);
+    a->took = answer.took;
 }
 
 std::vector<delivery_attempt>

@@ -48,6 +48,8 @@ struct delivery_attempt
     std::string url;
     std::string document;
     unsigned attempt = 1;
+    std::uint64_t id = 0;            ///< Unique in the process: finds the attempt again when answered.
+    bool answered = false;           ///< False while the request is in flight (recorded when sent).
     unsigned status = 0;
     std::string answer;
     std::string error;
@@ -99,6 +101,7 @@ private:
         std::string document;
         std::chrono::steady_clock::time_point not_before;
         unsigned attempt = 0;
+        std::uint64_t attempt_id = 0;                    ///< Of the attempt in flight, in the log.
         std::function<void(callback_answer)> probe_done; ///< Set for probes.
     };
 
@@ -112,8 +115,9 @@ private:
     static std::string target_key(std::string_view url);
     void pump(std::string const& key);
     void send(std::string const& key, item it);
-    void on_answer(std::string const& key, item it, std::string url, callback_answer answer);
-    void record(item const& it, std::string const& url, callback_answer const& answer);
+    void on_answer(std::string const& key, item it, callback_answer answer);
+    std::uint64_t record_sent(item const& it, std::string const& url);
+    void record_answer(item const& it, callback_answer const& answer);
 
     net::any_io_executor executor_;
     callback_settings settings_;
@@ -122,6 +126,7 @@ private:
     std::unordered_map<std::string, std::deque<delivery_attempt>> log_;
     std::size_t in_flight_ = 0;
     std::uint64_t next_correlation_ = 1;
+    std::uint64_t next_attempt_id_ = 1;
 };
 
 } // namespace ucwa

@@ -153,13 +153,14 @@ link_maker::communication(std::string_view app) const
 std::string
 link_maker::start_messaging(std::string_view app) const
 {
-    return href(paths::start_messaging, {{"app", app}});
+    return href(style_.invitation_collection ? paths::messaging_invitations : paths::start_messaging, {{"app", app}});
 }
 
 std::string
 link_maker::invitation(std::string_view app, std::string_view number) const
 {
-    return href(paths::invitation, {{"app", app}, {"invitation", number}});
+    return href(style_.invitation_collection ? paths::messaging_invitation : paths::invitation,
+                {{"app", app}, {"invitation", number}});
 }
 
 std::string

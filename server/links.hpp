@@ -22,6 +22,9 @@ inline constexpr std::string_view start_messaging = "/v1/applications/{app}/comm
 /// The collection the UCWA user flavour's startMessaging link names; a POST to it starts messaging too.
 inline constexpr std::string_view messaging_invitations = "/v1/applications/{app}/communication/messagingInvitations";
 inline constexpr std::string_view invitation = "/v1/applications/{app}/communication/invitations/{invitation}";
+/// A member of that collection: where the real service's invitations live.
+inline constexpr std::string_view messaging_invitation =
+    "/v1/applications/{app}/communication/messagingInvitations/{invitation}";
 inline constexpr std::string_view conversation = "/v1/applications/{app}/communication/conversations/{conversation}";
 inline constexpr std::string_view messaging = "/v1/applications/{app}/communication/conversations/{conversation}/messaging";
 inline constexpr std::string_view messages =
@@ -51,6 +54,9 @@ struct link_style
     std::string prefix;
     std::string rel_namespace;
     std::string endpoint_query;
+    /// startMessaging names the messagingInvitations collection and an invitation is a
+    /// member of it, as on the real service; otherwise the reference page's form.
+    bool invitation_collection = false;
 
     friend bool operator==(link_style const&, link_style const&) = default;
 };

@@ -562,7 +562,7 @@ style_for(mock_state const& state, std::string_view application_id)
 {
     // A person's application (UCWA proper) always lives under /ucwa/oauth, rels plain.
     if(state.user_apps.exists(application_id))
-        return link_style{"/ucwa/oauth", "", ""};
+        return link_style{"/ucwa/oauth", "", "", true};
     auto const script = state.applications.script(application_id);
     link_style style;
     style.prefix = script.links.prefix.value_or(state.settings.path_prefix);
@@ -596,6 +596,7 @@ add_messaging_routes(router& r, mock_state& state)
     add(http::verb::post, paths::start_messaging, "startMessaging", start_messaging);
     add(http::verb::post, paths::messaging_invitations, "startMessaging", start_messaging);
     add(http::verb::get, paths::invitation, "messagingInvitation", get_invitation);
+    add(http::verb::get, paths::messaging_invitation, "messagingInvitation", get_invitation);
     add(http::verb::get, paths::conversation, "conversation", [](request_context& ctx, mock_state& state) {
         return get_conversation_part(ctx, state, [](conversation const& c) {
             return std::optional<resource>(conversation_resource(c));

@@ -40,12 +40,12 @@ start(test_client& client, user_app const& app, std::string const& to, std::stri
                                     "application/json", app.token));
 }
 
-// The invitation number of a 201's Location ("…/invitations/3" → "3").
+// The invitation number of a 201's Location ("…/messagingInvitations/3" → "3").
 std::string
 invitation_number(exchange const& started)
 {
     std::string const location(started.response[http::field::location]);
-    REQUIRE(location.find("/communication/invitations/") != std::string::npos);
+    REQUIRE(location.find("/communication/messagingInvitations/") != std::string::npos);
     return location.substr(location.rfind('/') + 1);
 }
 
@@ -156,7 +156,7 @@ TEST_SUITE("e2e user scenarios")
             CHECK(started.response.body().empty());
             auto const n = invitation_number(started);
             CHECK(n == std::to_string(i + 1));
-            CHECK(std::string(started.response[http::field::location]) == alice.self + "/communication/invitations/" + n);
+            CHECK(std::string(started.response[http::field::location]) == alice.self + "/communication/messagingInvitations/" + n);
 
             REQUIRE(channel.read_until([&] {
                 auto const mine = channel.summaries_of(n);
@@ -337,7 +337,7 @@ TEST_SUITE("e2e user scenarios")
         // The first event on the channel is invitation 1's: the 409 made none.
         REQUIRE(! channel.hrefs.empty());
         CHECK(channel.summaries.front() == "messagingInvitation started");
-        CHECK(channel.hrefs.front() == alice.self + "/communication/invitations/1");
+        CHECK(channel.hrefs.front() == alice.self + "/communication/messagingInvitations/1");
         CHECK(channel.summaries_of("1") == failed_invitation);
         auto const completed = channel.events[channel.of_conversation("1")[4]];
         CHECK(at(completed, "/reason/code") == "RemoteFailure");
@@ -391,7 +391,7 @@ TEST_SUITE("e2e user scenarios")
         CHECK(admin_conversations(client, "833")[0].starts_with("/v1/applications/833/communication/conversations/1 accept"));
         auto invitations = json(admin(client, http::verb::get, "/__admin/invitations?app=101").response.body());
         REQUIRE(invitations["invitations"].Size() == 1);
-        CHECK(std::string(invitations["invitations"][0]["href"].GetString()) == alice.self + "/communication/invitations/1");
+        CHECK(std::string(invitations["invitations"][0]["href"].GetString()) == alice.self + "/communication/messagingInvitations/1");
 
         // A conversation whose events alice has not read yet, then a reset of her application alone.
         REQUIRE(admin(client, http::verb::put, "/__admin/scenario?app=101", R"({"name":"never","remoteParty":{"answerAfterMs":60000}})")
@@ -584,7 +584,7 @@ TEST_SUITE("e2e user event channel")
         b.join();
         REQUIRE_FALSE(bobs.ec);
         CHECK(bobs.response.result() == http::status::ok);
-        CHECK(at(bobs.response.body(), "/sender/0/events/0/link/href") == bob.self + "/communication/invitations/1");
+        CHECK(at(bobs.response.body(), "/sender/0/events/0/link/href") == bob.self + "/communication/messagingInvitations/1");
         auto const alice_next = at(alices.response.body(), "/_links/next/href");
         auto quiet = client.send(make_request(http::verb::get, alice_next + "&timeout=1", {}, {}, alice.token));
         REQUIRE(quiet.response.result() == http::status::ok);

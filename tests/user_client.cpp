@@ -117,7 +117,7 @@ std::vector<std::size_t>
 channel_reader::of_conversation(std::string const& number) const
 {
     std::vector<std::size_t> out;
-    auto const invitation = "/invitations/" + number;
+    auto const invitation = "/messagingInvitations/" + number;
     auto const conversation = "/conversations/" + number;
     for(std::size_t i = 0; i < hrefs.size(); ++i)
     {
