@@ -7,12 +7,16 @@ ARGS ?=
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps configure build run test test-asan test-tsan fuzz bench docker docker-test clean
+.PHONY: all deps browser-deps configure build run test test-asan test-tsan fuzz bench docker docker-test clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
+
+# Only the tests need these (Chromium, Node.js, playwright-core for tests/browser); `make run` does not.
+browser-deps:
+	@scripts/install-browser-deps.sh
 
 configure: deps
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS) >/dev/null
@@ -23,17 +27,22 @@ build: configure
 run: build
 	./$(BUILD_DIR)/ucwa-mock $(ARGS)
 
-test: build
+# The browser test's set-up goes first, so the configure step finds it and registers the test.
+test:
+	@scripts/install-browser-deps.sh
+	@$(MAKE) --no-print-directory build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 # The whole suite under sanitizers, each in its own build folder.
 test-asan: deps
+	@scripts/install-browser-deps.sh
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DUCWA_MOCK_SANITIZE=address,undefined >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir build-asan --output-on-failure -j $(JOBS)
 
 test-tsan: deps
+	@scripts/install-browser-deps.sh
 	@cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DUCWA_MOCK_SANITIZE=thread >/dev/null
 	@cmake --build build-tsan -j $(JOBS)
 	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j $(JOBS)
