@@ -223,7 +223,8 @@ reason_for(remote_behaviour b)
     return api_error{0, "RemoteFailure", "", "The invitation failed."};
 }
 
-// After a failure or a stop: messaging Disconnected, then the conversation goes.
+// After a failure or a stop: messaging Disconnected, then the conversation goes
+// (for UCWA proper, after a conversation updated Disconnected).
 void
 tear_down(conversation& c, std::vector<std::string>& docs, bool remote_leaves)
 {
@@ -235,6 +236,9 @@ tear_down(conversation& c, std::vector<std::string>& docs, bool remote_leaves)
         c.remote_joined = false;
     }
     c.conversation_state = "Disconnected";
+    // UCWA proper says so before the conversation goes; the web library cleans up on it.
+    if(c.user_flavour)
+        add_event(c, docs, [&] { return conversation_event(c, "updated", true); });
     c.deleted = true;
     add_event(c, docs, [&] { return conversation_event(c, "deleted", false); });
 }
@@ -255,7 +259,7 @@ iso_date(std::chrono::system_clock::time_point t)
     std::time_t const seconds = static_cast<std::time_t>(ms / 1000);
     std::tm utc{};
     gmtime_r(&seconds, &utc);
-    char text[40];
+    char text[80]; // Room for any int the compiler imagines in each field.
     std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
                   utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms % 1000));
     return text;
@@ -398,11 +402,15 @@ message_resource(conversation const& c, conversation_message const& m)
     r.rel = links.rel("message");
     r.self = links.message(c.application_id, id, std::to_string(m.number));
     r.text("direction", m.outgoing ? "Outgoing" : "Incoming");
-    // As recorded: ISO 8601 on outgoing, ASP.NET dates on incoming messages.
-    r.text("timeStamp", m.outgoing ? iso_date(m.time) : aspnet_date(m.time));
+    // As recorded: ISO 8601 on outgoing, ASP.NET dates on incoming messages; UCWA proper uses
+    // ASP.NET dates on both (SendAnIM.md step 12).
+    r.text("timeStamp", m.outgoing && ! c.user_flavour ? iso_date(m.time) : aspnet_date(m.time));
     if(! m.operation_id.empty())
         r.text("operationId", m.operation_id);
     auto const& sender = m.outgoing ? c.local : c.remote;
+    // UCWA's web samples look the sender up by this link (OutgoingConversation.js, ReceiveAnIM.md).
+    if(! m.outgoing && ! sender.contact.empty())
+        r.link(links.rel("contact"), sender.contact);
     if(! m.outgoing)
         r.link(links.rel("participant"), links.participant(c.application_id, id, participant_id(sender.uri)),
                sender.name);

@@ -20,6 +20,7 @@ struct conversation_party
 {
     std::string uri;  ///< "sip:john@contoso.com".
     std::string name; ///< Display name.
+    std::string contact; ///< UCWA user flavour: the person under the application, "…/people/<user@domain>".
 };
 
 struct conversation_message

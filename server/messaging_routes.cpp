@@ -240,6 +240,12 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
     {
         sink = channel_sink(state, a.application_id);
         c.user_flavour = true;
+        // The remote party is a person the application can look up, by its fixtures name if declared.
+        c.remote.contact = user_contact_path(a.application_id, c.remote.uri);
+        if(c.script.remote.name.empty())
+            for(auto const& user : state.known.users)
+                if(iequals(user.uri, c.remote.uri))
+                    c.remote.name = user.name;
         c.silent = false;
     }
     bool const listened = route != nullptr || sink != nullptr;

@@ -449,7 +449,19 @@ get_contact(request_context& ctx, mock_state& state)
     for(auto const& user : state.known.users)
         if(iequals(user.uri.substr(4), wanted))
             return resource_answer(ctx, http::status::ok, contact_resource(app, user));
-    return ctx.error(make_api_error(errc::not_found, "No contact " + std::string(wanted) + "."));
+    // Anyone else the application talks to is in the directory too: named as in its
+    // conversations (a scenario's remote name), else by the user part of the address.
+    auto const at_sign = wanted.find('@');
+    if(at_sign == std::string_view::npos || at_sign == 0 || at_sign + 1 == wanted.size())
+        return ctx.error(make_api_error(errc::not_found, "No person " + std::string(wanted) +
+                                                             ": a person is named by user@domain."));
+    user_fixture person;
+    person.uri = "sip:" + std::string(wanted);
+    person.name = std::string(wanted.substr(0, at_sign));
+    for(auto const& c : state.conversations->list(app.id))
+        if(iequals(c.remote.uri, person.uri) && ! c.remote.name.empty())
+            person.name = c.remote.name;
+    return resource_answer(ctx, http::status::ok, contact_resource(app, person));
 }
 
 // POST …/batch: the requests of a multipart/batching body, answered in one multipart body.
@@ -503,6 +515,12 @@ std::string
 user_events_path(std::string_view application_id)
 {
     return application_path(application_id) + "/events";
+}
+
+std::string
+user_contact_path(std::string_view application_id, std::string_view uri)
+{
+    return application_path(application_id) + "/people/" + participant_id(uri);
 }
 
 std::function<void(std::string const&)>

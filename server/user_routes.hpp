@@ -19,6 +19,10 @@ add_user_routes(router& r, mock_state& state);
 std::string
 user_events_path(std::string_view application_id);
 
+/** Returns the path of a person as a user application sees it, "/ucwa/oauth/v1/applications/<id>/people/<user@domain>". */
+std::string
+user_contact_path(std::string_view application_id, std::string_view uri);
+
 /** Returns a sink that puts the events of event documents on a user application's channel. */
 std::function<void(std::string const&)>
 channel_sink(mock_state& state, std::string const& application_id);

@@ -319,11 +319,31 @@ TEST_SUITE("e2e user sign-in")
         CHECK(at(echo, "/_embedded/message/direction") == "Incoming");
         CHECK(at(echo, "/_embedded/message/_links/plainMessage/href") == "data:text/plain;charset=utf-8,Hello%20Bob");
         CHECK(at(echo, "/_embedded/message/timeStamp").starts_with("/Date("));
+        // The sender, as OutgoingConversation.js looks it up.
+        auto const contact = at(echo, "/_embedded/message/_links/contact/href");
+        CHECK(contact == "/ucwa/oauth/v1/applications/101/people/bob@contoso.com");
+        auto person = client.send(make_request(http::verb::get, contact, {}, {}, alice));
+        CHECK(person.response.result() == http::status::ok);
+        CHECK(at(person.response.body(), "/name") == "Bob Jones");
+        // Someone outside users.json is in the directory too, named by the user part; a bare name is not.
+        auto stranger = client.send(make_request(http::verb::get, "/ucwa/oauth/v1/applications/101/people/carol@contoso.com", {}, {}, alice));
+        CHECK(stranger.response.result() == http::status::ok);
+        CHECK(at(stranger.response.body(), "/uri") == "sip:carol@contoso.com");
+        CHECK(at(stranger.response.body(), "/name") == "carol");
+        auto nobody = client.send(make_request(http::verb::get, "/ucwa/oauth/v1/applications/101/people/carol", {}, {}, alice));
+        CHECK(nobody.response.result() == http::status::not_found);
+        CHECK(at(nobody.response.body(), "/message").find("user@domain") != std::string::npos);
+        // UCWA proper dates the outgoing message the same way (SendAnIM.md step 12).
+        for(std::size_t i = 0; i < channel.summaries.size(); ++i)
+            if(channel.summaries[i] == "message completed" && at(channel.events[i], "/_embedded/message/direction") == "Outgoing")
+                CHECK(at(channel.events[i], "/_embedded/message/timeStamp").starts_with("/Date("));
 
         CHECK(client.send(make_request(http::verb::post, stop, {}, {}, alice)).response.result() == http::status::no_content);
         REQUIRE(channel.read_until([&] { return channel.seen("conversation deleted"); }));
-        auto const tail = std::vector<std::string>(channel.summaries.end() - 3, channel.summaries.end());
-        CHECK(tail == std::vector<std::string>{"messaging updated", "participant deleted", "conversation deleted"});
+        auto const tail = std::vector<std::string>(channel.summaries.end() - 4, channel.summaries.end());
+        CHECK(tail == std::vector<std::string>{"messaging updated", "participant deleted", "conversation updated",
+                                               "conversation deleted"});
+        CHECK(at(channel.last("conversation updated"), "/_embedded/conversation/state") == "Disconnected");
     }
 
     TEST_CASE("multipart/batching: the parts answered in order, in the form the library parses")

@@ -111,7 +111,7 @@ read_file(std::filesystem::path const& path)
 
 std::vector<std::string> const failed_invitation{
     "messagingInvitation started", "conversation added",  "localParticipant added", "messaging updated",
-    "messagingInvitation completed", "messaging updated", "conversation deleted"};
+    "messagingInvitation completed", "messaging updated", "conversation updated", "conversation deleted"};
 
 std::vector<std::string> const connected_invitation{
     "messagingInvitation started", "conversation added",         "localParticipant added",
@@ -285,8 +285,10 @@ TEST_SUITE("e2e user scenarios")
         REQUIRE(client.send(make_request(http::verb::post, stop, {}, {}, alice.token)).response.result() ==
                 http::status::no_content);
         REQUIRE(channel.read_until([&] { return channel.seen("conversation deleted"); }));
-        auto const tail = std::vector<std::string>(channel.summaries.end() - 3, channel.summaries.end());
-        CHECK(tail == std::vector<std::string>{"messaging updated", "participant deleted", "conversation deleted"});
+        auto const tail = std::vector<std::string>(channel.summaries.end() - 4, channel.summaries.end());
+        CHECK(tail == std::vector<std::string>{"messaging updated", "participant deleted", "conversation updated",
+                                               "conversation deleted"});
+        CHECK(at(channel.last("conversation updated"), "/_embedded/conversation/state") == "Disconnected");
         CHECK(channel.received.back() - stopped >= 2 * 150ms);
     }
 

@@ -390,6 +390,12 @@ async function run() {
     const decoded = decodeURIComponent(plain.slice(plain.indexOf(',') + 1).replace(/\+/g, ' '));
     equal(decoded, text, 'the echo\'s plainMessage text');
     check(/^\/Date\(\d+\)\/$/.test(echo.embedded?.timeStamp || ''), `the echo's timeStamp: ${echo.embedded?.timeStamp}`);
+    // The sender, looked up as OutgoingConversation.js does: the message's contact link.
+    const contactHref = echo.embedded?._links?.contact?.href;
+    check(contactHref, `the echo has no contact link: ${JSON.stringify(echo.embedded?._links)}`);
+    const contact = await send('get', abs(contactHref));
+    equal(contact.status, 200, `GET ${contactHref}`);
+    equal(json(contact).name, 'Bob Jones', 'the echo\'s sender name');
     log('echo received');
 
     step = 'POST stopMessaging';
@@ -398,6 +404,8 @@ async function run() {
     step = 'the teardown events';
     await waitFor('messaging updated Disconnected',
                   (e) => e.rel === 'messaging' && e.type === 'updated' && e.state === 'Disconnected');
+    await waitFor('conversation updated Disconnected',
+                  (e) => e.rel === 'conversation' && e.type === 'updated' && e.state === 'Disconnected');
     await waitFor('conversation deleted', (e) => e.rel === 'conversation' && e.type === 'deleted');
     channel.stopped = true;
     log(`conversation ended; ${events.length} events in ${channel.pgets} P-GETs`);
@@ -429,6 +437,7 @@ async function run() {
         `GET ${pathOf(appHref)} 200`,
         `POST ${pathOf(startMessaging)} 201`,
         `POST ${pathOf(sendMessage)}?OperationContext=… 201`,
+        `GET ${pathOf(contactHref)} 200`,
         `POST ${pathOf(stopMessaging)} 204`,
     ], 'the requests the mock received (event requests aside), in order');
     const sentMessage = fromFrame.find((r) => r.target.includes('?OperationContext='));
