@@ -12,17 +12,8 @@ missing=""
 command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
 
-if [ -n "$missing" ]; then
-    echo "installing:$missing"
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then
-        sudo="sudo"
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -qq
-    # shellcheck disable=SC2086
-    $sudo apt-get install -y -qq --no-install-recommends $missing
-fi
+# shellcheck disable=SC2086
+[ -z "$missing" ] || scripts/install-deps.sh $missing
 
 # playwright-core 1.61 is the newest that runs on Debian 12's Node.js 18.
 major=$(node -p 'process.versions.node.split(".")[0]')

@@ -1,6 +1,7 @@
 // End-to-end: the admin API, the journal, isolation, faults and hot reload.
 
 #include "harness.hpp"
+#include "json_support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -13,14 +14,6 @@ using namespace ucwa;
 using namespace ucwa::test;
 
 namespace {
-
-rapidjson::Document
-json(std::string const& text)
-{
-    rapidjson::Document doc;
-    doc.Parse(text.c_str());
-    return doc;
-}
 
 exchange
 admin(test_client& client, http::verb method, std::string const& target, std::string body = {},
@@ -45,7 +38,7 @@ count(test_client& client, std::string const& filter, std::string const& app = {
 {
     auto result = admin(client, http::verb::post, "/__admin/requests/count" + (app.empty() ? "" : "?app=" + app), filter);
     REQUIRE(result.response.result() == http::status::ok);
-    auto doc = json(result.response.body());
+    auto doc = parse_json(result.response.body());
     REQUIRE(doc.HasMember("count"));
     return doc["count"].GetUint64();
 }
@@ -62,15 +55,15 @@ TEST_SUITE("e2e admin")
                             R"({"outcomes":[{"outcome":"error","code":"Conflict","subcode":"TooManyGroups"},{"outcome":"success"},
                                             {"outcome":"error","code":"Conflict","subcode":"AlreadyExists","status":410,"message":"custom"}]})");
         REQUIRE(queued.response.result() == http::status::ok);
-        CHECK(json(queued.response.body())["queued"].GetUint() == 3);
+        CHECK(parse_json(queued.response.body())["queued"].GetUint() == 3);
 
         auto first = start(client);
         CHECK(first.response.result_int() == 409);
-        CHECK(std::string(json(first.response.body())["subcode"].GetString()) == "TooManyGroups");
+        CHECK(std::string(parse_json(first.response.body())["subcode"].GetString()) == "TooManyGroups");
         CHECK(start(client).response.result_int() == 201);
         auto third = start(client);
         CHECK(third.response.result_int() == 410);
-        CHECK(std::string(json(third.response.body())["message"].GetString()) == "custom");
+        CHECK(std::string(parse_json(third.response.body())["message"].GetString()) == "custom");
         // The queue is spent: the scenario decides again.
         CHECK(start(client).response.result_int() == 201);
     }
@@ -83,7 +76,7 @@ TEST_SUITE("e2e admin")
         CHECK(start(client, "833", "sip:already-exists@contoso.com").response.result_int() == 409);
         auto result = admin(client, http::verb::get, "/__admin/requests?app=833");
         REQUIRE(result.response.result() == http::status::ok);
-        auto doc = json(result.response.body());
+        auto doc = parse_json(result.response.body());
         REQUIRE(doc["requests"].IsArray());
         REQUIRE(doc["requests"].Size() == 2);
         CHECK(doc["dropped"].GetUint() == 0);
@@ -110,7 +103,7 @@ TEST_SUITE("e2e admin")
         CHECK(count(client, R"({"since":"2200-01-01T00:00:00Z"})") == 0);
 
         // Filters on the listing too.
-        doc = json(admin(client, http::verb::get, "/__admin/requests?status=201&method=POST").response.body());
+        doc = parse_json(admin(client, http::verb::get, "/__admin/requests?status=201&method=POST").response.body());
         CHECK(doc["requests"].Size() == 1);
 
         CHECK(admin(client, http::verb::delete_, "/__admin/requests?app=833").response.result() == http::status::ok);
@@ -123,7 +116,7 @@ TEST_SUITE("e2e admin")
         test_client client(server.port());
         for(int i = 0; i < 8; ++i)
             CHECK(start(client).response.result_int() == 201);
-        auto doc = json(admin(client, http::verb::get, "/__admin/requests?app=833").response.body());
+        auto doc = parse_json(admin(client, http::verb::get, "/__admin/requests?app=833").response.body());
         REQUIRE(doc["requests"].Size() == 5);
         CHECK(doc["dropped"].GetUint() == 3);
         CHECK(std::string(doc["requests"][0]["mintedId"].GetString()) == "4");
@@ -134,7 +127,7 @@ TEST_SUITE("e2e admin")
         test_server server;
         test_client client(server.port());
         CHECK(start(client).response.result_int() == 201);
-        auto doc = json(admin(client, http::verb::get, "/__admin/invitations?app=833").response.body());
+        auto doc = parse_json(admin(client, http::verb::get, "/__admin/invitations?app=833").response.body());
         REQUIRE(doc["invitations"].Size() == 1);
         auto const& inv = doc["invitations"][0];
         CHECK(std::string(inv["href"].GetString()) == "/v1/applications/833/communication/invitations/1");
@@ -147,12 +140,12 @@ TEST_SUITE("e2e admin")
     {
         test_server server;
         test_client client(server.port());
-        auto current = json(admin(client, http::verb::get, "/__admin/scenario").response.body());
+        auto current = parse_json(admin(client, http::verb::get, "/__admin/scenario").response.body());
         CHECK(std::string(current["name"].GetString()) == "happy-path");
 
         auto put = admin(client, http::verb::put, "/__admin/scenario?app=833", R"({"name":"too-many-groups"})");
         REQUIRE(put.response.result() == http::status::ok);
-        CHECK(std::string(json(put.response.body())["name"].GetString()) == "too-many-groups");
+        CHECK(std::string(parse_json(put.response.body())["name"].GetString()) == "too-many-groups");
         CHECK(start(client).response.result_int() == 409);
         CHECK(start(client, "834").response.result_int() == 201);
 
@@ -167,8 +160,8 @@ TEST_SUITE("e2e admin")
         auto bad = admin(client, http::verb::put, "/__admin/scenario?app=834",
                          R"({"name":"bad","rules":[{"outcome":{"outcome":"error","code":"NoSuchCode"}}]})");
         CHECK(bad.response.result() == http::status::bad_request);
-        CHECK(std::string(json(bad.response.body())["message"].GetString()).find("rules[0].outcome") != std::string::npos);
-        CHECK(std::string(json(admin(client, http::verb::get, "/__admin/scenario?app=834").response.body())["name"].GetString()) == "inline");
+        CHECK(std::string(parse_json(bad.response.body())["message"].GetString()).find("rules[0].outcome") != std::string::npos);
+        CHECK(std::string(parse_json(admin(client, http::verb::get, "/__admin/scenario?app=834").response.body())["name"].GetString()) == "inline");
 
         auto missing = admin(client, http::verb::put, "/__admin/scenario", R"({"name":"no-such-file"})");
         CHECK(missing.response.result() == http::status::bad_request);
@@ -273,16 +266,16 @@ TEST_SUITE("e2e admin")
         test_client client(server.port());
         auto r = admin(client, http::verb::post, "/__admin/outcomes", R"({"outcomes":[{"outcome":"sometimes"}]})");
         CHECK(r.response.result() == http::status::bad_request);
-        CHECK(std::string(json(r.response.body())["message"].GetString()).find("outcomes[0]") != std::string::npos);
+        CHECK(std::string(parse_json(r.response.body())["message"].GetString()).find("outcomes[0]") != std::string::npos);
         r = admin(client, http::verb::post, "/__admin/outcomes", R"({"outcomes":[{"outcome":"success","delay":5}]})");
         CHECK(r.response.result() == http::status::bad_request);
-        CHECK(std::string(json(r.response.body())["message"].GetString()).find("delay") != std::string::npos);
+        CHECK(std::string(parse_json(r.response.body())["message"].GetString()).find("delay") != std::string::npos);
         r = admin(client, http::verb::post, "/__admin/outcomes", "{\"outcomes\":[");
         CHECK(r.response.result() == http::status::bad_request);
-        CHECK(std::string(json(r.response.body())["message"].GetString()).find("offset") != std::string::npos);
+        CHECK(std::string(parse_json(r.response.body())["message"].GetString()).find("offset") != std::string::npos);
         r = admin(client, http::verb::post, "/__admin/requests/count", R"({"colour":"red"})");
         CHECK(r.response.result() == http::status::bad_request);
-        CHECK(std::string(json(r.response.body())["message"].GetString()).find("colour") != std::string::npos);
+        CHECK(std::string(parse_json(r.response.body())["message"].GetString()).find("colour") != std::string::npos);
         r = admin(client, http::verb::get, "/__admin/requests?status=abc");
         CHECK(r.response.result() == http::status::bad_request);
         r = admin(client, http::verb::get, "/__admin/nothing");
@@ -295,7 +288,7 @@ TEST_SUITE("e2e admin")
             CAPTURE(target);
             r = admin(client, http::verb::get, target);
             CHECK(r.response.result() == http::status::bad_request);
-            CHECK(std::string(json(r.response.body())["message"].GetString()).find("1900 to 2200") != std::string::npos);
+            CHECK(std::string(parse_json(r.response.body())["message"].GetString()).find("1900 to 2200") != std::string::npos);
         }
         r = admin(client, http::verb::post, "/__admin/requests/count", R"({"since":-99999999999999})");
         CHECK(r.response.result() == http::status::bad_request);

@@ -4,6 +4,7 @@
 
 #include "callback_listener.hpp"
 #include "harness.hpp"
+#include "json_support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -20,23 +21,6 @@ using namespace ucwa;
 using namespace ucwa::test;
 
 namespace {
-
-rapidjson::Document
-parse_json(std::string const& text)
-{
-    rapidjson::Document doc;
-    doc.Parse(text.data(), text.size());
-    REQUIRE_MESSAGE(! doc.HasParseError(), text);
-    return doc;
-}
-
-// The value at a JSON pointer, as a string ("" when absent or not a string).
-std::string
-at(rapidjson::Value const& doc, char const* pointer)
-{
-    auto const* v = rapidjson::Pointer(pointer).Get(doc);
-    return v && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : std::string();
-}
 
 // The first event of a callback document.
 rapidjson::Value const&

@@ -2,6 +2,7 @@
 
 #include "callback_listener.hpp"
 #include "harness.hpp"
+#include "json_support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -14,14 +15,6 @@ using namespace ucwa;
 using namespace ucwa::test;
 
 namespace {
-
-rapidjson::Document
-parse_json(std::string const& text)
-{
-    rapidjson::Document doc;
-    doc.Parse(text.c_str());
-    return doc;
-}
 
 std::string
 member(rapidjson::Document const& doc, char const* name)

@@ -17,15 +17,6 @@ using namespace ucwa::test;
 
 namespace {
 
-rapidjson::Document
-json(std::string const& text)
-{
-    rapidjson::Document doc;
-    doc.Parse(text.c_str());
-    REQUIRE_MESSAGE(! doc.HasParseError(), text);
-    return doc;
-}
-
 exchange
 admin(test_client& client, http::verb method, std::string const& target, std::string body = {})
 {
@@ -55,7 +46,7 @@ journal_field(test_client& client, std::string const& query, char const* field)
 {
     auto got = admin(client, http::verb::get, "/__admin/requests?" + query);
     REQUIRE(got.response.result() == http::status::ok);
-    auto doc = json(got.response.body());
+    auto doc = parse_json(got.response.body());
     std::vector<std::string> out;
     for(auto const& e : doc["requests"].GetArray())
         out.push_back(e[field].IsString() ? e[field].GetString() : std::to_string(e[field].GetUint64()));
@@ -67,7 +58,7 @@ journal_count(test_client& client, std::string const& app, std::string const& fi
 {
     auto got = admin(client, http::verb::post, "/__admin/requests/count?app=" + app, filter);
     REQUIRE(got.response.result() == http::status::ok);
-    return json(got.response.body())["count"].GetUint64();
+    return parse_json(got.response.body())["count"].GetUint64();
 }
 
 // Each conversation of /__admin/conversations?app=…, as "href remoteParty invitation conversation messaging".
@@ -76,7 +67,7 @@ admin_conversations(test_client& client, std::string const& app)
 {
     auto got = admin(client, http::verb::get, "/__admin/conversations?app=" + app);
     REQUIRE(got.response.result() == http::status::ok);
-    auto doc = json(got.response.body());
+    auto doc = parse_json(got.response.body());
     std::vector<std::string> out;
     for(auto const& c : doc["conversations"].GetArray())
         out.push_back(std::string(c["href"].GetString()) + " " + c["remoteParty"].GetString() + " " +
@@ -391,7 +382,7 @@ TEST_SUITE("e2e user scenarios")
         CHECK(admin_conversations(client, "102")[0].starts_with(in(bob) + " accept"));
         CHECK(admin_conversations(client, "833").size() == 1);
         CHECK(admin_conversations(client, "833")[0].starts_with("/v1/applications/833/communication/conversations/1 accept"));
-        auto invitations = json(admin(client, http::verb::get, "/__admin/invitations?app=101").response.body());
+        auto invitations = parse_json(admin(client, http::verb::get, "/__admin/invitations?app=101").response.body());
         REQUIRE(invitations["invitations"].Size() == 1);
         CHECK(std::string(invitations["invitations"][0]["href"].GetString()) == alice.self + "/communication/messagingInvitations/1");
 
@@ -614,7 +605,7 @@ TEST_SUITE("e2e user scenarios")
 
         CHECK(at(admin(client, http::verb::get, "/__admin/scenario?app=101").response.body(), "/name") == "happy-path");
         CHECK(admin_conversations(client, "101").empty());
-        auto invitations = json(admin(client, http::verb::get, "/__admin/invitations?app=101").response.body());
+        auto invitations = parse_json(admin(client, http::verb::get, "/__admin/invitations?app=101").response.body());
         CHECK(invitations["invitations"].Size() == 0);
         // What the mock received stays on record.
         CHECK(journal_field(client, "app=101&method=POST", "target") ==

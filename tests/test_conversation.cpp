@@ -1,6 +1,7 @@
 // Test that header file is self-contained.
 #include "conversation.hpp"
 
+#include "json_support.hpp"
 #include "scenario.hpp"
 
 #include <doctest/doctest.h>
@@ -9,18 +10,9 @@
 #include <rapidjson/pointer.h>
 
 using namespace ucwa;
+using ucwa::test::at;
 
 namespace {
-
-std::string
-at(std::string const& json, char const* pointer)
-{
-    rapidjson::Document doc;
-    doc.Parse(json.data(), json.size());
-    REQUIRE_MESSAGE(! doc.HasParseError(), json);
-    auto const* v = rapidjson::Pointer(pointer).Get(doc);
-    return v && v->IsString() ? std::string(v->GetString()) : std::string();
-}
 
 conversation
 sample(link_style style = {})

@@ -12,16 +12,6 @@
 namespace ucwa::test {
 
 std::string
-at(std::string const& json, char const* pointer)
-{
-    rapidjson::Document doc;
-    doc.Parse(json.data(), json.size());
-    REQUIRE_MESSAGE(! doc.HasParseError(), json);
-    auto const* v = rapidjson::Pointer(pointer).Get(doc);
-    return v && v->IsString() ? std::string(v->GetString()) : std::string();
-}
-
-std::string
 path_of(std::string const& href)
 {
     auto const scheme = href.find("://");

@@ -4,6 +4,7 @@
 // as Microsoft's UCWA web library does.
 
 #include "harness.hpp"
+#include "json_support.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -12,10 +13,6 @@
 #include <vector>
 
 namespace ucwa::test {
-
-/** Returns the string at a JSON pointer of a document, or "" when absent or not a string. */
-std::string
-at(std::string const& json, char const* pointer);
 
 /** Returns the path of an absolute href on the mock's origin (what the client's XFrame requests). */
 std::string
