@@ -399,15 +399,9 @@ add_admin_routes(router& r, mock_state& state)
     r.add(http::verb::post, "/__admin/reset", "admin.reset", guarded([&state](request_context& ctx) {
         auto const app = app_param(ctx);
         state.requests.clear(app);
-        state.applications.reset(app);
-        if(app.empty())
-            state.invitations.reset_all();
-        else
-            state.invitations.reset(app);
-        state.conversations->reset(app);
+        forget_application(state, app);
         // Events of the forgotten conversations would name ids that are minted again.
         state.channels->discard_pending(app);
-        state.callbacks->reset_log(app);
         return admin_json(ctx, http::status::ok, R"({"reset":true})");
     }));
 

@@ -82,11 +82,17 @@ event_channel::make_batch_locked(std::uint64_t ack)
         doc.pop_back();
         doc += ",\"sender\":[" + senders + "]}";
     }
+    remember_locked(ack, doc);
+    return doc;
+}
+
+void
+event_channel::remember_locked(std::uint64_t ack, std::string const& doc)
+{
     made_[ack] = doc;
     while(made_.size() > batches_kept)
         made_.erase(made_.begin());
     next_ack_ = ack + 1;
-    return doc;
 }
 
 void
@@ -110,7 +116,14 @@ event_channel::push(std::string const& sender_rel, std::string const& sender_hre
 void
 event_channel::release_locked(std::vector<std::function<void()>>& later)
 {
-    if(! held_ || pending_.empty())
+    if(! pending_.empty())
+        answer_held_locked(later);
+}
+
+void
+event_channel::answer_held_locked(std::vector<std::function<void()>>& later)
+{
+    if(! held_)
         return;
     auto h = std::move(*held_);
     held_.reset();
@@ -145,10 +158,7 @@ event_channel::get(std::uint64_t ack, std::chrono::milliseconds timeout, channel
             lost_events_ = false;
             pending_.clear();
             auto doc = links_document(href(ack), "resync", href(ack + 1));
-            made_[ack] = doc;
-            while(made_.size() > batches_kept)
-                made_.erase(made_.begin());
-            next_ack_ = ack + 1;
+            remember_locked(ack, doc);
             later.push_back([answer, doc = std::move(doc)] { answer(200, doc); });
         }
         else if(later.empty() && ! pending_.empty())
@@ -182,11 +192,8 @@ event_channel::get(std::uint64_t ack, std::chrono::milliseconds timeout, channel
                     std::lock_guard lock2(self->mutex_);
                     if(! self->held_ || self->held_->id != id)
                         return;
-                    auto h2 = std::move(*self->held_);
-                    self->held_.reset();
                     // The timeout passed: an empty batch with its next link.
-                    auto doc = self->make_batch_locked(h2.ack);
-                    expired.push_back([answer = std::move(h2.answer), doc = std::move(doc)] { answer(200, doc); });
+                    self->answer_held_locked(expired);
                 }
                 for(auto& f : expired)
                     f();
@@ -204,13 +211,7 @@ event_channel::close()
     std::vector<std::function<void()>> later;
     {
         std::lock_guard lock(mutex_);
-        if(! held_)
-            return;
-        auto h = std::move(*held_);
-        held_.reset();
-        h.timer->cancel();
-        auto doc = make_batch_locked(h.ack);
-        later.push_back([answer = std::move(h.answer), doc = std::move(doc)] { answer(200, doc); });
+        answer_held_locked(later);
     }
     for(auto& f : later)
         f();

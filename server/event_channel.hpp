@@ -73,6 +73,10 @@ private:
 
     std::string href(std::uint64_t ack) const;
     std::string make_batch_locked(std::uint64_t ack);
+    void remember_locked(std::uint64_t ack, std::string const& doc);
+    /** Answers the held request, if any, with the events waiting (maybe none). */
+    void answer_held_locked(std::vector<std::function<void()>>& later);
+    /** Answers the held request when events are waiting. */
     void release_locked(std::vector<std::function<void()>>& later);
 
     net::any_io_executor executor_;

@@ -68,4 +68,19 @@ struct mock_state
     }
 };
 
+/** Forgets what an application was scripted and what it started (empty id: every application):
+    its scenario and queued outcomes, invitations, conversations and callback attempts.
+    The journal and event channels are the caller's to decide. */
+inline void
+forget_application(mock_state& state, std::string const& application_id)
+{
+    state.applications.reset(application_id);
+    if(application_id.empty())
+        state.invitations.reset_all();
+    else
+        state.invitations.reset(application_id);
+    state.conversations->reset(application_id);
+    state.callbacks->reset_log(application_id);
+}
+
 } // namespace ucwa

@@ -307,50 +307,30 @@ owned_application(request_context& ctx, mock_state& state, signed_in& who, user_
 }
 
 reply
-get_application(request_context& ctx, mock_state& state)
+get_application(request_context& ctx, mock_state&, signed_in const&, user_application const& app)
 {
-    signed_in who;
-    user_application app;
-    if(auto answer = owned_application(ctx, state, who, app))
-        return std::move(*answer);
     return resource_answer(ctx, http::status::ok, application_resource(app));
 }
 
 reply
-delete_application(request_context& ctx, mock_state& state)
+delete_application(request_context& ctx, mock_state& state, signed_in const& who, user_application const& app)
 {
-    signed_in who;
-    user_application app;
-    if(auto answer = owned_application(ctx, state, who, app))
-        return std::move(*answer);
     state.user_apps.remove(app.id, who.token);
     state.channels->remove(app.id);
-    // Its scenario, queued outcomes, invitations and conversations go with it; its
-    // requests stay in the journal, which keeps what the mock received.
-    state.applications.reset(app.id);
-    state.invitations.reset(app.id);
-    state.conversations->reset(app.id);
-    state.callbacks->reset_log(app.id);
+    // Its requests stay in the journal, which keeps what the mock received.
+    forget_application(state, app.id);
     return no_content(ctx);
 }
 
 reply
-get_me(request_context& ctx, mock_state& state)
+get_me(request_context& ctx, mock_state&, signed_in const&, user_application const& app)
 {
-    signed_in who;
-    user_application app;
-    if(auto answer = owned_application(ctx, state, who, app))
-        return std::move(*answer);
     return resource_answer(ctx, http::status::ok, application_resource(app).embedded[0].items[0]);
 }
 
 reply
-make_me_available(request_context& ctx, mock_state& state)
+make_me_available(request_context& ctx, mock_state& state, signed_in const& who, user_application const& app)
 {
-    signed_in who;
-    user_application app;
-    if(auto answer = owned_application(ctx, state, who, app))
-        return std::move(*answer);
     // 204 and no body: the library caches any JSON answer as the application.
     state.user_apps.make_available(app.id, who.token);
     // The person is available now: "me updated" on the event channel.
@@ -370,12 +350,8 @@ make_me_available(request_context& ctx, mock_state& state)
 
 // GET …/events?ack=N[&timeout=S]: answered now, or held without a thread until events or the timeout.
 reply
-get_events(request_context& ctx, mock_state& state)
+get_events(request_context& ctx, mock_state& state, signed_in const&, user_application const& app)
 {
-    signed_in who;
-    user_application app;
-    if(auto answer = owned_application(ctx, state, who, app))
-        return std::move(*answer);
     std::uint64_t ack = 1;
     if(auto const text = ctx.query("ack"))
     {
@@ -420,12 +396,8 @@ contact_resource(user_application const& app, user_fixture const& user)
 }
 
 reply
-get_contacts(request_context& ctx, mock_state& state)
+get_contacts(request_context& ctx, mock_state& state, signed_in const&, user_application const& app)
 {
-    signed_in who;
-    user_application app;
-    if(auto answer = owned_application(ctx, state, who, app))
-        return std::move(*answer);
     // Everyone else in fixtures/users.json is a contact.
     std::vector<resource> contacts;
     for(auto const& user : state.known.users)
@@ -439,12 +411,8 @@ get_contacts(request_context& ctx, mock_state& state)
 }
 
 reply
-get_contact(request_context& ctx, mock_state& state)
+get_contact(request_context& ctx, mock_state& state, signed_in const&, user_application const& app)
 {
-    signed_in who;
-    user_application app;
-    if(auto answer = owned_application(ctx, state, who, app))
-        return std::move(*answer);
     auto const wanted = ctx.capture("contact");
     for(auto const& user : state.known.users)
         if(iequals(user.uri.substr(4), wanted))
@@ -466,12 +434,8 @@ get_contact(request_context& ctx, mock_state& state)
 
 // POST …/batch: the requests of a multipart/batching body, answered in one multipart body.
 reply
-post_batch(request_context& ctx, mock_state& state)
+post_batch(request_context& ctx, mock_state& state, signed_in const&, user_application const& app)
 {
-    signed_in who;
-    user_application app;
-    if(auto answer = owned_application(ctx, state, who, app))
-        return std::move(*answer);
     auto const type = parse_media_type(ctx.request[http::field::content_type]);
     auto const boundary = type ? type->parameter("boundary") : std::nullopt;
     if(! type || type->essence() != "multipart/batching" || ! boundary || boundary->empty())
@@ -610,6 +574,21 @@ add_user_routes(router& r, mock_state& state)
             return answer;
         });
     };
+    // The routes of one person's application: only its own sign-in gets past owned_application.
+    auto add_owned = [&](http::verb method, std::string_view pattern, std::string name,
+                         reply (*handler)(request_context&, mock_state&, signed_in const&, user_application const&)) {
+        r.add(method, std::string(pattern), std::move(name), [&state, handler](request_context& ctx) {
+            signed_in who;
+            user_application app;
+            auto answer = owned_application(ctx, state, who, app);
+            if(! answer)
+                answer = handler(ctx, state, who, app);
+            // The journal files a request under the application its path names (?app=101).
+            if(answer->application_id.empty() && ! answer->pass)
+                answer->application_id = std::string(ctx.capture("app"));
+            return std::move(*answer);
+        });
+    };
     add(http::verb::get, "/", "autodiscover", get_root);
     add(http::verb::get, root_path, "autodiscover", get_root);
     add(http::verb::get, "/xframe", "xframe", get_xframe);
@@ -618,14 +597,14 @@ add_user_routes(router& r, mock_state& state)
     add(http::verb::post, token_path, "oauthToken", post_token);
     std::string const apps(applications_path);
     add(http::verb::post, apps, "createApplication", create_application);
-    add(http::verb::get, apps + "/{app}", "userApplication", get_application);
-    add(http::verb::delete_, apps + "/{app}", "deleteApplication", delete_application);
-    add(http::verb::get, apps + "/{app}/me", "me", get_me);
-    add(http::verb::get, apps + "/{app}/events", "events", get_events);
-    add(http::verb::post, apps + "/{app}/batch", "batch", post_batch);
-    add(http::verb::post, apps + "/{app}/me/makeMeAvailable", "makeMeAvailable", make_me_available);
-    add(http::verb::get, apps + "/{app}/people/contacts", "myContacts", get_contacts);
-    add(http::verb::get, apps + "/{app}/people/{contact}", "contact", get_contact);
+    add_owned(http::verb::get, apps + "/{app}", "userApplication", get_application);
+    add_owned(http::verb::delete_, apps + "/{app}", "deleteApplication", delete_application);
+    add_owned(http::verb::get, apps + "/{app}/me", "me", get_me);
+    add_owned(http::verb::get, apps + "/{app}/events", "events", get_events);
+    add_owned(http::verb::post, apps + "/{app}/batch", "batch", post_batch);
+    add_owned(http::verb::post, apps + "/{app}/me/makeMeAvailable", "makeMeAvailable", make_me_available);
+    add_owned(http::verb::get, apps + "/{app}/people/contacts", "myContacts", get_contacts);
+    add_owned(http::verb::get, apps + "/{app}/people/{contact}", "contact", get_contact);
 }
 
 } // namespace ucwa
