@@ -1,5 +1,7 @@
 #include "data_uri.hpp"
 
+#include "text.hpp"
+
 #include <cctype>
 
 namespace ucwa {
@@ -28,18 +30,6 @@ base64_value(char ch)
     return -1;
 }
 
-int
-hex_value(char ch)
-{
-    if(ch >= '0' && ch <= '9')
-        return ch - '0';
-    if(ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if(ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
 } // namespace
 
 api_result<data_uri>
@@ -64,9 +54,7 @@ parse_data_uri(std::string_view uri, std::string_view field)
         auto item = header.substr(0, semi);
         while(! item.empty() && item.front() == ' ')
             item.remove_prefix(1);
-        std::string low;
-        for(char ch : item)
-            low += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        auto const low = to_lower(item);
         if(part == 0)
         {
             if(! low.empty() && low.find('/') == std::string::npos)

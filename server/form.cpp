@@ -1,20 +1,10 @@
 #include "form.hpp"
 
+#include "text.hpp"
+
 namespace ucwa {
 
 namespace {
-
-int
-hex_value(char c) noexcept
-{
-    if(c >= '0' && c <= '9')
-        return c - '0';
-    if(c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if(c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 boost::system::result<std::string, std::string>
 decode(std::string_view text)

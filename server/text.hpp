@@ -39,4 +39,17 @@ to_lower(std::string_view text)
     return out;
 }
 
+/** Returns the value of a hex digit, or -1 for any other character. */
+inline int
+hex_value(char c) noexcept
+{
+    if(c >= '0' && c <= '9')
+        return c - '0';
+    if(c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if(c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 } // namespace ucwa
