@@ -1,6 +1,7 @@
 #include "session.hpp"
 
 #include "access_log.hpp"
+#include "http_wire.hpp"
 #include "session_registry.hpp"
 
 #include <random>
@@ -154,7 +155,9 @@ session::do_write()
     if(stopping_)
         reply_.response.keep_alive(false);
     arm_deadline(settings_.idle_timeout);
-    http::async_write(socket_, reply_.response, beast::bind_front_handler(&session::on_write, shared_from_this()));
+    wire_.clear();
+    append_wire_response(wire_, reply_.response);
+    net::async_write(socket_, net::buffer(wire_), beast::bind_front_handler(&session::on_write, shared_from_this()));
 }
 
 void

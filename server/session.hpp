@@ -67,6 +67,7 @@ private:
     std::optional<http::request_parser<http::string_body>> parser_;
     http::request<http::string_body> request_;
     reply reply_;
+    std::string wire_; ///< The answer's bytes; its capacity is kept from answer to answer.
     std::string fault_bytes_;
     std::array<char, 4096> drain_{};
     worker_timer delay_timer_;
