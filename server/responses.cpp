@@ -1,5 +1,7 @@
 #include "responses.hpp"
 
+#include "text.hpp"
+
 #include <cctype>
 
 #include <rapidjson/stringbuffer.h>
@@ -29,7 +31,7 @@ choose_answer_format(std::string_view accept)
     {
         bool same = true;
         for(std::size_t j = 0; j < vendor.size() && same; ++j)
-            same = std::tolower(static_cast<unsigned char>(accept[i + j])) == vendor[j];
+            same = ascii_lower(accept[i + j]) == vendor[j];
         if(same)
         {
             fmt.vendor_type = true;

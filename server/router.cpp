@@ -5,6 +5,7 @@
 #include <boost/url/parse.hpp>
 
 #include <exception>
+#include <optional>
 
 namespace ucwa {
 
@@ -39,44 +40,55 @@ is_capture(std::string_view segment) noexcept
     return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+// How many leading path segments a "{prefix*}" takes, if the route can match
+// this many segments at all. Tried for every route on every request: no allocation.
+std::optional<std::size_t>
+fits(route const& r, std::vector<std::string> const& path) noexcept
+{
+    auto const& pattern = r.segments;
+    if(! r.prefixed)
+        return pattern.size() == path.size() ? std::optional<std::size_t>(0) : std::nullopt;
+    if(path.size() + 1 < pattern.size() || path.size() + 1 - pattern.size() > max_prefix_segments)
+        return std::nullopt;
+    return path.size() + 1 - pattern.size();
+}
+
 // Matches decoded path segments against a route; fills captures on success.
 bool
 match(route const& r, std::vector<std::string> const& path,
       std::vector<std::pair<std::string_view, std::string>>& captures)
 {
-    captures.clear();
-    // "{prefix*}" takes the leading segments (up to three) that the rest of the pattern leaves.
-    std::size_t first = 0;
-    std::size_t skip = 0;
-    if(! r.segments.empty() && r.segments.front() == "{prefix*}")
+    auto const skip = fits(r, path);
+    if(! skip)
+        return false;
+    std::size_t const first = r.segments.size() + *skip - path.size();
+    // The literal segments decide; captures are copied only for the route that matches.
+    for(std::size_t i = path.size(); i-- > *skip;)
     {
-        first = 1;
-        if(path.size() + 1 < r.segments.size() || path.size() + 1 - r.segments.size() > max_prefix_segments)
+        auto const& pattern = r.segments[i - *skip + first];
+        if(is_capture(pattern) ? path[i].empty() : ! iequals(pattern, path[i]))
             return false;
-        skip = path.size() + 1 - r.segments.size();
+    }
+    for(std::size_t i = 0; i < *skip; ++i)
+        if(path[i].empty())
+            return false;
+
+    captures.clear();
+    if(first == 1)
+    {
         std::string prefix;
-        for(std::size_t i = 0; i < skip; ++i)
+        for(std::size_t i = 0; i < *skip; ++i)
         {
-            if(path[i].empty())
-                return false;
             prefix += '/';
             prefix += path[i];
         }
         captures.emplace_back("prefix", std::move(prefix));
     }
-    else if(r.segments.size() != path.size())
-        return false;
-    for(std::size_t i = skip; i < path.size(); ++i)
+    for(std::size_t i = *skip; i < path.size(); ++i)
     {
-        auto const& pattern = r.segments[i - skip + first];
+        auto const& pattern = r.segments[i - *skip + first];
         if(is_capture(pattern))
-        {
-            if(path[i].empty())
-                return false;
             captures.emplace_back(std::string_view(pattern).substr(1, pattern.size() - 2), path[i]);
-        }
-        else if(! iequals(pattern, path[i]))
-            return false;
     }
     return true;
 }
@@ -111,7 +123,8 @@ void
 router::add(http::verb method, std::string pattern, std::string name, route_handler handler)
 {
     auto segments = split_pattern(pattern);
-    routes_.push_back(route{method, std::move(pattern), std::move(name), std::move(handler), std::move(segments)});
+    bool const prefixed = ! segments.empty() && segments.front() == "{prefix*}";
+    routes_.push_back(route{method, std::move(pattern), std::move(name), std::move(handler), std::move(segments), prefixed});
 }
 
 reply

@@ -46,6 +46,7 @@ struct route
     std::string name;                   ///< e.g. "startMessaging"; for logs and listings.
     route_handler handler;
     std::vector<std::string> segments;  ///< The pattern split at '/'.
+    bool prefixed = false;              ///< The pattern starts with "{prefix*}".
 };
 
 /** Routes requests to handlers. Not thread-safe to modify; safe to use concurrently once built. */

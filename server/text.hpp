@@ -8,12 +8,19 @@
 
 namespace ucwa {
 
+/** Lower-cases an ASCII letter; other bytes stay. Inline, unlike std::tolower's call into the C locale. */
+constexpr char
+ascii_lower(char c) noexcept
+{
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 /** Compares ASCII case-insensitively (header names, schemes, path literals). */
 inline bool
 iequals(std::string_view a, std::string_view b) noexcept
 {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+               return ascii_lower(x) == ascii_lower(y);
            });
 }
 
@@ -35,7 +42,7 @@ to_lower(std::string_view text)
 {
     std::string out(text);
     std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+                   [](char ch) { return ascii_lower(ch); });
     return out;
 }
 
