@@ -9,6 +9,7 @@
 #include <tinyxml2.h>
 
 #include <cctype>
+#include <cstring>
 
 namespace ucwa {
 
@@ -59,8 +60,23 @@ decode_json(std::string_view body)
     rapidjson::MemoryPoolAllocator<> stack_allocator(stack_buffer, sizeof stack_buffer);
     rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>> doc(
         &value_allocator, 1024, &stack_allocator);
+    // Parsed in place in a NUL-terminated copy: strings are not copied again, and
+    // RapidJSON's NUL-terminated stream is several times faster than its sized one.
     // Iterative: deep nesting must not overflow the stack.
-    doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
+    char text_buffer[2048];
+    std::string spilled;
+    char* text = text_buffer;
+    if(body.size() >= sizeof text_buffer)
+    {
+        spilled.assign(body);
+        text = spilled.data();
+    }
+    else
+    {
+        std::memcpy(text_buffer, body.data(), body.size());
+        text_buffer[body.size()] = '\0';
+    }
+    doc.ParseInsitu<rapidjson::kParseIterativeFlag>(text);
     if(doc.HasParseError())
         return make_api_error(errc::deserialization_failure,
                               std::string("JSON body: ") + rapidjson::GetParseError_En(doc.GetParseError()) +
