@@ -42,7 +42,10 @@ conversation_flow::add(conversation c, std::shared_ptr<callback_route> route,
         due = std::chrono::steady_clock::now() +
               (remote.behaviour == remote_behaviour::no_answer ? remote.no_answer_timeout : remote.answer_after);
     }
-    entries_.emplace(serial, entry{std::move(c), std::move(route), std::move(sink), {}, due, {}, false});
+    entries_.emplace(std::piecewise_construct, std::forward_as_tuple(serial),
+                     std::forward_as_tuple(std::move(c), std::move(route), std::move(sink),
+                                           std::chrono::steady_clock::time_point{}, due,
+                                           decltype(entry::outbox){}, false));
     return serial;
 }
 

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <list>
 #include <functional>
 #include <map>
 #include <memory>
@@ -81,7 +82,8 @@ private:
         /// A silent conversation needs no timer for its answer: it is applied when next looked at.
         std::optional<std::chrono::steady_clock::time_point> answer_due;
         /// Channel documents not due yet (events.gapMs apart), oldest first, and whether a timer waits for the first.
-        std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> outbox;
+        /// A list: most conversations never hold one, and an empty list allocates nothing.
+        std::list<std::pair<std::chrono::steady_clock::time_point, std::string>> outbox;
         bool outbox_timer = false;
     };
 
