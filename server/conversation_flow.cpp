@@ -11,7 +11,7 @@ conversation_flow::conversation_flow(net::any_io_executor executor, callback_dis
 }
 
 std::uint64_t
-conversation_flow::add(conversation c, std::shared_ptr<callback_route> route,
+conversation_flow::add(conversation&& c, std::shared_ptr<callback_route> route,
                        std::function<void(std::string const&)> sink)
 {
     // Evicted conversations are destroyed after the lock is released: the

@@ -33,7 +33,7 @@ public:
     /** Records a new conversation; `route` is null when nobody listens to its events.
         Nothing happens until begin(). @return its serial. */
     std::uint64_t
-    add(conversation c, std::shared_ptr<callback_route> route, std::function<void(std::string const&)> sink = {});
+    add(conversation&& c, std::shared_ptr<callback_route> route, std::function<void(std::string const&)> sink = {});
 
     /** Starts the timeline: invitation started, conversation added, then the scripted answer.
         (A silent conversation, one without a route, starts in add() and needs no call.) */

@@ -35,7 +35,7 @@ invalid(std::string_view field, std::string const& problem)
 // The JSON fields of the input that hold strings, with where they go.
 struct string_field
 {
-    char const* name;
+    std::string_view name;
     std::optional<std::string> start_messaging_input::*member;
 };
 
@@ -86,7 +86,7 @@ decode_json(std::string_view body)
     start_messaging_input input;
     for(auto const& f : json_fields)
     {
-        auto it = doc.FindMember(f.name);
+        auto it = doc.FindMember(rapidjson::Value(rapidjson::StringRef(f.name.data(), f.name.size())));
         if(it == doc.MemberEnd() || it->value.IsNull())
             continue;
         if(! it->value.IsString())
@@ -145,12 +145,16 @@ decode_xml(std::string_view body)
         std::string_view const tag = e->Name();
         if(tag == "property")
         {
-            auto const* name = e->Attribute("name");
-            if(! name)
+            auto const* name_attribute = e->Attribute("name");
+            if(! name_attribute)
                 return invalid("property", "needs a name attribute");
+            std::string_view const name = name_attribute;
             for(auto const& f : json_fields)
-                if(std::string_view(name) == f.name)
+                if(name == f.name)
+                {
                     input.*f.member = trimmed(e->GetText());
+                    break;
+                }
         }
         else if(tag == "link")
         {
