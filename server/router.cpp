@@ -124,6 +124,12 @@ router::add(http::verb method, std::string pattern, std::string name, route_hand
 {
     auto segments = split_pattern(pattern);
     bool const prefixed = ! segments.empty() && segments.front() == "{prefix*}";
+    auto const shortest = prefixed ? segments.size() - 1 : segments.size();
+    auto const longest = prefixed ? shortest + max_prefix_segments : shortest;
+    if(by_length_.size() <= longest)
+        by_length_.resize(longest + 1);
+    for(auto length = shortest; length <= longest; ++length)
+        by_length_[length].push_back(routes_.size());
     routes_.push_back(route{method, std::move(pattern), std::move(name), std::move(handler), std::move(segments), prefixed});
 }
 
@@ -148,8 +154,11 @@ router::handle(http::request<http::string_body>& request) const
     request_context context{request, *parsed, {}, format};
     context.captures.reserve(8);
     std::string allow;
-    for(auto const& r : routes_)
+    static std::vector<std::size_t> const none;
+    auto const& candidates = path.size() < by_length_.size() ? by_length_[path.size()] : none;
+    for(auto const index : candidates)
     {
+        auto const& r = routes_[index];
         if(! match(r, path, context.captures))
             continue;
         if(r.method != request.method())

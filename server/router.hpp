@@ -74,6 +74,9 @@ public:
 
 private:
     std::vector<route> routes_;
+    /// For each path length, the routes that can match it, in table order: a request
+    /// tries those only.
+    std::vector<std::vector<std::size_t>> by_length_;
 };
 
 } // namespace ucwa

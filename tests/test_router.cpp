@@ -47,6 +47,41 @@ TEST_SUITE("router")
         CHECK(seen == "833|sip:a@b.c");
     }
 
+    TEST_CASE("a leading {prefix*} takes up to three non-empty segments, and routes keep their order")
+    {
+        router r;
+        std::string seen;
+        r.add(http::verb::get, "/{prefix*}/v1/applications/{app}", "prefixed", [&seen](request_context& ctx) {
+            seen = "prefixed " + std::string(ctx.capture("prefix")) + " " + std::string(ctx.capture("app"));
+            return make_json_reply(http::status::ok, "{}", ctx.request.version(), true);
+        });
+        r.add(http::verb::get, "/a/v1/applications/{app}", "shadowed", [&seen](request_context& ctx) {
+            seen = "shadowed";
+            return make_json_reply(http::status::ok, "{}", ctx.request.version(), true);
+        });
+        r.add(http::verb::get, "/status", "status", [&seen](request_context& ctx) {
+            seen = "status";
+            return make_json_reply(http::status::ok, "{}", ctx.request.version(), true);
+        });
+        auto get = [&](std::string target) {
+            seen.clear();
+            auto req = request(http::verb::get, std::move(target));
+            return r.handle(req).response.result_int();
+        };
+        CHECK(get("/v1/applications/833") == 200);
+        CHECK(seen == "prefixed  833");
+        CHECK(get("/a/v1/applications/833") == 200);
+        CHECK(seen == "prefixed /a 833"); // The first route in the table wins.
+        CHECK(get("/a/b/c/v1/applications/833") == 200);
+        CHECK(seen == "prefixed /a/b/c 833");
+        CHECK(get("/a/b/c/d/v1/applications/833") == 404);
+        CHECK(get("/a//v1/applications/833") == 404);
+        CHECK(get("/v1/applications") == 404);
+        CHECK(get("/STATUS") == 200);
+        CHECK(seen == "status");
+        CHECK(get("/status/more/segments/than/any/route/has/x") == 404);
+    }
+
     TEST_CASE("literal segments match case-insensitively, like IIS")
     {
         std::string seen;
