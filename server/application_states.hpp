@@ -3,6 +3,7 @@
 // engine and queue of scripted outcomes, so one test suite's changes never
 // reach another's. Applications without their own scenario follow the default.
 
+#include "adaptive_mutex.hpp"
 #include "scenario.hpp"
 
 #include <deque>
@@ -72,7 +73,7 @@ private:
     per_application&
     slot_locked(std::string_view application_id);
 
-    mutable std::mutex mutex_;
+    mutable adaptive_mutex mutex_;
     scenario initial_;
     scenario default_;
     std::deque<queued_outcome> shared_queue_;

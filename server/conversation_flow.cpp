@@ -17,10 +17,18 @@ conversation_flow::add(conversation&& c, std::shared_ptr<callback_route> route,
     // Evicted conversations are destroyed after the lock is released: the
     // other threads wait for the bookkeeping only, not for freeing.
     decltype(entries_)::node_type evicted;
+    std::optional<std::chrono::steady_clock::time_point> due;
+    if(! route && ! sink)
+    {
+        // Nobody listens: no documents, no timers; the answer is due at its time.
+        auto const& remote = c.script.remote;
+        due = std::chrono::steady_clock::now() +
+              (remote.behaviour == remote_behaviour::no_answer ? remote.no_answer_timeout : remote.answer_after);
+    }
+    auto key = std::make_pair(c.application_id, c.number);
     std::lock_guard lock(mutex_);
     auto const serial = next_serial_++;
     c.serial = serial;
-    auto key = std::make_pair(c.application_id, c.number);
     auto& order = order_[c.application_id];
     order.push_back(serial);
     while(order.size() > capacity_)
@@ -33,15 +41,7 @@ conversation_flow::add(conversation&& c, std::shared_ptr<callback_route> route,
         }
         order.pop_front();
     }
-    index_[key] = serial;
-    std::optional<std::chrono::steady_clock::time_point> due;
-    if(! route && ! sink)
-    {
-        // Nobody listens: no documents, no timers; the answer is due at its time.
-        auto const& remote = c.script.remote;
-        due = std::chrono::steady_clock::now() +
-              (remote.behaviour == remote_behaviour::no_answer ? remote.no_answer_timeout : remote.answer_after);
-    }
+    index_.insert_or_assign(std::move(key), serial);
     entries_.emplace(std::piecewise_construct, std::forward_as_tuple(serial),
                      std::forward_as_tuple(std::move(c), std::move(route), std::move(sink),
                                            std::chrono::steady_clock::time_point{}, due,

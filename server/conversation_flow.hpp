@@ -3,6 +3,7 @@
 // on timers, and hands the event documents of every step, in order, to the
 // callback dispatcher. Thread-safe.
 
+#include "adaptive_mutex.hpp"
 #include "callback_dispatcher.hpp"
 #include "conversation.hpp"
 #include "error.hpp"
@@ -99,7 +100,7 @@ private:
     net::any_io_executor executor_;
     callback_dispatcher& dispatcher_;
     std::size_t capacity_;
-    mutable std::mutex mutex_;
+    mutable adaptive_mutex mutex_;
     std::uint64_t next_serial_ = 1;
     std::unordered_map<std::uint64_t, entry> entries_;
     std::map<std::pair<std::string, std::uint64_t>, std::uint64_t, std::less<>> index_;

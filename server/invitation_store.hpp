@@ -2,6 +2,8 @@
 // Minted invitations: ids unique per application under any concurrency, and a
 // bounded record of each invitation's fields.
 
+#include "adaptive_mutex.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -78,7 +80,7 @@ private:
     slot_locked(std::string_view application_id);
 
     std::size_t capacity_;
-    mutable std::mutex mutex_;
+    mutable adaptive_mutex mutex_;
     std::unordered_map<std::string, per_application> applications_;
 };
 

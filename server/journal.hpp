@@ -2,6 +2,8 @@
 // The request journal: what the mock received and how it answered, bounded
 // (the oldest entries go first, and are counted), filterable for verification.
 
+#include "adaptive_mutex.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -91,7 +93,7 @@ private:
 
     std::size_t capacity_;
     std::size_t body_limit_;
-    mutable std::mutex mutex_;
+    mutable adaptive_mutex mutex_;
     std::uint64_t next_sequence_ = 1;
     std::vector<std::pair<std::string, per_application>> applications_;
 };

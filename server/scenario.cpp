@@ -643,7 +643,7 @@ scenario_engine::scenario_engine(scenario s)
 decision
 scenario_engine::decide(request_facts const& facts)
 {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard lock(mutex_);
     decision d;
     bool chosen = false;
     for(std::size_t i = 0; i < scenario_.rules.size() && ! chosen; ++i)
@@ -679,21 +679,21 @@ scenario_engine::decide(request_facts const& facts)
 conversation_script
 scenario_engine::script() const
 {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard lock(mutex_);
     return scenario_.conversation;
 }
 
 scenario
 scenario_engine::current() const
 {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard lock(mutex_);
     return scenario_;
 }
 
 void
 scenario_engine::replace(scenario s)
 {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard lock(mutex_);
     scenario_ = std::move(s);
     states_.assign(scenario_.rules.size(), rule_state{});
     random_.seed(scenario_.seed);
@@ -702,7 +702,7 @@ scenario_engine::replace(scenario s)
 void
 scenario_engine::reset()
 {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard lock(mutex_);
     states_.assign(scenario_.rules.size(), rule_state{});
     random_.seed(scenario_.seed);
 }

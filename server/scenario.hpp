@@ -2,6 +2,7 @@
 // Scenarios: ordered rules that match a request and script its outcome, and the
 // engine that applies them (thread-safe, deterministic from its seed).
 
+#include "adaptive_mutex.hpp"
 #include "conversation_script.hpp"
 #include "error.hpp"
 #include "load_error.hpp"
@@ -216,7 +217,7 @@ private:
         std::size_t next_outcome = 0;
     };
 
-    mutable std::mutex mutex_;
+    mutable adaptive_mutex mutex_;
     scenario scenario_;
     std::vector<rule_state> states_;
     std::mt19937_64 random_;

@@ -2,6 +2,7 @@
 // Tokens the mock issues at sign-in (the UCWA user flavour's token endpoint).
 // They are bearer tokens for the rest of the API, like the fixtures' own.
 
+#include "adaptive_mutex.hpp"
 #include "fixtures.hpp"
 
 #include <chrono>
@@ -39,7 +40,7 @@ private:
         user_fixture user;
     };
 
-    mutable std::mutex mutex_;
+    mutable adaptive_mutex mutex_;
     std::unordered_map<std::string, grant> issued_;
 };
 

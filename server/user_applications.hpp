@@ -2,6 +2,8 @@
 // The applications a signed-in person creates under /ucwa/oauth/v1/applications:
 // one per sign-in, owned by the token that created it.
 
+#include "adaptive_mutex.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -60,7 +62,7 @@ public:
     clear();
 
 private:
-    mutable std::mutex mutex_;
+    mutable adaptive_mutex mutex_;
     std::uint64_t next_ = 101;
     std::vector<std::string> reserved_;
     std::unordered_map<std::string, user_application> apps_;
