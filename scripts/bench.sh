@@ -86,6 +86,14 @@ for body in json xml; do
     median=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     printf '%-6s median ratio mock/nginx %.2f\n' "$body" "$median"
 done
+# For reference, not a target: a GET that does no work, to show what the HTTP
+# plumbing alone (Asio, Beast's parser, routing, headers) reaches against nginx.
+read -r m_rps m_p50 m_p99 m_bad m_total < <(run_wrk "http://127.0.0.1:$mock_port" health)
+read -r n_rps n_p50 n_p99 n_bad _ < <(run_wrk "http://127.0.0.1:$nginx_port" health)
+total_requests=$(( total_requests + m_total ))
+printf '%-6s %-5s %-7s %12.0f %9.2f %9.2f %8s\n' health 1 mock "$m_rps" "$(echo "$m_p50/1000" | bc -l)" "$(echo "$m_p99/1000" | bc -l)" "$m_bad"
+printf '%-6s %-5s %-7s %12.0f %9.2f %9.2f %8s\n' health 1 nginx "$n_rps" "$(echo "$n_p50/1000" | bc -l)" "$(echo "$n_p99/1000" | bc -l)" "$n_bad"
+printf '%-6s ratio mock/nginx %.2f (GET /__admin/health: the plumbing alone, for reference)\n' health "$(echo "$m_rps / $n_rps" | bc -l)"
 full_rss=$(rss_kb "$mock_pid")
 
 # The soak: 1 000 000 mixed requests (good, invalid, scripted errors, admin calls),

@@ -1,10 +1,15 @@
 -- wrk: the reference page's startMessaging example; UCWA_BENCH_BODY=xml sends
--- its XML body, anything else its JSON body.
+-- its XML body, health a GET of /__admin/health, anything else the JSON body.
 wrk.method = "POST"
 wrk.path = "/v1/applications/833/communication/startMessaging"
 wrk.headers["Authorization"] = "Bearer cwt=PHNhbWw6QXNzZXJ0aW9uIHhtbG5...uZm8"
 
-if os.getenv("UCWA_BENCH_BODY") == "xml" then
+if os.getenv("UCWA_BENCH_BODY") == "health" then
+  -- The reference line: GET /__admin/health does no work, so it measures the HTTP plumbing alone.
+  wrk.method = "GET"
+  wrk.path = "/__admin/health"
+  wrk.headers["Authorization"] = nil
+elseif os.getenv("UCWA_BENCH_BODY") == "xml" then
   wrk.headers["Content-Type"] = "application/xml"
   wrk.body = '<?xml version="1.0" encoding="utf-8"?>\n<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">\n <property name="operationId">74cb7404e0a247d5a2d4eb0376a47dbf</property>\n <property name="to">sip:john@contoso.com</property>\n <property name="importance">Normal</property>\n <property name="subject">Skype for Business</property>\n <property name="threadId">292e0aaef36c426a97757f43dda19d06</property>\n</input>'
 else
