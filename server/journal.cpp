@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 #include <cctype>
+#include <cstring>
 
 namespace ucwa {
 
@@ -22,21 +23,70 @@ path_of(std::string_view target) noexcept
 bool
 journal_filter::matches(journal_entry const& e) const
 {
-    if(application_id && e.application_id != *application_id)
+    return matches(e.application_id, e.method, e.target, e.status, e.to, e.time);
+}
+
+bool
+journal_filter::matches(std::string_view entry_application, std::string_view entry_method, std::string_view entry_target,
+                        unsigned entry_status, std::string_view entry_to, std::chrono::system_clock::time_point entry_time) const
+{
+    if(application_id && entry_application != *application_id)
         return false;
-    if(method && ! iequals(e.method, *method))
+    if(method && ! iequals(entry_method, *method))
         return false;
-    if(path && path_of(e.target) != *path)
+    if(path && path_of(entry_target) != *path)
         return false;
-    if(status && e.status != *status)
+    if(status && entry_status != *status)
         return false;
-    if(to && e.to != *to)
+    if(to && entry_to != *to)
         return false;
-    if(since && e.time < *since)
+    if(since && entry_time < *since)
         return false;
-    if(until && e.time >= *until)
+    if(until && entry_time >= *until)
         return false;
     return true;
+}
+
+std::string_view
+journal::packed_entry::get(part p) const noexcept
+{
+    auto const begin = p == 0 ? 0 : ends[p - 1];
+    return std::string_view(text).substr(begin, ends[p] - begin);
+}
+
+bool
+journal::packed_entry::selected_by(journal_filter const& filter) const
+{
+    return filter.matches(get(application_id), get(method), get(target), status, get(to), time);
+}
+
+journal_entry
+journal::packed_entry::unpack() const
+{
+    journal_entry e;
+    e.sequence = sequence;
+    e.time = time;
+    e.application_id = get(application_id);
+    e.method = get(method);
+    e.target = get(target);
+    auto block = get(headers);
+    while(block.size() >= 8)
+    {
+        std::uint32_t lengths[2];
+        std::memcpy(lengths, block.data(), sizeof lengths);
+        block.remove_prefix(sizeof lengths);
+        e.headers.emplace_back(block.substr(0, lengths[0]), block.substr(lengths[0], lengths[1]));
+        block.remove_prefix(lengths[0] + lengths[1]);
+    }
+    e.body = get(body);
+    e.body_truncated = body_truncated;
+    e.to = get(to);
+    e.status = status;
+    e.outcome = get(outcome);
+    e.rule = get(rule);
+    e.minted_id = get(minted_id);
+    e.latency = latency;
+    return e;
 }
 
 journal::journal(std::size_t capacity, std::size_t body_limit)
@@ -46,31 +96,69 @@ journal::journal(std::size_t capacity, std::size_t body_limit)
 }
 
 void
-journal::record(journal_entry entry)
+journal::record(journal_record const& r)
 {
-    if(entry.body.size() > body_limit_)
+    // Packed before the lock is taken: the lock covers the bookkeeping only.
+    packed_entry e;
+    e.time = r.time;
+    e.latency = r.latency;
+    e.status = r.status;
+    auto body = r.body;
+    if(body.size() > body_limit_)
     {
-        entry.body.resize(body_limit_);
-        entry.body_truncated = true;
+        body = body.substr(0, body_limit_);
+        e.body_truncated = true;
     }
-    std::optional<journal_entry> oldest; // Freed after the lock is released.
+    std::string_view const parts[] = {r.application_id, r.method, r.target, body, r.to, r.outcome, r.rule, r.minted_id};
+    std::size_t size = 0;
+    for(auto part : parts)
+        size += part.size();
+    for(auto const& h : r.headers)
+        size += 8 + h.name.size() + h.value.size();
+    e.text.reserve(size);
+    for(std::size_t i = 0; i < std::size(parts); ++i)
+    {
+        e.text.append(parts[i]);
+        e.ends[i] = static_cast<std::uint32_t>(e.text.size());
+    }
+    for(auto const& h : r.headers)
+    {
+        std::uint32_t const lengths[2] = {static_cast<std::uint32_t>(h.name.size()),
+                                          static_cast<std::uint32_t>(h.value.size())};
+        e.text.append(reinterpret_cast<char const*>(lengths), sizeof lengths);
+        e.text.append(h.name);
+        e.text.append(h.value);
+    }
+    e.ends[packed_entry::headers] = static_cast<std::uint32_t>(e.text.size());
+
+    std::optional<packed_entry> oldest; // Freed after the lock is released.
     std::lock_guard lock(mutex_);
-    entry.sequence = next_sequence_++;
+    e.sequence = next_sequence_++;
     auto it = std::find_if(applications_.begin(), applications_.end(),
-                           [&](auto const& slot) { return slot.first == entry.application_id; });
+                           [&](auto const& slot) { return slot.first == r.application_id; });
     if(it == applications_.end())
     {
-        applications_.emplace_back(entry.application_id, per_application{});
+        applications_.emplace_back(std::string(r.application_id), per_application{});
         it = std::prev(applications_.end());
     }
     auto& slot = it->second;
-    slot.entries.push_back(std::move(entry));
+    slot.entries.push_back(std::move(e));
     while(slot.entries.size() > capacity_)
     {
         oldest = std::move(slot.entries.front());
         slot.entries.pop_front();
         ++slot.dropped;
     }
+}
+
+void
+journal::record(journal_entry const& e)
+{
+    std::vector<journal_header> headers;
+    for(auto const& [name, value] : e.headers)
+        headers.push_back({name, value});
+    record(journal_record{e.time, e.application_id, e.method, e.target, headers, e.body, e.to, e.status,
+                          e.outcome, e.rule, e.minted_id, e.latency});
 }
 
 std::pair<std::vector<journal_entry>, std::uint64_t>
@@ -86,8 +174,8 @@ journal::find(journal_filter const& filter) const
                 continue;
             dropped += slot.dropped;
             for(auto const& e : slot.entries)
-                if(filter.matches(e))
-                    selected.push_back(e);
+                if(e.selected_by(filter))
+                    selected.push_back(e.unpack());
         }
     }
     std::sort(selected.begin(), selected.end(),
@@ -105,7 +193,7 @@ journal::count(journal_filter const& filter) const
         if(filter.application_id && id != *filter.application_id)
             continue;
         n += static_cast<std::size_t>(std::count_if(slot.entries.begin(), slot.entries.end(),
-                                                    [&](journal_entry const& e) { return filter.matches(e); }));
+                                                    [&](packed_entry const& e) { return e.selected_by(filter); }));
     }
     return n;
 }

@@ -4,12 +4,14 @@
 
 #include "adaptive_mutex.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,6 +38,31 @@ struct journal_entry
     std::chrono::microseconds latency{0};
 };
 
+/** A request header as the journal receives it. */
+struct journal_header
+{
+    std::string_view name;
+    std::string_view value;
+};
+
+/** What the request handler records: views into the request and its reply,
+    which record() copies into a single allocation. */
+struct journal_record
+{
+    std::chrono::system_clock::time_point time;
+    std::string_view application_id;
+    std::string_view method;
+    std::string_view target;
+    std::span<journal_header const> headers;
+    std::string_view body;         ///< Cut at the journal's body limit by record().
+    std::string_view to;
+    unsigned status = 0;
+    std::string_view outcome;
+    std::string_view rule;
+    std::string_view minted_id;
+    std::chrono::microseconds latency{0};
+};
+
 /** What to select; empty fields match everything. */
 struct journal_filter
 {
@@ -50,6 +77,11 @@ struct journal_filter
     /** Returns true when the entry is selected. */
     bool
     matches(journal_entry const& e) const;
+
+    /** Returns true when an entry with these facts is selected. */
+    bool
+    matches(std::string_view application_id, std::string_view method, std::string_view target, unsigned status,
+            std::string_view to, std::chrono::system_clock::time_point time) const;
 };
 
 /** Thread-safe, bounded per application so that one suite's traffic never
@@ -60,9 +92,13 @@ public:
     /** Keeps at most `capacity` entries per application; bodies are cut at `body_limit` bytes. */
     journal(std::size_t capacity, std::size_t body_limit);
 
-    /** Records an entry (assigns its sequence). */
+    /** Records a request and its answer (assigns its sequence). */
     void
-    record(journal_entry entry);
+    record(journal_record const& r);
+
+    /** Records an entry (its sequence is assigned anew). */
+    void
+    record(journal_entry const& e);
 
     /** Returns the selected entries, oldest first, and how many of the selected
         applications' entries were dropped. */
@@ -85,9 +121,28 @@ public:
     }
 
 private:
+    // An entry packed into one string: a request costs one allocation to keep and
+    // one to drop, and the journal's memory stays dense.
+    struct packed_entry
+    {
+        enum part : std::size_t { application_id, method, target, body, to, outcome, rule, minted_id, headers, count };
+
+        std::uint64_t sequence = 0;
+        std::chrono::system_clock::time_point time;
+        std::chrono::microseconds latency{0};
+        unsigned status = 0;
+        bool body_truncated = false;
+        std::string text;                              ///< The parts, one after the other.
+        std::array<std::uint32_t, part::count> ends{}; ///< Where each part ends in text.
+
+        std::string_view get(part p) const noexcept;
+        bool selected_by(journal_filter const& filter) const;
+        journal_entry unpack() const;
+    };
+
     struct per_application
     {
-        std::deque<journal_entry> entries;
+        std::deque<packed_entry> entries;
         std::uint64_t dropped = 0;
     };
 

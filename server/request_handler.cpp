@@ -2,6 +2,10 @@
 
 #include "responses.hpp"
 
+#include <array>
+#include <span>
+#include <vector>
+
 namespace ucwa {
 
 request_handler::request_handler(router const& routes, mock_state& state)
@@ -40,24 +44,37 @@ void
 request_handler::record(http::request<http::string_body> const& request, reply const& r,
                         std::chrono::steady_clock::duration handling)
 {
-    journal_entry e;
+    // Views only: the journal copies what it keeps into one allocation.
+    std::array<journal_header, 32> inline_headers;
+    std::vector<journal_header> more_headers;
+    std::size_t header_count = 0;
+    for(auto const& field : request)
+    {
+        journal_header const h{field.name_string(), field.value()};
+        if(header_count < inline_headers.size())
+            inline_headers[header_count++] = h;
+        else
+        {
+            if(more_headers.empty())
+                more_headers.assign(inline_headers.begin(), inline_headers.end());
+            more_headers.push_back(h);
+        }
+    }
+    journal_record e;
     e.time = std::chrono::system_clock::now();
     e.application_id = r.application_id;
     e.method = request.method_string();
     e.target = request.target();
-    e.headers.reserve(8);
-    for(auto const& field : request)
-        e.headers.emplace_back(field.name_string(), field.value());
-    e.body = request.body().size() > state_.requests.body_limit()
-                 ? request.body().substr(0, state_.requests.body_limit() + 1)
-                 : request.body();
+    e.headers = more_headers.empty() ? std::span<journal_header const>(inline_headers.data(), header_count)
+                                     : std::span<journal_header const>(more_headers);
+    e.body = request.body();
     e.to = r.to;
     e.status = r.fault ? 0 : r.response.result_int();
     e.outcome = r.outcome;
     e.rule = r.rule;
     e.minted_id = r.minted_id;
     e.latency = std::chrono::duration_cast<std::chrono::microseconds>(handling + r.delay);
-    state_.requests.record(std::move(e));
+    state_.requests.record(e);
 }
 
 reply

@@ -86,6 +86,60 @@ TEST_SUITE("journal")
         CHECK(found[0].body_truncated);
     }
 
+    TEST_CASE("a recorded request comes back whole: every part, headers in order, empty values kept")
+    {
+        journal j(10, 1024);
+        std::string const long_value(5000, 'x');
+        journal_header const headers[] = {
+            {"Host", "127.0.0.1:8080"}, {"X-Empty", ""}, {"Authorization", "Bearer cwt=abc"}, {"X-Long", long_value}};
+        journal_record r;
+        r.time = std::chrono::system_clock::now();
+        r.application_id = "833";
+        r.method = "POST";
+        r.target = "/v1/applications/833/communication/startMessaging?to=sip:a@b.c";
+        r.headers = headers;
+        r.body = R"({"to":"sip:a@b.c"})";
+        r.to = "sip:a@b.c";
+        r.status = 201;
+        r.outcome = "success";
+        r.rule = "default";
+        r.minted_id = "1";
+        r.latency = std::chrono::microseconds(42);
+        j.record(r);
+        j.record(journal_record{}); // Nothing at all: every part empty, no application.
+
+        auto [entries, dropped] = j.find({});
+        REQUIRE(entries.size() == 2);
+        auto const& e = entries[0];
+        CHECK(e.time == r.time);
+        CHECK(e.application_id == "833");
+        CHECK(e.method == "POST");
+        CHECK(e.target == r.target);
+        REQUIRE(e.headers.size() == 4);
+        CHECK(e.headers[0] == std::pair<std::string, std::string>{"Host", "127.0.0.1:8080"});
+        CHECK(e.headers[1] == std::pair<std::string, std::string>{"X-Empty", ""});
+        CHECK(e.headers[2] == std::pair<std::string, std::string>{"Authorization", "Bearer cwt=abc"});
+        CHECK(e.headers[3].second == long_value);
+        CHECK(e.body == r.body);
+        CHECK_FALSE(e.body_truncated);
+        CHECK(e.to == "sip:a@b.c");
+        CHECK(e.status == 201);
+        CHECK(e.outcome == "success");
+        CHECK(e.rule == "default");
+        CHECK(e.minted_id == "1");
+        CHECK(e.latency == std::chrono::microseconds(42));
+
+        auto const& empty = entries[1];
+        CHECK(empty.application_id.empty());
+        CHECK(empty.headers.empty());
+        CHECK(empty.body.empty());
+        CHECK(empty.status == 0);
+
+        journal_filter by_path;
+        by_path.path = "/v1/applications/833/communication/startMessaging";
+        CHECK(j.count(by_path) == 1);
+    }
+
     TEST_CASE("clear forgets one application or all")
     {
         journal j(10, 8);
