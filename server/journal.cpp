@@ -47,17 +47,10 @@ journal_filter::matches(std::string_view entry_application, std::string_view ent
     return true;
 }
 
-std::string_view
-journal::packed_entry::get(part p) const noexcept
-{
-    auto const begin = p == 0 ? 0 : ends[p - 1];
-    return std::string_view(text).substr(begin, ends[p] - begin);
-}
-
 bool
 journal::packed_entry::selected_by(journal_filter const& filter) const
 {
-    return filter.matches(get(application_id), get(method), get(target), status, get(to), time);
+    return filter.matches(parts[application_id], parts[method], parts[target], status, parts[to], time);
 }
 
 journal_entry
@@ -66,10 +59,10 @@ journal::packed_entry::unpack() const
     journal_entry e;
     e.sequence = sequence;
     e.time = time;
-    e.application_id = get(application_id);
-    e.method = get(method);
-    e.target = get(target);
-    auto block = get(headers);
+    e.application_id = parts[application_id];
+    e.method = parts[method];
+    e.target = parts[target];
+    auto block = parts[headers];
     while(block.size() >= 8)
     {
         std::uint32_t lengths[2];
@@ -78,13 +71,13 @@ journal::packed_entry::unpack() const
         e.headers.emplace_back(block.substr(0, lengths[0]), block.substr(lengths[0], lengths[1]));
         block.remove_prefix(lengths[0] + lengths[1]);
     }
-    e.body = get(body);
+    e.body = parts[body];
     e.body_truncated = body_truncated;
-    e.to = get(to);
+    e.to = parts[to];
     e.status = status;
-    e.outcome = get(outcome);
-    e.rule = get(rule);
-    e.minted_id = get(minted_id);
+    e.outcome = parts[outcome];
+    e.rule = parts[rule];
+    e.minted_id = parts[minted_id];
     e.latency = latency;
     return e;
 }
@@ -109,27 +102,24 @@ journal::record(journal_record const& r)
         body = body.substr(0, body_limit_);
         e.body_truncated = true;
     }
-    std::string_view const parts[] = {r.application_id, r.method, r.target, body, r.to, r.outcome, r.rule, r.minted_id};
+    std::string_view const fields[] = {r.application_id, r.method, r.target, body, r.to, r.outcome, r.rule, r.minted_id};
     std::size_t size = 0;
-    for(auto part : parts)
-        size += part.size();
+    for(auto field : fields)
+        size += field.size();
     for(auto const& h : r.headers)
         size += 8 + h.name.size() + h.value.size();
-    e.text.reserve(size);
-    for(std::size_t i = 0; i < std::size(parts); ++i)
-    {
-        e.text.append(parts[i]);
-        e.ends[i] = static_cast<std::uint32_t>(e.text.size());
-    }
+    e.parts.reserve(size);
+    for(auto field : fields)
+        e.parts.add(field);
     for(auto const& h : r.headers)
     {
         std::uint32_t const lengths[2] = {static_cast<std::uint32_t>(h.name.size()),
                                           static_cast<std::uint32_t>(h.value.size())};
-        e.text.append(reinterpret_cast<char const*>(lengths), sizeof lengths);
-        e.text.append(h.name);
-        e.text.append(h.value);
+        e.parts.append(std::string_view(reinterpret_cast<char const*>(lengths), sizeof lengths));
+        e.parts.append(h.name);
+        e.parts.append(h.value);
     }
-    e.ends[packed_entry::headers] = static_cast<std::uint32_t>(e.text.size());
+    e.parts.end_part();
 
     std::optional<packed_entry> oldest; // Freed after the lock is released.
     std::lock_guard lock(mutex_);

@@ -3,8 +3,8 @@
 // (the oldest entries go first, and are counted), filterable for verification.
 
 #include "adaptive_mutex.hpp"
+#include "packed_strings.hpp"
 
-#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -132,10 +132,8 @@ private:
         std::chrono::microseconds latency{0};
         unsigned status = 0;
         bool body_truncated = false;
-        std::string text;                              ///< The parts, one after the other.
-        std::array<std::uint32_t, part::count> ends{}; ///< Where each part ends in text.
+        packed_strings<part::count> parts; ///< The headers part holds length-prefixed names and values.
 
-        std::string_view get(part p) const noexcept;
         bool selected_by(journal_filter const& filter) const;
         journal_entry unpack() const;
     };
