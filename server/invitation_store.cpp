@@ -26,18 +26,59 @@ invitation_store::mint(std::string_view application_id)
     return slot_locked(application_id).next++;
 }
 
-void
-invitation_store::record(invitation inv)
+invitation
+invitation_store::packed_invitation::unpack() const
 {
-    std::optional<invitation> oldest; // Freed after the lock is released.
+    invitation inv;
+    inv.application_id = parts[application_id];
+    inv.number = number;
+    inv.href = parts[href];
+    inv.operation_id = parts[operation_id];
+    inv.to = parts[to];
+    inv.subject = parts[subject];
+    inv.importance = parts[importance];
+    inv.thread_id = parts[thread_id];
+    inv.callback_url = parts[callback_url];
+    inv.callback_context = parts[callback_context];
+    inv.state = parts[state];
+    inv.created = created;
+    return inv;
+}
+
+void
+invitation_store::record(invitation_fields const& inv)
+{
+    // Packed before the lock is taken; the oldest is freed after it is released.
+    packed_invitation packed;
+    packed.number = inv.number;
+    packed.created = inv.created;
+    std::string_view const fields[] = {inv.application_id, inv.href,      inv.operation_id,     inv.to,
+                                       inv.subject,        inv.importance, inv.thread_id,       inv.callback_url,
+                                       inv.callback_context, inv.state};
+    std::size_t size = 0;
+    for(auto field : fields)
+        size += field.size();
+    packed.parts.reserve(size);
+    for(auto field : fields)
+        packed.parts.add(field);
+
+    std::optional<packed_invitation> oldest;
     std::lock_guard lock(mutex_);
     auto& slot = slot_locked(inv.application_id);
-    slot.recent.push_back(std::move(inv));
+    slot.recent.push_back(std::move(packed));
     while(slot.recent.size() > capacity_)
     {
         oldest = std::move(slot.recent.front());
         slot.recent.pop_front();
     }
+}
+
+void
+invitation_store::record(invitation const& inv)
+{
+    record(invitation_fields{inv.application_id, inv.number, inv.href, inv.operation_id, inv.to, inv.subject,
+                             inv.importance, inv.thread_id, inv.callback_url, inv.callback_context, inv.state,
+                             inv.created});
 }
 
 std::vector<invitation>
@@ -47,7 +88,11 @@ invitation_store::list(std::string_view application_id) const
     auto it = applications_.find(std::string(application_id));
     if(it == applications_.end())
         return {};
-    return {it->second.recent.begin(), it->second.recent.end()};
+    std::vector<invitation> out;
+    out.reserve(it->second.recent.size());
+    for(auto const& packed : it->second.recent)
+        out.push_back(packed.unpack());
+    return out;
 }
 
 std::vector<invitation>
@@ -56,7 +101,8 @@ invitation_store::list_all() const
     std::lock_guard lock(mutex_);
     std::vector<invitation> all;
     for(auto const& [id, slot] : applications_)
-        all.insert(all.end(), slot.recent.begin(), slot.recent.end());
+        for(auto const& packed : slot.recent)
+            all.push_back(packed.unpack());
     std::sort(all.begin(), all.end(), [](invitation const& a, invitation const& b) {
         return a.application_id != b.application_id ? a.application_id < b.application_id : a.number < b.number;
     });

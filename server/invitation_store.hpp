@@ -3,6 +3,7 @@
 // bounded record of each invitation's fields.
 
 #include "adaptive_mutex.hpp"
+#include "packed_strings.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -34,6 +35,24 @@ struct invitation
     std::chrono::system_clock::time_point created;
 };
 
+/** An invitation as startMessaging records it: views, which the store copies
+    into one allocation. */
+struct invitation_fields
+{
+    std::string_view application_id;
+    std::uint64_t number = 0;
+    std::string_view href;
+    std::string_view operation_id;
+    std::string_view to;
+    std::string_view subject;
+    std::string_view importance;
+    std::string_view thread_id;
+    std::string_view callback_url;
+    std::string_view callback_context;
+    std::string_view state = "Connecting";
+    std::chrono::system_clock::time_point created;
+};
+
 /** Thread-safe; copies out, never hands out references. */
 class invitation_store
 {
@@ -47,7 +66,11 @@ public:
 
     /** Records an invitation. */
     void
-    record(invitation inv);
+    record(invitation_fields const& inv);
+
+    /** Records an invitation. */
+    void
+    record(invitation const& inv);
 
     /** Returns the recorded invitations of an application, oldest first. */
     std::vector<invitation>
@@ -70,10 +93,23 @@ public:
     reset_all();
 
 private:
+    struct packed_invitation
+    {
+        enum part : std::size_t {
+            application_id, href, operation_id, to, subject, importance, thread_id, callback_url, callback_context, state, count
+        };
+
+        std::uint64_t number = 0;
+        std::chrono::system_clock::time_point created;
+        packed_strings<part::count> parts;
+
+        invitation unpack() const;
+    };
+
     struct per_application
     {
         std::uint64_t next = 1;
-        std::deque<invitation> recent;
+        std::deque<packed_invitation> recent;
     };
 
     per_application&

@@ -218,22 +218,25 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
         c.local.name = user->user_name;
     }
 
-    invitation inv;
+    auto href = a.links.invitation(a.application_id, c.id());
+    invitation_fields inv;
     inv.application_id = a.application_id;
     inv.number = number;
-    inv.href = a.links.invitation(a.application_id, c.id());
+    inv.href = href;
     inv.operation_id = c.operation_id;
     inv.to = c.to;
     inv.subject = c.subject;
     inv.importance = c.importance;
     inv.thread_id = c.thread_id;
-    inv.callback_url = input.callback_url.value_or("");
-    inv.callback_context = input.callback_context.value_or("");
+    if(input.callback_url)
+        inv.callback_url = *input.callback_url;
+    if(input.callback_context)
+        inv.callback_context = *input.callback_context;
     inv.created = c.created;
+    state.invitations.record(inv);
 
-    auto r = created(shape, inv.href, a.application_id);
+    auto r = created(shape, std::move(href), a.application_id);
     r.minted_id = std::to_string(number);
-    state.invitations.record(std::move(inv));
     // A person's application hears its events on its event channel instead of a webhook.
     std::function<void(std::string const&)> sink;
     if(! route && state.user_apps.exists(a.application_id))
