@@ -30,19 +30,20 @@ bool
 journal_filter::matches(std::string_view entry_application, std::string_view entry_method, std::string_view entry_target,
                         unsigned entry_status, std::string_view entry_to, std::chrono::system_clock::time_point entry_time) const
 {
+    // Numbers first: a packed entry's text is read only for what they let through.
+    if(status && entry_status != *status)
+        return false;
+    if(since && entry_time < *since)
+        return false;
+    if(until && entry_time >= *until)
+        return false;
     if(application_id && entry_application != *application_id)
         return false;
     if(method && ! iequals(entry_method, *method))
         return false;
     if(path && path_of(entry_target) != *path)
         return false;
-    if(status && entry_status != *status)
-        return false;
     if(to && entry_to != *to)
-        return false;
-    if(since && entry_time < *since)
-        return false;
-    if(until && entry_time >= *until)
         return false;
     return true;
 }
