@@ -1,5 +1,7 @@
 #include "http_wire.hpp"
 
+#include <charconv>
+
 namespace ucwa {
 
 void
@@ -28,7 +30,23 @@ append_wire_response(std::string& out, http::response<http::string_body> const& 
         out += "\r\n";
     }
     out += "\r\n";
-    out += response.body();
+    if(! response.chunked())
+    {
+        out += response.body();
+        return;
+    }
+    // Chunked (no reply of ours is, but the bytes must still be right): the body
+    // as one chunk, then the last chunk.
+    if(! response.body().empty())
+    {
+        char size[2 * sizeof(std::size_t)];
+        auto const end = std::to_chars(size, size + sizeof size, response.body().size(), 16).ptr;
+        out.append(size, end);
+        out += "\r\n";
+        out += response.body();
+        out += "\r\n";
+    }
+    out += "0\r\n\r\n";
 }
 
 } // namespace ucwa

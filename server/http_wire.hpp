@@ -9,7 +9,8 @@
 namespace ucwa {
 
 /** Appends the status line, the header fields as they are, a blank line and
-    the body: the bytes Beast's serializer writes for this message. */
+    the body (as one chunk and the last chunk when the message is chunked):
+    the bytes Beast's serializer writes for this message. */
 void
 append_wire_response(std::string& out, http::response<http::string_body> const& response);
 
