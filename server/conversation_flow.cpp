@@ -43,9 +43,7 @@ conversation_flow::add(conversation&& c, std::shared_ptr<callback_route> route,
     }
     index_.insert_or_assign(std::move(key), serial);
     entries_.emplace(std::piecewise_construct, std::forward_as_tuple(serial),
-                     std::forward_as_tuple(std::move(c), std::move(route), std::move(sink),
-                                           std::chrono::steady_clock::time_point{}, due,
-                                           decltype(entry::outbox){}, false));
+                     std::forward_as_tuple(std::move(c), std::move(route), std::move(sink), due));
     return serial;
 }
 

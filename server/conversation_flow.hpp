@@ -76,6 +76,15 @@ public:
 private:
     struct entry
     {
+        entry(conversation&& conv, std::shared_ptr<callback_route> r, std::function<void(std::string const&)> s,
+              std::optional<std::chrono::steady_clock::time_point> due)
+            : c(std::move(conv))
+            , route(std::move(r))
+            , sink(std::move(s))
+            , answer_due(due)
+        {
+        }
+
         conversation c;
         std::shared_ptr<callback_route> route;
         std::function<void(std::string const&)> sink; ///< Instead of a route: the UCWA event channel.
