@@ -91,7 +91,7 @@ TEST_SUITE("journal")
         journal j(10, 1024);
         std::string const long_value(5000, 'x');
         journal_header const headers[] = {
-            {"Host", "127.0.0.1:8080"}, {"X-Empty", ""}, {"Authorization", "Bearer cwt=abc"}, {"X-Long", long_value}};
+            {"Host", "ucwa-mock.local:8080"}, {"X-Empty", ""}, {"Authorization", "Bearer cwt=abc"}, {"X-Long", long_value}};
         journal_record r;
         r.time = std::chrono::system_clock::now();
         r.application_id = "833";
@@ -116,7 +116,7 @@ TEST_SUITE("journal")
         CHECK(e.method == "POST");
         CHECK(e.target == r.target);
         REQUIRE(e.headers.size() == 4);
-        CHECK(e.headers[0] == std::pair<std::string, std::string>{"Host", "127.0.0.1:8080"});
+        CHECK(e.headers[0] == std::pair<std::string, std::string>{"Host", "ucwa-mock.local:8080"});
         CHECK(e.headers[1] == std::pair<std::string, std::string>{"X-Empty", ""});
         CHECK(e.headers[2] == std::pair<std::string, std::string>{"Authorization", "Bearer cwt=abc"});
         CHECK(e.headers[3].second == long_value);
