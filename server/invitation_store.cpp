@@ -55,12 +55,7 @@ invitation_store::record(invitation_fields const& inv)
     std::string_view const fields[] = {inv.application_id, inv.href,      inv.operation_id,     inv.to,
                                        inv.subject,        inv.importance, inv.thread_id,       inv.callback_url,
                                        inv.callback_context, inv.state};
-    std::size_t size = 0;
-    for(auto field : fields)
-        size += field.size();
-    packed.parts.reserve(size);
-    for(auto field : fields)
-        packed.parts.add(field);
+    packed.parts.add_all(fields);
 
     std::optional<packed_invitation> oldest;
     std::lock_guard lock(mutex_);
@@ -71,14 +66,6 @@ invitation_store::record(invitation_fields const& inv)
         oldest = std::move(slot.recent.front());
         slot.recent.pop_front();
     }
-}
-
-void
-invitation_store::record(invitation const& inv)
-{
-    record(invitation_fields{inv.application_id, inv.number, inv.href, inv.operation_id, inv.to, inv.subject,
-                             inv.importance, inv.thread_id, inv.callback_url, inv.callback_context, inv.state,
-                             inv.created});
 }
 
 std::vector<invitation>

@@ -68,9 +68,6 @@ public:
     void
     record(invitation_fields const& inv);
 
-    /** Records an invitation. */
-    void
-    record(invitation const& inv);
 
     /** Returns the recorded invitations of an application, oldest first. */
     std::vector<invitation>

@@ -21,12 +21,6 @@ path_of(std::string_view target) noexcept
 } // namespace
 
 bool
-journal_filter::matches(journal_entry const& e) const
-{
-    return matches(e.application_id, e.method, e.target, e.status, e.to, e.time);
-}
-
-bool
 journal_filter::matches(std::string_view entry_application, std::string_view entry_method, std::string_view entry_target,
                         unsigned entry_status, std::string_view entry_to, std::chrono::system_clock::time_point entry_time) const
 {
@@ -104,14 +98,10 @@ journal::record(journal_record const& r)
         e.body_truncated = true;
     }
     std::string_view const fields[] = {r.application_id, r.method, r.target, body, r.to, r.outcome, r.rule, r.minted_id};
-    std::size_t size = 0;
-    for(auto field : fields)
-        size += field.size();
+    std::size_t header_bytes = 0;
     for(auto const& h : r.headers)
-        size += 8 + h.name.size() + h.value.size();
-    e.parts.reserve(size);
-    for(auto field : fields)
-        e.parts.add(field);
+        header_bytes += 8 + h.name.size() + h.value.size();
+    e.parts.add_all(fields, header_bytes);
     for(auto const& h : r.headers)
     {
         std::uint32_t const lengths[2] = {static_cast<std::uint32_t>(h.name.size()),
@@ -140,16 +130,6 @@ journal::record(journal_record const& r)
         slot.entries.pop_front();
         ++slot.dropped;
     }
-}
-
-void
-journal::record(journal_entry const& e)
-{
-    std::vector<journal_header> headers;
-    for(auto const& [name, value] : e.headers)
-        headers.push_back({name, value});
-    record(journal_record{e.time, e.application_id, e.method, e.target, headers, e.body, e.to, e.status,
-                          e.outcome, e.rule, e.minted_id, e.latency});
 }
 
 std::pair<std::vector<journal_entry>, std::uint64_t>

@@ -74,10 +74,6 @@ struct journal_filter
     std::optional<std::chrono::system_clock::time_point> since; ///< Inclusive.
     std::optional<std::chrono::system_clock::time_point> until; ///< Exclusive.
 
-    /** Returns true when the entry is selected. */
-    bool
-    matches(journal_entry const& e) const;
-
     /** Returns true when an entry with these facts is selected. */
     bool
     matches(std::string_view application_id, std::string_view method, std::string_view target, unsigned status,
@@ -96,9 +92,6 @@ public:
     void
     record(journal_record const& r);
 
-    /** Records an entry (its sequence is assigned anew). */
-    void
-    record(journal_entry const& e);
 
     /** Returns the selected entries, oldest first, and how many of the selected
         applications' entries were dropped. */
@@ -112,13 +105,6 @@ public:
     /** Forgets one application's entries (or all, when `application_id` is empty). */
     void
     clear(std::string_view application_id);
-
-    /** The body limit, for callers that cut before recording. */
-    std::size_t
-    body_limit() const noexcept
-    {
-        return body_limit_;
-    }
 
 private:
     // An entry packed into one string: a request costs one allocation to keep and

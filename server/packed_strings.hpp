@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,17 @@ public:
     {
         append(part);
         end_part();
+    }
+
+    /** Appends whole parts, reserving room for them and `more` bytes still to come. */
+    void
+    add_all(std::span<std::string_view const> parts, std::size_t more = 0)
+    {
+        for(auto part : parts)
+            more += part.size();
+        reserve(text_.size() + more);
+        for(auto part : parts)
+            add(part);
     }
 
     /** Returns a part; empty if it was never ended. */

@@ -2,9 +2,9 @@
 
 #include "responses.hpp"
 
-#include <array>
+#include <boost/container/small_vector.hpp>
+
 #include <span>
-#include <vector>
 
 namespace ucwa {
 
@@ -45,28 +45,15 @@ request_handler::record(http::request<http::string_body> const& request, reply c
                         std::chrono::steady_clock::duration handling)
 {
     // Views only: the journal copies what it keeps into one allocation.
-    std::array<journal_header, 32> inline_headers;
-    std::vector<journal_header> more_headers;
-    std::size_t header_count = 0;
+    boost::container::small_vector<journal_header, 32> headers;
     for(auto const& field : request)
-    {
-        journal_header const h{field.name_string(), field.value()};
-        if(header_count < inline_headers.size())
-            inline_headers[header_count++] = h;
-        else
-        {
-            if(more_headers.empty())
-                more_headers.assign(inline_headers.begin(), inline_headers.end());
-            more_headers.push_back(h);
-        }
-    }
+        headers.push_back({field.name_string(), field.value()});
     journal_record e;
     e.time = std::chrono::system_clock::now();
     e.application_id = r.application_id;
     e.method = request.method_string();
     e.target = request.target();
-    e.headers = more_headers.empty() ? std::span<journal_header const>(inline_headers.data(), header_count)
-                                     : std::span<journal_header const>(more_headers);
+    e.headers = std::span<journal_header const>(headers.data(), headers.size());
     e.body = request.body();
     e.to = r.to;
     e.status = r.fault ? 0 : r.response.result_int();

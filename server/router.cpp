@@ -5,7 +5,6 @@
 #include <boost/url/parse.hpp>
 
 #include <exception>
-#include <optional>
 
 namespace ucwa {
 
@@ -40,36 +39,23 @@ is_capture(std::string_view segment) noexcept
     return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-// How many leading path segments a "{prefix*}" takes, if the route can match
-// this many segments at all. Tried for every route on every request: no allocation.
-std::optional<std::size_t>
-fits(route const& r, std::vector<std::string> const& path) noexcept
-{
-    auto const& pattern = r.segments;
-    if(! r.prefixed)
-        return pattern.size() == path.size() ? std::optional<std::size_t>(0) : std::nullopt;
-    if(path.size() + 1 < pattern.size() || path.size() + 1 - pattern.size() > max_prefix_segments)
-        return std::nullopt;
-    return path.size() + 1 - pattern.size();
-}
-
 // Matches decoded path segments against a route; fills captures on success.
 bool
 match(route const& r, std::vector<std::string> const& path,
       std::vector<std::pair<std::string_view, std::string>>& captures)
 {
-    auto const skip = fits(r, path);
-    if(! skip)
-        return false;
-    std::size_t const first = r.segments.size() + *skip - path.size();
+    // The router tries a route only on paths of a length it can match (by_length_),
+    // so a "{prefix*}" takes exactly the segments the rest of the pattern leaves.
+    std::size_t const first = r.prefixed ? 1 : 0;
+    std::size_t const skip = path.size() + first - r.segments.size();
     // The literal segments decide; captures are copied only for the route that matches.
-    for(std::size_t i = path.size(); i-- > *skip;)
+    for(std::size_t i = path.size(); i-- > skip;)
     {
-        auto const& pattern = r.segments[i - *skip + first];
+        auto const& pattern = r.segments[i - skip + first];
         if(is_capture(pattern) ? path[i].empty() : ! iequals(pattern, path[i]))
             return false;
     }
-    for(std::size_t i = 0; i < *skip; ++i)
+    for(std::size_t i = 0; i < skip; ++i)
         if(path[i].empty())
             return false;
 
@@ -77,16 +63,16 @@ match(route const& r, std::vector<std::string> const& path,
     if(first == 1)
     {
         std::string prefix;
-        for(std::size_t i = 0; i < *skip; ++i)
+        for(std::size_t i = 0; i < skip; ++i)
         {
             prefix += '/';
             prefix += path[i];
         }
         captures.emplace_back("prefix", std::move(prefix));
     }
-    for(std::size_t i = *skip; i < path.size(); ++i)
+    for(std::size_t i = skip; i < path.size(); ++i)
     {
-        auto const& pattern = r.segments[i - *skip + first];
+        auto const& pattern = r.segments[i - skip + first];
         if(is_capture(pattern))
             captures.emplace_back(std::string_view(pattern).substr(1, pattern.size() - 2), path[i]);
     }

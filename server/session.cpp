@@ -194,21 +194,21 @@ session::do_fault()
     }
     case fault_kind::malformed:
         // A status line and headers that promise a body that never comes.
-        fault_bytes_ = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{\"trunc";
+        wire_ = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{\"trunc";
         break;
     case fault_kind::random:
     {
         std::random_device seed;
         std::mt19937 random(seed());
         std::uniform_int_distribution<int> byte(0, 255);
-        fault_bytes_.resize(64 + random() % 192);
-        for(auto& ch : fault_bytes_)
+        wire_.resize(64 + random() % 192);
+        for(auto& ch : wire_)
             ch = static_cast<char>(byte(random));
         break;
     }
     }
     arm_deadline(settings_.idle_timeout);
-    net::async_write(socket_, net::buffer(fault_bytes_),
+    net::async_write(socket_, net::buffer(wire_),
                      beast::bind_front_handler(&session::on_fault_written, shared_from_this()));
 }
 

@@ -67,8 +67,7 @@ private:
     std::optional<http::request_parser<http::string_body>> parser_;
     http::request<http::string_body> request_;
     reply reply_;
-    std::string wire_; ///< The answer's bytes; its capacity is kept from answer to answer.
-    std::string fault_bytes_;
+    std::string wire_; ///< The bytes being written (an answer or a fault); its capacity is kept.
     std::array<char, 4096> drain_{};
     worker_timer delay_timer_;
     request_handler& handler_;

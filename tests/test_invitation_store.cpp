@@ -30,7 +30,7 @@ TEST_SUITE("invitation_store")
         invitation_store store(3);
         for(int i = 0; i < 5; ++i)
         {
-            invitation inv;
+            invitation_fields inv;
             inv.application_id = "833";
             inv.number = store.mint("833");
             store.record(inv);
