@@ -39,16 +39,17 @@ is_capture(std::string_view segment) noexcept
     return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+using path_segments = boost::container::small_vector<std::string_view, 16>;
+
 // Matches decoded path segments against a route; fills captures on success.
 bool
-match(route const& r, std::vector<std::string> const& path,
-      std::vector<std::pair<std::string_view, std::string>>& captures)
+match(route const& r, path_segments const& path, request_context& context)
 {
     // The router tries a route only on paths of a length it can match (by_length_),
     // so a "{prefix*}" takes exactly the segments the rest of the pattern leaves.
     std::size_t const first = r.prefixed ? 1 : 0;
     std::size_t const skip = path.size() + first - r.segments.size();
-    // The literal segments decide; captures are copied only for the route that matches.
+    // The literal segments decide; captures are filled only for the route that matches.
     for(std::size_t i = path.size(); i-- > skip;)
     {
         auto const& pattern = r.segments[i - skip + first];
@@ -59,22 +60,22 @@ match(route const& r, std::vector<std::string> const& path,
         if(path[i].empty())
             return false;
 
-    captures.clear();
+    context.captures.clear();
     if(first == 1)
     {
-        std::string prefix;
+        context.prefix.clear();
         for(std::size_t i = 0; i < skip; ++i)
         {
-            prefix += '/';
-            prefix += path[i];
+            context.prefix += '/';
+            context.prefix += path[i];
         }
-        captures.emplace_back("prefix", std::move(prefix));
+        context.captures.emplace_back("prefix", context.prefix);
     }
     for(std::size_t i = skip; i < path.size(); ++i)
     {
         auto const& pattern = r.segments[i - skip + first];
         if(is_capture(pattern))
-            captures.emplace_back(std::string_view(pattern).substr(1, pattern.size() - 2), path[i]);
+            context.captures.emplace_back(std::string_view(pattern).substr(1, pattern.size() - 2), path[i]);
     }
     return true;
 }
@@ -132,20 +133,30 @@ router::handle(http::request<http::string_body>& request) const
             make_api_error(errc::bad_request, "The request target is not a valid origin-form path."),
             format, version, keep_alive);
 
-    std::vector<std::string> path;
-    path.reserve(16);
-    for(auto segment : parsed->segments())
-        path.push_back(std::move(segment));
-
-    request_context context{request, *parsed, {}, format};
-    context.captures.reserve(8);
+    request_context context{request, *parsed, {}, format, {}, {}};
+    // Segments view the target; only those with escapes are decoded, into storage
+    // reserved up front so that the views into it stay valid.
+    auto const segments = parsed->encoded_segments();
+    path_segments path;
+    for(auto const segment : segments)
+    {
+        if(segment.find('%') == boost::core::string_view::npos)
+        {
+            path.emplace_back(segment.data(), segment.size());
+            continue;
+        }
+        if(context.decoded.empty())
+            context.decoded.reserve(segments.size());
+        context.decoded.push_back(segment.decode());
+        path.emplace_back(context.decoded.back());
+    }
     std::string allow;
     static std::vector<std::size_t> const none;
     auto const& candidates = path.size() < by_length_.size() ? by_length_[path.size()] : none;
     for(auto const index : candidates)
     {
         auto const& r = routes_[index];
-        if(! match(r, path, context.captures))
+        if(! match(r, path, context))
             continue;
         if(r.method != request.method())
         {

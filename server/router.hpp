@@ -5,6 +5,7 @@
 #include "reply.hpp"
 #include "responses.hpp"
 
+#include <boost/container/small_vector.hpp>
 #include <boost/url/url_view.hpp>
 
 #include <functional>
@@ -20,8 +21,11 @@ struct request_context
 {
     http::request<http::string_body>& request;
     boost::urls::url_view target;
-    std::vector<std::pair<std::string_view, std::string>> captures;
+    /// Name and decoded value; values view the target, or `decoded` where a segment had escapes.
+    boost::container::small_vector<std::pair<std::string_view, std::string_view>, 8> captures;
     answer_format format;
+    std::string prefix;                  ///< The "{prefix*}" capture's value, when a route has one.
+    std::vector<std::string> decoded;    ///< Segments that had percent-escapes, decoded.
 
     /** Returns a capture by name (decoded), or an empty string. */
     std::string_view

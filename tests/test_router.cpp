@@ -45,6 +45,11 @@ TEST_SUITE("router")
         auto rep = r.handle(req);
         CHECK(rep.response.result() == http::status::created);
         CHECK(seen == "833|sip:a@b.c");
+
+        // Several escaped segments, a literal one among them: each decoded value stays valid.
+        req = request(http::verb::post, "/v%31/applications/%38%33%34/communication/start%4Dessaging");
+        CHECK(r.handle(req).response.result() == http::status::created);
+        CHECK(seen == "834|-");
     }
 
     TEST_CASE("a leading {prefix*} takes up to three non-empty segments, and routes keep their order")
@@ -74,6 +79,8 @@ TEST_SUITE("router")
         CHECK(seen == "prefixed /a 833"); // The first route in the table wins.
         CHECK(get("/a/b/c/v1/applications/833") == 200);
         CHECK(seen == "prefixed /a/b/c 833");
+        CHECK(get("/a/b%20c/v1/applications/8%334") == 200);
+        CHECK(seen == "prefixed /a/b c 834");
         CHECK(get("/a/b/c/d/v1/applications/833") == 404);
         CHECK(get("/a//v1/applications/833") == 404);
         CHECK(get("/v1/applications") == 404);
