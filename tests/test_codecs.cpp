@@ -228,6 +228,40 @@ TEST_SUITE("start_messaging")
         CHECK(validate_start_messaging(*ok, std::nullopt).has_value());
     }
 
+    TEST_CASE("JSON: the first of duplicate members counts, nested members are not fields, type errors in field order")
+    {
+        auto input = decode_start_messaging("application/json",
+                                            R"({"to":"sip:a@b.c","to":"sip:x@y.z","subject":null,"subject":"late",)"
+                                            R"("extra":{"to":"sip:deep@b.c","_links":{"message":{"href":5}}},"list":[{"to":1}],)"
+                                            R"("_links":{"self":{"href":1},"message":{"href":"data:,first"},"message":{"href":"data:,second"}},)"
+                                            R"("_links":{"message":{"href":"data:,other"}}})");
+        REQUIRE(input.has_value());
+        CHECK(input->to == "sip:a@b.c");
+        CHECK_FALSE(input->subject);
+        CHECK(input->message_href == "data:,first");
+
+        // A `_links` or `message` that is not an object is ignored, and so are the later ones.
+        auto ignored = decode_start_messaging("application/json",
+                                              R"({"_links":[1],"_links":{"message":{"href":"data:,x"}},"to":"sip:a@b.c"})");
+        REQUIRE(ignored.has_value());
+        CHECK_FALSE(ignored->message_href);
+        ignored = decode_start_messaging("application/json", R"({"_links":{"message":"x","message":{"href":"data:,x"}}})");
+        REQUIRE(ignored.has_value());
+        CHECK_FALSE(ignored->message_href);
+
+        CHECK(decode_error("application/json", R"({"threadId":[],"to":{},"operationId":true})").message ==
+              "operationId: must be a string");
+        CHECK(decode_error("application/json", R"({"_links":{"message":{"href":{}}},"message":1.5})").message ==
+              "message: must be a string");
+        CHECK(decode_error("application/json", R"({"_links":{"message":{"href":-1}}})").message ==
+              "_links.message.href: must be a string");
+        CHECK(decode_error("application/json", R"("text")").message == "JSON body: must be an object");
+        CHECK(decode_error("application/json", R"({"to":"sip:a@b.c"} {})").message.find("offset 19") != std::string::npos);
+        auto nul = decode_start_messaging("application/json", R"({"subject":"a\u0000b"})");
+        REQUIRE(nul.has_value());
+        CHECK(nul->subject == std::string("a\0b", 3));
+    }
+
     TEST_CASE("malformed and hostile bodies")
     {
         auto e = decode_error("application/json", R"({"to":"sip:a@b.c",})");
