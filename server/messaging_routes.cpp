@@ -190,7 +190,7 @@ created(reply_shape const& shape, std::string location, std::string const& appli
 
 // The 201 of a startMessaging whose outcome is success (and whose callback, if any, answered).
 reply
-accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a, start_messaging_input const& input,
+accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a, start_messaging_input& input,
                   decision const& verdict, std::shared_ptr<callback_route> route, std::string const& base)
 {
     auto const number = state.invitations.mint(a.application_id);
@@ -199,11 +199,12 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
     c.number = number;
     c.style = a.links.style();
     c.base_uri = base;
-    c.operation_id = input.operation_id.value_or("");
+    // The conversation takes the input's strings; only `to` is read again, for the journal.
+    c.operation_id = std::move(input.operation_id).value_or("");
     c.to = input.to.value_or("");
-    c.subject = input.subject.value_or("");
-    c.importance = input.importance.value_or("Normal");
-    c.thread_id = input.thread_id.value_or("");
+    c.subject = std::move(input.subject).value_or("");
+    c.importance = std::move(input.importance).value_or("Normal");
+    c.thread_id = std::move(input.thread_id).value_or("");
     c.local.uri = a.fixture && ! a.fixture->endpoint_id.empty() ? a.fixture->endpoint_id
                                                                 : "sip:application-" + a.application_id + "@ucwa-mock.local";
     c.local.name = a.fixture ? a.fixture->name : a.application_id;
