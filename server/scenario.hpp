@@ -9,6 +9,7 @@
 
 #include <rapidjson/document.h>
 
+#include <boost/container/small_vector.hpp>
 #include <boost/system/result.hpp>
 
 #include <chrono>
@@ -94,7 +95,8 @@ struct request_facts
     std::optional<std::string_view> importance;
     std::optional<std::string_view> thread_id;
     std::optional<std::string_view> operation_id;
-    std::vector<std::pair<std::string_view, std::string_view>> headers; ///< Names as received.
+    /// Names as received; a request has a few, kept off the heap.
+    boost::container::small_vector<std::pair<std::string_view, std::string_view>, 16> headers;
 };
 
 /** The longest regex a scenario may hold, and the longest value a regex is run on
