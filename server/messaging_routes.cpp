@@ -54,6 +54,7 @@ struct admitted
 {
     std::string application_id;
     application_fixture const* fixture = nullptr;
+    std::optional<user_application> person;  ///< A person's application (UCWA proper), looked up once.
     link_maker links{link_style{}};
 };
 
@@ -63,7 +64,8 @@ admit(request_context& ctx, mock_state& state, admitted& out)
 {
     out.application_id = std::string(ctx.capture("app"));
     out.fixture = state.known.find_application(out.application_id);
-    out.links = link_maker(style_for(state, out.application_id));
+    out.person = state.user_apps.find_any(out.application_id);
+    out.links = link_maker(style_for(state, out.application_id, out.person.has_value()));
     if(! iequals(ctx.capture("prefix"), out.links.style().prefix))
         return not_found(ctx);
 
@@ -74,8 +76,7 @@ admit(request_context& ctx, mock_state& state, admitted& out)
     // A person's application answers only to the sign-in that created it (as its other routes do):
     // any other valid token, a fixture's too, learns only that there is no such application.
     bool const valid = grant || grant.error() == auth_failure::wrong_application;
-    if(valid && state.user_apps.exists(out.application_id) &&
-       ! state.user_apps.find(out.application_id, *bearer_token(req[http::field::authorization])))
+    if(valid && out.person && out.person->owner != *bearer_token(req[http::field::authorization]))
     {
         auto r = ctx.error(make_api_error(errc::not_found, "No application " + out.application_id + " of this sign-in."));
         r.application_id = out.application_id;
@@ -213,10 +214,10 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
     c.remote.name = c.script.remote.name.empty() ? user_part(c.to) : c.script.remote.name;
     c.created = std::chrono::system_clock::now();
     c.silent = ! route;
-    if(auto user = state.user_apps.find_any(a.application_id))
+    if(a.person)
     {
-        c.local.uri = user->user_uri;
-        c.local.name = user->user_name;
+        c.local.uri = a.person->user_uri;
+        c.local.name = a.person->user_name;
     }
 
     auto href = a.links.invitation(a.application_id, c.id());
@@ -240,7 +241,7 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
     r.minted_id = std::to_string(number);
     // A person's application hears its events on its event channel instead of a webhook.
     std::function<void(std::string const&)> sink;
-    if(! route && state.user_apps.exists(a.application_id))
+    if(! route && a.person)
     {
         sink = channel_sink(state, a.application_id);
         c.user_flavour = true;
@@ -570,8 +571,14 @@ prefixed(std::string_view pattern)
 link_style
 style_for(mock_state const& state, std::string_view application_id)
 {
+    return style_for(state, application_id, state.user_apps.exists(application_id));
+}
+
+link_style
+style_for(mock_state const& state, std::string_view application_id, bool person)
+{
     // A person's application (UCWA proper) always lives under /ucwa/oauth, rels plain.
-    if(state.user_apps.exists(application_id))
+    if(person)
         return link_style{"/ucwa/oauth", "", "", true};
     auto const script = state.applications.script(application_id);
     link_style style;

@@ -17,4 +17,8 @@ add_messaging_routes(router& r, mock_state& state);
 link_style
 style_for(mock_state const& state, std::string_view application_id);
 
+/** The same, when the caller already knows whether it is a person's application. */
+link_style
+style_for(mock_state const& state, std::string_view application_id, bool person);
+
 } // namespace ucwa
