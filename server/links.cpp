@@ -41,6 +41,34 @@ encode_key(std::string_view text)
     return out;
 }
 
+// Appends a pattern with its captures filled, each value percent-encoded as a path segment.
+void
+append_path(std::string& out, std::string_view pattern, path_values values)
+{
+    while(! pattern.empty())
+    {
+        auto const open = pattern.find('{');
+        if(open == std::string_view::npos)
+        {
+            out += pattern;
+            break;
+        }
+        auto const close = pattern.find('}', open);
+        out += pattern.substr(0, open);
+        auto const name = pattern.substr(open + 1, close - open - 1);
+        for(auto const& [key, value] : values)
+            if(key == name)
+            {
+                auto const at = out.size();
+                auto const size = boost::urls::encoded_size(value, boost::urls::pchars);
+                out.resize(at + size);
+                boost::urls::encode(out.data() + at, size, value, boost::urls::pchars);
+                break;
+            }
+        pattern.remove_prefix(close + 1);
+    }
+}
+
 } // namespace
 
 std::optional<std::string>
@@ -78,32 +106,6 @@ is_known_rel_namespace(std::string_view ns) noexcept
     return ns.empty() || ns == "service:" || ns == "ms:rtc:saas:";
 }
 
-std::string
-expand_path(std::string_view pattern, std::vector<std::pair<std::string_view, std::string_view>> const& values)
-{
-    std::string out;
-    out.reserve(pattern.size() + 32);
-    while(! pattern.empty())
-    {
-        auto const open = pattern.find('{');
-        if(open == std::string_view::npos)
-        {
-            out += pattern;
-            break;
-        }
-        auto const close = pattern.find('}', open);
-        out += pattern.substr(0, open);
-        auto const name = pattern.substr(open + 1, close - open - 1);
-        for(auto const& [key, value] : values)
-            if(key == name)
-            {
-                out += boost::urls::encode(value, boost::urls::pchars);
-                break;
-            }
-        pattern.remove_prefix(close + 1);
-    }
-    return out;
-}
 
 link_maker::link_maker(link_style style)
     : style_(std::move(style))
@@ -122,11 +124,12 @@ link_maker::rel(std::string_view name) const
 }
 
 std::string
-link_maker::href(std::string_view pattern, std::vector<std::pair<std::string_view, std::string_view>> const& values,
-                 std::string_view extra_query) const
+link_maker::href(std::string_view pattern, path_values values, std::string_view extra_query) const
 {
-    std::string out = style_.prefix;
-    out += expand_path(pattern, values);
+    std::string out;
+    out.reserve(style_.prefix.size() + pattern.size() + 32);
+    out += style_.prefix;
+    append_path(out, pattern, values);
     if(! extra_query.empty() || ! style_.endpoint_query.empty())
     {
         out += '?';
@@ -222,7 +225,7 @@ link_maker::events(std::string_view app, std::uint64_t ack, std::string_view key
 {
     // The events href carries its own query and no endpointId, as recorded.
     std::string out = style_.prefix;
-    out += expand_path(paths::events, {{"app", app}});
+    append_path(out, paths::events, {{"app", app}});
     out += "?ack=";
     out += std::to_string(ack);
     out += "&key=";

@@ -3,6 +3,7 @@
 // registered from the same patterns, so a link always leads to its route.
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,9 +71,8 @@ normalize_prefix(std::string_view prefix);
 bool
 is_known_rel_namespace(std::string_view ns) noexcept;
 
-/** Fills the captures of a pattern, each value percent-encoded as a path segment. */
-std::string
-expand_path(std::string_view pattern, std::vector<std::pair<std::string_view, std::string_view>> const& values);
+/** A pattern's capture names and their values, e.g. {{"app", "833"}}. */
+using path_values = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
 /** Makes hrefs and rels in one style. */
 class link_maker
@@ -94,8 +94,7 @@ public:
 
     /** Returns prefix + expanded pattern + "?" + the server query (or extra first, then the server query). */
     std::string
-    href(std::string_view pattern, std::vector<std::pair<std::string_view, std::string_view>> const& values,
-         std::string_view extra_query = {}) const;
+    href(std::string_view pattern, path_values values, std::string_view extra_query = {}) const;
 
     // The hrefs of the messaging flow.
     std::string application(std::string_view app) const;
