@@ -14,7 +14,6 @@
 #include <deque>
 #include <list>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -112,7 +111,15 @@ private:
     mutable adaptive_mutex mutex_;
     std::uint64_t next_serial_ = 1;
     std::unordered_map<std::uint64_t, entry> entries_;
-    std::map<std::pair<std::string, std::uint64_t>, std::uint64_t, std::less<>> index_;
+    /// (application, number) -> serial.
+    struct key_hash
+    {
+        std::size_t operator()(std::pair<std::string, std::uint64_t> const& key) const noexcept
+        {
+            return std::hash<std::string_view>{}(key.first) ^ (std::hash<std::uint64_t>{}(key.second) * 0x9e3779b97f4a7c15ull);
+        }
+    };
+    std::unordered_map<std::pair<std::string, std::uint64_t>, std::uint64_t, key_hash> index_;
     std::unordered_map<std::string, std::deque<std::uint64_t>> order_;
 };
 
