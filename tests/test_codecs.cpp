@@ -262,6 +262,30 @@ TEST_SUITE("start_messaging")
         CHECK(nul->subject == std::string("a\0b", 3));
     }
 
+    TEST_CASE("JSON bodies of every length near the in-place buffer's edges decode whole")
+    {
+        // RapidJSON's SSE2 scan reads 16-byte blocks: run under AddressSanitizer, this
+        // catches a read past the copy the body is parsed in.
+        std::vector<std::size_t> lengths;
+        for(std::size_t n = 0; n < 48; ++n)
+            lengths.push_back(n);
+        for(std::size_t n = 1990; n < 2070; ++n)
+            lengths.push_back(n);
+        for(auto const n : lengths)
+        {
+            CAPTURE(n);
+            auto const subject = std::string(n, 'x');
+            auto input = decode_start_messaging("application/json", R"({"to":"sip:a@b.c","subject":")" + subject + "\"}");
+            REQUIRE(input.has_value());
+            CHECK(input->subject == subject);
+            auto const spaces = std::string(n, ' ');
+            auto padded = decode_start_messaging("application/json", spaces + R"({"to":"sip:a@b.c"})" + spaces);
+            REQUIRE(padded.has_value());
+            CHECK(padded->to == "sip:a@b.c");
+            CHECK(decode_error("application/json", R"({"subject":")" + subject).subcode == "DeserializationFailure");
+        }
+    }
+
     TEST_CASE("malformed and hostile bodies")
     {
         auto e = decode_error("application/json", R"({"to":"sip:a@b.c",})");

@@ -269,8 +269,8 @@ TEST_SUITE("scenario parsing")
     TEST_CASE("outcomes")
     {
         rapidjson::Document doc;
-        auto const outcome_of = [&](char const* json) {
-            doc.Parse(json);
+        auto const outcome_of = [&](std::string_view json) {
+            doc.Parse(json.data(), json.size());
             REQUIRE_FALSE(doc.HasParseError());
             return parse_outcome(doc, "o");
         };
