@@ -250,7 +250,13 @@ trimmed(char const* text)
 api_result<start_messaging_input>
 decode_xml(std::string_view body)
 {
-    tinyxml2::XMLDocument doc;
+    // Each thread keeps one document for small bodies: tinyxml2 then reuses its node
+    // pools instead of allocating and freeing them per request. A large body gets a
+    // document of its own, so that its nodes are not kept afterwards.
+    constexpr std::size_t reused_up_to = 16 * 1024;
+    thread_local tinyxml2::XMLDocument reused;
+    std::optional<tinyxml2::XMLDocument> own;
+    auto& doc = body.size() <= reused_up_to ? reused : own.emplace();
     // tinyxml2 caps the element depth itself (XML_ELEMENT_DEPTH_EXCEEDED).
     if(doc.Parse(body.data(), body.size()) != tinyxml2::XML_SUCCESS)
         return make_api_error(errc::deserialization_failure,

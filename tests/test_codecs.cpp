@@ -286,6 +286,25 @@ TEST_SUITE("start_messaging")
         }
     }
 
+    TEST_CASE("XML: one decode leaves nothing behind for the next, whatever its size or outcome")
+    {
+        auto const body = [](std::string const& to, std::size_t padding) {
+            return R"(<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">)" + std::string(padding, ' ') +
+                   R"(<property name="to">)" + to + "</property></input>";
+        };
+        for(std::size_t padding : {0, 20000, 0})
+        {
+            CAPTURE(padding);
+            CHECK(decode_error("application/xml", "<input><property").status == 400);
+            auto input = decode_start_messaging("application/xml", body("sip:a@b.c", padding));
+            REQUIRE(input.has_value());
+            CHECK(input->to == "sip:a@b.c");
+            auto other = decode_start_messaging("application/xml", R"(<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"/>)");
+            REQUIRE(other.has_value());
+            CHECK_FALSE(other->to);
+        }
+    }
+
     TEST_CASE("malformed and hostile bodies")
     {
         auto e = decode_error("application/json", R"({"to":"sip:a@b.c",})");
