@@ -296,6 +296,12 @@ start_messaging(request_context& ctx, mock_state& state)
     if(auto mt = parse_media_type(content_type))
         essence = mt->essence();
     auto const verdict = state.applications.decide(make_facts(ctx, application_id, *input, essence));
+    auto const finish = [&](reply& r) {
+        r.delay = verdict.delay;
+        r.application_id = application_id;
+        r.to = input->to.value_or("");
+        r.rule = verdict.rule.empty() ? "default" : verdict.rule;
+    };
 
     reply r;
     switch(verdict.chosen.what)
@@ -318,9 +324,11 @@ start_messaging(request_context& ctx, mock_state& state)
             url = *a.fixture->callback_url;
         if(url.empty())
         {
-            r = accept_invitation(reply_shape(ctx), state, a, *input, verdict, nullptr, base);
-            r.outcome = "success";
-            break;
+            // The common case, built in place rather than assigned over `r`.
+            auto accepted = accept_invitation(reply_shape(ctx), state, a, *input, verdict, nullptr, base);
+            accepted.outcome = "success";
+            finish(accepted);
+            return accepted;
         }
         auto const token = a.fixture && ! a.fixture->callback_token.empty()
                                ? a.fixture->callback_token
@@ -362,10 +370,7 @@ start_messaging(request_context& ctx, mock_state& state)
         break;
     }
     }
-    r.delay = verdict.delay;
-    r.application_id = application_id;
-    r.to = input->to.value_or("");
-    r.rule = verdict.rule.empty() ? "default" : verdict.rule;
+    finish(r);
     return r;
 }
 
