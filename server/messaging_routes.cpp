@@ -274,7 +274,8 @@ start_messaging(request_context& ctx, mock_state& state)
     auto const& application_id = a.application_id;
 
     auto const content_type = req[http::field::content_type];
-    auto input = decode_start_messaging(content_type, req.body());
+    auto const parsed_type = parse_media_type(content_type);
+    auto input = decode_start_messaging(content_type, parsed_type, req.body());
     if(! input)
     {
         auto r = ctx.error(input.error());
@@ -293,8 +294,8 @@ start_messaging(request_context& ctx, mock_state& state)
     }
 
     std::string essence;
-    if(auto mt = parse_media_type(content_type))
-        essence = mt->essence();
+    if(parsed_type)
+        essence = parsed_type->essence();
     auto const verdict = state.applications.decide(make_facts(ctx, application_id, *input, essence));
     auto const finish = [&](reply& r) {
         r.delay = verdict.delay;

@@ -395,6 +395,12 @@ length(std::string const& text)
 api_result<start_messaging_input>
 decode_start_messaging(std::string_view content_type, std::string_view body)
 {
+    return decode_start_messaging(content_type, parse_media_type(content_type), body);
+}
+
+api_result<start_messaging_input>
+decode_start_messaging(std::string_view content_type, std::optional<media_type> const& mt, std::string_view body)
+{
     if(content_type.empty())
     {
         if(body.empty())
@@ -402,7 +408,6 @@ decode_start_messaging(std::string_view content_type, std::string_view body)
         return make_api_error(errc::unsupported_media_type,
                               "The request has a body but no Content-Type; use application/json or application/xml.");
     }
-    auto mt = parse_media_type(content_type);
     if(! mt)
         return unsupported(content_type);
     if(body.empty() && classify(*mt))

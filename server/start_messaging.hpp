@@ -3,6 +3,7 @@
 // and the validation rules of the operation.
 
 #include "error.hpp"
+#include "media_type.hpp"
 
 #include <optional>
 #include <string>
@@ -47,6 +48,11 @@ struct start_messaging_input
 */
 api_result<start_messaging_input>
 decode_start_messaging(std::string_view content_type, std::string_view body);
+
+/** The same, for a caller that has parsed the Content-Type already (`parsed` is
+    parse_media_type(content_type)). */
+api_result<start_messaging_input>
+decode_start_messaging(std::string_view content_type, std::optional<media_type> const& parsed, std::string_view body);
 
 /** Applies the query's `to` (the body wins) and checks every field's rule.
 
