@@ -54,17 +54,17 @@ parse_data_uri(std::string_view uri, std::string_view field)
         auto item = header.substr(0, semi);
         while(! item.empty() && item.front() == ' ')
             item.remove_prefix(1);
-        auto const low = to_lower(item);
+        constexpr std::string_view charset = "charset=";
         if(part == 0)
         {
-            if(! low.empty() && low.find('/') == std::string::npos)
+            if(! item.empty() && item.find('/') == std::string_view::npos)
                 return invalid(field, "'" + std::string(item) + "' is not a media type");
-            out.media_type = low;
+            out.media_type = to_lower(item);
         }
-        else if(low == "base64")
+        else if(iequals(item, "base64"))
             out.base64 = true;
-        else if(low.starts_with("charset="))
-            out.charset = low.substr(8);
+        else if(iequals(item.substr(0, charset.size()), charset))
+            out.charset = to_lower(item.substr(charset.size()));
         if(semi == std::string_view::npos)
             break;
         header.remove_prefix(semi + 1);
