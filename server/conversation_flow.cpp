@@ -21,9 +21,7 @@ conversation_flow::add(conversation&& c, std::shared_ptr<callback_route> route,
     if(! route && ! sink)
     {
         // Nobody listens: no documents, no timers; the answer is due at its time.
-        auto const& remote = c.script.remote;
-        due = std::chrono::steady_clock::now() +
-              (remote.behaviour == remote_behaviour::no_answer ? remote.no_answer_timeout : remote.answer_after);
+        due = std::chrono::steady_clock::now() + c.script.remote.answer_wait();
     }
     auto key = std::make_pair(c.application_id, c.number);
     std::lock_guard lock(mutex_);
@@ -67,8 +65,7 @@ conversation_flow::begin(std::uint64_t serial)
         auto it = entries_.find(serial);
         if(it == entries_.end())
             return;
-        auto const& remote = it->second.c.script.remote;
-        wait = remote.behaviour == remote_behaviour::no_answer ? remote.no_answer_timeout : remote.answer_after;
+        wait = it->second.c.script.remote.answer_wait();
     }
     after(wait, serial, [](conversation& c) { return answer(c); });
 }

@@ -46,6 +46,13 @@ struct remote_party
     std::string reply_text;                             ///< When reply is text.
     std::chrono::milliseconds reply_after{50};          ///< From the message completed to the reply.
     std::string name;                                   ///< Display name; empty: the user part of the URI.
+
+    /** How long after the invitation the remote party answers, or the invitation times out. */
+    std::chrono::milliseconds
+    answer_wait() const noexcept
+    {
+        return behaviour == remote_behaviour::no_answer ? no_answer_timeout : answer_after;
+    }
 };
 
 /** Timing of webhook events. */

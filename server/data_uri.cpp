@@ -2,7 +2,6 @@
 
 #include "text.hpp"
 
-#include <cctype>
 
 namespace ucwa {
 
@@ -35,9 +34,7 @@ base64_value(char ch)
 api_result<data_uri>
 parse_data_uri(std::string_view uri, std::string_view field)
 {
-    if(uri.size() < 5 || std::tolower(static_cast<unsigned char>(uri[0])) != 'd' ||
-       std::tolower(static_cast<unsigned char>(uri[1])) != 'a' || std::tolower(static_cast<unsigned char>(uri[2])) != 't' ||
-       std::tolower(static_cast<unsigned char>(uri[3])) != 'a' || uri[4] != ':')
+    if(! iequals(uri.substr(0, 5), "data:"))
         return invalid(field, "not a data: URI");
     auto const comma = uri.find(',', 5);
     if(comma == std::string_view::npos)

@@ -1,6 +1,7 @@
 #include "fixtures.hpp"
 
 #include "json_read.hpp"
+#include "text.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -47,7 +48,7 @@ has_space_or_control(std::string_view s) noexcept
 bool
 starts_with_icase(std::string_view s, std::string_view prefix) noexcept
 {
-    return s.size() >= prefix.size() && detail::iequals(s.substr(0, prefix.size()), prefix);
+    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
 // An absolute http(s) URL with a host; enough to catch a relative path or a typo.
@@ -295,7 +296,7 @@ user_fixture const*
 fixtures::find_user(std::string_view username) const noexcept
 {
     for(auto const& u : users)
-        if(detail::iequals(u.username, username))
+        if(iequals(u.username, username))
             return &u;
     return nullptr;
 }
@@ -387,7 +388,7 @@ parse_users(std::string_view text)
             return fail(name.error());
         u.name = name->value_or(u.username);
         for(std::size_t j = 0; j < users.size(); ++j)
-            if(detail::iequals(users[j].username, u.username))
+            if(iequals(users[j].username, u.username))
                 return fail(field_error(member_path(where, "username"), "duplicate username \"" + u.username +
                                                                             "\" (also " + index_path("users", j) + ")"));
         users.push_back(std::move(u));

@@ -18,40 +18,30 @@
 
 namespace ucwa {
 
-/** One minted messaging invitation. */
-struct invitation
+/** One minted messaging invitation, over the string type that holds its text. */
+template<class String>
+struct basic_invitation
 {
-    std::string application_id;
+    String application_id;
     std::uint64_t number = 0;       ///< The id in its Location, unique per application.
-    std::string href;               ///< The Location of the 201.
-    std::string operation_id;
-    std::string to;
-    std::string subject;
-    std::string importance;
-    std::string thread_id;
-    std::string callback_url;
-    std::string callback_context;
-    std::string state = "Connecting";
+    String href;                    ///< The Location of the 201.
+    String operation_id;
+    String to;
+    String subject;
+    String importance;
+    String thread_id;
+    String callback_url;
+    String callback_context;
+    String state = "Connecting";
     std::chrono::system_clock::time_point created;
 };
 
+/** An invitation as the store hands it out. */
+using invitation = basic_invitation<std::string>;
+
 /** An invitation as startMessaging records it: views, which the store copies
     into one allocation. */
-struct invitation_fields
-{
-    std::string_view application_id;
-    std::uint64_t number = 0;
-    std::string_view href;
-    std::string_view operation_id;
-    std::string_view to;
-    std::string_view subject;
-    std::string_view importance;
-    std::string_view thread_id;
-    std::string_view callback_url;
-    std::string_view callback_context;
-    std::string_view state = "Connecting";
-    std::chrono::system_clock::time_point created;
-};
+using invitation_fields = basic_invitation<std::string_view>;
 
 /** Thread-safe; copies out, never hands out references. */
 class invitation_store
@@ -67,7 +57,6 @@ public:
     /** Records an invitation. */
     void
     record(invitation_fields const& inv);
-
 
     /** Returns the recorded invitations of an application, oldest first. */
     std::vector<invitation>

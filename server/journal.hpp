@@ -92,7 +92,6 @@ public:
     void
     record(journal_record const& r);
 
-
     /** Returns the selected entries, oldest first, and how many of the selected
         applications' entries were dropped. */
     std::pair<std::vector<journal_entry>, std::uint64_t>

@@ -157,17 +157,5 @@ optional_unsigned(rapidjson::Value const& object, std::string_view where, std::s
     return std::optional<std::uint64_t>(v->GetUint64());
 }
 
-bool
-iequals(std::string_view a, std::string_view b) noexcept
-{
-    auto const lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if(a.size() != b.size())
-        return false;
-    for(std::size_t i = 0; i < a.size(); ++i)
-        if(lower(a[i]) != lower(b[i]))
-            return false;
-    return true;
-}
-
 } // namespace detail
 } // namespace ucwa

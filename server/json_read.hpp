@@ -77,9 +77,5 @@ boost::system::result<std::optional<std::uint64_t>, load_error>
 optional_unsigned(rapidjson::Value const& object, std::string_view where, std::string_view name,
                   std::uint64_t min, std::uint64_t max);
 
-/** Compares ASCII strings case-insensitively (header names). */
-bool
-iequals(std::string_view a, std::string_view b) noexcept;
-
 } // namespace detail
 } // namespace ucwa

@@ -8,6 +8,7 @@
 
 #include "fixtures.hpp"
 #include "json_read.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -475,7 +476,7 @@ std::optional<std::string_view>
 header_value(request_facts const& facts, std::string_view name, std::size_t& from)
 {
     for(; from < facts.headers.size(); ++from)
-        if(detail::iequals(facts.headers[from].first, name))
+        if(iequals(facts.headers[from].first, name))
             return facts.headers[from++].second;
     return std::nullopt;
 }
@@ -567,7 +568,7 @@ string_matcher::matches(std::optional<std::string_view> value) const
             if(value->size() < literal_prefix->size())
                 return false;
             auto const head = value->substr(0, literal_prefix->size());
-            return ignore_case ? detail::iequals(head, *literal_prefix) : head == *literal_prefix;
+            return ignore_case ? iequals(head, *literal_prefix) : head == *literal_prefix;
         }
         // std::regex_search recurses once per character: longer values never match.
         if(value->size() > max_regex_subject_length)
