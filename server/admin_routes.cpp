@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
+#include <limits>
 
 namespace ucwa {
 
@@ -202,6 +203,8 @@ render_entry(json_writer& w, journal_entry const& e)
     for(auto const& [name, value] : e.headers)
         w.field(name, value);
     w.end_object();
+    if(e.headers_truncated)
+        w.field("headersTruncated", true);
     w.field("body", e.body);
     if(e.body_truncated)
         w.field("bodyTruncated", true);
@@ -225,6 +228,83 @@ render_scenario(scenario const& s)
     w.field("description", s.description);
     w.end_object();
     return w.take();
+}
+
+// Listings are paged: ?limit= (default and largest below), and ?after= (a sequence, for the
+// journal) or ?offset= (conversations, invitations). The answer says "more" and links the next page.
+constexpr std::size_t default_page = 500;
+constexpr std::size_t largest_page = 5000;
+
+struct page_request
+{
+    std::size_t limit = default_page;
+    std::uint64_t start = 0; ///< ?after= or ?offset=.
+};
+
+boost::system::result<page_request, std::string>
+page_from_query(request_context const& ctx, std::string_view start_name)
+{
+    page_request p;
+    auto const number = [&](std::string_view name, std::uint64_t min, std::uint64_t max) -> boost::system::result<std::uint64_t, std::string> {
+        auto text = ctx.query(name);
+        std::uint64_t value = 0;
+        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+        if(ec != std::errc{} || end != text->data() + text->size() || value < min || value > max)
+            return std::string(name) + ": must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+        return value;
+    };
+    if(ctx.query("limit"))
+    {
+        auto n = number("limit", 1, largest_page);
+        if(! n)
+            return n.error();
+        p.limit = static_cast<std::size_t>(*n);
+    }
+    if(ctx.query(start_name))
+    {
+        auto n = number(start_name, 0, std::numeric_limits<std::int64_t>::max());
+        if(! n)
+            return n.error();
+        p.start = *n;
+    }
+    return p;
+}
+
+// The summary's paging fields: "more", and "next" (this listing's query, with the next start) when there is more.
+void
+write_paging(json_writer& w, request_context const& ctx, std::string_view start_name, bool more, std::uint64_t next_start,
+             std::size_t limit)
+{
+    w.field("more", more);
+    if(! more)
+        return;
+    std::string next(ctx.target.encoded_path());
+    char separator = '?';
+    for(auto const& param : ctx.target.encoded_params())
+    {
+        if(param.key == "limit" || param.key == start_name)
+            continue;
+        next += separator;
+        next += std::string_view(param.key);
+        if(param.has_value)
+        {
+            next += '=';
+            next += std::string_view(param.value);
+        }
+        separator = '&';
+    }
+    next += separator;
+    next += std::string(start_name) + "=" + std::to_string(next_start) + "&limit=" + std::to_string(limit);
+    w.field("next", next);
+}
+
+void
+write_limits(json_writer& w, limit_counters const& limits)
+{
+    w.key("limits");
+    w.start_object();
+    limits.for_each([&](limit_counter const& c) { w.field(c.name(), c.value()); });
+    w.end_object();
 }
 
 } // namespace
@@ -326,15 +406,21 @@ add_admin_routes(router& r, mock_state& state)
         auto filter = filter_from_query(ctx);
         if(! filter)
             return admin_error(ctx, errc::parameter_validation_failure, filter.error());
-        auto [entries, dropped] = state.requests.find(*filter);
+        auto paging = page_from_query(ctx, "after");
+        if(! paging)
+            return admin_error(ctx, errc::parameter_validation_failure, paging.error());
+        auto const page = state.requests.find(*filter, paging->start, paging->limit);
         json_writer w;
         w.start_object();
         w.key("requests");
         w.start_array();
-        for(auto const& e : entries)
+        for(auto const& e : page.entries)
             render_entry(w, e);
         w.end_array();
-        w.field("dropped", dropped);
+        w.field("dropped", page.dropped);
+        write_paging(w, ctx, "after", page.more, page.entries.empty() ? paging->start : page.entries.back().sequence,
+                     paging->limit);
+        write_limits(w, state.limits);
         w.end_object();
         return admin_json(ctx, http::status::ok, w.take());
     }));
@@ -367,13 +453,15 @@ add_admin_routes(router& r, mock_state& state)
     }));
 
     r.add(http::verb::get, "/__admin/invitations", "admin.invitations", guarded([&state](request_context& ctx) {
-        auto const app = app_param(ctx);
-        std::vector<invitation> list = app.empty() ? state.invitations.list_all() : state.invitations.list(app);
+        auto paging = page_from_query(ctx, "offset");
+        if(! paging)
+            return admin_error(ctx, errc::parameter_validation_failure, paging.error());
+        auto const page = state.invitations.list(app_param(ctx), static_cast<std::size_t>(paging->start), paging->limit);
         json_writer w;
         w.start_object();
         w.key("invitations");
         w.start_array();
-        for(auto const& inv : list)
+        for(auto const& inv : page.invitations)
         {
             w.start_object();
             w.field("application", inv.application_id);
@@ -386,12 +474,13 @@ add_admin_routes(router& r, mock_state& state)
             w.field("threadId", inv.thread_id);
             w.field("callbackUrl", inv.callback_url);
             w.field("callbackContext", inv.callback_context);
-            auto const live = state.conversations->find(inv.application_id, inv.number);
+            auto const live = state.conversations->find_shallow(inv.application_id, inv.number);
             w.field("state", live ? live->invitation_state : inv.state);
             w.field("created", utc_timestamp(inv.created));
             w.end_object();
         }
         w.end_array();
+        write_paging(w, ctx, "offset", page.more, paging->start + page.invitations.size(), paging->limit);
         w.end_object();
         return admin_json(ctx, http::status::ok, w.take());
     }));
@@ -434,11 +523,15 @@ add_admin_routes(router& r, mock_state& state)
     }));
 
     r.add(http::verb::get, "/__admin/conversations", "admin.conversations", guarded([&state](request_context& ctx) {
+        auto paging = page_from_query(ctx, "offset");
+        if(! paging)
+            return admin_error(ctx, errc::parameter_validation_failure, paging.error());
+        auto const page = state.conversations->list(app_param(ctx), static_cast<std::size_t>(paging->start), paging->limit);
         json_writer w;
         w.start_object();
         w.key("conversations");
         w.start_array();
-        for(auto const& c : state.conversations->list(app_param(ctx)))
+        for(auto const& c : page.conversations)
         {
             w.start_object();
             w.field("application", c.application_id);
@@ -466,6 +559,7 @@ add_admin_routes(router& r, mock_state& state)
             w.end_object();
         }
         w.end_array();
+        write_paging(w, ctx, "offset", page.more, paging->start + page.conversations.size(), paging->limit);
         w.end_object();
         return admin_json(ctx, http::status::ok, w.take());
     }));

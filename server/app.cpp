@@ -58,7 +58,9 @@ app::create(config settings, std::filesystem::path const& executable, std::FILE*
     a->state_->callbacks = std::make_unique<callback_dispatcher>(a->iocs_.front()->get_executor(), callbacks);
     a->state_->channels = std::make_unique<event_channels>(a->iocs_.front()->get_executor());
     a->state_->conversations = std::make_unique<conversation_flow>(a->iocs_.front()->get_executor(), *a->state_->callbacks,
-                                                                    settings.conversations);
+                                                                    settings.conversations,
+                                                                    settings.max_messages_per_conversation,
+                                                                    &a->state_->limits);
     // The user flavour's fixed paths first: with --path-prefix /ucwa/oauth the Trusted
     // routes match them too, and the user routes pass what is not theirs.
     a->state_->routes = &a->routes_;

@@ -189,12 +189,52 @@ options()
              c.admin_token = v;
              return {};
          }},
-        {"journal-size", true, "N  journal entries kept per application (default 10000)",
+        {"journal-size", true, "N  journal entries kept, all applications together (default 10000)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<std::size_t>(v, 1, 10000000);
              if(! n)
                  return n.error();
              c.journal_size = *n;
+             return {};
+         }},
+        {"journal-bytes", true, "SIZE bytes of journal entries kept, all applications together (default 64M)",
+         [](config& c, std::string const& v) -> parse_result {
+             auto n = parse_size(v);
+             if(! n)
+                 return n.error();
+             c.journal_bytes = *n;
+             return {};
+         }},
+        {"max-tokens", true, "N   sign-in tokens kept; beyond, the oldest go with their applications (default 10000)",
+         [](config& c, std::string const& v) -> parse_result {
+             auto n = parse_unsigned<std::size_t>(v, 1, 10000000);
+             if(! n)
+                 return n.error();
+             c.max_tokens = *n;
+             return {};
+         }},
+        {"max-applications-per-user", true, "N a person's applications at once; beyond, 409 TooManyApplications (default 16)",
+         [](config& c, std::string const& v) -> parse_result {
+             auto n = parse_unsigned<std::size_t>(v, 1, 100000);
+             if(! n)
+                 return n.error();
+             c.max_applications_per_user = *n;
+             return {};
+         }},
+        {"max-messages-per-conversation", true, "N messages kept per conversation; older ones are forgotten (default 100)",
+         [](config& c, std::string const& v) -> parse_result {
+             auto n = parse_unsigned<std::size_t>(v, 1, 1000000);
+             if(! n)
+                 return n.error();
+             c.max_messages_per_conversation = *n;
+             return {};
+         }},
+        {"max-message-size", true, "SIZE largest sendMessage body; larger ones get 413 EntityTooLarge (default 64K)",
+         [](config& c, std::string const& v) -> parse_result {
+             auto n = parse_size(v);
+             if(! n)
+                 return n.error();
+             c.max_message_size = *n;
              return {};
          }},
         {"log-level", true, "LEVEL debug, info (default: one line per request), warn, error",

@@ -38,9 +38,14 @@ struct config
     std::size_t max_connections = 10000;     ///< Beyond: 503 and close. 0: no cap.
     std::chrono::milliseconds shutdown_grace{1500}; ///< In-flight requests get this long.
     log_level level = log_level::info;
-    std::size_t journal_size = 10000;        ///< Journal entries kept per application.
+    std::size_t journal_size = 10000;        ///< Journal entries kept in all (every application together).
+    std::size_t journal_bytes = 64 * 1024 * 1024; ///< Bytes of journal entries kept in all.
     std::size_t conversations = 2000;        ///< Conversations kept per application (older ones: 404).
     std::size_t journal_body_limit = 64 * 1024; ///< Bytes of each body kept in the journal.
+    std::size_t max_tokens = 10000;          ///< Sign-in tokens kept; beyond, the oldest go (with their applications).
+    std::size_t max_applications_per_user = 16; ///< A person's applications at once; beyond, 409 TooManyApplications.
+    std::size_t max_messages_per_conversation = 100; ///< Messages kept per conversation; older ones are forgotten.
+    std::size_t max_message_size = 64 * 1024; ///< Bytes of a sendMessage body; larger ones get 413.
     std::string admin_token;                 ///< When set, admin calls need "Bearer <token>".
     std::string server_fqdn = "ucwa-mock.local";   ///< X-MS-Server-Fqdn of every answer.
     std::string path_prefix;                 ///< "" or e.g. "/platformservice"; a scenario may override.

@@ -3,11 +3,25 @@
 namespace ucwa {
 
 conversation_flow::conversation_flow(net::any_io_executor executor, callback_dispatcher& dispatcher,
-                                     std::size_t capacity)
+                                     std::size_t capacity, std::size_t max_messages, limit_counters* counters)
     : executor_(std::move(executor))
     , dispatcher_(dispatcher)
     , capacity_(capacity)
+    , max_messages_(max_messages == 0 ? 1 : max_messages)
+    , counters_(counters)
 {
+}
+
+// Keeps the newest messages; numbers are never reused, so a forgotten message's href answers 404.
+void
+conversation_flow::forget_old_messages(conversation& c)
+{
+    if(c.messages.size() <= max_messages_)
+        return;
+    auto const excess = c.messages.size() - max_messages_;
+    c.messages.erase(c.messages.begin(), c.messages.begin() + static_cast<std::ptrdiff_t>(excess));
+    if(counters_)
+        counters_->hit(counters_->messages_forgotten, excess);
 }
 
 std::uint64_t
@@ -31,6 +45,8 @@ conversation_flow::add(conversation&& c, std::shared_ptr<callback_route> route,
     order.push_back(serial);
     while(order.size() > capacity_)
     {
+        if(counters_)
+            counters_->hit(counters_->conversations_forgotten);
         auto it = entries_.find(order.front());
         if(it != entries_.end())
         {
@@ -82,6 +98,31 @@ conversation_flow::find(std::string_view application_id, std::uint64_t number)
     return std::nullopt;
 }
 
+std::optional<conversation>
+conversation_flow::find_shallow(std::string_view application_id, std::uint64_t number,
+                                std::optional<std::uint64_t> only_message)
+{
+    std::lock_guard lock(mutex_);
+    auto* e = find_locked(application_id, number);
+    if(! e)
+        return std::nullopt;
+    catch_up(*e);
+    // The history steps aside while the rest is copied, and comes back whatever happens.
+    struct restore
+    {
+        std::vector<conversation_message>& into;
+        std::vector<conversation_message> held;
+        ~restore() { into = std::move(held); }
+    } history{e->c.messages, std::move(e->c.messages)};
+    e->c.messages.clear();
+    std::optional<conversation> copy(e->c);
+    if(only_message)
+        for(auto const& m : history.held)
+            if(m.number == *only_message)
+                copy->messages.push_back(m);
+    return copy;
+}
+
 api_result<std::pair<std::uint64_t, std::uint64_t>>
 conversation_flow::send_message(std::string_view application_id, std::uint64_t number, std::string text, bool html,
                                 std::string operation_id)
@@ -105,7 +146,9 @@ conversation_flow::send_message(std::string_view application_id, std::uint64_t n
     m.operation_id = std::move(operation_id);
     m.time = std::chrono::system_clock::now();
     e->c.messages.push_back(std::move(m));
-    return std::make_pair(e->c.serial, e->c.messages.back().number);
+    auto const sent = e->c.messages.back().number;
+    forget_old_messages(e->c);
+    return std::make_pair(e->c.serial, sent);
 }
 
 void
@@ -178,6 +221,48 @@ conversation_flow::list(std::string_view application_id)
     return out;
 }
 
+conversation_flow::page
+conversation_flow::list(std::string_view application_id, std::size_t offset, std::size_t limit, std::size_t byte_budget)
+{
+    page out;
+    std::size_t skipped = 0;
+    std::size_t bytes = 0;
+    std::lock_guard lock(mutex_);
+    for(auto const& [app, serials] : order_)
+    {
+        if(! application_id.empty() && app != application_id)
+            continue;
+        if(skipped + serials.size() <= offset)
+        {
+            skipped += serials.size();
+            continue;
+        }
+        for(auto serial : serials)
+        {
+            auto it = entries_.find(serial);
+            if(it == entries_.end())
+                continue;
+            if(skipped < offset)
+            {
+                ++skipped;
+                continue;
+            }
+            std::size_t size = sizeof(conversation);
+            for(auto const& m : it->second.c.messages)
+                size += sizeof m + m.text.size();
+            if(out.conversations.size() >= limit || (! out.conversations.empty() && bytes + size > byte_budget))
+            {
+                out.more = true;
+                return out;
+            }
+            bytes += size;
+            catch_up(it->second);
+            out.conversations.push_back(it->second.c);
+        }
+    }
+    return out;
+}
+
 void
 conversation_flow::reset(std::string_view application_id)
 {
@@ -220,7 +305,9 @@ conversation_flow::run_step(std::uint64_t serial, step const& s)
     if(it == entries_.end())
         return;
     catch_up(it->second);
-    emit(it->second, s(it->second.c));
+    auto docs = s(it->second.c);
+    forget_old_messages(it->second.c); // The remote party's messages count too.
+    emit(it->second, std::move(docs));
 }
 
 void

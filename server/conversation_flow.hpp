@@ -7,6 +7,7 @@
 #include "callback_dispatcher.hpp"
 #include "conversation.hpp"
 #include "error.hpp"
+#include "limit_counters.hpp"
 #include "net.hpp"
 
 #include <chrono>
@@ -27,8 +28,10 @@ namespace ucwa {
 class conversation_flow
 {
 public:
-    /** Keeps at most `capacity` conversations per application (the oldest go first). */
-    conversation_flow(net::any_io_executor executor, callback_dispatcher& dispatcher, std::size_t capacity = 10000);
+    /** Keeps at most `capacity` conversations per application (the oldest go first) and
+        `max_messages` messages per conversation (the oldest are forgotten); hits are counted in `counters`. */
+    conversation_flow(net::any_io_executor executor, callback_dispatcher& dispatcher, std::size_t capacity = 10000,
+                      std::size_t max_messages = 100, limit_counters* counters = nullptr);
 
     /** Records a new conversation; `route` is null when nobody listens to its events.
         Nothing happens until begin(). @return its serial. */
@@ -45,6 +48,12 @@ public:
     /** Returns a copy of a conversation by application and number. */
     std::optional<conversation>
     find(std::string_view application_id, std::uint64_t number);
+
+    /** Like find(), but the copy holds no messages, or only message `only_message`: what a GET
+        renders, copied without the conversation's whole history. */
+    std::optional<conversation>
+    find_shallow(std::string_view application_id, std::uint64_t number,
+                 std::optional<std::uint64_t> only_message = std::nullopt);
 
     /** Records the client's message; its completed event follows message_sent().
         @return the conversation's serial and the message's number. */
@@ -67,6 +76,20 @@ public:
     /** Returns the conversations of an application (empty id: all), oldest first. */
     std::vector<conversation>
     list(std::string_view application_id);
+
+    /** A page of conversations. */
+    struct page
+    {
+        std::vector<conversation> conversations;
+        bool more = false;
+    };
+
+    /** Returns up to `limit` conversations of an application (empty id: all) after the first `offset`,
+        oldest first; only they are copied. A page stops early past `byte_budget` bytes of messages
+        (never before its first conversation). */
+    page
+    list(std::string_view application_id, std::size_t offset, std::size_t limit,
+         std::size_t byte_budget = 8 * 1024 * 1024);
 
     /** Forgets an application's conversations (empty id: all); their timers do nothing more. */
     void
@@ -103,11 +126,14 @@ private:
     void emit(entry& e, std::vector<std::string> docs);
     void flush_outbox(entry& e);
     static void catch_up(entry& e);
+    void forget_old_messages(conversation& c);
     entry* find_locked(std::string_view application_id, std::uint64_t number);
 
     net::any_io_executor executor_;
     callback_dispatcher& dispatcher_;
     std::size_t capacity_;
+    std::size_t max_messages_;
+    limit_counters* counters_;
     mutable adaptive_mutex mutex_;
     std::uint64_t next_serial_ = 1;
     std::unordered_map<std::uint64_t, entry> entries_;

@@ -96,6 +96,46 @@ invitation_store::list_all() const
     return all;
 }
 
+invitation_store::page
+invitation_store::list(std::string_view application_id, std::size_t offset, std::size_t limit) const
+{
+    std::vector<packed_invitation> selected; // Unpacked after the lock is released.
+    page out;
+    {
+        std::lock_guard lock(mutex_);
+        std::vector<std::string_view> ids;
+        for(auto const& [id, slot] : applications_)
+            if(application_id.empty() || id == application_id)
+                ids.push_back(id);
+        std::sort(ids.begin(), ids.end());
+        for(auto id : ids)
+        {
+            auto const& recent = applications_.find(std::string(id))->second.recent;
+            if(offset >= recent.size())
+            {
+                offset -= recent.size();
+                continue;
+            }
+            for(auto it = recent.begin() + static_cast<std::ptrdiff_t>(offset); it != recent.end(); ++it)
+            {
+                if(selected.size() >= limit)
+                {
+                    out.more = true;
+                    break;
+                }
+                selected.push_back(*it);
+            }
+            offset = 0;
+            if(out.more)
+                break;
+        }
+    }
+    out.invitations.reserve(selected.size());
+    for(auto const& packed : selected)
+        out.invitations.push_back(packed.unpack());
+    return out;
+}
+
 std::uint64_t
 invitation_store::minted(std::string_view application_id) const
 {

@@ -66,6 +66,18 @@ public:
     std::vector<invitation>
     list_all() const;
 
+    /** A page of invitations. */
+    struct page
+    {
+        std::vector<invitation> invitations;
+        bool more = false;
+    };
+
+    /** Returns up to `limit` invitations of an application (empty id: all, by application then
+        age) after the first `offset`; only they are copied under the lock. */
+    page
+    list(std::string_view application_id, std::size_t offset, std::size_t limit) const;
+
     /** Returns how many invitations were minted for an application. */
     std::uint64_t
     minted(std::string_view application_id) const;

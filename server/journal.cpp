@@ -3,9 +3,9 @@
 #include "text.hpp"
 
 #include <algorithm>
-#include <optional>
 #include <cctype>
 #include <cstring>
+#include <limits>
 
 namespace ucwa {
 
@@ -68,6 +68,7 @@ journal::packed_entry::unpack() const
     }
     e.body = parts[body];
     e.body_truncated = body_truncated;
+    e.headers_truncated = headers_truncated;
     e.to = parts[to];
     e.status = status;
     e.outcome = parts[outcome];
@@ -77,9 +78,16 @@ journal::packed_entry::unpack() const
     return e;
 }
 
+journal::journal(limits bounds, limit_counters* counters)
+    : bounds_(bounds)
+    , counters_(counters)
+{
+    if(bounds_.entries == 0)
+        bounds_.entries = 1;
+}
+
 journal::journal(std::size_t capacity, std::size_t body_limit)
-    : capacity_(capacity == 0 ? 1 : capacity)
-    , body_limit_(body_limit)
+    : journal(limits{capacity, limits{}.bytes, body_limit, limits{}.headers})
 {
 }
 
@@ -92,17 +100,30 @@ journal::record(journal_record const& r)
     e.latency = r.latency;
     e.status = r.status;
     auto body = r.body;
-    if(body.size() > body_limit_)
+    if(body.size() > bounds_.body)
     {
-        body = body.substr(0, body_limit_);
+        body = body.substr(0, bounds_.body);
         e.body_truncated = true;
+        if(counters_)
+            counters_->hit(counters_->journal_bodies_cut);
     }
     std::string_view const fields[] = {r.application_id, r.method, r.target, body, r.to, r.outcome, r.rule, r.minted_id};
+    // Headers in order while they fit the header limit; the rest are left out and marked.
     std::size_t header_bytes = 0;
+    std::size_t kept_headers = 0;
     for(auto const& h : r.headers)
-        header_bytes += 8 + h.name.size() + h.value.size();
+    {
+        auto const size = 8 + h.name.size() + h.value.size();
+        if(header_bytes + size > bounds_.headers)
+        {
+            e.headers_truncated = true;
+            break;
+        }
+        header_bytes += size;
+        ++kept_headers;
+    }
     e.parts.add_all(fields, header_bytes);
-    for(auto const& h : r.headers)
+    for(auto const& h : r.headers.first(kept_headers))
     {
         std::uint32_t const lengths[2] = {static_cast<std::uint32_t>(h.name.size()),
                                           static_cast<std::uint32_t>(h.value.size())};
@@ -111,74 +132,99 @@ journal::record(journal_record const& r)
         e.parts.append(h.value);
     }
     e.parts.end_part();
+    auto const size = e.bytes();
 
-    std::optional<packed_entry> oldest; // Freed after the lock is released.
-    std::lock_guard lock(mutex_);
-    e.sequence = next_sequence_++;
-    auto it = std::find_if(applications_.begin(), applications_.end(),
-                           [&](auto const& slot) { return slot.first == r.application_id; });
-    if(it == applications_.end())
+    std::deque<packed_entry> oldest; // Freed after the lock is released.
+    std::uint64_t dropped = 0;
     {
-        applications_.emplace_back(std::string(r.application_id), per_application{});
-        it = std::prev(applications_.end());
+        std::lock_guard lock(mutex_);
+        e.sequence = next_sequence_++;
+        entries_.push_back(std::move(e));
+        bytes_ += size;
+        // The newest entry always stays, even when it alone is over the byte bound.
+        while(entries_.size() > 1 && (entries_.size() > bounds_.entries || bytes_ > bounds_.bytes))
+        {
+            bytes_ -= entries_.front().bytes();
+            oldest.push_back(std::move(entries_.front()));
+            entries_.pop_front();
+            ++dropped;
+        }
+        dropped_ += dropped;
     }
-    auto& slot = it->second;
-    slot.entries.push_back(std::move(e));
-    while(slot.entries.size() > capacity_)
-    {
-        oldest = std::move(slot.entries.front());
-        slot.entries.pop_front();
-        ++slot.dropped;
-    }
+    if(dropped && counters_)
+        counters_->hit(counters_->journal_dropped, dropped);
 }
 
 std::pair<std::vector<journal_entry>, std::uint64_t>
 journal::find(journal_filter const& filter) const
 {
-    std::vector<journal_entry> selected;
-    std::uint64_t dropped = 0;
+    auto page = find(filter, 0, std::numeric_limits<std::size_t>::max(), std::numeric_limits<std::size_t>::max());
+    return {std::move(page.entries), page.dropped};
+}
+
+journal_page
+journal::find(journal_filter const& filter, std::uint64_t after, std::size_t limit, std::size_t byte_budget) const
+{
+    // Only the page's packed entries are copied under the lock; they are unpacked outside it.
+    std::vector<packed_entry> selected;
+    journal_page page;
     {
         std::lock_guard lock(mutex_);
-        for(auto const& [id, slot] : applications_)
+        page.dropped = dropped_;
+        auto it = std::upper_bound(entries_.begin(), entries_.end(), after,
+                                   [](std::uint64_t s, packed_entry const& e) { return s < e.sequence; });
+        std::size_t bytes = 0;
+        for(; it != entries_.end(); ++it)
         {
-            if(filter.application_id && id != *filter.application_id)
+            if(! it->selected_by(filter))
                 continue;
-            dropped += slot.dropped;
-            for(auto const& e : slot.entries)
-                if(e.selected_by(filter))
-                    selected.push_back(e.unpack());
+            if(selected.size() >= limit || (! selected.empty() && bytes + it->bytes() > byte_budget))
+            {
+                page.more = true;
+                break;
+            }
+            bytes += it->bytes();
+            selected.push_back(*it);
         }
     }
-    std::sort(selected.begin(), selected.end(),
-              [](journal_entry const& a, journal_entry const& b) { return a.sequence < b.sequence; });
-    return {std::move(selected), dropped};
+    page.entries.reserve(selected.size());
+    for(auto const& e : selected)
+        page.entries.push_back(e.unpack());
+    return page;
 }
 
 std::size_t
 journal::count(journal_filter const& filter) const
 {
     std::lock_guard lock(mutex_);
-    std::size_t n = 0;
-    for(auto const& [id, slot] : applications_)
-    {
-        if(filter.application_id && id != *filter.application_id)
-            continue;
-        n += static_cast<std::size_t>(std::count_if(slot.entries.begin(), slot.entries.end(),
-                                                    [&](packed_entry const& e) { return e.selected_by(filter); }));
-    }
-    return n;
+    return static_cast<std::size_t>(
+        std::count_if(entries_.begin(), entries_.end(), [&](packed_entry const& e) { return e.selected_by(filter); }));
 }
 
 void
 journal::clear(std::string_view application_id)
 {
+    std::deque<packed_entry> forgotten; // Freed after the lock is released.
     std::lock_guard lock(mutex_);
     if(application_id.empty())
     {
-        applications_.clear();
+        forgotten.swap(entries_);
+        bytes_ = 0;
         return;
     }
-    std::erase_if(applications_, [&](auto const& slot) { return slot.first == application_id; });
+    std::erase_if(entries_, [&](packed_entry const& e) {
+        if(e.parts[packed_entry::application_id] != application_id)
+            return false;
+        bytes_ -= e.bytes();
+        return true;
+    });
+}
+
+std::size_t
+journal::bytes() const
+{
+    std::lock_guard lock(mutex_);
+    return bytes_;
 }
 
 } // namespace ucwa

@@ -66,13 +66,33 @@ admit(request_context& ctx, mock_state& state, admitted& out)
     out.fixture = state.known.find_application(out.application_id);
     out.person = state.user_apps.find_any(out.application_id);
     out.links = link_maker(style_for(state, out.application_id, out.person.has_value()));
-    if(! iequals(ctx.capture("prefix"), out.links.style().prefix))
+    bool const known = out.fixture || out.person;
+    auto const prefix = ctx.capture("prefix");
+    bool const trusted_path = iequals(prefix, out.links.style().prefix);
+    // An unknown id under UCWA's own prefix is an application that does not exist, not an unknown path.
+    if(! trusted_path && (known || ! iequals(prefix, "/ucwa/oauth")))
         return not_found(ctx);
 
     auto const& req = ctx.request;
     // Authentication comes first: a client without a valid token learns nothing else.
     auto grant = authorize(state.known, state.issued_tokens, req[http::field::authorization], out.application_id,
                            std::chrono::system_clock::now());
+    // Only the fixtures' applications and people's exist, whatever a token allows: as the real
+    // service does, ApplicationNotFound, 403 on the Trusted API's paths and 404 on UCWA's.
+    if(! known && (grant || grant.error() == auth_failure::wrong_application))
+    {
+        state.limits.hit(state.limits.unknown_applications);
+        auto error = make_api_error(errc::application_not_found, "No application " + out.application_id + ".");
+        if(! trusted_path)
+        {
+            error.status = 404;
+            error.code = "NotFound";
+        }
+        auto r = ctx.error(error);
+        r.application_id = out.application_id;
+        r.outcome = "refused: no such application";
+        return r;
+    }
     // A person's application answers only to the sign-in that created it (as its other routes do):
     // any other valid token, a fixture's too, learns only that there is no such application.
     bool const valid = grant || grant.error() == auth_failure::wrong_application;
@@ -168,14 +188,16 @@ user_part(std::string_view uri)
     return id.substr(0, id.find('@'));
 }
 
-// The conversation of a {conversation} capture, when it exists and is not deleted.
+// The conversation of a {conversation} capture, when it exists and is not deleted: a copy without
+// its messages, or with only message `only_message`.
 std::optional<conversation>
-live_conversation(request_context const& ctx, mock_state& state, admitted const& a)
+live_conversation(request_context const& ctx, mock_state& state, admitted const& a,
+                  std::optional<std::uint64_t> only_message = std::nullopt)
 {
     auto number = number_of(ctx.capture("conversation"));
     if(! number)
         return std::nullopt;
-    auto c = state.conversations->find(a.application_id, *number);
+    auto c = state.conversations->find_shallow(a.application_id, *number, only_message);
     if(! c || c->deleted)
         return std::nullopt;
     return c;
@@ -395,7 +417,7 @@ get_invitation(request_context& ctx, mock_state& state)
     if(auto refused = admit(ctx, state, a))
         return std::move(*refused);
     auto number = number_of(ctx.capture("invitation"));
-    auto c = number ? state.conversations->find(a.application_id, *number) : std::nullopt;
+    auto c = number ? state.conversations->find_shallow(a.application_id, *number) : std::nullopt;
     if(! c)
         return not_found(ctx);
     return resource_reply(ctx, invitation_resource(*c), a.application_id);
@@ -404,12 +426,13 @@ get_invitation(request_context& ctx, mock_state& state)
 // GET of a resource that lives as long as its conversation.
 template<class Render>
 reply
-get_conversation_part(request_context& ctx, mock_state& state, Render render)
+get_conversation_part(request_context& ctx, mock_state& state, Render render,
+                      std::optional<std::uint64_t> only_message = std::nullopt)
 {
     admitted a;
     if(auto refused = admit(ctx, state, a))
         return std::move(*refused);
-    auto c = live_conversation(ctx, state, a);
+    auto c = live_conversation(ctx, state, a, only_message);
     if(! c)
         return not_found(ctx);
     auto res = render(*c);
@@ -460,6 +483,16 @@ send_message(request_context& ctx, mock_state& state)
     if(ctx.request.body().empty())
     {
         auto r = ctx.error(make_api_error(errc::parameter_validation_failure, "The message body is empty."));
+        r.application_id = a.application_id;
+        return r;
+    }
+    if(ctx.request.body().size() > state.settings.max_message_size)
+    {
+        state.limits.hit(state.limits.messages_refused);
+        auto r = ctx.error(make_api_error(errc::entity_too_large,
+                                          "The message body is " + std::to_string(ctx.request.body().size()) +
+                                              " bytes; the largest is " + std::to_string(state.settings.max_message_size) +
+                                              " (--max-message-size)."));
         r.application_id = a.application_id;
         return r;
     }
@@ -634,12 +667,14 @@ add_messaging_routes(router& r, mock_state& state)
     add(http::verb::post, paths::messages, "sendMessage", send_message);
     add(http::verb::get, paths::message, "message", [](request_context& ctx, mock_state& state) {
         auto wanted = number_of(ctx.capture("message"));
+        if(! wanted)
+            wanted = 0; // No message has number 0: a 404, after the token is checked.
         return get_conversation_part(ctx, state, [wanted](conversation const& c) -> std::optional<resource> {
             for(auto const& m : c.messages)
-                if(wanted && m.number == *wanted)
+                if(m.number == *wanted)
                     return message_resource(c, m);
             return std::nullopt;
-        });
+        }, wanted);
     });
     add(http::verb::post, paths::terminate, "stopMessaging", stop_conversation);
     add(http::verb::post, paths::typing, "setIsTyping", set_is_typing);

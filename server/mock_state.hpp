@@ -10,6 +10,7 @@
 #include "fixtures.hpp"
 #include "invitation_store.hpp"
 #include "journal.hpp"
+#include "limit_counters.hpp"
 #include "logger.hpp"
 #include "scenario.hpp"
 #include "token_registry.hpp"
@@ -39,6 +40,7 @@ application_ids(fixtures const& known)
 struct mock_state
 {
     config settings;
+    limit_counters limits;                   ///< Hits of every bound; first declared, so the others may count on it.
     std::filesystem::path scenarios_dir;
     fixtures known;
     application_states applications;
@@ -61,10 +63,14 @@ struct mock_state
         , scenarios_dir(std::move(scenarios))
         , known(std::move(f))
         , applications(std::move(s))
-        , requests(settings.journal_size, settings.journal_body_limit)
-        , user_apps(application_ids(known))
+        , requests(journal::limits{settings.journal_size, settings.journal_bytes, settings.journal_body_limit,
+                                   settings.max_header},
+                   &limits)
+        , issued_tokens(settings.max_tokens, &limits)
+        , user_apps(application_ids(known), settings.max_applications_per_user)
         , log(l)
     {
+        limits.warn = [&l](std::string_view line) { l.write(log_level::warn, line); };
     }
 };
 

@@ -67,6 +67,13 @@ public:
         return std::string_view(text_).substr(begin, ends_[part] - begin);
     }
 
+    /** Returns the bytes held (the text's capacity). */
+    std::size_t
+    bytes() const noexcept
+    {
+        return text_.capacity();
+    }
+
 private:
     std::string text_;
     std::array<std::uint32_t, N> ends_{};

@@ -1,25 +1,39 @@
 #pragma once
 // Tokens the mock issues at sign-in (the UCWA user flavour's token endpoint).
 // They are bearer tokens for the rest of the API, like the fixtures' own.
+// Bounded: a token is forgotten once expired, and the oldest go first past the cap.
 
 #include "adaptive_mutex.hpp"
 #include "fixtures.hpp"
+#include "limit_counters.hpp"
 
 #include <chrono>
+#include <cstddef>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace ucwa {
 
 class token_registry
 {
 public:
-    /** Issues a fresh "cwt=…" token for a user, valid for `lifetime`. */
+    /** Keeps at most `capacity` tokens; hits are counted in `counters` when given. */
+    explicit token_registry(std::size_t capacity = 10000, limit_counters* counters = nullptr);
+
+    /** Issues a fresh "cwt=…" token for a user, valid for `lifetime`. Expired tokens, then the
+        oldest past the capacity, are forgotten first; their tokens are appended to `forgotten`. */
     std::string
-    issue(user_fixture const& user, std::chrono::seconds lifetime);
+    issue(user_fixture const& user, std::chrono::seconds lifetime, std::vector<std::string>* forgotten = nullptr,
+          std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
+    /** Forgets the tokens expired at `now`. @return them. */
+    std::vector<std::string>
+    purge_expired(std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
     /** Returns what an issued token grants (every application), if it was issued. */
     std::optional<token_fixture>
@@ -28,6 +42,10 @@ public:
     /** Returns the user a token was issued to, if any. */
     std::optional<user_fixture>
     user_of(std::string_view token) const;
+
+    /** Returns how many tokens are kept. */
+    std::size_t
+    size() const;
 
     /** Forgets every issued token. */
     void
@@ -40,8 +58,14 @@ private:
         user_fixture user;
     };
 
+    void purge_expired_locked(std::chrono::system_clock::time_point now, std::vector<std::string>& out);
+
+    std::size_t capacity_;
+    limit_counters* counters_;
     mutable adaptive_mutex mutex_;
     std::unordered_map<std::string, grant> issued_;
+    /// Tokens in the order they were issued; every token has one lifetime, so also in order of expiry.
+    std::deque<std::pair<std::chrono::system_clock::time_point, std::string>> order_;
 };
 
 } // namespace ucwa

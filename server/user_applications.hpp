@@ -1,6 +1,6 @@
 #pragma once
 // The applications a signed-in person creates under /ucwa/oauth/v1/applications:
-// one per sign-in, owned by the token that created it.
+// owned by the token that created it, bounded per person, and gone with that token.
 
 #include "adaptive_mutex.hpp"
 
@@ -32,11 +32,16 @@ class user_applications
 {
 public:
     /** `reserved` are ids a person's application never gets: the Trusted applications of the fixtures. */
-    explicit user_applications(std::vector<std::string> reserved = {});
+    explicit user_applications(std::vector<std::string> reserved = {}, std::size_t per_user = 16);
 
-    /** Creates an application; ids count up from 101, past the reserved ones. */
-    user_application
+    /** Creates an application; ids count up from 101, past the reserved ones.
+        @return nothing when its person (user_uri) already has `per_user` applications. */
+    std::optional<user_application>
     create(user_application app);
+
+    /** Deletes every application a token created. @return their ids. */
+    std::vector<std::string>
+    remove_owned_by(std::string_view owner);
 
     /** Returns an application, if it exists and `owner` owns it. */
     std::optional<user_application>
@@ -64,8 +69,13 @@ public:
 private:
     mutable adaptive_mutex mutex_;
     std::uint64_t next_ = 101;
+    void erase_locked(std::unordered_map<std::string, user_application>::iterator it);
+
     std::vector<std::string> reserved_;
+    std::size_t per_user_;
     std::unordered_map<std::string, user_application> apps_;
+    std::unordered_map<std::string, std::size_t> per_person_;              ///< user_uri -> applications.
+    std::unordered_map<std::string, std::vector<std::string>> by_owner_;  ///< token -> application ids.
 };
 
 } // namespace ucwa

@@ -142,6 +142,19 @@ oauth_error(request_context const& ctx, std::string_view error, std::string desc
     return r;
 }
 
+// The applications of forgotten tokens (expired, or pushed out by --max-tokens) go with them.
+void
+forget_sign_ins(mock_state& state, std::vector<std::string> const& tokens)
+{
+    for(auto const& token : tokens)
+        for(auto const& id : state.user_apps.remove_owned_by(token))
+        {
+            state.channels->remove(id);
+            forget_application(state, id);
+            state.limits.hit(state.limits.applications_dropped);
+        }
+}
+
 reply
 post_token(request_context& ctx, mock_state& state)
 {
@@ -169,7 +182,9 @@ post_token(request_context& ctx, mock_state& state)
     if(! user || user->password != *password)
         return oauth_error(ctx, "invalid_grant", "The user name or password is not correct.");
 
-    auto const token = state.issued_tokens.issue(*user, token_lifetime);
+    std::vector<std::string> forgotten;
+    auto const token = state.issued_tokens.issue(*user, token_lifetime, &forgotten);
+    forget_sign_ins(state, forgotten);
     json_writer w;
     w.start_object();
     w.field("access_token", token);
@@ -276,11 +291,23 @@ create_application(request_context& ctx, mock_state& state)
     app.owner = who.token;
     app.user_uri = who.user.uri;
     app.user_name = who.user.name;
+    forget_sign_ins(state, state.issued_tokens.purge_expired());
     auto const created = state.user_apps.create(std::move(app));
-    auto r = resource_answer(ctx, http::status::created, application_resource(created));
-    r.response.set(http::field::location, application_path(created.id));
-    r.minted_id = created.id;
-    r.application_id = created.id;
+    if(! created)
+    {
+        state.limits.hit(state.limits.applications_refused);
+        // The reference infers 409 Conflict for the TooManyApplications subcode.
+        auto r = ctx.error(*make_scripted_error(
+            "Conflict", "TooManyApplications", std::nullopt,
+            who.user.uri + " has " + std::to_string(state.settings.max_applications_per_user) +
+                " applications already (--max-applications-per-user): delete one first."));
+        r.outcome = "refused: too many applications";
+        return r;
+    }
+    auto r = resource_answer(ctx, http::status::created, application_resource(*created));
+    r.response.set(http::field::location, application_path(created->id));
+    r.minted_id = created->id;
+    r.application_id = created->id;
     return r;
 }
 
