@@ -278,18 +278,19 @@ write_paging(json_writer& w, request_context const& ctx, std::string_view start_
     w.field("more", more);
     if(! more)
         return;
-    std::string next(ctx.target.encoded_path());
+    std::string next(ctx.target.encoded_path().data(), ctx.target.encoded_path().size());
     char separator = '?';
     for(auto const& param : ctx.target.encoded_params())
     {
-        if(param.key == "limit" || param.key == start_name)
+        std::string_view const key(param.key.data(), param.key.size());
+        if(key == "limit" || key == start_name)
             continue;
         next += separator;
-        next += std::string_view(param.key);
+        next += key;
         if(param.has_value)
         {
             next += '=';
-            next += std::string_view(param.value);
+            next.append(param.value.data(), param.value.size());
         }
         separator = '&';
     }

@@ -43,7 +43,7 @@ private:
 struct limit_counters
 {
     limit_counter journal_dropped{"journalDropped", "--journal-size, --journal-bytes"};
-    limit_counter journal_bodies_cut{"journalBodiesCut", "--journal-body-limit"};
+    limit_counter journal_bodies_cut{"journalBodiesCut", "journal body limit, 64K"};
     limit_counter tokens_purged{"tokensPurged", "token lifetime (8 h)"};
     limit_counter tokens_dropped{"tokensDropped", "--max-tokens"};
     limit_counter applications_refused{"applicationsRefused", "--max-applications-per-user"};

@@ -1,5 +1,6 @@
 #include "token_registry.hpp"
 
+#include <iterator>
 #include <random>
 
 namespace ucwa {

@@ -181,7 +181,7 @@ TEST_SUITE("e2e bounds")
             CHECK(page["more"].GetBool());
             auto rest = parse_json(admin_get(client, page["next"].GetString()).response.body());
             CHECK(rest[listing].Size() == 10);
-            CHECK(std::string(rest[listing][0]["id"].GetString()) == "11");
+            CHECK(rest[listing][0]["id"].GetUint64() == 11);
         }
     }
 

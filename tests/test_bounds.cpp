@@ -66,7 +66,7 @@ TEST_SUITE("bounds")
         CHECK(limits.journal_dropped.value() == 900);
     }
 
-    TEST_CASE("the journal is bounded in bytes; bodies are cut and headers left out past their limits")
+    TEST_CASE("the journal is bounded in bytes - bodies are cut and headers left out past their limits")
     {
         limit_counters limits;
         journal j(journal::limits{10000, 64 * 1024, 4096, 256}, &limits);
@@ -91,7 +91,7 @@ TEST_SUITE("bounds")
         CHECK(tiny.count({}) == 1);
     }
 
-    TEST_CASE("journal pages: after a sequence, up to a limit, and within a byte budget")
+    TEST_CASE("journal pages - after a sequence, up to a limit, and within a byte budget")
     {
         journal j(journal::limits{1000, 1 << 30, 1024, 1024});
         for(int i = 0; i < 25; ++i)
