@@ -1,5 +1,8 @@
 #pragma once
 // A thin JSON writer over RapidJSON for the documents the mock answers with.
+// Whatever bytes its strings hold, the document is well-formed UTF-8.
+
+#include "text.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -23,17 +26,8 @@ public:
     void start_array() { writer_.StartArray(); }
     void end_array() { writer_.EndArray(); }
 
-    void
-    key(std::string_view name)
-    {
-        writer_.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
-    }
-
-    void
-    value(std::string_view text)
-    {
-        writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-    }
+    void key(std::string_view name) { write_string(name, true); }
+    void value(std::string_view text) { write_string(text, false); }
 
     void value(char const* text) { value(std::string_view(text)); }
     void value(std::string const& text) { value(std::string_view(text)); }
@@ -63,6 +57,26 @@ public:
     }
 
 private:
+    // The one place answers' strings are escaped. RapidJSON escapes quotes, backslashes
+    // and controls (\n, \u0001, ...) but copies other bytes as they are: a string that is
+    // not UTF-8 (a header, a target or a body as received) goes with U+FFFD for each
+    // ill-formed part.
+    void
+    write_string(std::string_view text, bool is_key)
+    {
+        std::string replaced;
+        if(first_unwritable(text, false) != std::string_view::npos)
+        {
+            replaced = replace_unwritable(text, false);
+            text = replaced;
+        }
+        auto const length = static_cast<rapidjson::SizeType>(text.size());
+        if(is_key)
+            writer_.Key(text.data(), length);
+        else
+            writer_.String(text.data(), length);
+    }
+
     rapidjson::StringBuffer buffer_;
     rapidjson::Writer<rapidjson::StringBuffer> writer_;
 };

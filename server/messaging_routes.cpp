@@ -501,6 +501,20 @@ send_message(request_context& ctx, mock_state& state)
     for(auto const& param : ctx.target.params())
         if(iequals(param.key, "operationId") || iequals(param.key, "OperationContext"))
             operation_id = param.value;
+    // Both are echoed in JSON and XML answers: they must be text both can carry.
+    auto problem = text_problem(ctx.request.body());
+    std::string_view field = "message body";
+    if(! problem)
+    {
+        problem = text_problem(operation_id);
+        field = "operationId";
+    }
+    if(problem)
+    {
+        auto r = ctx.error(make_api_error(errc::parameter_validation_failure, std::string(field) + ": " + *problem));
+        r.application_id = a.application_id;
+        return r;
+    }
 
     auto sent = state.conversations->send_message(a.application_id, *number, ctx.request.body(),
                                                   mt->essence() == "text/html", operation_id);

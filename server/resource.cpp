@@ -1,5 +1,7 @@
 #include "resource.hpp"
 
+#include "text.hpp"
+
 #include <tinyxml2.h>
 
 namespace ucwa {
@@ -87,48 +89,62 @@ write_link(json_writer& out, resource_link const& l)
     out.end_object();
 }
 
+// XMLPrinter writes C strings as they are: a NUL would cut the text short, and bytes XML 1.0
+// cannot carry would make the document unreadable. Those become U+FFFD in `spare`, used until
+// the next call.
+char const*
+xml_chars(std::string const& text, std::string& spare)
+{
+    if(first_unwritable(text, true) == std::string_view::npos)
+        return text.c_str();
+    spare = replace_unwritable(text, true);
+    return spare.c_str();
+}
+
 void
 write_xml(tinyxml2::XMLPrinter& out, resource const& r, bool root)
 {
+    std::string spare;
+    auto const chars = [&spare](std::string const& text) { return xml_chars(text, spare); };
     out.OpenElement("resource", true);
-    out.PushAttribute("rel", r.rel.c_str());
+    out.PushAttribute("rel", chars(r.rel));
     if(! r.self.empty())
-        out.PushAttribute("href", r.self.c_str());
+        out.PushAttribute("href", chars(r.self));
     if(root)
         out.PushAttribute("xmlns", "http://schemas.microsoft.com/rtc/2012/03/ucwa");
     for(auto const& l : r.links)
     {
         out.OpenElement("link", true);
-        out.PushAttribute("rel", l.rel.c_str());
-        out.PushAttribute("href", l.href.c_str());
+        out.PushAttribute("rel", chars(l.rel));
+        out.PushAttribute("href", chars(l.href));
         if(l.title)
-            out.PushAttribute("title", l.title->c_str());
+            out.PushAttribute("title", chars(*l.title));
         out.CloseElement(true);
     }
     // UCWA XML repeats the rel as a property.
     out.OpenElement("property", true);
     out.PushAttribute("name", "rel");
-    out.PushText(r.rel.c_str());
+    out.PushText(chars(r.rel));
     out.CloseElement(true);
     for(auto const& p : r.properties)
     {
         if(p.what == resource_property::kind::list)
         {
             out.OpenElement("propertyList", true);
-            out.PushAttribute("name", p.name.c_str());
+            out.PushAttribute("name", chars(p.name));
             for(auto const& item : p.items)
             {
                 out.OpenElement("item", true);
-                out.PushText(item.c_str());
+                out.PushText(chars(item));
                 out.CloseElement(true);
             }
             out.CloseElement(true);
             continue;
         }
         out.OpenElement("property", true);
-        out.PushAttribute("name", p.name.c_str());
+        out.PushAttribute("name", chars(p.name));
         if(p.what == resource_property::kind::text)
-            out.PushText(p.text.c_str());
+            out.PushText(chars(p.text));
         else if(p.what == resource_property::kind::boolean)
             out.PushText(p.flag ? "True" : "False");
         out.CloseElement(true);

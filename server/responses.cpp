@@ -1,11 +1,9 @@
 #include "responses.hpp"
 
+#include "json_writer.hpp"
 #include "text.hpp"
 
 #include <cctype>
-
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 namespace ucwa {
 
@@ -44,25 +42,27 @@ choose_answer_format(std::string_view accept)
 std::string
 render_error_json(api_error const& e)
 {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    writer.StartObject();
-    writer.Key("code");
-    writer.String(e.code.data(), static_cast<rapidjson::SizeType>(e.code.size()));
+    // Messages quote what clients sent (a Content-Type, a path): the writer keeps the document UTF-8.
+    json_writer w;
+    w.start_object();
+    w.field("code", e.code);
     if(! e.subcode.empty())
-    {
-        writer.Key("subcode");
-        writer.String(e.subcode.data(), static_cast<rapidjson::SizeType>(e.subcode.size()));
-    }
-    writer.Key("message");
-    writer.String(e.message.data(), static_cast<rapidjson::SizeType>(e.message.size()));
-    writer.EndObject();
-    return {buffer.GetString(), buffer.GetSize()};
+        w.field("subcode", e.subcode);
+    w.field("message", e.message);
+    w.end_object();
+    return w.take();
 }
 
 std::string
 xml_escape(std::string_view text)
 {
+    // What XML 1.0 cannot carry at all (bytes that are not UTF-8, most controls) becomes U+FFFD.
+    std::string replaced;
+    if(first_unwritable(text, true) != std::string_view::npos)
+    {
+        replaced = replace_unwritable(text, true);
+        text = replaced;
+    }
     std::string out;
     out.reserve(text.size());
     for(char ch : text)

@@ -46,7 +46,8 @@ make_empty_reply(http::status status, unsigned version, bool keep_alive);
 reply
 make_json_reply(http::status status, std::string body, unsigned version, bool keep_alive);
 
-/** Escapes text for XML character data and attribute values. */
+/** Escapes text for XML character data and attribute values; what XML 1.0 cannot carry
+    (ill-formed UTF-8, controls other than tab, LF and CR) becomes U+FFFD. */
 std::string
 xml_escape(std::string_view text);
 

@@ -3,6 +3,7 @@
 #include "data_uri.hpp"
 #include "media_type.hpp"
 #include "multipart.hpp"
+#include "text.hpp"
 
 #include <rapidjson/reader.h>
 #include <rapidjson/error/en.h>
@@ -31,6 +32,13 @@ api_error
 invalid(std::string_view field, std::string const& problem)
 {
     return make_api_error(errc::parameter_validation_failure, std::string(field) + ": " + problem);
+}
+
+api_error
+nul_byte(std::string_view format, std::size_t offset)
+{
+    return make_api_error(errc::deserialization_failure, std::string(format) + " body: a NUL byte at offset " +
+                                                             std::to_string(offset) + "; the body must be one whole document");
 }
 
 // The JSON fields of the input that hold strings, with where they go.
@@ -227,6 +235,11 @@ decode_json(std::string_view body)
     start_messaging_reader events(input);
     // Iterative: deep nesting must not overflow the stack.
     auto const parsed = reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag>(stream, events);
+    // The reader stops at the first NUL as at the end: one before the body's end is an error,
+    // and so is whatever follows it. A successful parse stops there, a failed one may too.
+    auto const stopped = parsed.IsError() ? parsed.Offset() : stream.Tell();
+    if(stopped < body.size() && body[stopped] == '\0')
+        return nul_byte("JSON", stopped);
     if(parsed.IsError())
         return make_api_error(errc::deserialization_failure,
                               std::string("JSON body: ") + rapidjson::GetParseError_En(parsed.Code()) +
@@ -247,9 +260,52 @@ trimmed(char const* text)
     return std::string(v);
 }
 
+// tinyxml2 reads up to the first NUL and expands `&#0;` to a NUL that ends the text there:
+// either would drop the rest unseen.
+std::optional<api_error>
+hidden_nul(std::string_view body)
+{
+    if(auto const* nul = static_cast<char const*>(std::memchr(body.data(), 0, body.size())))
+        return nul_byte("XML", static_cast<std::size_t>(nul - body.data()));
+    for(auto at = body.find("&#"); at != std::string_view::npos; at = body.find("&#", at + 2))
+    {
+        auto digits = at + 2;
+        if(digits < body.size() && (body[digits] == 'x' || body[digits] == 'X'))
+            ++digits;
+        auto end = digits;
+        while(end < body.size() && body[end] == '0')
+            ++end;
+        if(end > digits && end < body.size() && body[end] == ';')
+            return make_api_error(errc::deserialization_failure,
+                                  "XML body: the character reference " + std::string(body.substr(at, end + 1 - at)) +
+                                      " at offset " + std::to_string(at) + " names NUL, which XML does not allow");
+    }
+    return std::nullopt;
+}
+
+// The root must be the document's only element, with no text around it (tinyxml2 takes both).
+std::optional<api_error>
+content_beside_root(tinyxml2::XMLDocument const& doc)
+{
+    bool after = false;
+    for(auto const* node = doc.FirstChild(); node; node = node->NextSibling())
+    {
+        if(node == doc.RootElement())
+            after = true;
+        else if(node->ToElement() || node->ToText())
+            return make_api_error(errc::deserialization_failure,
+                                  std::string("XML body: ") + (node->ToElement() ? "an element" : "text") +
+                                      (after ? " after" : " before") + " the root element, at line " +
+                                      std::to_string(node->GetLineNum()));
+    }
+    return std::nullopt;
+}
+
 api_result<start_messaging_input>
 decode_xml(std::string_view body)
 {
+    if(auto nul = hidden_nul(body))
+        return *nul;
     // Each thread keeps one document for small bodies: tinyxml2 then reuses its node
     // pools instead of allocating and freeing them per request. A large body gets a
     // document of its own, so that its nodes are not kept afterwards.
@@ -262,6 +318,8 @@ decode_xml(std::string_view body)
         return make_api_error(errc::deserialization_failure,
                               std::string("XML body: ") + doc.ErrorName() + " at line " +
                                   std::to_string(doc.ErrorLineNum()) + (doc.ErrorStr() ? std::string(": ") + doc.ErrorStr() : ""));
+    if(auto beside = content_beside_root(doc))
+        return *beside;
     auto const* root = doc.RootElement();
     if(! root || std::string_view(root->Name()) != "input")
         return make_api_error(errc::deserialization_failure,
@@ -420,6 +478,14 @@ validate_start_messaging(start_messaging_input& input, std::optional<std::string
 {
     if(! input.to && query_to)
         input.to = std::string(*query_to);
+    // Answers (JSON or XML) may echo any field: each must be text both can carry.
+    for(auto const& f : json_fields)
+        if(auto const& text = input.*f.member)
+            if(auto problem = text_problem(*text))
+                return invalid(f.name, *problem);
+    if(input.message_href)
+        if(auto problem = text_problem(*input.message_href))
+            return invalid("_links.message.href", *problem);
     if(input.operation_id && length(*input.operation_id) > 50)
         return invalid("operationId", "must be at most 50 characters");
     if(! input.to)

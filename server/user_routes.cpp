@@ -283,6 +283,9 @@ create_application(request_context& ctx, mock_state& state)
         if(! m.value.IsString())
             return ctx.error(make_api_error(errc::parameter_validation_failure, std::string(name) + ": must be a string."));
         *field = std::string(m.value.GetString(), m.value.GetStringLength());
+        // Echoed in the application resource, JSON or XML.
+        if(auto problem = text_problem(*field))
+            return ctx.error(make_api_error(errc::parameter_validation_failure, std::string(name) + ": " + *problem));
     }
     if(app.user_agent.empty())
         return ctx.error(make_api_error(errc::parameter_validation_failure, "userAgent: is required."));
