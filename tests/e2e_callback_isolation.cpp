@@ -1,6 +1,7 @@
 // Callback queues, end to end: a receiver that hangs holds back only its own
 // application's events to its own URL, never another application's probe or
-// events, nor a new startMessaging's probe.
+// events, nor a new startMessaging's probe; a stuck target's backlog is
+// bounded, and what it drops is recorded in GET /__admin/events.
 
 #include "callback_listener.hpp"
 #include "harness.hpp"
@@ -99,5 +100,44 @@ TEST_SUITE("e2e callback isolation")
         REQUIRE(second.result.response.result() == http::status::created);
         CHECK(second.took < well_under);
         CHECK(count_at(listener.received(), "/stuck", "heartbeat") == 2);
+    }
+
+    TEST_CASE("a stuck target's backlog is bounded: the oldest conversation's events are dropped, with a record")
+    {
+        test_server server([](config& c) {
+            c.callback_timeout = callback_timeout;
+            c.callback_backlog = 3;
+        });
+        callback_listener listener(stuck_for_events);
+        test_client client(server.port());
+
+        // A remote party that never answers: each conversation makes two events when its
+        // 201 has gone (invitation started, conversation added), before the connection
+        // reads its next request; the rest would come 30 s later.
+        for(auto const* to : {"sip:no-answer@contoso.com", "sip:no-answer@fabrikam.com", "sip:no-answer@litware.com"})
+        {
+            auto r = timed_start(client, "833", reference_token, start_body(to, listener.url("/stuck")));
+            REQUIRE(r.result.response.result() == http::status::created);
+        }
+        // Conversation 1's first event hangs in flight; its second waits, then conversation 2's
+        // two (3 waiting). Conversation 3's first pushes out conversation 1's waiting event, its
+        // second conversation 2's two.
+        auto events = client.send(make_request(http::verb::get, "/__admin/events?app=833"));
+        REQUIRE(events.response.result() == http::status::ok);
+        auto const doc = parse_json(events.response.body());
+        REQUIRE(doc.HasMember("dropped"));
+        CHECK(doc["dropped"].GetUint64() == 3);
+        CHECK(doc["pending"].GetUint64() == 3);
+
+        // Each drop is listed, as an attempt of kind "dropped" naming the conversation and why.
+        std::vector<std::uint64_t> dropped_conversations;
+        for(auto const& a : doc["attempts"].GetArray())
+            if(std::string(a["kind"].GetString()) == "dropped")
+            {
+                CHECK(std::string(a["error"].GetString()).find("backlog") != std::string::npos);
+                CHECK(std::string(a["url"].GetString()) == listener.url("/stuck"));
+                dropped_conversations.push_back(a["conversation"].GetUint64());
+            }
+        CHECK(dropped_conversations == std::vector<std::uint64_t>{1, 2});
     }
 }
