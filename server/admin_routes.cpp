@@ -515,10 +515,13 @@ add_admin_routes(router& r, mock_state& state)
             w.field("error", a.error);
             w.field("tookMs", static_cast<std::uint64_t>(a.took.count()));
             w.field("document", a.document);
+            if(a.document_truncated)
+                w.field("documentTruncated", true);
             w.end_object();
         }
         w.end_array();
         w.field("pending", static_cast<std::uint64_t>(state.callbacks->pending()));
+        w.field("dropped", state.callbacks->dropped(app_param(ctx)));
         w.end_object();
         return admin_json(ctx, http::status::ok, w.take());
     }));

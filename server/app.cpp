@@ -55,6 +55,7 @@ app::create(config settings, std::filesystem::path const& executable, std::FILE*
     callback_settings callbacks;
     callbacks.timeout = settings.callback_timeout;
     callbacks.retries = settings.callback_retries;
+    callbacks.backlog = settings.callback_backlog;
     a->state_->callbacks = std::make_unique<callback_dispatcher>(a->iocs_.front()->get_executor(), callbacks);
     a->state_->channels = std::make_unique<event_channels>(a->iocs_.front()->get_executor());
     a->state_->conversations = std::make_unique<conversation_flow>(a->iocs_.front()->get_executor(), *a->state_->callbacks,

@@ -3,7 +3,6 @@
 #include <rapidjson/document.h>
 
 #include <boost/url/encode.hpp>
-#include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <algorithm>
@@ -94,16 +93,9 @@ callback_route::set_context(std::string context)
 callback_dispatcher::callback_dispatcher(net::any_io_executor executor, callback_settings settings)
     : executor_(std::move(executor))
     , settings_(settings)
+    , queue_(settings.backlog, settings.connections)
+    , timer_(executor_)
 {
-}
-
-std::string
-callback_dispatcher::target_key(std::string_view url)
-{
-    auto parsed = boost::urls::parse_absolute_uri(url);
-    if(! parsed)
-        return std::string(url);
-    return std::string(parsed->encoded_host_and_port());
 }
 
 void
@@ -111,159 +103,161 @@ callback_dispatcher::deliver(std::shared_ptr<callback_route> route, std::string 
                              std::uint64_t conversation, std::string document,
                              std::chrono::steady_clock::time_point not_before)
 {
-    auto const key = target_key(route->url());
+    callback_target target{application_id, route->base_url()};
+    queued_event e;
+    e.route = std::move(route);
+    e.application_id = std::move(application_id);
+    e.conversation = conversation;
+    e.document = std::move(document);
+    e.not_before = not_before;
     {
         std::lock_guard lock(mutex_);
-        item it;
-        it.route = std::move(route);
-        it.application_id = std::move(application_id);
-        it.conversation = conversation;
-        it.document = std::move(document);
-        it.not_before = not_before;
-        targets_[key].waiting.push_back(std::move(it));
+        if(auto dropped = queue_.push(target, std::move(e)))
+            record_dropped(*dropped);
     }
-    pump(key);
+    pump();
 }
 
 void
 callback_dispatcher::probe(std::shared_ptr<callback_route> route, std::string application_id, std::string document,
                            std::function<void(callback_answer)> done)
 {
-    auto const key = target_key(route->url());
+    // Not queued: a probe answers a waiting request, and the conversations already
+    // queued for its target (slow or stuck perhaps) have nothing to do with it.
+    auto request = make_request(*route, document);
+    auto const attempt_id = record_sent(application_id, 0, "probe", request.url, document, 1);
     {
         std::lock_guard lock(mutex_);
-        item it;
-        it.route = std::move(route);
-        it.application_id = std::move(application_id);
-        it.document = std::move(document);
-        it.not_before = std::chrono::steady_clock::now();
-        it.probe_done = std::move(done);
-        // Ahead of queued events, behind other probes: it answers a waiting request.
-        auto& waiting = targets_[key].waiting;
-        auto pos = waiting.begin();
-        while(pos != waiting.end() && pos->probe_done)
-            ++pos;
-        waiting.insert(pos, std::move(it));
+        ++probes_in_flight_;
     }
-    pump(key);
+    post_callback(executor_, std::move(request),
+                  [this, route = std::move(route), application_id = std::move(application_id), attempt_id,
+                   done = std::move(done)](callback_answer answer) {
+                      record_answer(application_id, attempt_id, answer);
+                      // The probe is the first callback a client sees: its answer may set the context.
+                      if(answer.ok())
+                          if(auto context = context_of(answer.body))
+                              route->set_context(std::move(*context));
+                      {
+                          std::lock_guard lock(mutex_);
+                          --probes_in_flight_;
+                      }
+                      done(std::move(answer));
+                  });
 }
 
+// Sends what is due, and sets the timer for what is due later.
 void
-callback_dispatcher::pump(std::string const& key)
+callback_dispatcher::pump()
 {
-    std::unique_lock lock(mutex_);
-    auto& t = targets_[key];
-    if(t.busy || t.waiting.empty())
-        return;
-    auto const now = std::chrono::steady_clock::now();
-    if(t.waiting.front().not_before > now)
+    std::vector<std::pair<callback_target, queued_event>> due;
     {
-        // Not yet: wake up when the head is due.
-        if(! t.timer)
-            t.timer = std::make_unique<net::steady_timer>(executor_);
-        t.timer->expires_at(t.waiting.front().not_before);
-        t.timer->async_wait([this, key](beast::error_code ec) {
-            if(! ec)
-                pump(key);
-        });
-        return;
+        std::lock_guard lock(mutex_);
+        auto const now = std::chrono::steady_clock::now();
+        while(auto next = queue_.take(now))
+            due.push_back(std::move(*next));
+        auto const wake = queue_.next_due();
+        if(wake && (! armed_ || *wake < *armed_))
+        {
+            armed_ = *wake;
+            timer_.expires_at(*wake);
+            timer_.async_wait([this](beast::error_code ec) {
+                if(ec)
+                    return; // Set again for an earlier time, or shut down.
+                {
+                    std::lock_guard lock(mutex_);
+                    armed_.reset();
+                }
+                pump();
+            });
+        }
     }
-    item it = std::move(t.waiting.front());
-    t.waiting.pop_front();
-    t.busy = true;
-    ++in_flight_;
-    lock.unlock();
-    send(key, std::move(it));
+    for(auto& [target, e] : due)
+        send(std::move(target), std::move(e));
 }
 
-void
-callback_dispatcher::send(std::string const& key, item it)
+callback_request
+callback_dispatcher::make_request(callback_route const& route, std::string const& document)
 {
-    ++it.attempt;
     callback_request request;
-    request.url = it.route->url();
-    request.body = it.document;
+    request.url = route.url();
+    request.body = document;
     request.timeout = settings_.timeout;
     request.headers = {
         {"Content-Type", event_media_type},
-        {"Authorization", "Bearer " + it.route->token()},
+        {"Authorization", "Bearer " + route.token()},
         {"client-request-id", random_request_id()},
     };
-    {
-        std::lock_guard lock(mutex_);
-        request.headers.emplace_back("X-MS-Correlation-Id", std::to_string(next_correlation_++));
-    }
-    // Recorded before it leaves: whoever receives it finds it in the log already.
-    it.attempt_id = record_sent(it, request.url);
-    post_callback(executor_, std::move(request), [this, key, it = std::move(it)](callback_answer answer) mutable {
-        on_answer(key, std::move(it), std::move(answer));
-    });
+    std::lock_guard lock(mutex_);
+    request.headers.emplace_back("X-MS-Correlation-Id", std::to_string(next_correlation_++));
+    return request;
 }
 
 void
-callback_dispatcher::on_answer(std::string const& key, item it, callback_answer answer)
+callback_dispatcher::send(callback_target target, queued_event e)
 {
-    record_answer(it, answer);
+    ++e.attempts;
+    auto request = make_request(*e.route, e.document);
+    // Recorded before it leaves: whoever receives it finds it in the log already.
+    e.attempt_id = record_sent(e.application_id, e.conversation, "event", request.url, e.document, e.attempts);
+    post_callback(executor_, std::move(request),
+                  [this, target = std::move(target), e = std::move(e)](callback_answer answer) mutable {
+                      on_answer(target, std::move(e), std::move(answer));
+                  });
+}
+
+void
+callback_dispatcher::on_answer(callback_target const& target, queued_event e, callback_answer answer)
+{
+    record_answer(e.application_id, e.attempt_id, answer);
     if(answer.ok())
-    {
-        // The probe is the first callback a client sees: its answer may set the context too.
         if(auto context = context_of(answer.body))
-            it.route->set_context(std::move(*context));
-    }
-    if(it.probe_done)
-    {
-        it.probe_done(answer);
-    }
-    else if(! answer.ok() && worth_retrying(answer) && it.attempt <= settings_.retries)
-    {
-        // The same document again after a backoff; later ones wait, to keep the order.
-        auto timer = std::make_shared<net::steady_timer>(executor_, settings_.backoff * (1u << (it.attempt - 1)));
-        timer->async_wait([this, key, timer, it = std::move(it)](beast::error_code ec) mutable {
-            if(ec)
-                return;
-            send(key, std::move(it));
-        });
-        return;
-    }
+            e.route->set_context(std::move(*context));
     {
         std::lock_guard lock(mutex_);
-        targets_[key].busy = false;
-        --in_flight_;
+        if(! answer.ok() && worth_retrying(answer) && e.attempts <= settings_.retries)
+        {
+            // The same document again after a backoff; its conversation's later events wait for it.
+            auto const backoff = settings_.backoff * (1u << (e.attempts - 1));
+            queue_.retry(target, std::move(e), std::chrono::steady_clock::now() + backoff);
+        }
+        else
+            queue_.finished(target, e.conversation);
     }
-    pump(key);
+    pump();
 }
 
 std::uint64_t
-callback_dispatcher::record_sent(item const& it, std::string const& url)
+callback_dispatcher::record_sent(std::string const& application_id, std::uint64_t conversation, char const* kind,
+                                 std::string const& url, std::string const& document, unsigned attempt)
 {
     delivery_attempt a;
     a.time = std::chrono::system_clock::now();
-    a.application_id = it.application_id;
-    a.conversation = it.conversation;
-    a.kind = it.probe_done ? "probe" : "event";
+    a.application_id = application_id;
+    a.conversation = conversation;
+    a.kind = kind;
     a.url = url;
-    a.document = it.document;
-    a.attempt = it.attempt;
+    a.document_truncated = document.size() > settings_.document_limit;
+    a.document = document.substr(0, settings_.document_limit);
+    a.attempt = attempt;
     std::lock_guard lock(mutex_);
     a.id = next_attempt_id_++;
     auto const id = a.id;
-    auto& entries = log_[a.application_id];
-    entries.push_back(std::move(a));
-    while(entries.size() > settings_.log_size)
-        entries.pop_front();
+    keep(std::move(a));
     return id;
 }
 
 void
-callback_dispatcher::record_answer(item const& it, callback_answer const& answer)
+callback_dispatcher::record_answer(std::string const& application_id, std::uint64_t attempt_id,
+                                   callback_answer const& answer)
 {
     std::lock_guard lock(mutex_);
-    auto log = log_.find(it.application_id);
+    auto log = log_.find(application_id);
     if(log == log_.end())
         return; // Forgotten by a reset meanwhile.
     // The attempt in flight is among the newest entries.
     auto& entries = log->second;
-    auto a = std::find_if(entries.rbegin(), entries.rend(), [&](auto const& e) { return e.id == it.attempt_id; });
+    auto a = std::find_if(entries.rbegin(), entries.rend(), [&](auto const& e) { return e.id == attempt_id; });
     if(a == entries.rend())
         return;
     a->answered = true;
@@ -273,6 +267,36 @@ callback_dispatcher::record_answer(item const& it, callback_answer const& answer
     if(a->error.empty() && ! answer.ok())
         a->error = "the callback answered " + std::to_string(answer.status);
     a->took = answer.took;
+}
+
+// Under the lock.
+void
+callback_dispatcher::record_dropped(dropped_events const& dropped)
+{
+    delivery_attempt a;
+    a.time = std::chrono::system_clock::now();
+    a.application_id = dropped.target.application_id;
+    a.conversation = dropped.conversation;
+    a.kind = "dropped";
+    a.url = dropped.target.url;
+    a.attempt = 0;
+    a.id = next_attempt_id_++;
+    a.answered = true;
+    a.error = "the backlog of " + dropped.target.url + " is full (" + std::to_string(settings_.backlog) +
+              " events waiting, --callback-backlog): the " + std::to_string(dropped.events) +
+              " undelivered events of conversation " + std::to_string(dropped.conversation) + " were dropped";
+    dropped_[a.application_id] += dropped.events;
+    keep(std::move(a));
+}
+
+// Under the lock.
+void
+callback_dispatcher::keep(delivery_attempt a)
+{
+    auto& entries = log_[a.application_id];
+    entries.push_back(std::move(a));
+    while(entries.size() > settings_.log_size)
+        entries.pop_front();
 }
 
 std::vector<delivery_attempt>
@@ -293,9 +317,17 @@ std::size_t
 callback_dispatcher::pending() const
 {
     std::lock_guard lock(mutex_);
-    std::size_t n = in_flight_;
-    for(auto const& [key, t] : targets_)
-        n += t.waiting.size();
+    return queue_.waiting() + queue_.in_flight() + probes_in_flight_;
+}
+
+std::uint64_t
+callback_dispatcher::dropped(std::string_view application_id) const
+{
+    std::lock_guard lock(mutex_);
+    std::uint64_t n = 0;
+    for(auto const& [app, count] : dropped_)
+        if(application_id.empty() || app == application_id)
+            n += count;
     return n;
 }
 
@@ -304,9 +336,15 @@ callback_dispatcher::reset_log(std::string_view application_id)
 {
     std::lock_guard lock(mutex_);
     if(application_id.empty())
+    {
         log_.clear();
+        dropped_.clear();
+    }
     else
+    {
         log_.erase(std::string(application_id));
+        dropped_.erase(std::string(application_id));
+    }
 }
 
 } // namespace ucwa

@@ -1,9 +1,12 @@
 #pragma once
-// Delivers event documents to callback URLs: one request in flight per target
-// (host and port), in order, each not before its time, with a deadline,
-// bounded retries with backoff, and a record of every attempt.
+// Delivers event documents to callback URLs through the callback queue (one
+// queue per application and URL, each conversation's events in order, each not
+// before its time, a bounded backlog), with a deadline, bounded retries with
+// backoff, and a bounded record of every attempt and of what was dropped.
+// Probes go out at once, beside the queue.
 
 #include "callback_client.hpp"
+#include "callback_queue.hpp"
 #include "net.hpp"
 
 #include <chrono>
@@ -12,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,12 +32,14 @@ public:
 
     /** Returns the URL with "callbackContext=<context>" added when there is a context. */
     std::string url() const;
+    /** Returns the URL as given, without the context: the target its events queue for. */
+    std::string const& base_url() const noexcept { return url_; }
     std::string token() const;
     void set_context(std::string context);
 
 private:
     mutable std::mutex mutex_;
-    std::string url_;
+    std::string const url_;
     std::string context_;
     std::string token_;
 };
@@ -44,9 +50,10 @@ struct delivery_attempt
     std::chrono::system_clock::time_point time;
     std::string application_id;
     std::uint64_t conversation = 0;  ///< 0 for a probe made before the invitation exists.
-    std::string kind;                ///< "probe" or "event".
+    std::string kind;                ///< "probe", "event", or "dropped" (events a full backlog pushed out).
     std::string url;
-    std::string document;
+    std::string document;            ///< Cut at the log's document limit.
+    bool document_truncated = false;
     unsigned attempt = 1;
     std::uint64_t id = 0;            ///< Unique in the process: finds the attempt again when answered.
     bool answered = false;           ///< False while the request is in flight (recorded when sent).
@@ -62,6 +69,9 @@ struct callback_settings
     unsigned retries = 3;                      ///< After the first attempt, for events.
     std::chrono::milliseconds backoff{200};    ///< Doubles with each retry.
     std::size_t log_size = 1000;               ///< Attempts kept per application.
+    std::size_t document_limit = 64 * 1024;    ///< Bytes of each document kept in the log.
+    std::size_t backlog = 100000;              ///< Events waiting per target; beyond, the oldest conversation's go.
+    unsigned connections = 1;                  ///< Events on the wire per target at once (not a flag yet).
 };
 
 class callback_dispatcher
@@ -69,13 +79,14 @@ class callback_dispatcher
 public:
     callback_dispatcher(net::any_io_executor executor, callback_settings settings);
 
-    /** Queues an event document for delivery not before `not_before`. */
+    /** Queues an event document for delivery not before `not_before`, behind the earlier
+        ones of its conversation, for its target (the application and the route's URL). */
     void
     deliver(std::shared_ptr<callback_route> route, std::string application_id, std::uint64_t conversation,
             std::string document, std::chrono::steady_clock::time_point not_before);
 
-    /** Probes a route with a document (the empty heartbeat), once, ahead of queued events;
-        `done` gets the answer. */
+    /** Probes a route with a document (the empty heartbeat), once, at once: it waits for no
+        queued event of any target, the route's own included. `done` gets the answer. */
     void
     probe(std::shared_ptr<callback_route> route, std::string application_id, std::string document,
           std::function<void(callback_answer)> done);
@@ -88,43 +99,34 @@ public:
     std::size_t
     pending() const;
 
-    /** Forgets the attempts of an application (empty id: all). Queued deliveries go on. */
+    /** Returns how many events of an application (empty id: all) a full backlog dropped. */
+    std::uint64_t
+    dropped(std::string_view application_id) const;
+
+    /** Forgets the attempts and drops of an application (empty id: all). Queued deliveries go on. */
     void
     reset_log(std::string_view application_id);
 
 private:
-    struct item
-    {
-        std::shared_ptr<callback_route> route;
-        std::string application_id;
-        std::uint64_t conversation = 0;
-        std::string document;
-        std::chrono::steady_clock::time_point not_before;
-        unsigned attempt = 0;
-        std::uint64_t attempt_id = 0;                    ///< Of the attempt in flight, in the log.
-        std::function<void(callback_answer)> probe_done; ///< Set for probes.
-    };
-
-    struct target
-    {
-        std::deque<item> waiting;
-        bool busy = false;
-        std::unique_ptr<net::steady_timer> timer;
-    };
-
-    static std::string target_key(std::string_view url);
-    void pump(std::string const& key);
-    void send(std::string const& key, item it);
-    void on_answer(std::string const& key, item it, callback_answer answer);
-    std::uint64_t record_sent(item const& it, std::string const& url);
-    void record_answer(item const& it, callback_answer const& answer);
+    void pump();
+    void send(callback_target target, queued_event e);
+    void on_answer(callback_target const& target, queued_event e, callback_answer answer);
+    callback_request make_request(callback_route const& route, std::string const& document);
+    std::uint64_t record_sent(std::string const& application_id, std::uint64_t conversation, char const* kind,
+                              std::string const& url, std::string const& document, unsigned attempt);
+    void record_answer(std::string const& application_id, std::uint64_t attempt_id, callback_answer const& answer);
+    void record_dropped(dropped_events const& dropped);
+    void keep(delivery_attempt a);
 
     net::any_io_executor executor_;
     callback_settings settings_;
     mutable std::mutex mutex_;
-    std::unordered_map<std::string, target> targets_;
+    callback_queue queue_;
+    net::steady_timer timer_;                               ///< Wakes the queue when its next event is due.
+    std::optional<std::chrono::steady_clock::time_point> armed_; ///< When timer_ fires, if it waits.
+    std::size_t probes_in_flight_ = 0;
     std::unordered_map<std::string, std::deque<delivery_attempt>> log_;
-    std::size_t in_flight_ = 0;
+    std::unordered_map<std::string, std::uint64_t> dropped_;
     std::uint64_t next_correlation_ = 1;
     std::uint64_t next_attempt_id_ = 1;
 };

@@ -160,6 +160,14 @@ options()
              c.callback_retries = *n;
              return {};
          }},
+        {"callback-backlog", true, "N events waiting per callback target (application and URL); beyond, the oldest conversation's are dropped (default 100000)",
+         [](config& c, std::string const& v) -> parse_result {
+             auto n = parse_unsigned<std::size_t>(v, 1, 10000000);
+             if(! n)
+                 return n.error();
+             c.callback_backlog = *n;
+             return {};
+         }},
         {"max-connections", true, "N connections served at once; beyond, 503 and close (default 10000, 0: no cap)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<std::size_t>(v, 0, 1000000);

@@ -52,6 +52,7 @@ struct config
     std::string rel_namespace;               ///< "", "service:" or "ms:rtc:saas:"; a scenario may override.
     std::chrono::milliseconds callback_timeout{5000}; ///< Of each callback POST.
     unsigned callback_retries = 3;           ///< Of a failed event delivery.
+    std::size_t callback_backlog = 100000;   ///< Events waiting per callback target; beyond, the oldest conversation's are dropped.
     std::chrono::milliseconds pget_timeout{180000}; ///< How long GET …/events waits without ?timeout=.
 
     bool watch = false;                      ///< Reload the scenario file when it changes.

@@ -5,6 +5,7 @@
 #include "multipart.hpp"
 #include "text.hpp"
 
+#include <boost/url/parse.hpp>
 #include <rapidjson/reader.h>
 #include <rapidjson/error/en.h>
 #include <tinyxml2.h>
@@ -413,28 +414,28 @@ is_sip_uri(std::string_view uri)
     return true;
 }
 
-// An absolute http(s) URL with a host.
-bool
-is_http_url(std::string_view url)
+// What is wrong with a callbackUrl, if anything: it must be an absolute http(s) URL
+// that the mock can post to as it is, so that a bad one is the client's 400 rather
+// than a CallbackChannelError later.
+std::optional<std::string>
+callback_url_problem(std::string_view text)
 {
-    std::string low;
-    for(char ch : url.substr(0, 8))
-        low += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    std::string_view rest;
-    if(low.starts_with("http://"))
-        rest = url.substr(7);
-    else if(low.starts_with("https://"))
-        rest = url.substr(8);
-    else
-        return false;
-    auto const host_end = rest.find_first_of("/?#");
-    auto const host = rest.substr(0, host_end);
-    if(host.empty() || host.front() == ':')
-        return false;
-    for(char ch : url)
-        if(std::isspace(static_cast<unsigned char>(ch)) || static_cast<unsigned char>(ch) < 0x20)
-            return false;
-    return true;
+    constexpr char const* shape = "must be an absolute http or https URL of at most 1024 characters";
+    if(text.size() > 1024)
+        return shape;
+    auto url = boost::urls::parse_uri(text);
+    if(! url || (url->scheme_id() != boost::urls::scheme::http && url->scheme_id() != boost::urls::scheme::https))
+        return std::string(shape) + ", not '" + std::string(text) + "'";
+    if(url->has_fragment())
+        return "must not have a fragment ('#" + std::string(url->encoded_fragment()) + "'): a callback cannot receive one";
+    if(url->has_userinfo())
+        return "must not carry user information ('" + std::string(url->encoded_userinfo()) + "@')";
+    if(url->encoded_host().empty())
+        return "needs a host, not '" + std::string(text) + "'";
+    // port_number() is 0 for an empty port and for one past 65535; letters are not digits.
+    if(url->has_port() && (url->port_number() == 0 || url->port().find_first_not_of("0123456789") != std::string_view::npos))
+        return "has a port that is not a number from 1 to 65535: '" + std::string(url->port()) + "'";
+    return std::nullopt;
 }
 
 // Counts UTF-8 code points: the limits are in characters, not bytes.
@@ -499,8 +500,9 @@ validate_start_messaging(start_messaging_input& input, std::optional<std::string
         return invalid("importance", "must be one of Normal, Urgent, Emergency, not '" + *input.importance + "'");
     if(input.thread_id && length(*input.thread_id) > 250)
         return invalid("threadId", "must be at most 250 characters");
-    if(input.callback_url && (input.callback_url->size() > 1024 || ! is_http_url(*input.callback_url)))
-        return invalid("callbackUrl", "must be an absolute http or https URL of at most 1024 characters");
+    if(input.callback_url)
+        if(auto problem = callback_url_problem(*input.callback_url))
+            return invalid("callbackUrl", *problem);
     // An opaque value echoed in a query string: keep it to a sane size.
     if(input.callback_context && input.callback_context->size() > 2048)
         return invalid("callbackContext", "must be at most 2048 characters");

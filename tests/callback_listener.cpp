@@ -31,7 +31,9 @@ struct connection : std::enable_shared_from_this<connection>
     beast::flat_buffer buffer;
     http::request<http::string_body> request;
     http::response<http::string_body> response;
-    std::function<http::response<http::string_body>(http::request<http::string_body>&)> handle;
+    /// Answers a request; returns false to leave it unanswered (the connection is then held, silent).
+    std::function<bool(http::request<http::string_body>&, http::response<http::string_body>&)> handle;
+    std::function<void(std::shared_ptr<connection>)> hold;
 
     explicit connection(tcp::socket s)
         : stream(std::move(s))
@@ -46,7 +48,8 @@ struct connection : std::enable_shared_from_this<connection>
         http::async_read(stream, buffer, request, [self = shared_from_this()](beast::error_code ec, std::size_t) {
             if(ec)
                 return;
-            self->response = self->handle(self->request);
+            if(! self->handle(self->request, self->response))
+                return self->hold(self);
             http::async_write(self->stream, self->response,
                               [self](beast::error_code ec2, std::size_t) {
                                   if(ec2 || ! self->response.keep_alive())
@@ -122,7 +125,8 @@ callback_listener::accept()
         if(ec)
             return;
         auto c = std::make_shared<connection>(std::move(socket));
-        c->handle = [this](http::request<http::string_body>& req) {
+        c->hold = [this](std::shared_ptr<connection> held) { held_.push_back(std::move(held)); };
+        c->handle = [this](http::request<http::string_body>& req, http::response<http::string_body>& res) {
             received_callback got;
             got.method = std::string(req.method_string());
             got.target = std::string(req.target());
@@ -137,13 +141,15 @@ callback_listener::accept()
                 received_.push_back(std::move(got));
             }
             changed_.notify_all();
-            http::response<http::string_body> res{static_cast<http::status>(answer.status), req.version()};
+            if(answer.hold)
+                return false;
+            res = {static_cast<http::status>(answer.status), req.version()};
             res.keep_alive(req.keep_alive());
             if(! answer.body.empty())
                 res.set(http::field::content_type, "application/json");
             res.body() = answer.body;
             res.prepare_payload();
-            return res;
+            return true;
         };
         c->read();
         accept();

@@ -35,6 +35,7 @@ struct callback_reply
 {
     unsigned status = 200;
     std::string body;
+    bool hold = false; ///< Never answer: the connection stays open, silent, until the listener goes.
 };
 
 class callback_listener
@@ -74,6 +75,7 @@ private:
     std::condition_variable changed_;
     std::vector<received_callback> received_;
     responder respond_;
+    std::vector<std::shared_ptr<void>> held_; ///< Connections left unanswered; only the listener's thread touches it.
     std::thread thread_;
 };
 
