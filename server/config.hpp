@@ -41,6 +41,8 @@ struct config
     std::size_t journal_size = 10000;        ///< Journal entries kept per application.
     std::size_t conversations = 2000;        ///< Conversations kept per application (older ones: 404).
     std::size_t journal_body_limit = 64 * 1024; ///< Bytes of each body kept in the journal.
+    std::size_t max_queued_outcomes = 10000; ///< Queued outcomes per application; a post beyond gets 409.
+    std::size_t max_scenario_size = 1024 * 1024; ///< Bytes of a scenario document PUT to the admin API.
     std::string admin_token;                 ///< When set, admin calls need "Bearer <token>".
     std::string server_fqdn = "ucwa-mock.local";   ///< X-MS-Server-Fqdn of every answer.
     std::string path_prefix;                 ///< "" or e.g. "/platformservice"; a scenario may override.

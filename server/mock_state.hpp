@@ -60,7 +60,7 @@ struct mock_state
         : settings(std::move(c))
         , scenarios_dir(std::move(scenarios))
         , known(std::move(f))
-        , applications(std::move(s))
+        , applications(std::move(s), application_limits{settings.max_queued_outcomes, settings.max_scenario_size})
         , requests(settings.journal_size, settings.journal_body_limit)
         , user_apps(application_ids(known))
         , log(l)
