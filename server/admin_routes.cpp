@@ -337,6 +337,11 @@ add_admin_routes(router& r, mock_state& state)
     }));
 
     r.add(http::verb::put, "/__admin/scenario", "admin.scenario.put", guarded([&state](request_context& ctx) {
+        if(auto admitted = state.applications.admit_scenario_size(ctx.request.body().size()); ! admitted)
+        {
+            state.log.write(log_level::warn, admitted.error().message);
+            return admin_error(ctx, errc::entity_too_large, admitted.error().message);
+        }
         auto doc = parse_body(ctx.request.body());
         if(! doc)
             return admin_error(ctx, errc::deserialization_failure, "scenario: " + doc.error());
@@ -389,16 +394,22 @@ add_admin_routes(router& r, mock_state& state)
             {
                 if(! list[i]["to"].IsString())
                     return admin_error(ctx, errc::parameter_validation_failure, where + ".to: must be a string");
-                q.to = string_matcher{string_matcher::kind::equals, list[i]["to"].GetString(), nullptr, {}};
+                q.to.emplace();
+                q.to->text = list[i]["to"].GetString();
             }
             queue.push_back(std::move(q));
         }
         auto const count = queue.size();
-        state.applications.enqueue(app_param(ctx), std::move(queue));
+        auto pending = state.applications.enqueue(app_param(ctx), std::move(queue));
+        if(! pending)
+        {
+            state.log.write(log_level::warn, pending.error().message);
+            return admin_error(ctx, errc::conflict, pending.error().message);
+        }
         json_writer w;
         w.start_object();
         w.field("queued", static_cast<std::uint64_t>(count));
-        w.field("pending", static_cast<std::uint64_t>(state.applications.queued(app_param(ctx))));
+        w.field("pending", static_cast<std::uint64_t>(*pending));
         w.end_object();
         return admin_json(ctx, http::status::ok, w.take());
     }));

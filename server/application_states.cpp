@@ -1,7 +1,5 @@
 #include "application_states.hpp"
 
-#include <random>
-
 namespace ucwa {
 
 namespace {
@@ -31,21 +29,19 @@ take(std::deque<queued_outcome>& queue, request_facts const& facts)
     return std::nullopt;
 }
 
-// Queued outcomes are not part of a seeded scenario: any fair draw will do.
-std::chrono::milliseconds
-draw(delay_range const& range)
+// Queued outcomes draw from a stream of their own, derived from the scenario's seed:
+// the same scenario and the same calls give the same delays, beside the rules' stream.
+std::uint64_t
+queue_seed(std::uint64_t scenario_seed) noexcept
 {
-    if(range.max <= range.min)
-        return range.min;
-    thread_local std::mt19937_64 random{std::random_device{}()};
-    std::uniform_int_distribution<std::int64_t> pick(range.min.count(), range.max.count());
-    return std::chrono::milliseconds(pick(random));
+    return scenario_seed ^ 0x9e3779b97f4a7c15ull;
 }
 
 } // namespace
 
-application_states::application_states(scenario initial)
-    : initial_(initial)
+application_states::application_states(scenario initial, application_limits limits)
+    : limits_(limits)
+    , initial_(initial)
     , default_(std::move(initial))
 {
 }
@@ -58,6 +54,7 @@ application_states::slot_locked(std::string_view application_id)
     {
         per_application slot;
         slot.engine = std::make_shared<scenario_engine>(default_);
+        slot.queue_random.seed(queue_seed(default_.seed));
         it = applications_.emplace(std::string(application_id), std::move(slot)).first;
     }
     return it->second;
@@ -68,12 +65,15 @@ application_states::decide(request_facts const& facts)
 {
     std::shared_ptr<scenario_engine> engine;
     std::optional<outcome> queued;
+    std::chrono::milliseconds delay{0};
     {
         std::lock_guard lock(mutex_);
         auto& slot = slot_locked(facts.application_id);
         queued = take(slot.queue, facts);
         if(! queued)
             queued = take(shared_queue_, facts);
+        if(queued && queued->delay)
+            delay = draw_delay(slot.queue_random, *queued->delay);
         engine = slot.engine;
     }
     if(queued)
@@ -81,8 +81,7 @@ application_states::decide(request_facts const& facts)
         decision d;
         d.chosen = std::move(*queued);
         d.rule = "queue";
-        if(d.chosen.delay)
-            d.delay = draw(*d.chosen.delay);
+        d.delay = delay;
         d.script = engine->script();
         if(d.chosen.remote)
             d.script.remote = *d.chosen.remote;
@@ -128,21 +127,48 @@ application_states::replace(std::string_view application_id, scenario s)
         default_ = s;
         for(auto& [id, slot] : applications_)
             if(! slot.own)
+            {
                 slot.engine = std::make_shared<scenario_engine>(s);
+                slot.queue_random.seed(queue_seed(s.seed));
+            }
         return;
     }
     auto& slot = slot_locked(application_id);
+    slot.queue_random.seed(queue_seed(s.seed));
     slot.engine = std::make_shared<scenario_engine>(std::move(s));
     slot.own = true;
 }
 
-void
+api_result<std::size_t>
 application_states::enqueue(std::string_view application_id, std::vector<queued_outcome> outcomes)
 {
     std::lock_guard lock(mutex_);
     auto& queue = application_id.empty() ? shared_queue_ : slot_locked(application_id).queue;
+    if(outcomes.size() > limits_.max_queued_outcomes - std::min(queue.size(), limits_.max_queued_outcomes))
+    {
+        limit_hits_.fetch_add(1, std::memory_order_relaxed);
+        auto const owner = application_id.empty() ? std::string("the shared queue")
+                                                  : "the queue of application " + std::string(application_id);
+        return make_api_error(errc::conflict,
+                              "outcomes: " + std::to_string(outcomes.size()) + " more would not fit: " + owner + " holds " +
+                                  std::to_string(queue.size()) + " of at most " +
+                                  std::to_string(limits_.max_queued_outcomes) + " (--max-queued-outcomes)");
+    }
     for(auto& q : outcomes)
         queue.push_back(std::move(q));
+    // api_error converts from a number too: the value is named.
+    return api_result<std::size_t>(boost::system::in_place_value, queue.size());
+}
+
+api_result<void>
+application_states::admit_scenario_size(std::size_t bytes)
+{
+    if(bytes <= limits_.max_scenario_size)
+        return {};
+    limit_hits_.fetch_add(1, std::memory_order_relaxed);
+    return make_api_error(errc::entity_too_large,
+                          "scenario: the document is " + std::to_string(bytes) + " bytes, larger than " +
+                              std::to_string(limits_.max_scenario_size) + " (--max-scenario-size)");
 }
 
 std::size_t

@@ -4,8 +4,11 @@
 // reach another's. Applications without their own scenario follow the default.
 
 #include "adaptive_mutex.hpp"
+#include "error.hpp"
 #include "scenario.hpp"
 
+#include <atomic>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -13,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace ucwa {
 
@@ -24,12 +28,19 @@ struct queued_outcome
     std::optional<string_matcher> to; ///< Only calls to this recipient take it.
 };
 
+/** What scripting may hold (--max-queued-outcomes, --max-scenario-size). */
+struct application_limits
+{
+    std::size_t max_queued_outcomes = 10000; ///< Per application, and in the shared queue.
+    std::size_t max_scenario_size = 1024 * 1024; ///< Bytes of a scenario document sent to the admin API.
+};
+
 /** Thread-safe; engines are owned here and never handed out beyond a call. */
 class application_states
 {
 public:
     /** `initial` is the scenario the mock started with: reset() returns to it. */
-    explicit application_states(scenario initial);
+    explicit application_states(scenario initial, application_limits limits = {});
 
     /** Decides a request: the application's queue first, then its scenario (or the default). */
     decision
@@ -48,9 +59,31 @@ public:
     void
     replace(std::string_view application_id, scenario s);
 
-    /** Queues outcomes for one application (or, empty id, for any application). */
-    void
+    /** Queues outcomes for one application (or, empty id, for any application).
+
+        @return how many are now pending there, or 409 Conflict (nothing queued) when
+        they would not fit under max_queued_outcomes; a refusal counts as a limit hit.
+    */
+    api_result<std::size_t>
     enqueue(std::string_view application_id, std::vector<queued_outcome> outcomes);
+
+    /** Checks the size of a scenario document before it is parsed: 413 EntityTooLarge
+        over max_scenario_size, counted as a limit hit. */
+    api_result<void>
+    admit_scenario_size(std::size_t bytes);
+
+    /** Returns how often a bound here refused something (queued outcomes, scenario size). */
+    std::uint64_t
+    limit_hits() const noexcept
+    {
+        return limit_hits_.load(std::memory_order_relaxed);
+    }
+
+    application_limits const&
+    limits() const noexcept
+    {
+        return limits_;
+    }
 
     /** Returns how many outcomes are queued for an application (empty id: the shared queue). */
     std::size_t
@@ -68,11 +101,15 @@ private:
         std::shared_ptr<scenario_engine> engine;
         bool own = false;
         std::deque<queued_outcome> queue;
+        /// The delays of queued outcomes: seeded from the scenario's seed, so runs repeat.
+        std::mt19937_64 queue_random;
     };
 
     per_application&
     slot_locked(std::string_view application_id);
 
+    application_limits const limits_;
+    std::atomic<std::uint64_t> limit_hits_{0};
     mutable adaptive_mutex mutex_;
     scenario initial_;
     scenario default_;

@@ -1,5 +1,6 @@
 #include "batch.hpp"
 
+#include "media_type.hpp"
 #include "multipart.hpp"
 
 namespace ucwa {
@@ -77,6 +78,13 @@ parse_batch(std::string_view body, std::string_view boundary, std::string_view a
         requests.push_back(std::move(req));
     }
     return requests;
+}
+
+bool
+is_batch_request(http::request<http::string_body> const& request)
+{
+    auto const type = parse_media_type(request[http::field::content_type]);
+    return type && type->essence() == "multipart/batching";
 }
 
 std::string

@@ -16,6 +16,11 @@ namespace ucwa {
 api_result<std::vector<http::request<http::string_body>>>
 parse_batch(std::string_view body, std::string_view boundary, std::string_view authorization);
 
+/** Returns true when a request is itself a batch (Content-Type multipart/batching): batches nest
+    one level, so such a part is answered 400 and never run. */
+bool
+is_batch_request(http::request<http::string_body> const& request);
+
 /** Writes the responses as a batch body: each part "Content-Type: application/http; msgtype=response",
     the status line, the headers with Content-Type last, a blank line, the body on one line. */
 std::string

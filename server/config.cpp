@@ -245,6 +245,22 @@ options()
              c.max_message_size = *n;
              return {};
          }},
+        {"max-queued-outcomes", true, "N outcomes queued per application by the admin API (default 10000)",
+         [](config& c, std::string const& v) -> parse_result {
+             auto n = parse_unsigned<std::size_t>(v, 1, 10000000);
+             if(! n)
+                 return n.error();
+             c.max_queued_outcomes = *n;
+             return {};
+         }},
+        {"max-scenario-size", true, "SIZE largest scenario document the admin API takes; larger ones get 413 (default 1M)",
+         [](config& c, std::string const& v) -> parse_result {
+             auto n = parse_size(v);
+             if(! n)
+                 return n.error();
+             c.max_scenario_size = *n;
+             return {};
+         }},
         {"log-level", true, "LEVEL debug, info (default: one line per request), warn, error",
          [](config& c, std::string const& v) -> parse_result {
              auto level = parse_log_level(v);

@@ -42,6 +42,8 @@ struct config
     std::size_t journal_bytes = 64 * 1024 * 1024; ///< Bytes of journal entries kept in all.
     std::size_t conversations = 2000;        ///< Conversations kept per application (older ones: 404).
     std::size_t journal_body_limit = 64 * 1024; ///< Bytes of each body kept in the journal.
+    std::size_t max_queued_outcomes = 10000; ///< Queued outcomes per application; a post beyond gets 409.
+    std::size_t max_scenario_size = 1024 * 1024; ///< Bytes of a scenario document PUT to the admin API.
     std::size_t max_tokens = 10000;          ///< Sign-in tokens kept; beyond, the oldest go (with their applications).
     std::size_t max_applications_per_user = 16; ///< A person's applications at once; beyond, 409 TooManyApplications.
     std::size_t max_messages_per_conversation = 100; ///< Messages kept per conversation; older ones are forgotten.

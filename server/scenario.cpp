@@ -1,14 +1,10 @@
-// GCC 12 warns falsely inside <regex> when optimizing with ASan (a known false positive);
-// the state of this pragma must hold where <regex> is first included.
-#if defined(__GNUC__) && ! defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include "scenario.hpp"
 
 #include "fixtures.hpp"
 #include "json_read.hpp"
 #include "text.hpp"
+
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <cctype>
@@ -167,8 +163,31 @@ parse_outcome_impl(rapidjson::Value const& value, std::string const& where, bool
     return out;
 }
 
+// Why RE2 refused a pattern, with a hint where ECMAScript habits are the likely cause.
+std::string
+regex_problem(re2::RE2 const& re)
+{
+    std::string problem = "invalid regular expression (RE2 syntax): " + re.error();
+    auto const& arg = re.error_arg();
+    if(re.error_code() == re2::RE2::ErrorBadEscape && arg.size() > 1 && arg[1] >= '0' && arg[1] <= '9')
+        problem += " (RE2 has no back-references)";
+    else if(arg.starts_with("(?=") || arg.starts_with("(?!"))
+        problem += " (RE2 has no lookahead)";
+    else if(arg.starts_with("(?<"))
+        problem += " (RE2 has no lookbehind, and names groups (?P<name>...))";
+    else if(re.error_code() == re2::RE2::ErrorPatternTooLarge)
+        problem += " (more than " + std::to_string(regex_max_mem / 1024) + " KiB compiled)";
+    return problem;
+}
+
+bool
+is_ascii(std::string_view text) noexcept
+{
+    return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
 boost::system::result<string_matcher, load_error>
-parse_matcher(rapidjson::Value const& value, std::string const& where)
+parse_matcher(rapidjson::Value const& value, std::string const& where, std::size_t& regexes)
 {
     string_matcher m;
     if(value.IsString())
@@ -206,44 +225,32 @@ parse_matcher(rapidjson::Value const& value, std::string const& where)
         m.what = present->GetBool() ? string_matcher::kind::present : string_matcher::kind::absent;
         return m;
     }
+    auto const path = member_path(where, "regex");
     if(! regex->IsString())
-        return field_error(member_path(where, "regex"), "must be a string (an ECMAScript regular expression)");
+        return field_error(path, "must be a string (a regular expression in RE2 syntax)");
     if(ignore_case && ! ignore_case->IsBool())
         return field_error(member_path(where, "ignoreCase"), "must be true or false");
-    auto flags = std::regex::ECMAScript;
-    if(ignore_case && ignore_case->GetBool())
-        flags |= std::regex::icase;
+    if(++regexes > max_scenario_regexes)
+        return field_error(path, "one regex too many: a scenario holds at most " + std::to_string(max_scenario_regexes));
     m.what = string_matcher::kind::regex;
     m.text = detail::string_of(*regex);
-    // libstdc++'s regex recurses once per term and overflows on huge back-reference
-    // numbers: long patterns and back-references would crash the mock, so they are refused.
+    m.ignore_case = ignore_case && ignore_case->GetBool();
     if(m.text.size() > max_regex_length)
-        return field_error(member_path(where, "regex"),
-                           "must be at most " + std::to_string(max_regex_length) + " characters long");
-    for(std::size_t i = 0; i + 1 < m.text.size(); ++i)
-    {
-        if(m.text[i] != '\\')
-            continue;
-        if(m.text[i + 1] >= '1' && m.text[i + 1] <= '9')
-            return field_error(member_path(where, "regex"), "back-references such as \\1 are not supported");
-        ++i; // skip the escaped character
-    }
-    // std::regex reports a bad pattern by throwing; turn it into a load error here.
-    try
-    {
-        m.pattern = std::make_shared<std::regex const>(m.text, flags);
-    }
-    catch(std::exception const& e)
-    {
-        return field_error(member_path(where, "regex"), std::string("invalid regular expression: ") + e.what());
-    }
-    // "^literal" is most rules' pattern; std::regex is slow, so it is matched as a prefix.
+        return field_error(path, "must be at most " + std::to_string(max_regex_length) + " characters long");
+    // RE2 runs in time linear in the value, without recursion, within max_mem.
+    re2::RE2::Options options;
+    options.set_max_mem(regex_max_mem);
+    options.set_case_sensitive(! m.ignore_case);
+    options.set_log_errors(false);
+    auto compiled = std::make_shared<re2::RE2 const>(m.text, options);
+    if(! compiled->ok())
+        return field_error(path, regex_problem(*compiled));
+    m.pattern = std::move(compiled);
+    // "^literal" is most rules' pattern: compared directly, it costs no RE2 search.
+    // Ignoring case, only an ASCII literal qualifies (see string_matcher::matches).
     if(m.text.size() > 1 && m.text.front() == '^' &&
-       m.text.find_first_of(".[]{}()\\*+?|^$", 1) == std::string::npos)
-    {
+       m.text.find_first_of(".[]{}()\\*+?|^$", 1) == std::string::npos && (! m.ignore_case || is_ascii(m.text)))
         m.literal_prefix = m.text.substr(1);
-        m.ignore_case = ignore_case && ignore_case->GetBool();
-    }
     return m;
 }
 
@@ -271,7 +278,7 @@ parse_calls(rapidjson::Value const& value, std::string const& where, call_matche
 }
 
 detail::load_check
-parse_match(rapidjson::Value const& value, std::string const& where, rule& r)
+parse_match(rapidjson::Value const& value, std::string const& where, rule& r, std::size_t& regexes)
 {
     if(auto c = detail::check_object(value, where,
                                      {"application", "to", "subject", "importance", "threadId", "operationId",
@@ -295,7 +302,7 @@ parse_match(rapidjson::Value const& value, std::string const& where, rule& r)
         auto const* v = detail::find_member(value, f.name);
         if(! v)
             continue;
-        auto m = parse_matcher(*v, member_path(where, f.name));
+        auto m = parse_matcher(*v, member_path(where, f.name), regexes);
         if(! m)
             return m.error();
         r.*f.member = std::move(*m);
@@ -319,7 +326,7 @@ parse_match(rapidjson::Value const& value, std::string const& where, rule& r)
                            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
             if(! seen.insert(lower).second)
                 return field_error(header_path, "duplicate header (names are case-insensitive)");
-            auto m = parse_matcher(it->value, header_path);
+            auto m = parse_matcher(it->value, header_path, regexes);
             if(! m)
                 return m.error();
             r.headers.emplace_back(std::move(name), std::move(*m));
@@ -333,7 +340,7 @@ parse_match(rapidjson::Value const& value, std::string const& where, rule& r)
 }
 
 boost::system::result<rule, load_error>
-parse_rule(rapidjson::Value const& value, std::size_t index, remote_party const& remote_base)
+parse_rule(rapidjson::Value const& value, std::size_t index, remote_party const& remote_base, std::size_t& regexes)
 {
     auto const where = index_path("rules", index);
     if(auto c = detail::check_object(value, where, {"name", "operation", "match", "probability", "outcome", "outcomes", "then"});
@@ -357,7 +364,7 @@ parse_rule(rapidjson::Value const& value, std::size_t index, remote_party const&
     }
 
     if(auto const* match = detail::find_member(value, "match"))
-        if(auto c = parse_match(*match, member_path(where, "match"), r); ! c)
+        if(auto c = parse_match(*match, member_path(where, "match"), r, regexes); ! c)
             return c.error();
 
     if(auto const* p = detail::find_member(value, "probability"))
@@ -387,6 +394,9 @@ parse_rule(rapidjson::Value const& value, std::size_t index, remote_party const&
     auto const list_path = member_path(where, "outcomes");
     if(! list->IsArray() || list->Empty())
         return field_error(list_path, "must be a non-empty array of outcomes");
+    if(list->Size() > max_rule_outcomes)
+        return field_error(list_path, "holds " + std::to_string(list->Size()) + " outcomes: at most " +
+                                          std::to_string(max_rule_outcomes));
     for(rapidjson::SizeType i = 0; i < list->Size(); ++i)
     {
         auto o = parse_outcome_strict((*list)[i], index_path(list_path, i), {}, remote_base);
@@ -453,9 +463,13 @@ parse_scenario_fields(std::string_view json)
     {
         if(! rules->IsArray())
             return field_error("rules", std::string("must be an array of rules, not ") + detail::type_name(*rules));
+        if(rules->Size() > max_scenario_rules)
+            return field_error("rules", "holds " + std::to_string(rules->Size()) + " rules: at most " +
+                                            std::to_string(max_scenario_rules));
+        std::size_t regexes = 0;
         for(rapidjson::SizeType i = 0; i < rules->Size(); ++i)
         {
-            auto r = parse_rule((*rules)[i], i, s.conversation.remote);
+            auto r = parse_rule((*rules)[i], i, s.conversation.remote, regexes);
             if(! r)
                 return r.error();
             s.rules.push_back(std::move(*r));
@@ -541,8 +555,27 @@ unit_draw(std::mt19937_64& random) noexcept
     return static_cast<double>(random() >> 11) * 0x1.0p-53;
 }
 
+// The rules whose fields match, in order, up to the first that applies whatever its counters.
+boost::container::small_vector<std::size_t, 8>
+matching_rules(scenario const& s, request_facts const& facts)
+{
+    boost::container::small_vector<std::size_t, 8> found;
+    for(std::size_t i = 0; i < s.rules.size(); ++i)
+    {
+        auto const& r = s.rules[i];
+        if(! fields_match(r, facts))
+            continue;
+        found.push_back(i);
+        if(! r.calls.nth && ! r.calls.every && ! r.calls.after && ! r.probability)
+            break;
+    }
+    return found;
+}
+
+} // namespace
+
 std::chrono::milliseconds
-delay_draw(std::mt19937_64& random, delay_range const& range) noexcept
+draw_delay(std::mt19937_64& random, delay_range const& range) noexcept
 {
     if(range.max <= range.min)
         return range.min;
@@ -550,8 +583,6 @@ delay_draw(std::mt19937_64& random, delay_range const& range) noexcept
     // The modulo bias is below 1e-13 for spans up to ten minutes.
     return range.min + std::chrono::milliseconds(random() % span);
 }
-
-} // namespace
 
 bool
 string_matcher::matches(std::optional<std::string_view> value) const
@@ -568,20 +599,13 @@ string_matcher::matches(std::optional<std::string_view> value) const
             if(value->size() < literal_prefix->size())
                 return false;
             auto const head = value->substr(0, literal_prefix->size());
-            return ignore_case ? iequals(head, *literal_prefix) : head == *literal_prefix;
+            if(! ignore_case)
+                return head == *literal_prefix;
+            // Over ASCII, RE2's case folding is ASCII's; other characters (K for k, ſ for s) are RE2's to fold.
+            if(is_ascii(head))
+                return iequals(head, *literal_prefix);
         }
-        // std::regex_search recurses once per character: longer values never match.
-        if(value->size() > max_regex_subject_length)
-            return false;
-        try
-        {
-            return std::regex_search(value->begin(), value->end(), *pattern);
-        }
-        catch(std::exception const&)
-        {
-            // error_complexity and the like: a pattern that cannot decide does not match.
-            return false;
-        }
+        return re2::RE2::PartialMatch(re2::StringPiece(value->data(), value->size()), *pattern);
     case kind::present:
         return value.has_value();
     case kind::absent:
@@ -635,77 +659,98 @@ load_scenario(std::string_view name_or_file, std::filesystem::path const& dir)
 //------------------------------------------------------------------------------
 
 scenario_engine::scenario_engine(scenario s)
-    : scenario_(std::move(s))
-    , states_(scenario_.rules.size())
-    , random_(scenario_.seed)
+    : scenario_(std::make_shared<scenario const>(std::move(s)))
+    , states_(scenario_->rules.size())
+    , random_(scenario_->seed)
 {
 }
 
-decision
-scenario_engine::decide(request_facts const& facts)
-{
-    std::lock_guard lock(mutex_);
-    decision d;
-    bool chosen = false;
-    for(std::size_t i = 0; i < scenario_.rules.size() && ! chosen; ++i)
-    {
-        auto const& r = scenario_.rules[i];
-        auto& state = states_[i];
-        if(! fields_match(r, facts))
-            continue;
-        ++state.calls;
-        if(! count_applies(r.calls, state.calls))
-            continue;
-        // One draw per check, whatever the probability, keeps the stream in step.
-        if(r.probability && ! (unit_draw(random_) < *r.probability))
-            continue;
-        d.chosen = r.outcomes[state.next_outcome];
-        d.rule = r.name;
-        if(state.next_outcome + 1 < r.outcomes.size())
-            ++state.next_outcome;
-        else if(r.repeat)
-            state.next_outcome = 0;
-        chosen = true;
-    }
-    if(! chosen)
-        d.chosen = scenario_.fallback;
-    if(d.chosen.delay)
-        d.delay = delay_draw(random_, *d.chosen.delay);
-    d.script = scenario_.conversation;
-    if(d.chosen.remote)
-        d.script.remote = *d.chosen.remote;
-    return d;
-}
-
-conversation_script
-scenario_engine::script() const
-{
-    std::lock_guard lock(mutex_);
-    return scenario_.conversation;
-}
-
-scenario
-scenario_engine::current() const
+std::shared_ptr<scenario const>
+scenario_engine::active() const
 {
     std::lock_guard lock(mutex_);
     return scenario_;
 }
 
+decision
+scenario_engine::decide(request_facts const& facts)
+{
+    for(;;)
+    {
+        // Regexes run outside the lock: a slow match never holds up another request.
+        auto const s = active();
+        auto const candidates = matching_rules(*s, facts);
+
+        std::optional<std::size_t> rule_index;
+        std::size_t outcome_index = 0;
+        std::chrono::milliseconds delay{0};
+        {
+            std::lock_guard lock(mutex_);
+            if(scenario_ != s)
+                continue; // replaced meanwhile: match the new one
+            for(auto const i : candidates)
+            {
+                auto const& r = s->rules[i];
+                auto& state = states_[i];
+                ++state.calls;
+                if(! count_applies(r.calls, state.calls))
+                    continue;
+                // One draw per check, whatever the probability, keeps the stream in step.
+                if(r.probability && ! (unit_draw(random_) < *r.probability))
+                    continue;
+                rule_index = i;
+                outcome_index = state.next_outcome;
+                if(state.next_outcome + 1 < r.outcomes.size())
+                    ++state.next_outcome;
+                else if(r.repeat)
+                    state.next_outcome = 0;
+                break;
+            }
+            auto const& chosen = rule_index ? s->rules[*rule_index].outcomes[outcome_index] : s->fallback;
+            if(chosen.delay)
+                delay = draw_delay(random_, *chosen.delay);
+        }
+
+        decision d;
+        d.chosen = rule_index ? s->rules[*rule_index].outcomes[outcome_index] : s->fallback;
+        if(rule_index)
+            d.rule = s->rules[*rule_index].name;
+        d.delay = delay;
+        d.script = s->conversation;
+        if(d.chosen.remote)
+            d.script.remote = *d.chosen.remote;
+        return d;
+    }
+}
+
+conversation_script
+scenario_engine::script() const
+{
+    return active()->conversation;
+}
+
+scenario
+scenario_engine::current() const
+{
+    return *active();
+}
+
 void
 scenario_engine::replace(scenario s)
 {
+    auto next = std::make_shared<scenario const>(std::move(s));
     std::lock_guard lock(mutex_);
-    scenario_ = std::move(s);
-    states_.assign(scenario_.rules.size(), rule_state{});
-    random_.seed(scenario_.seed);
+    scenario_ = std::move(next);
+    states_.assign(scenario_->rules.size(), rule_state{});
+    random_.seed(scenario_->seed);
 }
 
 void
 scenario_engine::reset()
 {
     std::lock_guard lock(mutex_);
-    states_.assign(scenario_.rules.size(), rule_state{});
-    random_.seed(scenario_.seed);
+    states_.assign(scenario_->rules.size(), rule_state{});
+    random_.seed(scenario_->seed);
 }
 
 } // namespace ucwa

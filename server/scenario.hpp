@@ -20,11 +20,14 @@
 #include <mutex>
 #include <optional>
 #include <random>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+namespace re2 {
+class RE2;
+} // namespace re2
 
 namespace ucwa {
 
@@ -99,12 +102,16 @@ struct request_facts
     boost::container::small_vector<std::pair<std::string_view, std::string_view>, 16> headers;
 };
 
-/** The longest regex a scenario may hold, and the longest value a regex is run on
-    (longer values never match): std::regex recurses, and must not exhaust the stack. */
+/** Bounds of a scenario document: what one request's decision and one scenario's
+    memory can cost. A regex runs in time linear in its value (RE2), and each
+    compiles within regex_max_mem bytes. */
 inline constexpr std::size_t max_regex_length = 1000;
-inline constexpr std::size_t max_regex_subject_length = 2048;
+inline constexpr std::int64_t regex_max_mem = 1024 * 1024;
+inline constexpr std::size_t max_scenario_regexes = 256;
+inline constexpr std::size_t max_scenario_rules = 1000;
+inline constexpr std::size_t max_rule_outcomes = 1000;
 
-/** A string matcher: equals, regex (ECMAScript, search), or presence. */
+/** A string matcher: equals, regex (RE2 syntax, search), or presence. */
 struct string_matcher
 {
     enum class kind
@@ -117,8 +124,8 @@ struct string_matcher
 
     kind what = kind::equals;
     std::string text;                   ///< The value, or the regex source.
-    std::shared_ptr<std::regex const> pattern; ///< Compiled when what == regex.
-    std::optional<std::string> literal_prefix; ///< A regex "^literal": matched without std::regex.
+    std::shared_ptr<re2::RE2 const> pattern;   ///< Compiled when what == regex.
+    std::optional<std::string> literal_prefix; ///< A regex "^literal": mostly decided without RE2.
     bool ignore_case = false;                  ///< For literal_prefix.
 
     /** Returns true when the (optional) value satisfies the matcher. */
@@ -185,8 +192,12 @@ struct decision
     conversation_script script;           ///< The scenario's, with the outcome's remote party.
 };
 
+/** Draws a delay from `range` with `random`: the same seed gives the same delays everywhere. */
+std::chrono::milliseconds
+draw_delay(std::mt19937_64& random, delay_range const& range) noexcept;
+
 /** Applies a scenario to requests. Thread-safe; counters and the random stream
-    are reset by reset() and by replace(). */
+    are reset by reset() and by replace(). Rules are matched outside the lock. */
 class scenario_engine
 {
 public:
@@ -219,8 +230,11 @@ private:
         std::size_t next_outcome = 0;
     };
 
+    std::shared_ptr<scenario const>
+    active() const;
+
     mutable adaptive_mutex mutex_;
-    scenario scenario_;
+    std::shared_ptr<scenario const> scenario_; ///< Replaced whole, never changed: read outside the lock.
     std::vector<rule_state> states_;
     std::mt19937_64 random_;
 };

@@ -478,6 +478,15 @@ post_batch(request_context& ctx, mock_state& state, signed_in const&, user_appli
     std::vector<http::response<http::string_body>> responses;
     for(auto& req : *requests)
     {
+        // Batches nest one level: a part that is a batch is never run, so nesting cannot recurse.
+        if(is_batch_request(req))
+        {
+            responses.push_back(make_error_reply(make_api_error(errc::bad_request,
+                                                                "A batch part cannot itself be a batch: send its parts in this batch."),
+                                                 answer_format{}, 11, true)
+                                    .response);
+            continue;
+        }
         auto part = state.routes->handle(req);
         if(part.deferred || part.fault)
         {
