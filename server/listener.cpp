@@ -9,6 +9,12 @@
 
 namespace ucwa {
 
+namespace {
+
+constexpr char const* out_of_descriptors_message = "The mock is out of file descriptors (ulimit -n); try again.";
+
+} // namespace
+
 listener::listener(net::io_context& ioc, std::function<net::io_context&()> pick, request_handler& handler,
                    session_registry& registry, config const& settings, logger& log)
     : pick_(std::move(pick))
@@ -105,11 +111,15 @@ listener::on_accept(beast::error_code ec, worker_socket socket)
     if(ec)
         return on_accept_error(ec);
     backoff_ = std::chrono::milliseconds(0);
-    if(spare_fd_ < 0)
-        open_spare();
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    if(settings_.max_connections && registry_.size() >= settings_.max_connections)
+    // Short of descriptors not long ago: the spare comes back first, else this
+    // connection holds the last descriptor and is refused in its stead.
+    if(spare_fd_ < 0)
+        open_spare();
+    if(spare_fd_ < 0)
+        refuse(tcp::socket(std::move(socket)), out_of_descriptors_message, std::chrono::milliseconds(200));
+    else if(settings_.max_connections && registry_.size() >= settings_.max_connections)
     {
         log_.write(log_level::warn, "connection refused: --max-connections " +
                                         std::to_string(settings_.max_connections) + " reached");
@@ -149,8 +159,7 @@ listener::on_accept_error(beast::error_code ec)
         if(! accept_ec)
         {
             // Its descriptor is the spare's, so it is not kept long.
-            refuse(tcp::socket(std::move(socket)), "The mock is out of file descriptors (ulimit -n); try again.",
-                   std::chrono::milliseconds(200));
+            refuse(tcp::socket(std::move(socket)), out_of_descriptors_message, std::chrono::milliseconds(200));
             // Likely to fail until the refusal closes its socket: then the next error retries.
             open_spare();
             backoff_ = std::chrono::milliseconds(0);
@@ -175,7 +184,8 @@ class refusal : public std::enable_shared_from_this<refusal>
 {
 public:
     refusal(tcp::socket socket, std::string bytes, std::chrono::milliseconds patience)
-        : stream_(std::move(socket))
+        : socket_(std::move(socket))
+        , deadline_(socket_.get_executor())
         , bytes_(std::move(bytes))
         , patience_(patience)
     {
@@ -184,12 +194,17 @@ public:
     void
     run()
     {
-        stream_.expires_after(patience_);
-        net::async_write(stream_, net::buffer(bytes_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        // One deadline for the answer and the drain: closing the socket ends what is pending.
+        deadline_.expires_after(patience_);
+        deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+            if(! ec)
+                self->close();
+        });
+        net::async_write(socket_, net::buffer(bytes_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
             if(ec)
                 return self->close();
             beast::error_code ignored;
-            self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
             self->drain();
         });
     }
@@ -198,7 +213,7 @@ private:
     void
     drain()
     {
-        stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        socket_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
             if(ec)
                 return self->close();
             self->drain();
@@ -209,10 +224,12 @@ private:
     close()
     {
         beast::error_code ignored;
-        stream_.socket().close(ignored);
+        deadline_.cancel();
+        socket_.close(ignored);
     }
 
-    beast::tcp_stream stream_;
+    tcp::socket socket_;
+    net::steady_timer deadline_;
     std::string bytes_;
     std::array<char, 1024> scratch_{};
     std::chrono::milliseconds patience_;
