@@ -132,10 +132,11 @@ event_channel::answer_held_locked(std::vector<std::function<void()>>& later)
     later.push_back([answer = std::move(h.answer), doc = std::move(doc)] { answer(200, doc); });
 }
 
-void
+std::uint64_t
 event_channel::get(std::uint64_t ack, std::chrono::milliseconds timeout, channel_answer answer)
 {
     std::vector<std::function<void()>> later;
+    std::uint64_t ticket = 0;
     {
         std::lock_guard lock(mutex_);
         if(ack < next_ack_)
@@ -182,6 +183,7 @@ event_channel::get(std::uint64_t ack, std::chrono::milliseconds timeout, channel
             h.ack = ack;
             h.answer = std::move(answer);
             h.id = next_holder_++;
+            ticket = h.id;
             h.timer = std::make_shared<net::steady_timer>(executor_, timeout);
             auto const id = h.id;
             h.timer->async_wait([self = shared_from_this(), id](beast::error_code ec) {
@@ -203,6 +205,22 @@ event_channel::get(std::uint64_t ack, std::chrono::milliseconds timeout, channel
     }
     for(auto& f : later)
         f();
+    return ticket;
+}
+
+void
+event_channel::forget(std::uint64_t ticket)
+{
+    std::optional<holder> gone;
+    {
+        std::lock_guard lock(mutex_);
+        if(! held_ || held_->id != ticket)
+            return;
+        held_->timer->cancel();
+        gone = std::move(held_);
+        held_.reset();
+    }
+    // Destroyed outside the lock: the answer may own the last reference to a session.
 }
 
 void

@@ -39,9 +39,17 @@ public:
     void
     push(std::string const& sender_rel, std::string const& sender_href, std::string event_json);
 
-    /** Answers GET ?ack=N now or later, exactly once. */
-    void
+    /** Answers GET ?ack=N now or later, exactly once (unless forgotten).
+
+        @return the ticket of the held request, for forget(); 0 when answered at once.
+    */
+    std::uint64_t
     get(std::uint64_t ack, std::chrono::milliseconds timeout, channel_answer answer);
+
+    /** Lets the held request of this ticket go unanswered (its client left);
+        its events stay for the next request. */
+    void
+    forget(std::uint64_t ticket);
 
     /** Answers a held request with an empty batch (at shutdown). */
     void

@@ -9,6 +9,8 @@
 
 #include <boost/system/result.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -42,10 +44,14 @@ public:
     void
     stop();
 
+    ~listener();
+
 private:
     void do_accept();
     void on_accept(beast::error_code ec, worker_socket socket);
-    void refuse(tcp::socket socket);
+    void on_accept_error(beast::error_code ec);
+    void refuse(tcp::socket socket, std::string const& why, std::chrono::milliseconds patience);
+    void open_spare();
 
     std::function<net::io_context&()> pick_;
     net::strand<net::io_context::executor_type> strand_;
@@ -56,6 +62,12 @@ private:
     config const& settings_;
     logger& log_;
     tcp::endpoint endpoint_;
+    // A descriptor kept in reserve: out of descriptors, it is given up to accept
+    // one waiting client and tell it 503, rather than leave everyone hanging.
+    int spare_fd_ = -1;
+    std::chrono::milliseconds backoff_{0};
+    std::chrono::steady_clock::time_point last_error_log_{};
+    std::uint64_t errors_unlogged_ = 0;
 };
 
 } // namespace ucwa

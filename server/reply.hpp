@@ -40,6 +40,10 @@ struct reply
         the session calls it with a sink and answers with what the sink gets. */
     std::function<void(reply_sink)> deferred;
 
+    /** May come with `deferred`: called (on the session's thread) when the client
+        leaves before the answer, so that whatever holds the request can let it go. */
+    std::function<void()> abandon;
+
     /** Runs once the answer has been written (or could not be): events that must
         follow the answer, such as a message's completed event, start here. */
     std::function<void()> after_send;

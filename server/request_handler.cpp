@@ -1,5 +1,6 @@
 #include "request_handler.hpp"
 
+#include "http_checks.hpp"
 #include "responses.hpp"
 
 #include <boost/container/small_vector.hpp>
@@ -18,6 +19,17 @@ reply
 request_handler::handle(http::request<http::string_body>& request)
 {
     auto const started = std::chrono::steady_clock::now();
+    // Host is copied into absolute hrefs: a bad one is refused before any route sees it.
+    if(auto const problem = host_problem(request); ! problem.empty())
+    {
+        reply r = make_error_reply(make_api_error(errc::bad_request, std::string(problem)),
+                                   choose_answer_format(request[http::field::accept]), request.version(),
+                                   request.keep_alive());
+        r.outcome = "error BadRequest";
+        add_common_headers(r.response, &request);
+        record(request, r, std::chrono::steady_clock::now() - started);
+        return r;
+    }
     reply r = routes_.handle(request);
     if(r.deferred)
     {
@@ -65,6 +77,17 @@ request_handler::record(http::request<http::string_body> const& request, reply c
 }
 
 reply
+request_handler::handle_unavailable(http::request<http::string_body> const& request)
+{
+    reply r = make_error_reply(make_api_error(errc::service_unavailable,
+                                              "The mock is shutting down: this request was not answered in time."),
+                               choose_answer_format(request[http::field::accept]), request.version(), false);
+    r.outcome = "error ServiceUnavailable (shutdown)";
+    add_common_headers(r.response, &request);
+    return r;
+}
+
+reply
 request_handler::handle_read_error(beast::error_code ec)
 {
     answer_format const json;
@@ -78,6 +101,12 @@ request_handler::handle_read_error(beast::error_code ec)
                                                   std::to_string(state_.settings.max_header) + " bytes.");
         e.status = 431;
     }
+    else if(ec == http::error::bad_transfer_encoding)
+        e = make_api_error(errc::bad_request,
+                           "Transfer-Encoding: only chunked, as the only coding and without Content-Length, is accepted.");
+    else if(ec == http::error::buffer_overflow)
+        e = make_api_error(errc::bad_request, "A chunk line or the trailer is longer than " +
+                                                  std::to_string(state_.settings.max_header) + " bytes.");
     else
         e = make_api_error(errc::bad_request, "The request is not valid HTTP/1.1: " + ec.message() + ".");
     reply r = make_error_reply(e, json, 11, false);

@@ -16,8 +16,15 @@ public:
     reply
     handle(http::request<http::string_body>& request);
 
+    /** Answers a deferred request that the shutdown does not wait for: 503
+        ServiceUnavailable, closing the connection. */
+    reply
+    handle_unavailable(http::request<http::string_body> const& request);
+
     /** Answers a request that could not be read: 413 for a body over the limit,
-        431 for headers over the limit, 400 for anything that is not HTTP/1.1.
+        431 for headers over the limit, 400 for anything that is not HTTP/1.1
+        (buffer_overflow: a chunk line or trailer over the header limit;
+        bad_transfer_encoding: a coding other than chunked alone).
         The reply always closes the connection. */
     reply
     handle_read_error(beast::error_code ec);

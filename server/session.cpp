@@ -1,10 +1,13 @@
 #include "session.hpp"
 
 #include "access_log.hpp"
+#include "http_checks.hpp"
 #include "http_wire.hpp"
 #include "session_registry.hpp"
 
+#include <algorithm>
 #include <random>
+#include <utility>
 
 namespace ucwa {
 
@@ -20,12 +23,23 @@ is_quiet_end(beast::error_code ec)
            ec == net::error::bad_descriptor;
 }
 
+constexpr char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// The read buffer holds at most a header, a chunk line or a trailer (bodies are
+// parsed as they come): a line that never ends cannot grow it past this.
+std::size_t
+read_buffer_limit(config const& settings)
+{
+    return std::max<std::size_t>(settings.max_header, 1024);
+}
+
 } // namespace
 
 session::session(worker_socket&& socket, request_handler& handler, session_registry& registry,
                  config const& settings, logger& log)
     : socket_(std::move(socket))
     , deadline_timer_(socket_.get_executor())
+    , buffer_(read_buffer_limit(settings))
     , delay_timer_(socket_.get_executor())
     , handler_(handler)
     , registry_(registry)
@@ -63,7 +77,17 @@ session::on_stop()
     stopping_ = true;
     // Idle between requests: nothing is in flight, so close now.
     if(reading_ && parser_ && ! parser_->got_some() && buffer_.size() == 0)
-        do_close();
+        return do_close();
+    if(waiting_)
+    {
+        // A deferred answer (a callback probe, say) may take longer than the
+        // grace period: the client hears 503 now, and the late answer is dropped.
+        waiting_ = false;
+        if(auto abandon = std::exchange(abandon_, nullptr))
+            abandon();
+        reply_ = handler_.handle_unavailable(request_);
+        resume();
+    }
 }
 
 void
@@ -77,6 +101,49 @@ session::do_read()
     parser_->header_limit(static_cast<std::uint32_t>(settings_.max_header));
     arm_deadline(settings_.idle_timeout);
     reading_ = true;
+    http::async_read_header(socket_, buffer_, *parser_,
+                            beast::bind_front_handler(&session::on_header, shared_from_this()));
+}
+
+void
+session::on_header(beast::error_code ec, std::size_t)
+{
+    if(ec)
+        return on_read(ec, 0);
+    // A coding list where chunked is not the only coding cannot be framed: what
+    // Beast would take for the body could be the start of another request.
+    if(! has_acceptable_transfer_encoding(parser_->get()))
+        return on_read(http::error::bad_transfer_encoding, 0);
+    // The body usually came with the header: parse it now, without another read.
+    parser_->eager(true);
+    bool body_came = false;
+    while(! parser_->is_done() && buffer_.size() > 0)
+    {
+        auto const used = parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        body_came = body_came || used > 0;
+        if(ec == http::error::need_more)
+            ec = {};
+        if(ec)
+            return on_read(ec, 0);
+        if(used == 0)
+            break;
+    }
+    if(parser_->is_done())
+        return on_read({}, 0);
+    // The client waits for our word before it sends the body (a declared body over
+    // --max-body was refused with 413 at the header, before this).
+    if(! body_came && expects_continue(parser_->get()))
+        return net::async_write(socket_, net::buffer(continue_line, sizeof continue_line - 1),
+                                beast::bind_front_handler(&session::on_continue_written, shared_from_this()));
+    http::async_read(socket_, buffer_, *parser_, beast::bind_front_handler(&session::on_read, shared_from_this()));
+}
+
+void
+session::on_continue_written(beast::error_code ec, std::size_t)
+{
+    if(ec)
+        return on_read(ec, 0);
     http::async_read(socket_, buffer_, *parser_, beast::bind_front_handler(&session::on_read, shared_from_this()));
 }
 
@@ -90,6 +157,9 @@ session::on_read(beast::error_code ec, std::size_t)
     {
         if(is_quiet_end(ec) || closed_)
             return do_close();
+        // The buffer is full only of a header (431) or a chunk line or trailer (400).
+        if(ec == http::error::buffer_overflow && ! parser_->is_header_done())
+            ec = http::error::header_limit;
         // A request that cannot be read gets its error, then the connection closes.
         log_.write(log_level::debug, "read error: " + ec.message());
         request_ = {};
@@ -103,18 +173,86 @@ session::on_read(beast::error_code ec, std::size_t)
     {
         // The answer comes later, from another thread perhaps: back onto the strand.
         auto deferred = std::move(reply_.deferred);
-        reply_.deferred = nullptr;
-        deferred([self = shared_from_this()](reply r) {
-            net::post(self->socket_.get_executor(), [self, r = std::move(r)]() mutable {
-                self->reply_ = std::move(r);
-                if(self->closed_)
-                    return self->run_after_send();
-                self->deliver();
+        abandon_ = std::move(reply_.abandon);
+        reply_ = {};
+        waiting_ = true;
+        deferred([self = shared_from_this(), ticket = ++ticket_](reply r) {
+            net::post(self->socket_.get_executor(), [self, ticket, r = std::move(r)]() mutable {
+                self->on_answer(ticket, std::move(r));
             });
         });
-        return;
+        return watch_client();
     }
     deliver();
+}
+
+void
+session::on_answer(std::uint64_t ticket, reply r)
+{
+    if(closed_ || ! waiting_ || ticket != ticket_)
+    {
+        // Too late (the client left, or the shutdown answered): what follows the answer still goes on.
+        if(r.after_send)
+            r.after_send();
+        return;
+    }
+    waiting_ = false;
+    abandon_ = nullptr;
+    reply_ = std::move(r);
+    resume();
+}
+
+void
+session::watch_client()
+{
+    // While the answer waits (a deferred reply, a delay), a read stays pending: a
+    // client that closes or resets is noticed at once and frees its connection.
+    // Bytes of a next request are kept for it, up to the buffer's limit.
+    if(watching_ || closed_)
+        return;
+    auto const room = buffer_.max_size() - buffer_.size();
+    if(room == 0)
+        return; // A client that pipelines this much is no longer watched; the wait has its own end.
+    watching_ = true;
+    socket_.async_read_some(buffer_.prepare(std::min<std::size_t>(room, 4096)),
+                            beast::bind_front_handler(&session::on_watch, shared_from_this()));
+}
+
+void
+session::on_watch(beast::error_code ec, std::size_t bytes)
+{
+    watching_ = false;
+    buffer_.commit(bytes);
+    if(closed_)
+        return;
+    if(ec && ec != net::error::operation_aborted)
+        return client_left(ec);
+    if(std::exchange(resume_, false))
+        return deliver();
+    if(ec)
+        return do_close();
+    watch_client();
+}
+
+void
+session::client_left(beast::error_code ec)
+{
+    log_.write(log_level::debug, "client left before its answer: " + ec.message());
+    waiting_ = false;
+    if(auto abandon = std::exchange(abandon_, nullptr))
+        abandon();
+    do_close();
+}
+
+void
+session::resume()
+{
+    // The wait is over; the watching read is cancelled first, and its handler answers.
+    if(! watching_)
+        return deliver();
+    resume_ = true;
+    beast::error_code ignored;
+    socket_.cancel(ignored);
 }
 
 void
@@ -133,7 +271,8 @@ session::deliver()
     if(reply_.delay.count() > 0)
     {
         delay_timer_.expires_after(reply_.delay);
-        return delay_timer_.async_wait(beast::bind_front_handler(&session::on_delay, shared_from_this()));
+        delay_timer_.async_wait(beast::bind_front_handler(&session::on_delay, shared_from_this()));
+        return watch_client();
     }
     if(reply_.fault)
         return do_fault();
@@ -146,7 +285,7 @@ session::on_delay(beast::error_code ec)
     if(ec || closed_)
         return do_close();
     reply_.delay = std::chrono::milliseconds(0);
-    deliver();
+    resume();
 }
 
 void
@@ -243,6 +382,13 @@ session::do_close()
     if(closed_)
         return;
     closed_ = true;
+    // The connection no longer counts against --max-connections, even while a
+    // late answer still holds this object.
+    if(registered_)
+    {
+        registered_ = false;
+        registry_.remove(this);
+    }
     // An answer that never left still counts as given: what follows it goes on.
     run_after_send();
     beast::error_code ignored;

@@ -1,7 +1,9 @@
 #pragma once
-// One HTTP/1.1 connection: read a request under a deadline, hand it to the
+// One HTTP/1.1 connection: read a request under a deadline (its header first,
+// to check its framing and answer `Expect: 100-continue`), hand it to the
 // request handler, deliver the reply (after its delay, or as a fault), repeat
-// while keep-alive holds. Everything runs on the thread of the connection's
+// while keep-alive holds. While an answer waits, a read stays pending so that
+// a client that leaves frees its connection. Everything runs on the thread of the connection's
 // io_context, so its handlers never overlap.
 
 #include "config.hpp"
@@ -11,6 +13,8 @@
 #include "request_handler.hpp"
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -40,7 +44,14 @@ public:
 
 private:
     void do_read();
+    void on_header(beast::error_code ec, std::size_t bytes);
+    void on_continue_written(beast::error_code ec, std::size_t bytes);
     void on_read(beast::error_code ec, std::size_t bytes);
+    void on_answer(std::uint64_t ticket, reply r);
+    void watch_client();
+    void on_watch(beast::error_code ec, std::size_t bytes);
+    void client_left(beast::error_code ec);
+    void resume();
     void deliver();
     void on_delay(beast::error_code ec);
     void do_write();
@@ -75,8 +86,13 @@ private:
     config const& settings_;
     logger& log_;
     std::chrono::steady_clock::time_point started_;
+    std::function<void()> abandon_; ///< Lets go of the deferred request when its client leaves.
+    std::uint64_t ticket_ = 0; ///< Which deferred answer is awaited.
     bool registered_ = false;
     bool reading_ = false;   ///< Waiting for (the start of) a request.
+    bool waiting_ = false;   ///< Waiting for the answer of a deferred reply.
+    bool watching_ = false;  ///< A read is pending only to notice a client that leaves.
+    bool resume_ = false;    ///< The wait is over: answer once the watching read returns.
     bool stopping_ = false;  ///< Close after the request in flight.
     bool closed_ = false;
 };

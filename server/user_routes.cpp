@@ -403,9 +403,12 @@ get_events(request_context& ctx, mock_state& state, signed_in const&, user_appli
     reply r;
     r.outcome = "event channel";
     r.application_id = app.id;
+    // A client that leaves lets its held request go, so the channel does not keep it.
+    auto ticket = std::make_shared<std::uint64_t>(0);
+    r.abandon = [channel, ticket] { channel->forget(*ticket); };
     r.deferred = [channel, ack, timeout, version = ctx.request.version(), keep_alive = ctx.request.keep_alive(),
-                  id = app.id](reply_sink sink) {
-        channel->get(ack, timeout, [sink = std::move(sink), version, keep_alive, id](unsigned status, std::string body) {
+                  id = app.id, ticket](reply_sink sink) {
+        *ticket = channel->get(ack, timeout, [sink = std::move(sink), version, keep_alive, id](unsigned status, std::string body) {
             auto out = make_json_reply(static_cast<http::status>(status), std::move(body), version, keep_alive);
             out.application_id = id;
             out.outcome = status == 200 ? "events" : "replaced";
