@@ -72,6 +72,7 @@ admit(request_context& ctx, mock_state& state, admitted& out)
     auto const& req = ctx.request;
     // Authentication comes first: a client without a valid token learns nothing else.
     auto grant = authorize(state.known, state.issued_tokens, req[http::field::authorization], out.application_id,
+                           out.person ? application_kind::person : application_kind::trusted,
                            std::chrono::system_clock::now());
     // A person's application answers only to the sign-in that created it (as its other routes do):
     // any other valid token, a fixture's too, learns only that there is no such application.
@@ -87,8 +88,14 @@ admit(request_context& ctx, mock_state& state, admitted& out)
         return std::nullopt;
     reply r;
     if(grant.error() == auth_failure::wrong_application)
+    {
+        bool const persons = state.issued_tokens.find(*bearer_token(req[http::field::authorization])).has_value();
         r = ctx.error(make_api_error(errc::application_not_found,
-                                     "The token is not valid for application " + out.application_id + "."));
+                                     "The token is not valid for application " + out.application_id +
+                                         (persons ? ": a signed-in person's token is not valid for the Trusted "
+                                                    "Application API."
+                                                  : ".")));
+    }
     else
         r = make_unauthorized_reply(grant.error(), req[http::field::host], req.version(), req.keep_alive());
     r.application_id = out.application_id;
@@ -542,7 +549,7 @@ get_applications(request_context& ctx, mock_state& state)
     {
         if(endpoint && ! iequals(*endpoint, app.endpoint_id))
             continue;
-        auto grant = authorize(state.known, state.issued_tokens, authorization, app.id, now);
+        auto grant = authorize(state.known, state.issued_tokens, authorization, app.id, application_kind::trusted, now);
         if(! grant)
         {
             if(! refused || grant.error() != auth_failure::wrong_application)
