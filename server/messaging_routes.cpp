@@ -87,15 +87,17 @@ admit(request_context& ctx, mock_state& state, admitted& out)
     if(grant)
         return std::nullopt;
     reply r;
-    if(grant.error() == auth_failure::wrong_application)
-    {
-        bool const persons = state.issued_tokens.find(*bearer_token(req[http::field::authorization])).has_value();
+    bool const persons = grant.error() == auth_failure::wrong_application &&
+                         state.issued_tokens.find(*bearer_token(req[http::field::authorization])).has_value();
+    if(persons && ! out.fixture)
+        // No application at all by that id: what UCWA answers a person who names one.
+        r = ctx.error(make_api_error(errc::not_found, "No application " + out.application_id + " of this sign-in."));
+    else if(grant.error() == auth_failure::wrong_application)
         r = ctx.error(make_api_error(errc::application_not_found,
                                      "The token is not valid for application " + out.application_id +
                                          (persons ? ": a signed-in person's token is not valid for the Trusted "
                                                     "Application API."
                                                   : ".")));
-    }
     else
         r = make_unauthorized_reply(grant.error(), req[http::field::host], req.version(), req.keep_alive());
     r.application_id = out.application_id;

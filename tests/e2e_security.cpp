@@ -110,25 +110,29 @@ TEST_SUITE("e2e security")
         CHECK(at(trusted.response.body(), "/code") == "Forbidden");
         CHECK(at(trusted.response.body(), "/subcode") == "ApplicationNotFound");
         CHECK(at(trusted.response.body(), "/message").find("person's token") != std::string::npos);
-        // On a made-up id, and on the Trusted API's own discovery of applications: the same.
-        CHECK(client.send(make_request(http::verb::post, start_messaging_target("4711"), reference_json_body(),
-                                       "application/json", alice.token))
-                  .response.result() == http::status::forbidden);
+        // On the Trusted API's own discovery of applications: the same.
         CHECK(client.send(make_request(http::verb::get, "/v1/applications", {}, {}, alice.token)).response.result() ==
               http::status::forbidden);
+        // On a made-up id, no application at all: 404, and nothing is started for it.
+        auto made_up = client.send(make_request(http::verb::post, start_messaging_target("4711"), reference_json_body(),
+                                                "application/json", alice.token));
+        CHECK(made_up.response.result() == http::status::not_found);
+        CHECK(admin(client, http::verb::get, "/__admin/invitations?app=4711").response.body().find("\"id\"") ==
+              std::string::npos);
         // Nothing was minted for 833.
         CHECK(admin(client, http::verb::get, "/__admin/invitations?app=833").response.body().find("\"id\"") ==
               std::string::npos);
 
         // On the person's own application: as before.
-        CHECK(client.send(make_request(http::verb::post, path_of(alice.start), reference_json_body(), "application/json",
+        CHECK(client.send(make_request(http::verb::post, alice.start, reference_json_body(), "application/json",
                                        alice.token))
                   .response.result() == http::status::created);
-        // A fixture token, even the one for every application, on a person's application: 404.
-        CHECK(client.send(make_request(http::verb::get, alice.self, {}, {}, "cwt=all-applications-token"))
-                  .response.result() == http::status::not_found);
-        CHECK(client.send(make_request(http::verb::post, path_of(alice.start), reference_json_body(), "application/json",
+        // A fixture token, even the one for every application, on a person's application: 404 on its
+        // messaging; its own resources want a signed-in person (401).
+        CHECK(client.send(make_request(http::verb::post, alice.start, reference_json_body(), "application/json",
                                        "cwt=all-applications-token"))
                   .response.result() == http::status::not_found);
+        CHECK(client.send(make_request(http::verb::get, alice.self, {}, {}, "cwt=all-applications-token"))
+                  .response.result() == http::status::unauthorized);
     }
 }
