@@ -7,7 +7,7 @@ ARGS ?=
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps browser-deps configure build run test test-asan test-tsan fuzz bench docker docker-test clean
+.PHONY: all deps browser-deps configure build run test test-asan test-tsan fuzz bench soak-hostile docker docker-test clean
 
 all: build
 
@@ -53,6 +53,11 @@ fuzz:
 
 bench:
 	@scripts/bench.sh
+
+# One release mock under issue 14's hostile clients for SOAK_SECONDS (180); fails on a missed
+# health check (200 ms period, 2 s deadline) or RSS over SOAK_RSS_LIMIT_MB (512).
+soak-hostile:
+	@scripts/soak-hostile.sh
 
 docker:
 	@scripts/docker.sh

@@ -79,6 +79,7 @@ authorize(fixtures const& known,
           token_registry const& issued,
           std::string_view authorization,
           std::string_view application_id,
+          application_kind kind,
           std::chrono::system_clock::time_point now)
 {
     auto r = authorize(known, authorization, application_id, now);
@@ -92,6 +93,8 @@ authorize(fixtures const& known,
         return auth_failure::unknown_token;
     if(grant->expires && *grant->expires <= now)
         return auth_failure::expired;
+    if(kind != application_kind::person)
+        return auth_failure::wrong_application;
     return {};
 }
 

@@ -36,12 +36,22 @@ authorize(fixtures const& known,
 boost::system::result<std::string_view, auth_failure>
 bearer_token(std::string_view authorization);
 
-/** Like authorize, and also accepts the tokens issued at sign-in (they grant every application). */
+/** Whose application a request addresses. */
+enum class application_kind
+{
+    trusted, ///< The Trusted Application API's: declared in the fixtures (or any other id).
+    person,  ///< A signed-in person's (UCWA proper), made by POST /ucwa/oauth/v1/applications.
+};
+
+/** Like authorize, and also accepts the tokens issued at sign-in, for a person's applications
+    only: as on the real service, a user's token is not valid for the Trusted Application API
+    (wrong_application: 403 ApplicationNotFound). Which person's application is the caller's to check. */
 boost::system::result<void, auth_failure>
 authorize(fixtures const& known,
           token_registry const& issued,
           std::string_view authorization,
           std::string_view application_id,
+          application_kind kind,
           std::chrono::system_clock::time_point now);
 
 /** Makes the 401 a real server sends: both WWW-Authenticate challenges, an HTML body, no UCWA body.

@@ -197,6 +197,15 @@ options()
              c.admin_token = v;
              return {};
          }},
+        {"xframe-origins", true, "LIST web origins whose pages may use the XFrame and send requests, comma-separated;\n"
+         "                       * allows all (default: http(s)://localhost, 127.0.0.1 and [::1], any port)",
+         [](config& c, std::string const& v) -> parse_result {
+             auto list = parse_origin_list(v);
+             if(! list)
+                 return list.error();
+             c.xframe_origins = std::move(*list);
+             return {};
+         }},
         {"journal-size", true, "N  journal entries kept, all applications together (default 10000)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<std::size_t>(v, 1, 10000000);

@@ -1,6 +1,8 @@
 #pragma once
 // The mock's settings: command-line flags, each also read from UCWA_MOCK_<FLAG>.
 
+#include "origin_list.hpp"
+
 #include <boost/system/result.hpp>
 
 #include <chrono>
@@ -49,6 +51,7 @@ struct config
     std::size_t max_messages_per_conversation = 100; ///< Messages kept per conversation; older ones are forgotten.
     std::size_t max_message_size = 64 * 1024; ///< Bytes of a sendMessage body; larger ones get 413.
     std::string admin_token;                 ///< When set, admin calls need "Bearer <token>".
+    std::vector<std::string> xframe_origins = default_xframe_origins(); ///< Web origins that may drive the mock.
     std::string server_fqdn = "ucwa-mock.local";   ///< X-MS-Server-Fqdn of every answer.
     std::string path_prefix;                 ///< "" or e.g. "/platformservice"; a scenario may override.
     std::string rel_namespace;               ///< "", "service:" or "ms:rtc:saas:"; a scenario may override.

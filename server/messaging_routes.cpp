@@ -76,6 +76,7 @@ admit(request_context& ctx, mock_state& state, admitted& out)
     auto const& req = ctx.request;
     // Authentication comes first: a client without a valid token learns nothing else.
     auto grant = authorize(state.known, state.issued_tokens, req[http::field::authorization], out.application_id,
+                           out.person ? application_kind::person : application_kind::trusted,
                            std::chrono::system_clock::now());
     // Only the fixtures' applications and people's exist, whatever a token allows: as the real
     // service does, ApplicationNotFound, 403 on the Trusted API's paths and 404 on UCWA's.
@@ -106,9 +107,17 @@ admit(request_context& ctx, mock_state& state, admitted& out)
     if(grant)
         return std::nullopt;
     reply r;
-    if(grant.error() == auth_failure::wrong_application)
+    bool const persons = grant.error() == auth_failure::wrong_application &&
+                         state.issued_tokens.find(*bearer_token(req[http::field::authorization])).has_value();
+    if(persons && ! out.fixture)
+        // No application at all by that id: what UCWA answers a person who names one.
+        r = ctx.error(make_api_error(errc::not_found, "No application " + out.application_id + " of this sign-in."));
+    else if(grant.error() == auth_failure::wrong_application)
         r = ctx.error(make_api_error(errc::application_not_found,
-                                     "The token is not valid for application " + out.application_id + "."));
+                                     "The token is not valid for application " + out.application_id +
+                                         (persons ? ": a signed-in person's token is not valid for the Trusted "
+                                                    "Application API."
+                                                  : ".")));
     else
         r = make_unauthorized_reply(grant.error(), req[http::field::host], req.version(), req.keep_alive());
     r.application_id = out.application_id;
@@ -589,7 +598,7 @@ get_applications(request_context& ctx, mock_state& state)
     {
         if(endpoint && ! iequals(*endpoint, app.endpoint_id))
             continue;
-        auto grant = authorize(state.known, state.issued_tokens, authorization, app.id, now);
+        auto grant = authorize(state.known, state.issued_tokens, authorization, app.id, application_kind::trusted, now);
         if(! grant)
         {
             if(! refused || grant.error() != auth_failure::wrong_application)

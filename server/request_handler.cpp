@@ -1,6 +1,8 @@
 #include "request_handler.hpp"
 
 #include "http_checks.hpp"
+#include "origin_policy.hpp"
+#include "redact.hpp"
 #include "responses.hpp"
 
 #include <boost/container/small_vector.hpp>
@@ -30,7 +32,9 @@ request_handler::handle(http::request<http::string_body>& request)
         record(request, r, std::chrono::steady_clock::now() - started);
         return r;
     }
-    reply r = routes_.handle(request);
+    // A page of an origin not on --xframe-origins gets nothing done, whatever the path.
+    auto refused = refuse_foreign_origin(request, state_.settings.xframe_origins, state_.settings.server_fqdn);
+    reply r = refused ? std::move(*refused) : routes_.handle(request);
     if(r.deferred)
     {
         // Headers and the journal entry wait for the real answer; the request
@@ -58,8 +62,9 @@ request_handler::record(http::request<http::string_body> const& request, reply c
 {
     // Views only: the journal copies what it keeps into one allocation.
     boost::container::small_vector<journal_header, 32> headers;
+    header_redactor redacted;
     for(auto const& field : request)
-        headers.push_back({field.name_string(), field.value()});
+        headers.push_back({field.name_string(), redacted.value(field.name_string(), field.value())});
     journal_record e;
     e.time = std::chrono::system_clock::now();
     e.application_id = r.application_id;

@@ -66,15 +66,16 @@ get_root(request_context& ctx, mock_state& state)
 }
 
 reply
-get_xframe(request_context& ctx, mock_state&)
+get_xframe(request_context& ctx, mock_state& state)
 {
     reply r;
     r.response.version(ctx.request.version());
     r.response.result(http::status::ok);
-    // Frameable from any origin: no X-Frame-Options, no frame-ancestors.
+    // Frameable from any origin (no X-Frame-Options, no frame-ancestors): the page itself serves
+    // only the origins of --xframe-origins.
     r.response.set(http::field::content_type, "text/html; charset=utf-8");
     r.response.set(http::field::cache_control, "no-cache");
-    r.response.body() = std::string(xframe_page());
+    r.response.body() = xframe_page(state.settings.xframe_origins);
     r.response.keep_alive(ctx.request.keep_alive());
     r.response.prepare_payload();
     r.outcome = "success";
@@ -554,15 +555,33 @@ channel_sink(mock_state& state, std::string const& application_id)
     };
 }
 
-std::string_view
-xframe_page() noexcept
+std::string
+xframe_page(std::span<std::string const> allowed_origins)
 {
-    return R"html(<!DOCTYPE html>
+    // The allow-list goes into the page as a JSON array: entries are normalized origins, "*" or "null".
+    json_writer list;
+    list.start_array();
+    for(auto const& origin : allowed_origins)
+        list.value(origin);
+    list.end_array();
+    constexpr std::string_view head = R"html(<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>ucwa-mock XFrame</title></head>
 <body><script>
 // ucwa-mock's cross-domain bridge for UCWA web clients. A page on another origin posts a
 // request here as a JSON string; it is sent same-origin and the answer is posted back.
+// Only pages of the origins the mock allows (--xframe-origins) are served.
 (function () {
+  var allowedOrigins = )html";
+    constexpr std::string_view tail = R"html(;
+  // "*" allows all; "scheme://host:*" any port of that host, its default one included.
+  function allowed(origin) {
+    return allowedOrigins.some(function (entry) {
+      if (entry === '*' || entry === origin) return true;
+      if (entry.slice(-2) !== ':*') return false;
+      var base = entry.slice(0, -2);
+      return origin === base || (origin.indexOf(base + ':') === 0 && /^[0-9]+$/.test(origin.slice(base.length + 1)));
+    });
+  }
   function titleCase(name) {
     return name.split('-').map(function (p) { return p.charAt(0).toUpperCase() + p.slice(1); }).join('-');
   }
@@ -583,6 +602,17 @@ xframe_page() noexcept
     var request;
     try { request = typeof event.data === 'string' ? JSON.parse(event.data) : event.data; } catch (e) { return; }
     if (!request || !request.type || !request.url) return;
+    if (!allowed(event.origin)) {
+      // Nothing is sent; the page learns why, as a real server's 403 tells UCWA's web library.
+      if (event.origin !== 'null') event.source.postMessage(JSON.stringify({
+        messageId: request.messageId, status: 403, statusText: 'Forbidden',
+        headers: 'Content-Type: application/json; charset=utf-8\r\nX-Ms-diagnostics: 1;reason="The origin ' +
+                 event.origin + ' is not on the allowed list of ucwa-mock (--xframe-origins)."',
+        responseText: JSON.stringify({ code: 'Forbidden', message: 'The origin ' + event.origin +
+                 ' is not on the mock\'s list of allowed origins; see --xframe-origins.' })
+      }), event.origin);
+      return;
+    }
     var xhr = new XMLHttpRequest();
     xhr.open(String(request.type).toUpperCase(), request.url, true);
     var headers = request.headers || {};
@@ -601,6 +631,13 @@ xframe_page() noexcept
 })();
 </script></body></html>
 )html";
+    // "</" cannot occur in the list: entries hold no '<' (parse_origin_list keeps them to origins).
+    std::string page;
+    page.reserve(head.size() + tail.size() + 256);
+    page += head;
+    page += list.take();
+    page += tail;
+    return page;
 }
 
 void

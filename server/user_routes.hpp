@@ -7,6 +7,7 @@
 #include "router.hpp"
 
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -27,8 +28,9 @@ user_contact_path(std::string_view application_id, std::string_view uri);
 std::function<void(std::string const&)>
 channel_sink(mock_state& state, std::string const& application_id);
 
-/** Returns the XFrame page: a postMessage bridge that sends requests same-origin. */
-std::string_view
-xframe_page() noexcept;
+/** Returns the XFrame page: a postMessage bridge that sends requests same-origin for the
+    pages of the allowed origins (entries of parse_origin_list) and answers others 403. */
+std::string
+xframe_page(std::span<std::string const> allowed_origins);
 
 } // namespace ucwa

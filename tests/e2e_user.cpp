@@ -63,10 +63,10 @@ TEST_SUITE("e2e user sign-in")
         CHECK(at(user.response.body(), "/_links/applications/href") == "http://fe1.contoso.com/ucwa/oauth/v1/applications");
         CHECK(at(user.response.body(), "/_links/xframe/href") == xframe_href);
 
-        // 6. The issued token is a bearer token for the rest of the API.
+        // 6. The issued token is a person's: not valid for the Trusted Application API (e2e_security.cpp).
         auto started = client.send(make_request(http::verb::post, start_messaging_target(), reference_json_body(),
                                                 "application/json", access));
-        CHECK(started.response.result() == http::status::created);
+        CHECK(started.response.result() == http::status::forbidden);
     }
 
     TEST_CASE("the token endpoint refuses what a real one refuses")
