@@ -68,9 +68,9 @@ admit(request_context& ctx, mock_state& state, admitted& out)
     out.links = link_maker(style_for(state, out.application_id, out.person.has_value()));
     bool const known = out.fixture || out.person;
     auto const prefix = ctx.capture("prefix");
-    bool const trusted_path = iequals(prefix, out.links.style().prefix);
+    bool const ucwa_path = iequals(prefix, "/ucwa/oauth");
     // An unknown id under UCWA's own prefix is an application that does not exist, not an unknown path.
-    if(! trusted_path && (known || ! iequals(prefix, "/ucwa/oauth")))
+    if(! iequals(prefix, out.links.style().prefix) && (known || ! ucwa_path))
         return not_found(ctx);
 
     auto const& req = ctx.request;
@@ -79,12 +79,13 @@ admit(request_context& ctx, mock_state& state, admitted& out)
                            out.person ? application_kind::person : application_kind::trusted,
                            std::chrono::system_clock::now());
     // Only the fixtures' applications and people's exist, whatever a token allows: as the real
-    // service does, ApplicationNotFound, 403 on the Trusted API's paths and 404 on UCWA's.
+    // service does, ApplicationNotFound, 403 on the Trusted API's paths and 404 on UCWA's
+    // (/ucwa/oauth, even when --path-prefix puts the Trusted API there too).
     if(! known && (grant || grant.error() == auth_failure::wrong_application))
     {
         state.limits.hit(state.limits.unknown_applications);
         auto error = make_api_error(errc::application_not_found, "No application " + out.application_id + ".");
-        if(! trusted_path)
+        if(ucwa_path)
         {
             error.status = 404;
             error.code = "NotFound";
