@@ -295,6 +295,7 @@ TEST_SUITE("e2e http edges")
             c.callback_timeout = std::chrono::seconds(60);
         });
         std::string const body = R"({"operationId":"1","to":"sip:john@contoso.com","callbackUrl":")" + callback + R"("})";
+        tcp::socket probe(ioc); // Kept open (and silent) to the end: the probe never ends by itself.
         {
             raw_connection waiting(server.port());
             REQUIRE_FALSE(waiting.write("POST " + start_messaging_target() + " HTTP/1.1\r\nHost: a\r\n"
@@ -303,7 +304,6 @@ TEST_SUITE("e2e http edges")
                                         std::to_string(body.size()) + "\r\n\r\n" + body));
             // The probe's connection reaches the silent endpoint: the request now waits on it.
             silent.non_blocking(true);
-            tcp::socket probe(ioc);
             REQUIRE(eventually([&] {
                 beast::error_code ec;
                 silent.accept(probe, ec);
