@@ -40,6 +40,19 @@ app_param(request_context const& ctx)
     return ctx.query("app").value_or("");
 }
 
+// ?app= of a call that scripts an application must name one that exists (a fixture's or a
+// signed-in person's): state kept for any other id would grow with every made-up id.
+std::optional<reply>
+refuse_unknown_app(request_context const& ctx, mock_state& state)
+{
+    auto const app = app_param(ctx);
+    if(app.empty() || state.known.find_application(app) || state.user_apps.exists(app))
+        return std::nullopt;
+    state.limits.hit(state.limits.unknown_applications);
+    return admin_error(ctx, errc::not_found,
+                       "app: no application " + app + " (only the fixtures' applications and people's exist)");
+}
+
 // system_clock counts nanoseconds in 64 bits: about 1678 to 2262. Times are kept to 1900-2200.
 constexpr long long earliest_ms = -2208988800000LL; // 1900-01-01
 constexpr long long latest_ms = 7289654400000LL;    // 2201-01-01: the whole of 2200
@@ -337,6 +350,8 @@ add_admin_routes(router& r, mock_state& state)
     }));
 
     r.add(http::verb::put, "/__admin/scenario", "admin.scenario.put", guarded([&state](request_context& ctx) {
+        if(auto refused = refuse_unknown_app(ctx, state))
+            return std::move(*refused);
         if(auto admitted = state.applications.admit_scenario_size(ctx.request.body().size()); ! admitted)
         {
             state.log.write(log_level::warn, admitted.error().message);
@@ -368,6 +383,8 @@ add_admin_routes(router& r, mock_state& state)
     }));
 
     r.add(http::verb::post, "/__admin/outcomes", "admin.outcomes", guarded([&state](request_context& ctx) {
+        if(auto refused = refuse_unknown_app(ctx, state))
+            return std::move(*refused);
         auto doc = parse_body(ctx.request.body());
         if(! doc)
             return admin_error(ctx, errc::deserialization_failure, doc.error());

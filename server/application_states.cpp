@@ -39,8 +39,9 @@ queue_seed(std::uint64_t scenario_seed) noexcept
 
 } // namespace
 
-application_states::application_states(scenario initial, application_limits limits)
+application_states::application_states(scenario initial, application_limits limits, limit_counters* counters)
     : limits_(limits)
+    , counters_(counters)
     , initial_(initial)
     , default_(std::move(initial))
 {
@@ -146,7 +147,8 @@ application_states::enqueue(std::string_view application_id, std::vector<queued_
     auto& queue = application_id.empty() ? shared_queue_ : slot_locked(application_id).queue;
     if(outcomes.size() > limits_.max_queued_outcomes - std::min(queue.size(), limits_.max_queued_outcomes))
     {
-        limit_hits_.fetch_add(1, std::memory_order_relaxed);
+        if(counters_)
+            counters_->hit(counters_->outcomes_refused);
         auto const owner = application_id.empty() ? std::string("the shared queue")
                                                   : "the queue of application " + std::string(application_id);
         return make_api_error(errc::conflict,
@@ -165,7 +167,8 @@ application_states::admit_scenario_size(std::size_t bytes)
 {
     if(bytes <= limits_.max_scenario_size)
         return {};
-    limit_hits_.fetch_add(1, std::memory_order_relaxed);
+    if(counters_)
+        counters_->hit(counters_->scenarios_refused);
     return make_api_error(errc::entity_too_large,
                           "scenario: the document is " + std::to_string(bytes) + " bytes, larger than " +
                               std::to_string(limits_.max_scenario_size) + " (--max-scenario-size)");

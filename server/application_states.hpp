@@ -5,6 +5,7 @@
 
 #include "adaptive_mutex.hpp"
 #include "error.hpp"
+#include "limit_counters.hpp"
 #include "scenario.hpp"
 
 #include <atomic>
@@ -40,7 +41,7 @@ class application_states
 {
 public:
     /** `initial` is the scenario the mock started with: reset() returns to it. */
-    explicit application_states(scenario initial, application_limits limits = {});
+    explicit application_states(scenario initial, application_limits limits = {}, limit_counters* counters = nullptr);
 
     /** Decides a request: the application's queue first, then its scenario (or the default). */
     decision
@@ -62,22 +63,15 @@ public:
     /** Queues outcomes for one application (or, empty id, for any application).
 
         @return how many are now pending there, or 409 Conflict (nothing queued) when
-        they would not fit under max_queued_outcomes; a refusal counts as a limit hit.
+        they would not fit under max_queued_outcomes (counted in outcomesRefused).
     */
     api_result<std::size_t>
     enqueue(std::string_view application_id, std::vector<queued_outcome> outcomes);
 
     /** Checks the size of a scenario document before it is parsed: 413 EntityTooLarge
-        over max_scenario_size, counted as a limit hit. */
+        over max_scenario_size (counted in scenariosRefused). */
     api_result<void>
     admit_scenario_size(std::size_t bytes);
-
-    /** Returns how often a bound here refused something (queued outcomes, scenario size). */
-    std::uint64_t
-    limit_hits() const noexcept
-    {
-        return limit_hits_.load(std::memory_order_relaxed);
-    }
 
     application_limits const&
     limits() const noexcept
@@ -109,7 +103,7 @@ private:
     slot_locked(std::string_view application_id);
 
     application_limits const limits_;
-    std::atomic<std::uint64_t> limit_hits_{0};
+    limit_counters* counters_;
     mutable adaptive_mutex mutex_;
     scenario initial_;
     scenario default_;

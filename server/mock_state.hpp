@@ -62,7 +62,8 @@ struct mock_state
         : settings(std::move(c))
         , scenarios_dir(std::move(scenarios))
         , known(std::move(f))
-        , applications(std::move(s), application_limits{settings.max_queued_outcomes, settings.max_scenario_size})
+        , applications(std::move(s), application_limits{settings.max_queued_outcomes, settings.max_scenario_size},
+                       &limits)
         , requests(journal::limits{settings.journal_size, settings.journal_bytes, settings.journal_body_limit,
                                    settings.max_header},
                    &limits)

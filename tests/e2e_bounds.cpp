@@ -239,3 +239,29 @@ TEST_SUITE("e2e bounds")
         CHECK(limit_count(client, "messagesRefused") == 1);
     }
 }
+
+TEST_SUITE("e2e bounds")
+{
+    TEST_CASE("the admin API scripts only applications that exist - a made-up ?app= keeps no state")
+    {
+        test_server server;
+        test_client client(server.port());
+        auto const before = limit_count(client, "unknownApplications");
+        for(int i = 0; i < 5; ++i)
+        {
+            auto const app = "made-up-" + std::to_string(i);
+            auto put = client.send(make_request(http::verb::put, "/__admin/scenario?app=" + app, R"({"name":"x"})",
+                                                "application/json", ""));
+            CHECK(put.response.result() == http::status::not_found);
+            CHECK(put.response.body().find("app: no application " + app) != std::string::npos);
+            auto post = client.send(make_request(http::verb::post, "/__admin/outcomes?app=" + app,
+                                                 R"({"outcomes":[{"outcome":"success"}]})", "application/json", ""));
+            CHECK(post.response.result() == http::status::not_found);
+        }
+        CHECK(limit_count(client, "unknownApplications") == before + 10);
+        // A declared application is scripted as before.
+        auto ok = client.send(make_request(http::verb::post, "/__admin/outcomes?app=834",
+                                           R"({"outcomes":[{"outcome":"success"}]})", "application/json", ""));
+        CHECK(ok.response.result() == http::status::ok);
+    }
+}

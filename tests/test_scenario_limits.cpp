@@ -179,7 +179,8 @@ TEST_SUITE("queued outcome limits")
         REQUIRE(s.has_value());
         application_limits limits;
         limits.max_queued_outcomes = 3;
-        application_states states(std::move(*s), limits);
+        limit_counters counters;
+        application_states states(std::move(*s), limits, &counters);
         auto const one = queued_outcome{};
         CHECK(states.enqueue("833", {one, one}).has_value());
         auto refused = states.enqueue("833", {one, one});
@@ -188,12 +189,12 @@ TEST_SUITE("queued outcome limits")
         CHECK(refused.error().message.find("outcomes") != std::string::npos);
         CHECK(refused.error().message.find("3") != std::string::npos);
         CHECK(states.queued("833") == 2);
-        CHECK(states.limit_hits() == 1);
+        CHECK(counters.outcomes_refused.value() == 1);
         // Another application, and the shared queue, have queues of their own.
         CHECK(states.enqueue("834", {one, one, one}).has_value());
         CHECK(states.enqueue("", {one, one, one}).has_value());
         CHECK_FALSE(states.enqueue("", {one}).has_value());
-        CHECK(states.limit_hits() == 2);
+        CHECK(counters.outcomes_refused.value() == 2);
         // Taking one makes room for one.
         (void)states.decide(facts("833", "sip:john@contoso.com"));
         CHECK(states.enqueue("833", {one, one}).has_value());
@@ -205,14 +206,15 @@ TEST_SUITE("queued outcome limits")
         REQUIRE(s.has_value());
         application_limits limits;
         limits.max_scenario_size = 100;
-        application_states states(std::move(*s), limits);
+        limit_counters counters;
+        application_states states(std::move(*s), limits, &counters);
         CHECK(states.admit_scenario_size(100).has_value());
         auto refused = states.admit_scenario_size(101);
         REQUIRE_FALSE(refused.has_value());
         CHECK(refused.error().status == 413);
         CHECK(refused.error().code == "EntityTooLarge");
         CHECK(refused.error().message.find("100") != std::string::npos);
-        CHECK(states.limit_hits() == 1);
+        CHECK(counters.scenarios_refused.value() == 1);
     }
 }
 
