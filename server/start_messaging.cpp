@@ -432,8 +432,11 @@ callback_url_problem(std::string_view text)
         return "must not carry user information ('" + std::string(url->encoded_userinfo()) + "@')";
     if(url->encoded_host().empty())
         return "needs a host, not '" + std::string(text) + "'";
-    // port_number() is 0 for an empty port and for one past 65535; letters are not digits.
-    if(url->has_port() && (url->port_number() == 0 || url->port().find_first_not_of("0123456789") != std::string_view::npos))
+    // port_number() is 0 for an empty port and for one past 65535. Boost.URL 1.81 ends the
+    // port at its first non-digit and takes the rest as the path: "host:80x/cb" has path "x/cb".
+    auto const path = url->encoded_path();
+    bool const path_after_port = ! path.empty() && path.front() != '/';
+    if(url->has_port() && (url->port_number() == 0 || path_after_port))
         return "has a port that is not a number from 1 to 65535: '" + std::string(url->port()) + "'";
     return std::nullopt;
 }
