@@ -113,10 +113,12 @@ TEST_SUITE("e2e security")
         // On the Trusted API's own discovery of applications: the same.
         CHECK(client.send(make_request(http::verb::get, "/v1/applications", {}, {}, alice.token)).response.result() ==
               http::status::forbidden);
-        // On a made-up id, no application at all: 404, and nothing is started for it.
+        // On a made-up id, no application at all: ApplicationNotFound (403 on the Trusted API's
+        // paths, whatever the token), and nothing is started for it.
         auto made_up = client.send(make_request(http::verb::post, start_messaging_target("4711"), reference_json_body(),
                                                 "application/json", alice.token));
-        CHECK(made_up.response.result() == http::status::not_found);
+        CHECK(made_up.response.result() == http::status::forbidden);
+        CHECK(at(made_up.response.body(), "/subcode") == "ApplicationNotFound");
         CHECK(admin(client, http::verb::get, "/__admin/invitations?app=4711").response.body().find("\"id\"") ==
               std::string::npos);
         // Nothing was minted for 833.
