@@ -1,5 +1,6 @@
 #include "fixtures.hpp"
 
+#include "callback_url.hpp"
 #include "json_read.hpp"
 #include "text.hpp"
 
@@ -43,28 +44,6 @@ has_space_or_control(std::string_view s) noexcept
             return true;
     }
     return false;
-}
-
-bool
-starts_with_icase(std::string_view s, std::string_view prefix) noexcept
-{
-    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
-
-// An absolute http(s) URL with a host; enough to catch a relative path or a typo.
-bool
-is_http_url(std::string_view url) noexcept
-{
-    std::string_view rest;
-    if(starts_with_icase(url, "http://"))
-        rest = url.substr(7);
-    else if(starts_with_icase(url, "https://"))
-        rest = url.substr(8);
-    else
-        return false;
-    if(rest.empty() || rest.front() == '/' || rest.front() == '?' || rest.front() == '#')
-        return false;
-    return ! has_space_or_control(url);
 }
 
 bool
@@ -172,8 +151,10 @@ parse_applications(std::string_view text)
         app.name = name->value_or(app.id);
         if(auto const* url = detail::find_member(item, "callbackUrl"); url && ! url->IsNull())
         {
-            if(! url->IsString() || ! is_http_url(detail::string_of(*url)))
+            if(! url->IsString())
                 return field_error(member_path(where, "callbackUrl"), "must be null or an absolute http(s) URL");
+            if(auto problem = callback_url_problem(detail::string_of(*url)))
+                return field_error(member_path(where, "callbackUrl"), *problem);
             app.callback_url = std::string(detail::string_of(*url));
         }
         auto endpoint = detail::optional_string(item, where, "endpointId", true);

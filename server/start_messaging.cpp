@@ -1,5 +1,6 @@
 #include "start_messaging.hpp"
 
+#include "callback_url.hpp"
 #include "data_uri.hpp"
 #include "media_type.hpp"
 #include "multipart.hpp"
@@ -412,33 +413,6 @@ is_sip_uri(std::string_view uri)
     if(domain.find('@') != std::string_view::npos || domain.front() == '.' || domain.back() == '.')
         return false;
     return true;
-}
-
-// What is wrong with a callbackUrl, if anything: it must be an absolute http(s) URL
-// that the mock can post to as it is, so that a bad one is the client's 400 rather
-// than a CallbackChannelError later.
-std::optional<std::string>
-callback_url_problem(std::string_view text)
-{
-    constexpr char const* shape = "must be an absolute http or https URL of at most 1024 characters";
-    if(text.size() > 1024)
-        return shape;
-    auto url = boost::urls::parse_uri(text);
-    if(! url || (url->scheme_id() != boost::urls::scheme::http && url->scheme_id() != boost::urls::scheme::https))
-        return std::string(shape) + ", not '" + std::string(text) + "'";
-    if(url->has_fragment())
-        return "must not have a fragment ('#" + std::string(url->encoded_fragment()) + "'): a callback cannot receive one";
-    if(url->has_userinfo())
-        return "must not carry user information ('" + std::string(url->encoded_userinfo()) + "@')";
-    if(url->encoded_host().empty())
-        return "needs a host, not '" + std::string(text) + "'";
-    // port_number() is 0 for an empty port and for one past 65535. Boost.URL 1.81 ends the
-    // port at its first non-digit and takes the rest as the path: "host:80x/cb" has path "x/cb".
-    auto const path = url->encoded_path();
-    bool const path_after_port = ! path.empty() && path.front() != '/';
-    if(url->has_port() && (url->port_number() == 0 || path_after_port))
-        return "has a port that is not a number from 1 to 65535: '" + std::string(url->port()) + "'";
-    return std::nullopt;
 }
 
 // Counts UTF-8 code points: the limits are in characters, not bytes.
