@@ -13,9 +13,13 @@ SOAK_RSS_LIMIT_MB="${SOAK_RSS_LIMIT_MB:-512}"
 BUILD_DIR="${SOAK_BUILD_DIR:-build-release}"
 
 command -v python3 >/dev/null || { echo "soak-hostile: python3 is needed" >&2; exit 2; }
-cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DUCWA_MOCK_TESTS=OFF >/dev/null
-cmake --build "$BUILD_DIR" -j "$(nproc)" --target ucwa-mock >/dev/null
-MOCK="$BUILD_DIR/ucwa-mock"
+# SOAK_MOCK=path soaks a binary already built (another build type, or an older one to compare).
+MOCK="${SOAK_MOCK:-}"
+if [ -z "$MOCK" ]; then
+    cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DUCWA_MOCK_TESTS=OFF >/dev/null
+    cmake --build "$BUILD_DIR" -j "$(nproc)" --target ucwa-mock >/dev/null
+    MOCK="$BUILD_DIR/ucwa-mock"
+fi
 
 work=$(mktemp -d)
 mock_pid=
