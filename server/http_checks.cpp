@@ -20,9 +20,12 @@ has_acceptable_transfer_encoding(http::fields const& fields)
 bool
 is_valid_host(std::string_view value)
 {
-    // The grammar of an authority, less the user information RFC 9110 forbids here.
+    // The grammar of an authority, less the user information RFC 9110 forbids here; a name
+    // longer than DNS allows (255) or a port past 65535 names nothing a client could reach.
     auto const authority = boost::urls::parse_authority(value);
-    return authority && ! authority->has_userinfo();
+    if(! authority || authority->has_userinfo() || authority->encoded_host().size() > 255)
+        return false;
+    return ! authority->has_port() || authority->port().empty() || authority->port_number() != 0;
 }
 
 std::string_view

@@ -44,11 +44,14 @@ TEST_SUITE("http checks")
             CAPTURE(good);
             CHECK(is_valid_host(good));
         }
-        for(auto const* bad : {"evil\"/#", "a b", "a\r\n b", "user@a", "a:80x", "a/b", "a?b", "[::1", "a#", "<a>"})
+        for(auto const* bad : {"evil\"/#", "a b", "a\r\n b", "user@a", "a:80x", "a/b", "a?b", "[::1", "a#", "<a>", "a:99999",
+                               "a:0"})
         {
             CAPTURE(bad);
             CHECK_FALSE(is_valid_host(bad));
         }
+        CHECK(is_valid_host(std::string(255, 'x')));
+        CHECK_FALSE(is_valid_host(std::string(256, 'x')));
         using f = http::field;
         CHECK(host_problem(header_with({})).empty());
         CHECK(host_problem(header_with({{f::host, "a:1"}})).empty());
