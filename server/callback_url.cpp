@@ -1,5 +1,7 @@
 #include "callback_url.hpp"
 
+#include "text.hpp"
+
 #include <boost/url/parse.hpp>
 
 namespace ucwa {
@@ -19,11 +21,11 @@ callback_url_problem(std::string_view text)
         return "must not carry user information ('" + std::string(url->encoded_userinfo()) + "@')";
     if(url->encoded_host().empty())
         return "needs a host, not '" + std::string(text) + "'";
-    // port_number() is 0 for an empty port and for one past 65535. Boost.URL 1.81 ends the
-    // port at its first non-digit and takes the rest as the path: "host:80x/cb" has path "x/cb".
+    // Boost.URL 1.81 ends the port at its first non-digit and takes the rest as the path:
+    // "host:80x/cb" has path "x/cb".
     auto const path = url->encoded_path();
     bool const path_after_port = ! path.empty() && path.front() != '/';
-    if(url->has_port() && (url->port_number() == 0 || path_after_port))
+    if(url->has_port() && (! is_port_number(url->port()) || path_after_port))
         return "has a port that is not a number from 1 to 65535: '" + std::string(url->port()) + "'";
     return std::nullopt;
 }

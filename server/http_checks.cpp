@@ -25,7 +25,7 @@ is_valid_host(std::string_view value)
     auto const authority = boost::urls::parse_authority(value);
     if(! authority || authority->has_userinfo() || authority->encoded_host().size() > 255)
         return false;
-    return ! authority->has_port() || authority->port().empty() || authority->port_number() != 0;
+    return ! authority->has_port() || authority->port().empty() || is_port_number(authority->port());
 }
 
 std::string_view

@@ -3,6 +3,7 @@
 // input checks and the answer writers use.
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <cstdio>
 #include <optional>
@@ -193,6 +194,16 @@ text_problem(std::string_view text)
     std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(c));
     return "holds " + std::string(hex) + " at offset " + std::to_string(at) +
            ", a character XML 1.0 cannot carry (of the controls only tab, LF and CR are text)";
+}
+
+/** Returns true for a TCP port written in decimal, 1 to 65535 (Boost.URL 1.81's port_number()
+    wraps larger ones instead of refusing them). */
+inline bool
+is_port_number(std::string_view text) noexcept
+{
+    unsigned value = 0;
+    auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return ec == std::errc{} && end == text.data() + text.size() && value >= 1 && value <= 65535;
 }
 
 } // namespace ucwa

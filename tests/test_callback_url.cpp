@@ -62,6 +62,7 @@ TEST_SUITE("callbackUrl")
                 {"http://example.com:/cb", "port"},
                 {"http://example.com:0/cb", "port"},
                 {"http://example.com:65536/cb", "port"},
+                {"http://example.com:99999/cb", "port"},
                 {"http://example.com:99999999999999999999/cb", "port"},
                 {"http://exa mple.com/cb", "absolute http or https URL"},
                 {"http://example.com/c b", "absolute http or https URL"},
