@@ -15,15 +15,6 @@ using namespace ucwa::test;
 
 namespace {
 
-exchange
-admin(test_client& client, http::verb method, std::string const& target, std::string body = {},
-      std::string const& token = {})
-{
-    auto request = make_request(method, target, std::move(body), "application/json", "");
-    if(! token.empty())
-        request.set(http::field::authorization, "Bearer " + token);
-    return client.send(request);
-}
 
 exchange
 start(test_client& client, std::string const& app = "833", std::string const& to = "sip:john@contoso.com")

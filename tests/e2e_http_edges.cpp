@@ -27,21 +27,6 @@ using namespace ucwa::test;
 
 namespace {
 
-// Waits for a condition that another thread makes true, up to a deadline.
-template<class Predicate>
-bool
-eventually(Predicate done, std::chrono::milliseconds deadline = 5s)
-{
-    auto const until = std::chrono::steady_clock::now() + deadline;
-    while(! done())
-    {
-        if(std::chrono::steady_clock::now() > until)
-            return false;
-        std::this_thread::yield();
-    }
-    return true;
-}
-
 // One connection driven step by step: write, read up to a delimiter, read to
 // the close. Every step runs its own io_context under a deadline.
 class raw_connection

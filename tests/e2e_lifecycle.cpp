@@ -23,21 +23,6 @@ using namespace ucwa::test;
 
 namespace {
 
-// Waits for a condition that another thread makes true, up to a deadline.
-template<class Predicate>
-bool
-eventually(Predicate done, std::chrono::milliseconds deadline = 5s)
-{
-    auto const until = std::chrono::steady_clock::now() + deadline;
-    while(! done())
-    {
-        if(std::chrono::steady_clock::now() > until)
-            return false;
-        std::this_thread::yield();
-    }
-    return true;
-}
-
 // The real binary as a child process, with its stdout and stderr on one pipe.
 class child_process
 {

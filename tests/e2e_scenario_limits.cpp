@@ -16,12 +16,6 @@ using namespace ucwa::test;
 namespace {
 
 exchange
-admin(test_client& client, http::verb method, std::string const& target, std::string body = {})
-{
-    return client.send(make_request(method, target, std::move(body), "application/json", ""));
-}
-
-exchange
 start(test_client& client, std::string const& to)
 {
     return client.send(make_request(http::verb::post, start_messaging_target("833"),

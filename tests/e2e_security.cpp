@@ -10,12 +10,6 @@ using namespace ucwa::test;
 
 namespace {
 
-exchange
-admin(test_client& client, http::verb method, std::string const& target, std::string body = {})
-{
-    return client.send(make_request(method, target, std::move(body), "application/json", ""));
-}
-
 http::request<http::string_body>
 start_from(std::string const& header, std::string const& origin)
 {

@@ -18,12 +18,6 @@ using namespace ucwa::test;
 namespace {
 
 exchange
-admin(test_client& client, http::verb method, std::string const& target, std::string body = {})
-{
-    return client.send(make_request(method, target, std::move(body), "application/json", ""));
-}
-
-exchange
 start(test_client& client, user_app const& app, std::string const& to, std::string const& operation_id = "op-1")
 {
     return client.send(make_request(http::verb::post, app.start,

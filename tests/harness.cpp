@@ -175,4 +175,14 @@ start_messaging_target(std::string const& application)
     return "/v1/applications/" + application + "/communication/startMessaging";
 }
 
+exchange
+admin(test_client& client, http::verb method, std::string const& target, std::string body,
+      std::string const& token)
+{
+    auto request = make_request(method, target, std::move(body), "application/json", "");
+    if(! token.empty())
+        request.set(http::field::authorization, "Bearer " + token);
+    return client.send(request);
+}
+
 } // namespace ucwa::test

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 namespace ucwa::test {
 
@@ -108,5 +109,26 @@ make_request(http::verb method, std::string const& target, std::string body = {}
 /** The startMessaging target of an application. */
 std::string
 start_messaging_target(std::string const& application = "833");
+
+/** One admin call (JSON body), with the admin token when one is given. */
+exchange
+admin(test_client& client, http::verb method, std::string const& target, std::string body = {},
+      std::string const& token = {});
+
+/** Waits for a condition that another thread makes true, up to a deadline.
+    (A polling wait: the end-to-end tests are to move to condition waits.) */
+template<class Predicate>
+bool
+eventually(Predicate done, std::chrono::milliseconds deadline = 5s)
+{
+    auto const until = std::chrono::steady_clock::now() + deadline;
+    while(! done())
+    {
+        if(std::chrono::steady_clock::now() > until)
+            return false;
+        std::this_thread::yield();
+    }
+    return true;
+}
 
 } // namespace ucwa::test
