@@ -20,11 +20,13 @@ void
 record(journal& j, std::string const& app, std::string const& body = {},
        std::span<journal_header const> headers = {})
 {
+    // The record holds views: the target must outlive record().
+    auto const target = "/v1/applications/" + app + "/communication/startMessaging";
     journal_record r;
     r.time = std::chrono::system_clock::now();
     r.application_id = app;
     r.method = "POST";
-    r.target = "/v1/applications/" + app + "/communication/startMessaging";
+    r.target = target;
     r.headers = headers;
     r.body = body;
     r.status = 401;
