@@ -44,13 +44,14 @@ nested_body(std::string const& batch, std::string const& innermost, std::size_t 
 
 TEST_SUITE("e2e batch nesting")
 {
-    TEST_CASE("a batch nested two thousand deep gets one answer: its part, a batch itself, is refused with 400")
+    TEST_CASE("a batch nested a thousand deep gets one answer: its part, a batch itself, is refused with 400")
     {
         test_server server;
         test_client client(server.port());
         auto const alice = create_user_app(client, "alice%40contoso.com", "alice-password");
         auto const batch = at(alice.body, "/_links/batch/href");
-        auto const body = nested_body(batch, alice.self + "/me", 2000);
+        // A thousand levels overflowed the stack before; under TSan the 2000-deep body took over 30 s to read.
+        auto const body = nested_body(batch, alice.self + "/me", 1000);
         REQUIRE(body.size() < 1024 * 1024);
         auto got = client.send(make_request(http::verb::post, batch, body,
                                             "multipart/batching; boundary=" + boundary(0), alice.token));
