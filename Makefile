@@ -7,7 +7,7 @@ ARGS ?=
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps browser-deps configure build run test test-asan test-tsan fuzz bench soak-hostile docker docker-test clean
+.PHONY: all deps browser-deps configure build run test test-asan test-tsan fuzz bench callgrind soak-hostile docker docker-test clean
 
 all: build
 
@@ -53,6 +53,10 @@ fuzz:
 
 bench:
 	@scripts/bench.sh
+
+# Instructions per JSON and XML startMessaging and per health request, one I/O thread (valgrind).
+callgrind:
+	@scripts/callgrind.sh
 
 # One release mock under issue 14's hostile clients for SOAK_SECONDS (180); fails on a missed
 # health check (200 ms period, 2 s deadline) or RSS over SOAK_RSS_LIMIT_MB (512).

@@ -48,15 +48,14 @@ if command -v ccache >/dev/null 2>&1; then
     configure_flags="$configure_flags -DCMAKE_CXX_COMPILER_LAUNCHER=ccache"
 fi
 
+source_dir=$root
 if [ -n "${FUZZ_SOURCE_DIR:-}" ]; then
-    configure_flags="$configure_flags -DUCWA_MOCK_ROOT=$(cd "$FUZZ_SOURCE_DIR" && pwd)"
-else
-    configure_flags="$configure_flags -DUCWA_MOCK_ROOT=$root"
+    source_dir=$(cd "$FUZZ_SOURCE_DIR" && pwd)
 fi
 
 started=$(date +%s)
 # shellcheck disable=SC2086
-CC=clang CXX=clang++ cmake -S tests/fuzz -B "$build" $configure_flags >/dev/null
+CC=clang CXX=clang++ cmake -S "$source_dir" -B "$build" -DUCWA_MOCK_FUZZ=ON $configure_flags >/dev/null
 # shellcheck disable=SC2086
 cmake --build "$build" -j "$jobs" --target $targets
 echo "fuzz: built in $(( $(date +%s) - started )) s"

@@ -16,7 +16,7 @@ constexpr char const* out_of_descriptors_message = "The mock is out of file desc
 } // namespace
 
 listener::listener(net::io_context& ioc, std::function<net::io_context&()> pick, request_handler& handler,
-                   session_registry& registry, config const& settings, logger& log)
+                   session_registry& registry, server_settings const& settings, logger& log)
     : pick_(std::move(pick))
     , strand_(net::make_strand(ioc))
     , acceptor_(strand_)

@@ -1,7 +1,8 @@
 #pragma once
 // The mock's settings: command-line flags, each also read from UCWA_MOCK_<FLAG>.
 
-#include "origin_list.hpp"
+#include "logger.hpp"
+#include "server_settings.hpp"
 
 #include <boost/system/result.hpp>
 
@@ -16,17 +17,8 @@
 
 namespace ucwa {
 
-/** How much the mock logs. */
-enum class log_level
-{
-    debug,
-    info,
-    warn,
-    error,
-};
-
-/** Everything the mock needs to start. */
-struct config
+/** Everything the mock needs to start; the HTTP server's own part is the base. */
+struct config : server_settings
 {
     std::string bind = "127.0.0.1";
     unsigned short port = 8080;
@@ -34,10 +26,6 @@ struct config
     std::filesystem::path scenarios_dir;     ///< Empty: found by find_data_dir.
     std::string scenario = "happy-path";     ///< A name in scenarios_dir or a file.
     unsigned threads = 0;                    ///< 0: the core count.
-    std::size_t max_body = 1024 * 1024;      ///< Bytes; larger bodies get 413.
-    std::size_t max_header = 16 * 1024;      ///< Bytes of request line and headers.
-    std::chrono::milliseconds idle_timeout{30000}; ///< Deadline of every read and write.
-    std::size_t max_connections = 10000;     ///< Beyond: 503 and close. 0: no cap.
     std::chrono::milliseconds shutdown_grace{1500}; ///< In-flight requests get this long.
     log_level level = log_level::info;
     std::size_t journal_size = 10000;        ///< Journal entries kept in all (every application together).
@@ -51,8 +39,6 @@ struct config
     std::size_t max_messages_per_conversation = 100; ///< Messages kept per conversation; older ones are forgotten.
     std::size_t max_message_size = 64 * 1024; ///< Bytes of a sendMessage body; larger ones get 413.
     std::string admin_token;                 ///< When set, admin calls need "Bearer <token>".
-    std::vector<std::string> xframe_origins = default_xframe_origins(); ///< Web origins that may drive the mock.
-    std::string server_fqdn = "ucwa-mock.local";   ///< X-MS-Server-Fqdn of every answer.
     std::string path_prefix;                 ///< "" or e.g. "/platformservice"; a scenario may override.
     std::string rel_namespace;               ///< "", "service:" or "ms:rtc:saas:"; a scenario may override.
     std::chrono::milliseconds callback_timeout{5000}; ///< Of each callback POST.

@@ -28,7 +28,7 @@ constexpr char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
 // The read buffer holds at most a header, a chunk line or a trailer (bodies are
 // parsed as they come): a line that never ends cannot grow it past this.
 std::size_t
-read_buffer_limit(config const& settings)
+read_buffer_limit(server_settings const& settings)
 {
     return std::max<std::size_t>(settings.max_header, 1024);
 }
@@ -36,7 +36,7 @@ read_buffer_limit(config const& settings)
 } // namespace
 
 session::session(worker_socket&& socket, request_handler& handler, session_registry& registry,
-                 config const& settings, logger& log)
+                 server_settings const& settings, logger& log)
     : socket_(std::move(socket))
     , deadline_timer_(socket_.get_executor())
     , buffer_(read_buffer_limit(settings))

@@ -25,8 +25,6 @@
 
 namespace ucwa {
 
-class router;
-
 /** The ids of the declared (Trusted) applications. */
 inline std::vector<std::string>
 application_ids(fixtures const& known)
@@ -49,14 +47,12 @@ struct mock_state
     token_registry issued_tokens;            ///< Issued by the sign-in token endpoint.
     user_applications user_apps;             ///< Created by signed-in people.
     logger& log;
-    std::atomic<std::uint64_t> next_correlation_id{1};
     std::atomic<std::uint64_t> reload_failures{0}; ///< Bad edits seen by --watch.
     std::string self_url;   ///< "http://127.0.0.1:PORT": the base of hrefs when a request has no Host.
     // Made by the app once its io_context exists.
     std::unique_ptr<callback_dispatcher> callbacks;
     std::unique_ptr<conversation_flow> conversations;
     std::unique_ptr<event_channels> channels;
-    router const* routes = nullptr;   ///< For batches, whose parts are routed like requests.
 
     mock_state(config c, std::filesystem::path scenarios, fixtures f, scenario s, logger& l)
         : settings(std::move(c))

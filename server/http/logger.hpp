@@ -3,14 +3,22 @@
 // fills, on flush(), and by the app's flush timer, so the access log costs
 // one lock and a copy per request rather than a system call.
 
-#include "config.hpp"
-
 #include <cstdio>
 #include <mutex>
 #include <string>
 #include <string_view>
 
 namespace ucwa {
+
+/** How much the mock logs. */
+enum class log_level
+{
+    debug,
+    info,
+    warn,
+    error,
+};
+
 
 class logger
 {

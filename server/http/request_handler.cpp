@@ -2,18 +2,14 @@
 
 #include "http_checks.hpp"
 #include "origin_policy.hpp"
-#include "redact.hpp"
 #include "responses.hpp"
-
-#include <boost/container/small_vector.hpp>
-
-#include <span>
 
 namespace ucwa {
 
-request_handler::request_handler(router const& routes, mock_state& state)
+request_handler::request_handler(router const& routes, server_settings const& settings, exchange_recorder record)
     : routes_(routes)
-    , state_(state)
+    , settings_(settings)
+    , record_(std::move(record))
 {
 }
 
@@ -29,11 +25,11 @@ request_handler::handle(http::request<http::string_body>& request)
                                    request.keep_alive());
         r.outcome = "error BadRequest";
         add_common_headers(r.response, &request);
-        record(request, r, std::chrono::steady_clock::now() - started);
+        record_(request, r, std::chrono::steady_clock::now() - started);
         return r;
     }
     // A page of an origin not on --xframe-origins gets nothing done, whatever the path.
-    auto refused = refuse_foreign_origin(request, state_.settings.xframe_origins, state_.settings.server_fqdn);
+    auto refused = refuse_foreign_origin(request, settings_.xframe_origins, settings_.server_fqdn);
     reply r = refused ? std::move(*refused) : routes_.handle(request);
     if(r.deferred)
     {
@@ -43,7 +39,7 @@ request_handler::handle(http::request<http::string_body>& request)
             inner([this, &request, started, sink = std::move(sink)](reply answer) {
                 add_common_headers(answer.response, &request);
                 if(answer.journaled)
-                    record(request, answer, std::chrono::steady_clock::now() - started);
+                    record_(request, answer, std::chrono::steady_clock::now() - started);
                 sink(std::move(answer));
             });
         };
@@ -52,33 +48,8 @@ request_handler::handle(http::request<http::string_body>& request)
     add_common_headers(r.response, &request);
     // Recorded before the answer leaves, so a verification made after it sees the entry.
     if(r.journaled)
-        record(request, r, std::chrono::steady_clock::now() - started);
+        record_(request, r, std::chrono::steady_clock::now() - started);
     return r;
-}
-
-void
-request_handler::record(http::request<http::string_body> const& request, reply const& r,
-                        std::chrono::steady_clock::duration handling)
-{
-    // Views only: the journal copies what it keeps into one allocation.
-    boost::container::small_vector<journal_header, 32> headers;
-    header_redactor redacted;
-    for(auto const& field : request)
-        headers.push_back({field.name_string(), redacted.value(field.name_string(), field.value())});
-    journal_record e;
-    e.time = std::chrono::system_clock::now();
-    e.application_id = r.application_id;
-    e.method = request.method_string();
-    e.target = request.target();
-    e.headers = std::span<journal_header const>(headers.data(), headers.size());
-    e.body = request.body();
-    e.to = r.to;
-    e.status = r.fault ? 0 : r.response.result_int();
-    e.outcome = r.outcome;
-    e.rule = r.rule;
-    e.minted_id = r.minted_id;
-    e.latency = std::chrono::duration_cast<std::chrono::microseconds>(handling + r.delay);
-    state_.requests.record(e);
 }
 
 reply
@@ -99,11 +70,11 @@ request_handler::handle_read_error(beast::error_code ec)
     api_error e;
     if(ec == http::error::body_limit)
         e = make_api_error(errc::entity_too_large, "The request body is larger than " +
-                                                       std::to_string(state_.settings.max_body) + " bytes.");
+                                                       std::to_string(settings_.max_body) + " bytes.");
     else if(ec == http::error::header_limit)
     {
         e = make_api_error(errc::bad_request, "The request line and headers are larger than " +
-                                                  std::to_string(state_.settings.max_header) + " bytes.");
+                                                  std::to_string(settings_.max_header) + " bytes.");
         e.status = 431;
     }
     else if(ec == http::error::bad_transfer_encoding)
@@ -111,7 +82,7 @@ request_handler::handle_read_error(beast::error_code ec)
                            "Transfer-Encoding: only chunked, as the only coding and without Content-Length, is accepted.");
     else if(ec == http::error::buffer_overflow)
         e = make_api_error(errc::bad_request, "A chunk line or the trailer is longer than " +
-                                                  std::to_string(state_.settings.max_header) + " bytes.");
+                                                  std::to_string(settings_.max_header) + " bytes.");
     else
         e = make_api_error(errc::bad_request, "The request is not valid HTTP/1.1: " + ec.message() + ".");
     reply r = make_error_reply(e, json, 11, false);
@@ -124,8 +95,8 @@ request_handler::add_common_headers(http::response<http::string_body>& response,
                                     http::request<http::string_body> const* request)
 {
     response.set(http::field::server, "ucwa-mock/" UCWA_MOCK_VERSION);
-    response.set("X-MS-Server-Fqdn", state_.settings.server_fqdn);
-    response.set("X-MS-Correlation-Id", std::to_string(state_.next_correlation_id.fetch_add(1, std::memory_order_relaxed)));
+    response.set("X-MS-Server-Fqdn", settings_.server_fqdn);
+    response.set("X-MS-Correlation-Id", std::to_string(next_correlation_id_.fetch_add(1, std::memory_order_relaxed)));
     if(request)
     {
         // Clients match answers to their requests by this id.

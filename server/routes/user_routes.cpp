@@ -468,7 +468,7 @@ get_contact(request_context& ctx, mock_state& state, signed_in const&, user_appl
 
 // POST …/batch: the requests of a multipart/batching body, answered in one multipart body.
 reply
-post_batch(request_context& ctx, mock_state& state, signed_in const&, user_application const& app)
+post_batch(request_context& ctx, part_router const& route_part, user_application const& app)
 {
     auto const type = parse_media_type(ctx.request[http::field::content_type]);
     auto const boundary = type ? type->parameter("boundary") : std::nullopt;
@@ -491,7 +491,7 @@ post_batch(request_context& ctx, mock_state& state, signed_in const&, user_appli
                                     .response);
             continue;
         }
-        auto part = state.routes->handle(req);
+        auto part = route_part(req);
         if(part.deferred || part.fault)
         {
             // A held event request or a scripted fault cannot be a part of one answer.
@@ -641,7 +641,7 @@ xframe_page(std::span<std::string const> allowed_origins)
 }
 
 void
-add_user_routes(router& r, mock_state& state)
+add_user_routes(router& r, mock_state& state, part_router route_part)
 {
     auto add = [&](http::verb method, std::string_view pattern, std::string name,
                    reply (*handler)(request_context&, mock_state&)) {
@@ -655,8 +655,9 @@ add_user_routes(router& r, mock_state& state)
     };
     // The routes of one person's application: only its own sign-in gets past owned_application.
     auto add_owned = [&](http::verb method, std::string_view pattern, std::string name,
-                         reply (*handler)(request_context&, mock_state&, signed_in const&, user_application const&)) {
-        r.add(method, std::string(pattern), std::move(name), [&state, handler](request_context& ctx) {
+                         std::function<reply(request_context&, mock_state&, signed_in const&, user_application const&)>
+                             handler) {
+        r.add(method, std::string(pattern), std::move(name), [&state, handler = std::move(handler)](request_context& ctx) {
             signed_in who;
             user_application app;
             auto answer = owned_application(ctx, state, who, app);
@@ -680,7 +681,9 @@ add_user_routes(router& r, mock_state& state)
     add_owned(http::verb::delete_, apps + "/{app}", "deleteApplication", delete_application);
     add_owned(http::verb::get, apps + "/{app}/me", "me", get_me);
     add_owned(http::verb::get, apps + "/{app}/events", "events", get_events);
-    add_owned(http::verb::post, apps + "/{app}/batch", "batch", post_batch);
+    add_owned(http::verb::post, apps + "/{app}/batch", "batch",
+              [route_part = std::move(route_part)](request_context& ctx, mock_state&, signed_in const&,
+                                                   user_application const& app) { return post_batch(ctx, route_part, app); });
     add_owned(http::verb::post, apps + "/{app}/me/makeMeAvailable", "makeMeAvailable", make_me_available);
     add_owned(http::verb::get, apps + "/{app}/people/contacts", "myContacts", get_contacts);
     add_owned(http::verb::get, apps + "/{app}/people/{contact}", "contact", get_contact);

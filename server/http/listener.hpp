@@ -1,7 +1,7 @@
 #pragma once
 // Accepts connections and gives each a session on one of the worker io_contexts.
 
-#include "config.hpp"
+#include "server_settings.hpp"
 #include "logger.hpp"
 #include "net.hpp"
 #include "request_handler.hpp"
@@ -23,7 +23,7 @@ public:
     /** `ioc` runs the acceptor; `pick` chooses the io_context of each new connection
         (each one run by a single thread, so a session needs no strand). */
     listener(net::io_context& ioc, std::function<net::io_context&()> pick, request_handler& handler,
-             session_registry& registry, config const& settings, logger& log);
+             session_registry& registry, server_settings const& settings, logger& log);
 
     /** Opens, binds and listens; port 0 picks a free port.
 
@@ -59,7 +59,7 @@ private:
     net::steady_timer retry_timer_;
     request_handler& handler_;
     session_registry& registry_;
-    config const& settings_;
+    server_settings const& settings_;
     logger& log_;
     tcp::endpoint endpoint_;
     // A descriptor kept in reserve: out of descriptors, it is given up to accept

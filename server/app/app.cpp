@@ -1,5 +1,7 @@
 #include "app.hpp"
 
+#include "exchange_record.hpp"
+
 #include "admin_routes.hpp"
 #include "messaging_routes.hpp"
 #include "user_routes.hpp"
@@ -64,11 +66,16 @@ app::create(config settings, std::filesystem::path const& executable, std::FILE*
                                                                     &a->state_->limits);
     // The user flavour's fixed paths first: with --path-prefix /ucwa/oauth the Trusted
     // routes match them too, and the user routes pass what is not theirs.
-    a->state_->routes = &a->routes_;
-    add_user_routes(a->routes_, *a->state_);
+    add_user_routes(a->routes_, *a->state_,
+                    [self = a.get()](http::request<http::string_body>& part) { return self->routes_.handle(part); });
     add_messaging_routes(a->routes_, *a->state_);
     add_admin_routes(a->routes_, *a->state_);
-    a->handler_ = std::make_unique<request_handler>(a->routes_, *a->state_);
+    a->handler_ = std::make_unique<request_handler>(
+        a->routes_, a->state_->settings,
+        [state = a->state_.get()](http::request<http::string_body> const& request, reply const& answer,
+                                  std::chrono::steady_clock::duration handling) {
+            record_exchange(state->requests, request, answer, handling);
+        });
     auto* self = a.get();
     a->listener_ = std::make_shared<listener>(
         *a->iocs_.front(),

@@ -6,7 +6,7 @@
 // a client that leaves frees its connection. Everything runs on the thread of the connection's
 // io_context, so its handlers never overlap.
 
-#include "config.hpp"
+#include "server_settings.hpp"
 #include "logger.hpp"
 #include "net.hpp"
 #include "reply.hpp"
@@ -26,7 +26,7 @@ class session : public std::enable_shared_from_this<session>
 {
 public:
     session(worker_socket&& socket, request_handler& handler, session_registry& registry,
-            config const& settings, logger& log);
+            server_settings const& settings, logger& log);
 
     ~session();
 
@@ -83,7 +83,7 @@ private:
     worker_timer delay_timer_;
     request_handler& handler_;
     session_registry& registry_;
-    config const& settings_;
+    server_settings const& settings_;
     logger& log_;
     std::chrono::steady_clock::time_point started_;
     std::function<void()> abandon_; ///< Lets go of the deferred request when its client leaves.

@@ -6,6 +6,7 @@
 #include "conversation_script.hpp"
 #include "error.hpp"
 #include "load_error.hpp"
+#include "reply.hpp"
 
 #include <rapidjson/document.h>
 
@@ -30,15 +31,6 @@ class RE2;
 } // namespace re2
 
 namespace ucwa {
-
-/** How a scripted fault breaks the connection instead of answering. */
-enum class fault_kind
-{
-    empty,     ///< Close without a byte of answer.
-    reset,     ///< Reset the connection (RST).
-    malformed, ///< Send bytes that are not a whole HTTP response, then close.
-    random,    ///< Send random bytes, then close.
-};
 
 /** A delay before answering: fixed when min == max, else uniform in [min, max]. */
 struct delay_range

@@ -13,8 +13,11 @@
 
 namespace ucwa {
 
+/** Routes one part of a batch as if it came alone. */
+using part_router = std::function<reply(http::request<http::string_body>& part)>;
+
 void
-add_user_routes(router& r, mock_state& state);
+add_user_routes(router& r, mock_state& state, part_router route_part);
 
 /** Returns the path of a user application's event channel, "/ucwa/oauth/v1/applications/<id>/events". */
 std::string

@@ -2,15 +2,24 @@
 // Turns a request into a reply without touching a socket: routing plus the
 // headers every answer of the real service carries.
 
-#include "mock_state.hpp"
 #include "router.hpp"
+#include "server_settings.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
 
 namespace ucwa {
+
+/** Keeps a handled request and its answer (the journal); called before the answer leaves. */
+using exchange_recorder = std::function<void(http::request<http::string_body> const& request, reply const& answer,
+                                             std::chrono::steady_clock::duration handling)>;
 
 class request_handler
 {
 public:
-    request_handler(router const& routes, mock_state& state);
+    request_handler(router const& routes, server_settings const& settings, exchange_recorder record);
 
     /** Handles one complete request. Never throws. */
     reply
@@ -31,14 +40,12 @@ public:
 
 private:
     void
-    record(http::request<http::string_body> const& request, reply const& r,
-           std::chrono::steady_clock::duration handling);
-
-    void
     add_common_headers(http::response<http::string_body>& response, http::request<http::string_body> const* request);
 
     router const& routes_;
-    mock_state& state_;
+    server_settings const& settings_;
+    exchange_recorder record_;
+    std::atomic<std::uint64_t> next_correlation_id_{1};
 };
 
 } // namespace ucwa

@@ -2,7 +2,6 @@
 // What a handler returns: the response, and how the session should deliver it.
 
 #include "net.hpp"
-#include "scenario.hpp"
 
 #include <chrono>
 #include <functional>
@@ -11,6 +10,15 @@
 #include <string_view>
 
 namespace ucwa {
+
+/** How a scripted fault breaks the connection instead of answering. */
+enum class fault_kind
+{
+    empty,     ///< Close without a byte of answer.
+    reset,     ///< Reset the connection (RST).
+    malformed, ///< Send bytes that are not a whole HTTP response, then close.
+    random,    ///< Send random bytes, then close.
+};
 
 struct reply;
 
