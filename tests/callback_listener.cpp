@@ -37,8 +37,7 @@ struct connection : std::enable_shared_from_this<connection>
 
     explicit connection(tcp::socket s)
         : stream(std::move(s))
-    {
-    }
+    {}
 
     void
     read()
@@ -48,18 +47,17 @@ struct connection : std::enable_shared_from_this<connection>
         http::async_read(stream, buffer, request, [self = shared_from_this()](beast::error_code ec, std::size_t) {
             if(ec)
                 return;
-            if(! self->handle(self->request, self->response))
+            if(!self->handle(self->request, self->response))
                 return self->hold(self);
-            http::async_write(self->stream, self->response,
-                              [self](beast::error_code ec2, std::size_t) {
-                                  if(ec2 || ! self->response.keep_alive())
-                                  {
-                                      beast::error_code ignored;
-                                      self->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-                                      return;
-                                  }
-                                  self->read();
-                              });
+            http::async_write(self->stream, self->response, [self](beast::error_code ec2, std::size_t) {
+                if(ec2 || !self->response.keep_alive())
+                {
+                    beast::error_code ignored;
+                    self->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+                    return;
+                }
+                self->read();
+            });
         });
     }
 };
@@ -80,7 +78,7 @@ received_callback::summary() const
 {
     rapidjson::Document doc;
     doc.Parse(body.data(), body.size());
-    if(doc.HasParseError() || ! doc.IsObject() || ! doc.HasMember("sender") || ! doc["sender"].IsArray())
+    if(doc.HasParseError() || !doc.IsObject() || !doc.HasMember("sender") || !doc["sender"].IsArray())
         return "not an event document";
     if(doc["sender"].Empty())
         return "heartbeat";
@@ -88,7 +86,7 @@ received_callback::summary() const
     for(auto const& sender : doc["sender"].GetArray())
         for(auto const& e : sender["events"].GetArray())
         {
-            if(! out.empty())
+            if(!out.empty())
                 out += ", ";
             out += without_namespace(e["link"]["rel"].GetString());
             out += ' ';
@@ -145,7 +143,7 @@ callback_listener::accept()
                 return false;
             res = {static_cast<http::status>(answer.status), req.version()};
             res.keep_alive(req.keep_alive());
-            if(! answer.body.empty())
+            if(!answer.body.empty())
                 res.set(http::field::content_type, "application/json");
             res.body() = answer.body;
             res.prepare_payload();
@@ -170,9 +168,8 @@ callback_listener::wait_for_events(std::size_t n, std::chrono::milliseconds dead
 {
     return wait_for(
         [n](auto const& all) {
-            return static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [](auto const& c) {
-                       return c.summary() != "heartbeat";
-                   })) >= n;
+            return static_cast<std::size_t>(std::count_if(
+                       all.begin(), all.end(), [](auto const& c) { return c.summary() != "heartbeat"; })) >= n;
         },
         deadline);
 }

@@ -25,10 +25,12 @@ struct received_callback
     std::string body;
 
     /** Returns a header's value ("" when absent); names compare case-insensitively. */
-    std::string header(std::string_view name) const;
+    std::string
+    header(std::string_view name) const;
 
     /** Returns "heartbeat", or "<rel without namespace> <type>" of each event, comma-separated. */
-    std::string summary() const;
+    std::string
+    summary() const;
 };
 
 struct callback_reply
@@ -46,10 +48,15 @@ public:
     explicit callback_listener(responder respond = {});
     ~callback_listener();
 
-    unsigned short port() const { return port_; }
+    unsigned short
+    port() const
+    {
+        return port_;
+    }
 
     /** Returns http://127.0.0.1:<port><path>. */
-    std::string url(std::string const& path = "/callback") const;
+    std::string
+    url(std::string const& path = "/callback") const;
 
     /** Waits (with a deadline, never a sleep) until `done` holds for what was received; returns it. */
     std::vector<received_callback>
@@ -60,13 +67,17 @@ public:
     std::vector<received_callback>
     wait_for_events(std::size_t n, std::chrono::milliseconds deadline = std::chrono::seconds(10));
 
-    std::vector<received_callback> received() const;
+    std::vector<received_callback>
+    received() const;
 
-    void set_responder(responder respond);
+    void
+    set_responder(responder respond);
 
 private:
-    void accept();
-    void serve(std::shared_ptr<tcp::socket> socket);
+    void
+    accept();
+    void
+    serve(std::shared_ptr<tcp::socket> socket);
 
     net::io_context ioc_;
     tcp::acceptor acceptor_;

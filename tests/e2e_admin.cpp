@@ -15,7 +15,6 @@ using namespace ucwa::test;
 
 namespace {
 
-
 exchange
 start(test_client& client, std::string const& app = "833", std::string const& to = "sip:john@contoso.com")
 {
@@ -27,7 +26,8 @@ start(test_client& client, std::string const& app = "833", std::string const& to
 std::uint64_t
 count(test_client& client, std::string const& filter, std::string const& app = {})
 {
-    auto result = admin(client, http::verb::post, "/__admin/requests/count" + (app.empty() ? "" : "?app=" + app), filter);
+    auto result =
+        admin(client, http::verb::post, "/__admin/requests/count" + (app.empty() ? "" : "?app=" + app), filter);
     REQUIRE(result.response.result() == http::status::ok);
     auto doc = parse_json(result.response.body());
     REQUIRE(doc.HasMember("count"));
@@ -42,8 +42,9 @@ TEST_SUITE("e2e admin")
     {
         test_server server;
         test_client client(server.port());
-        auto queued = admin(client, http::verb::post, "/__admin/outcomes?app=833",
-                            R"({"outcomes":[{"outcome":"error","code":"Conflict","subcode":"TooManyGroups"},{"outcome":"success"},
+        auto queued =
+            admin(client, http::verb::post, "/__admin/outcomes?app=833",
+                  R"({"outcomes":[{"outcome":"error","code":"Conflict","subcode":"TooManyGroups"},{"outcome":"success"},
                                             {"outcome":"error","code":"Conflict","subcode":"AlreadyExists","status":410,"message":"custom"}]})");
         REQUIRE(queued.response.result() == http::status::ok);
         CHECK(parse_json(queued.response.body())["queued"].GetUint() == 3);
@@ -141,8 +142,9 @@ TEST_SUITE("e2e admin")
         CHECK(start(client, "834").response.result_int() == 201);
 
         // A whole document.
-        put = admin(client, http::verb::put, "/__admin/scenario?app=834",
-                    R"({"name":"inline","rules":[{"match":{"to":"sip:bob@contoso.com"},"outcome":{"outcome":"error","code":"Conflict"}}]})");
+        put = admin(
+            client, http::verb::put, "/__admin/scenario?app=834",
+            R"({"name":"inline","rules":[{"match":{"to":"sip:bob@contoso.com"},"outcome":{"outcome":"error","code":"Conflict"}}]})");
         REQUIRE(put.response.result() == http::status::ok);
         CHECK(start(client, "834", "sip:bob@contoso.com").response.result_int() == 409);
         CHECK(start(client, "834").response.result_int() == 201);
@@ -151,8 +153,11 @@ TEST_SUITE("e2e admin")
         auto bad = admin(client, http::verb::put, "/__admin/scenario?app=834",
                          R"({"name":"bad","rules":[{"outcome":{"outcome":"error","code":"NoSuchCode"}}]})");
         CHECK(bad.response.result() == http::status::bad_request);
-        CHECK(std::string(parse_json(bad.response.body())["message"].GetString()).find("rules[0].outcome") != std::string::npos);
-        CHECK(std::string(parse_json(admin(client, http::verb::get, "/__admin/scenario?app=834").response.body())["name"].GetString()) == "inline");
+        CHECK(std::string(parse_json(bad.response.body())["message"].GetString()).find("rules[0].outcome") !=
+              std::string::npos);
+        CHECK(
+            std::string(parse_json(admin(client, http::verb::get, "/__admin/scenario?app=834").response.body())["name"]
+                            .GetString()) == "inline");
 
         auto missing = admin(client, http::verb::put, "/__admin/scenario", R"({"name":"no-such-file"})");
         CHECK(missing.response.result() == http::status::bad_request);
@@ -164,23 +169,30 @@ TEST_SUITE("e2e admin")
     {
         test_server server;
         test_client client(server.port());
-        CHECK(admin(client, http::verb::put, "/__admin/scenario?app=833", R"({"name":"conflict"})").response.result() == http::status::ok);
-        CHECK(start(client, "834").response[http::field::location] == "/v1/applications/834/communication/invitations/1");
-        CHECK(start(client, "834").response[http::field::location] == "/v1/applications/834/communication/invitations/2");
+        CHECK(admin(client, http::verb::put, "/__admin/scenario?app=833", R"({"name":"conflict"})").response.result() ==
+              http::status::ok);
+        CHECK(start(client, "834").response[http::field::location] ==
+              "/v1/applications/834/communication/invitations/1");
+        CHECK(start(client, "834").response[http::field::location] ==
+              "/v1/applications/834/communication/invitations/2");
         CHECK(start(client, "833").response.result_int() == 409);
-        CHECK(admin(client, http::verb::post, "/__admin/outcomes?app=833", R"({"outcomes":[{"outcome":"error","code":"Conflict"}]})")
+        CHECK(admin(client, http::verb::post, "/__admin/outcomes?app=833",
+                    R"({"outcomes":[{"outcome":"error","code":"Conflict"}]})")
                   .response.result() == http::status::ok);
 
         CHECK(admin(client, http::verb::post, "/__admin/reset?app=833").response.result() == http::status::ok);
         CHECK(count(client, "{}", "833") == 0);
         CHECK(count(client, "{}", "834") == 2);
         // Scenario and queue of 833 are back to the start; ids of 834 go on.
-        CHECK(start(client, "833").response[http::field::location] == "/v1/applications/833/communication/invitations/1");
-        CHECK(start(client, "834").response[http::field::location] == "/v1/applications/834/communication/invitations/3");
+        CHECK(start(client, "833").response[http::field::location] ==
+              "/v1/applications/833/communication/invitations/1");
+        CHECK(start(client, "834").response[http::field::location] ==
+              "/v1/applications/834/communication/invitations/3");
 
         CHECK(admin(client, http::verb::post, "/__admin/reset").response.result() == http::status::ok);
         CHECK(count(client, "{}") == 0);
-        CHECK(start(client, "834").response[http::field::location] == "/v1/applications/834/communication/invitations/1");
+        CHECK(start(client, "834").response[http::field::location] ==
+              "/v1/applications/834/communication/invitations/1");
     }
 
     TEST_CASE("two applications driven concurrently under different scenarios stay apart")
@@ -188,8 +200,8 @@ TEST_SUITE("e2e admin")
         test_server server;
         {
             test_client setup(server.port());
-            REQUIRE(admin(setup, http::verb::put, "/__admin/scenario?app=834", R"({"name":"sequence"})").response.result() ==
-                    http::status::ok);
+            REQUIRE(admin(setup, http::verb::put, "/__admin/scenario?app=834", R"({"name":"sequence"})")
+                        .response.result() == http::status::ok);
         }
         std::vector<unsigned> statuses_833, statuses_834;
         std::thread a([&] {
@@ -244,7 +256,8 @@ TEST_SUITE("e2e admin")
     {
         test_server server;
         test_client client(server.port());
-        REQUIRE(admin(client, http::verb::post, "/__admin/outcomes", R"({"outcomes":[{"outcome":"success","delayMs":300}]})")
+        REQUIRE(admin(client, http::verb::post, "/__admin/outcomes",
+                      R"({"outcomes":[{"outcome":"success","delayMs":300}]})")
                     .response.result() == http::status::ok);
         auto const started = std::chrono::steady_clock::now();
         CHECK(start(client).response.result_int() == 201);
@@ -257,7 +270,8 @@ TEST_SUITE("e2e admin")
         test_client client(server.port());
         auto r = admin(client, http::verb::post, "/__admin/outcomes", R"({"outcomes":[{"outcome":"sometimes"}]})");
         CHECK(r.response.result() == http::status::bad_request);
-        CHECK(std::string(parse_json(r.response.body())["message"].GetString()).find("outcomes[0]") != std::string::npos);
+        CHECK(std::string(parse_json(r.response.body())["message"].GetString()).find("outcomes[0]") !=
+              std::string::npos);
         r = admin(client, http::verb::post, "/__admin/outcomes", R"({"outcomes":[{"outcome":"success","delay":5}]})");
         CHECK(r.response.result() == http::status::bad_request);
         CHECK(std::string(parse_json(r.response.body())["message"].GetString()).find("delay") != std::string::npos);
@@ -273,19 +287,22 @@ TEST_SUITE("e2e admin")
         CHECK(r.response.result() == http::status::not_found);
 
         // Times beyond what the clock holds (found by fuzzing): 400, not an overflow.
-        for(auto const* target : {"/__admin/requests?since=4040-01-01T00:00:00Z", "/__admin/requests?until=99999999999999",
-                                  "/__admin/requests?since=1015-01-01T00:00:00Z"})
+        for(auto const* target :
+            {"/__admin/requests?since=4040-01-01T00:00:00Z", "/__admin/requests?until=99999999999999",
+             "/__admin/requests?since=1015-01-01T00:00:00Z"})
         {
             CAPTURE(target);
             r = admin(client, http::verb::get, target);
             CHECK(r.response.result() == http::status::bad_request);
-            CHECK(std::string(parse_json(r.response.body())["message"].GetString()).find("1900 to 2200") != std::string::npos);
+            CHECK(std::string(parse_json(r.response.body())["message"].GetString()).find("1900 to 2200") !=
+                  std::string::npos);
         }
         r = admin(client, http::verb::post, "/__admin/requests/count", R"({"since":-99999999999999})");
         CHECK(r.response.result() == http::status::bad_request);
         // A regex that would crash std::regex, through the admin API.
         r = admin(client, http::verb::put, "/__admin/scenario",
-                  R"({"name":"x","rules":[{"match":{"to":{"regex":")" + std::string(100000, 'a') + R"("}},"outcome":{"outcome":"success"}}]})");
+                  R"({"name":"x","rules":[{"match":{"to":{"regex":")" + std::string(100000, 'a') +
+                      R"("}},"outcome":{"outcome":"success"}}]})");
         CHECK(r.response.result() == http::status::bad_request);
         r = admin(client, http::verb::get, "/__admin/health");
         CHECK(r.response.result() == http::status::ok);
@@ -296,7 +313,8 @@ TEST_SUITE("e2e admin")
         test_server server([](config& c) { c.admin_token = "s3cret"; });
         test_client client(server.port());
         CHECK(admin(client, http::verb::get, "/__admin/requests").response.result() == http::status::unauthorized);
-        CHECK(admin(client, http::verb::get, "/__admin/requests", {}, "wrong").response.result() == http::status::unauthorized);
+        CHECK(admin(client, http::verb::get, "/__admin/requests", {}, "wrong").response.result() ==
+              http::status::unauthorized);
         CHECK(admin(client, http::verb::get, "/__admin/requests", {}, "s3cret").response.result() == http::status::ok);
         CHECK(admin(client, http::verb::get, "/__admin/health").response.result() == http::status::ok);
     }

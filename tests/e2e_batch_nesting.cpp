@@ -32,11 +32,12 @@ std::string
 nested_body(std::string const& batch, std::string const& innermost, std::size_t depth)
 {
     std::string body = part(boundary(depth), "GET " + innermost + " HTTP/1.1\r\nAccept: application/json\r\n") +
-                       "\r\n--" + boundary(depth) + "--";
+        "\r\n--" + boundary(depth) + "--";
     for(std::size_t level = depth; level-- > 0;)
-        body = part(boundary(level), "POST " + batch + " HTTP/1.1\r\nContent-Type: multipart/batching; boundary=" +
-                                         boundary(level + 1) + "\r\n\r\n" + body) +
-               "\r\n--" + boundary(level) + "--";
+        body = part(boundary(level),
+                    "POST " + batch + " HTTP/1.1\r\nContent-Type: multipart/batching; boundary=" + boundary(level + 1) +
+                        "\r\n\r\n" + body) +
+            "\r\n--" + boundary(level) + "--";
     return body;
 }
 
@@ -53,12 +54,13 @@ TEST_SUITE("e2e batch nesting")
         // A thousand levels overflowed the stack before; under TSan the 2000-deep body took over 30 s to read.
         auto const body = nested_body(batch, alice.self + "/me", 1000);
         REQUIRE(body.size() < 1024 * 1024);
-        auto got = client.send(make_request(http::verb::post, batch, body,
-                                            "multipart/batching; boundary=" + boundary(0), alice.token));
+        auto got = client.send(
+            make_request(http::verb::post, batch, body, "multipart/batching; boundary=" + boundary(0), alice.token));
         REQUIRE_FALSE(got.ec);
         REQUIRE(got.response.result() == http::status::ok);
         auto const& answer = got.response.body();
-        CHECK(answer.starts_with("--" + boundary(0) + "\r\nContent-Type: application/http; msgtype=response\r\n\r\n"
+        CHECK(answer.starts_with("--" + boundary(0) +
+                                 "\r\nContent-Type: application/http; msgtype=response\r\n\r\n"
                                  "HTTP/1.1 400 Bad Request\r\n"));
         CHECK(answer.find("cannot itself be a batch") != std::string::npos);
         // One part only: nothing below the first level was answered.
@@ -76,12 +78,14 @@ TEST_SUITE("e2e batch nesting")
         auto const alice = create_user_app(client, "alice%40contoso.com", "alice-password");
         auto const batch = at(alice.body, "/_links/batch/href");
         std::string const b = "outer";
-        std::string const body =
-            part(b, "GET " + alice.self + "/me HTTP/1.1\r\nAccept: application/json\r\n") +
-            part(b, "POST " + batch + " HTTP/1.1\r\nContent-Type: Multipart/Batching;boundary=inner\r\n\r\n" +
-                        part("inner", "GET " + alice.self + "/me HTTP/1.1\r\n") + "\r\n--inner--") +
-            part(b, "GET " + alice.self + "/people/contacts HTTP/1.1\r\nAccept: application/json\r\n") + "\r\n--" + b + "--";
-        auto got = client.send(make_request(http::verb::post, batch, body, "multipart/batching;boundary=" + b, alice.token));
+        std::string const body = part(b, "GET " + alice.self + "/me HTTP/1.1\r\nAccept: application/json\r\n") +
+            part(b,
+                 "POST " + batch + " HTTP/1.1\r\nContent-Type: Multipart/Batching;boundary=inner\r\n\r\n" +
+                     part("inner", "GET " + alice.self + "/me HTTP/1.1\r\n") + "\r\n--inner--") +
+            part(b, "GET " + alice.self + "/people/contacts HTTP/1.1\r\nAccept: application/json\r\n") + "\r\n--" + b +
+            "--";
+        auto got =
+            client.send(make_request(http::verb::post, batch, body, "multipart/batching;boundary=" + b, alice.token));
         REQUIRE(got.response.result() == http::status::ok);
         auto const& answer = got.response.body();
         std::string const head = "--" + b + "\r\nContent-Type: application/http; msgtype=response\r\n\r\nHTTP/1.1 ";

@@ -52,9 +52,10 @@ limit_count(test_client& client, char const* name)
 void
 accept_at_once(test_client& client)
 {
-    auto put = client.send(make_request(http::verb::put, "/__admin/scenario?app=833",
-                                        R"({"name":"quiet","remoteParty":{"behaviour":"accept","answerAfterMs":0,"reply":"none"}})",
-                                        "application/json", ""));
+    auto put = client.send(
+        make_request(http::verb::put, "/__admin/scenario?app=833",
+                     R"({"name":"quiet","remoteParty":{"behaviour":"accept","answerAfterMs":0,"reply":"none"}})",
+                     "application/json", ""));
     REQUIRE_MESSAGE(put.response.result() == http::status::ok, put.response.body());
 }
 
@@ -97,19 +98,21 @@ TEST_SUITE("e2e bounds")
 
         // A person's token on UCWA's paths: 404 ApplicationNotFound.
         auto person = sign_in(client, "alice@contoso.com", "alice-password");
-        auto r = client.send(make_request(http::verb::post, "/ucwa/oauth/v1/applications/9999/communication/startMessaging",
-                                          start_body("sip:john@contoso.com"), "application/json", person));
+        auto r =
+            client.send(make_request(http::verb::post, "/ucwa/oauth/v1/applications/9999/communication/startMessaging",
+                                     start_body("sip:john@contoso.com"), "application/json", person));
         CHECK(r.response.result() == http::status::not_found);
         CHECK(at(r.response.body(), "/subcode") == "ApplicationNotFound");
         // ... and on the Trusted API's: 403.
-        r = client.send(make_request(http::verb::post, start_messaging_target("9999"), start_body("sip:john@contoso.com"),
-                                     "application/json", person));
+        r = client.send(make_request(http::verb::post, start_messaging_target("9999"),
+                                     start_body("sip:john@contoso.com"), "application/json", person));
         CHECK(r.response.result() == http::status::forbidden);
         CHECK(at(r.response.body(), "/subcode") == "ApplicationNotFound");
 
         // Known applications still work.
-        r = client.send(make_request(http::verb::post, start_messaging_target("834"), start_body("sip:john@contoso.com"),
-                                     "application/json", "cwt=all-applications-token"));
+        r = client.send(make_request(http::verb::post, start_messaging_target("834"),
+                                     start_body("sip:john@contoso.com"), "application/json",
+                                     "cwt=all-applications-token"));
         CHECK(r.response.result() == http::status::created);
     }
 
@@ -119,8 +122,8 @@ TEST_SUITE("e2e bounds")
         test_client client(server.port());
         for(int i = 0; i < 200; ++i)
         {
-            auto r = client.send(make_request(http::verb::post, start_messaging_target("id-" + std::to_string(i)),
-                                              "{}", "application/json", ""));
+            auto r = client.send(make_request(http::verb::post, start_messaging_target("id-" + std::to_string(i)), "{}",
+                                              "application/json", ""));
             REQUIRE(r.response.result() == http::status::unauthorized);
         }
         auto doc = parse_json(admin_get(client, "/__admin/requests?limit=1000").response.body());
@@ -154,8 +157,9 @@ TEST_SUITE("e2e bounds")
         test_server server;
         test_client client(server.port());
         for(int i = 0; i < 25; ++i)
-            REQUIRE(client.send(make_request(http::verb::post, start_messaging_target(),
-                                             start_body("sip:john@contoso.com"), "application/json"))
+            REQUIRE(client
+                        .send(make_request(http::verb::post, start_messaging_target(),
+                                           start_body("sip:john@contoso.com"), "application/json"))
                         .response.result() == http::status::created);
 
         auto first = parse_json(admin_get(client, "/__admin/requests?app=833&limit=10").response.body());
@@ -222,8 +226,9 @@ TEST_SUITE("e2e bounds")
         test_server server(with_flags({"--max-message-size", "1K", "--max-messages-per-conversation", "3"}));
         test_client client(server.port());
         accept_at_once(client);
-        REQUIRE(client.send(make_request(http::verb::post, start_messaging_target(), start_body("sip:john@contoso.com"),
-                                         "application/json"))
+        REQUIRE(client
+                    .send(make_request(http::verb::post, start_messaging_target(), start_body("sip:john@contoso.com"),
+                                       "application/json"))
                     .response.result() == http::status::created);
         std::string const messages = "/v1/applications/833/communication/conversations/1/messaging/messages";
         auto too_long = client.send(make_request(http::verb::post, messages, std::string(2048, 'x'), "text/plain"));

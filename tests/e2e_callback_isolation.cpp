@@ -41,9 +41,8 @@ stuck_for_events(received_callback const& c)
 std::size_t
 count_at(std::vector<received_callback> const& all, std::string const& path, std::string const& summary)
 {
-    return static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [&](auto const& c) {
-        return c.target == path && c.summary() == summary;
-    }));
+    return static_cast<std::size_t>(std::count_if(
+        all.begin(), all.end(), [&](auto const& c) { return c.target == path && c.summary() == summary; }));
 }
 
 struct timed_exchange
@@ -56,8 +55,10 @@ timed_exchange
 timed_start(test_client& client, std::string const& application, std::string const& token, std::string const& body)
 {
     auto const started = std::chrono::steady_clock::now();
-    auto r = client.send(make_request(http::verb::post, start_messaging_target(application), body, "application/json", token));
-    return {std::move(r), std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)};
+    auto r = client.send(
+        make_request(http::verb::post, start_messaging_target(application), body, "application/json", token));
+    return {std::move(r),
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)};
 }
 
 } // namespace
@@ -71,7 +72,8 @@ TEST_SUITE("e2e callback isolation")
         test_client client(server.port());
 
         // Application 834's receiver takes its probe, then hangs on its first event.
-        auto stuck = timed_start(client, "834", "cwt=app-834-token", start_body("sip:john@contoso.com", listener.url("/stuck")));
+        auto stuck =
+            timed_start(client, "834", "cwt=app-834-token", start_body("sip:john@contoso.com", listener.url("/stuck")));
         REQUIRE(stuck.result.response.result() == http::status::created);
         listener.wait_for([](auto const& all) { return count_at(all, "/stuck", "messagingInvitation started") == 1; });
 
@@ -91,12 +93,14 @@ TEST_SUITE("e2e callback isolation")
         callback_listener listener(stuck_for_events);
         test_client client(server.port());
 
-        auto first = timed_start(client, "833", reference_token, start_body("sip:john@contoso.com", listener.url("/stuck")));
+        auto first =
+            timed_start(client, "833", reference_token, start_body("sip:john@contoso.com", listener.url("/stuck")));
         REQUIRE(first.result.response.result() == http::status::created);
         listener.wait_for([](auto const& all) { return count_at(all, "/stuck", "messagingInvitation started") == 1; });
 
         // The same application and URL: the probe goes out beside the hanging event.
-        auto second = timed_start(client, "833", reference_token, start_body("sip:jane@contoso.com", listener.url("/stuck")));
+        auto second =
+            timed_start(client, "833", reference_token, start_body("sip:jane@contoso.com", listener.url("/stuck")));
         REQUIRE(second.result.response.result() == http::status::created);
         CHECK(second.took < well_under);
         CHECK(count_at(listener.received(), "/stuck", "heartbeat") == 2);

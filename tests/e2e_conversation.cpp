@@ -34,14 +34,14 @@ start_body(std::string const& to, std::string const& operation_id, std::string c
            std::string const& extra = {})
 {
     return R"({"operationId":")" + operation_id + R"(","to":")" + to + R"(","subject":"Notification")" +
-           (callback_url.empty() ? std::string() : R"(,"callbackUrl":")" + callback_url + "\"") + extra + "}";
+        (callback_url.empty() ? std::string() : R"(,"callbackUrl":")" + callback_url + "\"") + extra + "}";
 }
 
 // Prints the documents a listener got, for the closing note's transcripts.
 void
 maybe_print(std::string const& title, std::vector<received_callback> const& got)
 {
-    if(! std::getenv("UCWA_MOCK_PRINT_TRANSCRIPT"))
+    if(!std::getenv("UCWA_MOCK_PRINT_TRANSCRIPT"))
         return;
     std::cout << "=== " << title << "\n";
     for(auto const& c : got)
@@ -111,10 +111,10 @@ TEST_SUITE("e2e conversation")
 
         // The order and the senders of the recorded sequence.
         auto const events = event_summaries(listener.received());
-        CHECK(events == std::vector<std::string>{
-                            "messagingInvitation started", "conversation added", "conversation updated",
-                            "participant added", "participantMessaging added", "messaging updated",
-                            "messagingInvitation completed"});
+        CHECK(events ==
+              std::vector<std::string>{"messagingInvitation started", "conversation added", "conversation updated",
+                                       "participant added", "participantMessaging added", "messaging updated",
+                                       "messagingInvitation completed"});
 
         // Every callback: the service's media type, a bearer token, correlation ids; first a heartbeat probe.
         auto const all = listener.received();
@@ -159,8 +159,8 @@ TEST_SUITE("e2e conversation")
 
         // 5. A message: 201 + Location, then its completed event names that Location; the echo follows.
         // As the SDK sends it: no operation id in the query.
-        auto sent = client.send(make_request(http::verb::post, send_href, "Hello from the test",
-                                             "text/plain; charset=utf-8"));
+        auto sent =
+            client.send(make_request(http::verb::post, send_href, "Hello from the test", "text/plain; charset=utf-8"));
         REQUIRE(sent.response.result() == http::status::created);
         auto const message_href = std::string(sent.response[http::field::location]);
         CHECK(message_href == conversation_href + "/messaging/messages/1");
@@ -258,8 +258,8 @@ TEST_SUITE("e2e conversation")
             if(r.subcode == "Declined")
                 maybe_print("a declined invitation", got);
 
-            auto invitation = client.send(make_request(http::verb::get, std::string(started.response[http::field::location]),
-                                                       {}, {}, token));
+            auto invitation = client.send(
+                make_request(http::verb::get, std::string(started.response[http::field::location]), {}, {}, token));
             CHECK(at(parse_json(invitation.response.body()), "/state") == "Failed");
         }
     }
@@ -328,9 +328,10 @@ TEST_SUITE("e2e conversation")
             CHECK(got[i].target == "/cb?tenant=1&callbackContext=job%207");
 
         callback_listener second;
-        auto with_context = client.send(make_request(
-            http::verb::post, start_messaging_target(),
-            start_body("sip:john@contoso.com", "op2", second.url(), R"(,"callbackContext":"abc")"), "application/json"));
+        auto with_context = client.send(
+            make_request(http::verb::post, start_messaging_target(),
+                         start_body("sip:john@contoso.com", "op2", second.url(), R"(,"callbackContext":"abc")"),
+                         "application/json"));
         REQUIRE(with_context.response.result() == http::status::created);
         for(auto const& c : second.wait_for_events(7))
             CHECK(c.target == "/callback?callbackContext=abc");
@@ -345,8 +346,9 @@ TEST_SUITE("e2e conversation")
         auto put = client.send(make_request(http::verb::put, "/__admin/scenario?app=833",
                                             R"({"name":"silent","remoteParty":"noAnswer"})", "application/json", ""));
         REQUIRE(put.response.result() == http::status::ok);
-        auto r = client.send(make_request(http::verb::post, start_messaging_target(),
-                                          start_body("sip:john@contoso.com", "op", listener.url()), "application/json"));
+        auto r =
+            client.send(make_request(http::verb::post, start_messaging_target(),
+                                     start_body("sip:john@contoso.com", "op", listener.url()), "application/json"));
         REQUIRE(r.response.result() == http::status::created);
         std::string const messages = "/v1/applications/833/communication/conversations/1/messaging/messages";
         auto early = client.send(make_request(http::verb::post, messages, "hi", "text/plain"));
@@ -354,14 +356,16 @@ TEST_SUITE("e2e conversation")
         CHECK(at(parse_json(early.response.body()), "/message").find("Connecting") != std::string::npos);
         auto wrong_type = client.send(make_request(http::verb::post, messages, "{}", "application/json"));
         CHECK(wrong_type.response.result() == http::status::unsupported_media_type);
-        auto unknown = client.send(make_request(
-            http::verb::post, "/v1/applications/833/communication/conversations/99/messaging/messages", "hi", "text/plain"));
+        auto unknown = client.send(
+            make_request(http::verb::post, "/v1/applications/833/communication/conversations/99/messaging/messages",
+                         "hi", "text/plain"));
         CHECK(unknown.response.result() == http::status::not_found);
         auto no_token = client.send(make_request(http::verb::post, messages, "hi", "text/plain", ""));
         CHECK(no_token.response.result() == http::status::unauthorized);
 
         // Cancelling the invitation (its cancel link) fails it and tears the conversation down.
-        auto invitation = client.send(make_request(http::verb::get, "/v1/applications/833/communication/invitations/1"));
+        auto invitation =
+            client.send(make_request(http::verb::get, "/v1/applications/833/communication/invitations/1"));
         auto const cancel = at(parse_json(invitation.response.body()), "/_links/cancel/href");
         REQUIRE_FALSE(cancel.empty());
         auto cancelled = client.send(make_request(http::verb::post, cancel));
@@ -386,7 +390,8 @@ TEST_SUITE("e2e conversation")
         CHECK(at(discover_doc, "/_links/service:applications/href") ==
               "http://fe1.contoso.com/platformservice/v1/applications");
 
-        auto apps = client.send(make_request(http::verb::get, "/platformservice/v1/applications?endpointId=sip:samplebot@contoso.com",
+        auto apps = client.send(make_request(http::verb::get,
+                                             "/platformservice/v1/applications?endpointId=sip:samplebot@contoso.com",
                                              {}, {}, "cwt=all-applications-token"));
         REQUIRE(apps.response.result() == http::status::ok);
         auto const application_href = at(parse_json(apps.response.body()), "/_links/service:application/href");
@@ -397,12 +402,13 @@ TEST_SUITE("e2e conversation")
         auto const doc = parse_json(app.response.body());
         CHECK(at(doc, "/rel") == "service:application");
         auto const start = at(doc, "/_embedded/service:communication/_links/service:startMessaging/href");
-        CHECK(start == "/platformservice/v1/applications/835/communication/startMessaging?endpointId=sip:samplebot@contoso.com");
+        CHECK(start ==
+              "/platformservice/v1/applications/835/communication/startMessaging?endpointId=sip:samplebot@contoso.com");
 
         callback_listener listener;
-        auto r = client.send(make_request(http::verb::post, start,
-                                          start_body("sip:john@contoso.com", "op", listener.url()), "application/json",
-                                          "cwt=all-applications-token"));
+        auto r =
+            client.send(make_request(http::verb::post, start, start_body("sip:john@contoso.com", "op", listener.url()),
+                                     "application/json", "cwt=all-applications-token"));
         REQUIRE(r.response.result() == http::status::created);
         CHECK(r.response[http::field::location] ==
               "/platformservice/v1/applications/835/communication/invitations/1?endpointId=sip:samplebot@contoso.com");
@@ -414,7 +420,8 @@ TEST_SUITE("e2e conversation")
         CHECK(at(started, "/_links/self/href").starts_with("/platformservice/v1/applications/835/events?ack=1&key="));
 
         // The old form is no longer a route; every href above had one slash between segments.
-        auto unprefixed = client.send(make_request(http::verb::get, "/v1/applications/835", {}, {}, "cwt=all-applications-token"));
+        auto unprefixed =
+            client.send(make_request(http::verb::get, "/v1/applications/835", {}, {}, "cwt=all-applications-token"));
         CHECK(unprefixed.response.result() == http::status::not_found);
         CHECK(start.find("//") == std::string::npos);
     }
@@ -432,15 +439,21 @@ TEST_SUITE("e2e conversation")
         REQUIRE(got.response.result() == http::status::ok);
         CHECK(got.response[http::field::content_type] == "application/xml; charset=utf-8");
         auto const& body = got.response.body();
-        CHECK(body.find(R"(<resource rel="messagingInvitation" href="/v1/applications/833/communication/invitations/1" xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">)") != std::string::npos);
+        CHECK(
+            body.find(
+                R"(<resource rel="messagingInvitation" href="/v1/applications/833/communication/invitations/1" xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">)") !=
+            std::string::npos);
         CHECK(body.find(R"(<property name="operationId">op-xml</property>)") != std::string::npos);
-        CHECK(body.find(R"(<link rel="conversation" href="/v1/applications/833/communication/conversations/1"/>)") != std::string::npos);
+        CHECK(body.find(R"(<link rel="conversation" href="/v1/applications/833/communication/conversations/1"/>)") !=
+              std::string::npos);
 
         auto communication = make_request(http::verb::get, "/v1/applications/833/communication");
         communication.set(http::field::accept, "application/vnd.microsoft.com.ucwa+xml");
         auto c = client.send(communication);
         REQUIRE(c.response.result() == http::status::ok);
-        CHECK(c.response.body().find(R"(<link rel="startMessaging" href="/v1/applications/833/communication/startMessaging"/>)") != std::string::npos);
+        CHECK(c.response.body().find(
+                  R"(<link rel="startMessaging" href="/v1/applications/833/communication/startMessaging"/>)") !=
+              std::string::npos);
     }
 
     TEST_CASE("a failing callback is retried with backoff, and the order holds")
@@ -457,8 +470,9 @@ TEST_SUITE("e2e conversation")
             }
             return callback_reply{};
         });
-        auto r = client.send(make_request(http::verb::post, start_messaging_target(),
-                                          start_body("sip:john@contoso.com", "op", listener.url()), "application/json"));
+        auto r =
+            client.send(make_request(http::verb::post, start_messaging_target(),
+                                     start_body("sip:john@contoso.com", "op", listener.url()), "application/json"));
         REQUIRE(r.response.result() == http::status::created);
         wait_for_summary(listener, "messagingInvitation completed");
         auto const got = event_summaries(listener.received());
@@ -481,19 +495,21 @@ TEST_SUITE("e2e conversation")
         callback_listener listener;
         // A fixtures folder of this test's own: application 833 with a default callback.
         auto const dir = std::filesystem::temp_directory_path() /
-                         ("ucwa-mock-fixtures-" + std::to_string(::getpid()) + "-" + std::to_string(listener.port()));
+            ("ucwa-mock-fixtures-" + std::to_string(::getpid()) + "-" + std::to_string(listener.port()));
         std::filesystem::create_directories(dir);
-        std::ofstream(dir / "tokens.json") << R"({"tokens":[{"token":")" << reference_token << R"(","applications":["833"]}]})";
+        std::ofstream(dir / "tokens.json")
+            << R"({"tokens":[{"token":")" << reference_token << R"(","applications":["833"]}]})";
         std::ofstream(dir / "applications.json")
-            << R"({"applications":[{"id":"833","name":"Sample Application","callbackUrl":")" << listener.url("/events?tenant=contoso")
-            << R"(","callbackToken":"eyJ0eXAiOiJKV1QifQ.e30.sig"}]})";
+            << R"({"applications":[{"id":"833","name":"Sample Application","callbackUrl":")"
+            << listener.url("/events?tenant=contoso") << R"(","callbackToken":"eyJ0eXAiOiJKV1QifQ.e30.sig"}]})";
 
         {
             test_server server([&](config& c) { c.fixtures_dir = dir; });
             test_client client(server.port());
-            auto r = client.send(make_request(http::verb::post, start_messaging_target(),
-                                              start_body("sip:john@contoso.com", "op", "", R"(,"callbackContext":"{\"JobId\":\"7\"}")"),
-                                              "application/json"));
+            auto r = client.send(
+                make_request(http::verb::post, start_messaging_target(),
+                             start_body("sip:john@contoso.com", "op", "", R"(,"callbackContext":"{\"JobId\":\"7\"}")"),
+                             "application/json"));
             REQUIRE_MESSAGE(r.response.result() == http::status::created, r.response.body());
             auto const got = listener.wait_for_events(7);
             REQUIRE(got.size() == 8);
@@ -504,8 +520,8 @@ TEST_SUITE("e2e conversation")
             }
 
             std::string const messages = "/v1/applications/833/communication/conversations/1/messaging/messages";
-            auto sent = client.send(make_request(http::verb::post, messages + "?operationId=1001",
-                                                 "<b>bold</b>", "text/html; charset=utf-8"));
+            auto sent = client.send(make_request(http::verb::post, messages + "?operationId=1001", "<b>bold</b>",
+                                                 "text/html; charset=utf-8"));
             REQUIRE(sent.response.result() == http::status::created);
             auto const all = listener.wait_for_events(9);
             REQUIRE(all.size() >= 10);
@@ -516,8 +532,8 @@ TEST_SUITE("e2e conversation")
             REQUIRE(message.response.result() == http::status::ok);
             CHECK(at(parse_json(message.response.body()), "/operationId") == "1001");
             // UCWA JS's form of the operation id, in any case.
-            auto second = client.send(make_request(http::verb::post, messages + "?operationcontext=abc", "again",
-                                                   "text/plain"));
+            auto second =
+                client.send(make_request(http::verb::post, messages + "?operationcontext=abc", "again", "text/plain"));
             REQUIRE(second.response.result() == http::status::created);
             auto const second_href = std::string(second.response[http::field::location]);
             auto second_message = client.send(make_request(http::verb::get, second_href));

@@ -37,35 +37,33 @@ struct raw_exchange : std::enable_shared_from_this<raw_exchange>
     std::size_t stop_after = 0; ///< Leave (with a reset) once this many bytes came; 0: read to the end.
     std::string received;
     std::array<char, 4096> chunk{};
-    beast::error_code ended;   ///< What ended the read: eof or a reset are fine, a timeout is not.
+    beast::error_code ended; ///< What ended the read: eof or a reset are fine, a timeout is not.
     std::function<void(raw_exchange&)> done;
 
     raw_exchange(net::io_context& ioc, std::string b, bool close_write)
         : stream(ioc)
         , bytes(std::move(b))
         , half_close(close_write)
-    {
-    }
+    {}
 
     void
     run(unsigned short port, std::chrono::milliseconds deadline)
     {
         stream.expires_after(deadline);
-        stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port),
-                             [self = shared_from_this()](beast::error_code ec) {
-                                 if(ec)
-                                     return self->finish(ec);
-                                 net::async_write(self->stream, net::buffer(self->bytes),
-                                                  [self](beast::error_code ec2, std::size_t) {
-                                                      // A server that closes early may refuse the rest: read anyway.
-                                                      if(! ec2 && self->half_close)
-                                                      {
-                                                          beast::error_code ignored;
-                                                          self->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-                                                      }
-                                                      self->read();
-                                                  });
-                             });
+        stream.async_connect(
+            tcp::endpoint(net::ip::make_address("127.0.0.1"), port), [self = shared_from_this()](beast::error_code ec) {
+                if(ec)
+                    return self->finish(ec);
+                net::async_write(self->stream, net::buffer(self->bytes), [self](beast::error_code ec2, std::size_t) {
+                    // A server that closes early may refuse the rest: read anyway.
+                    if(!ec2 && self->half_close)
+                    {
+                        beast::error_code ignored;
+                        self->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                    }
+                    self->read();
+                });
+            });
     }
 
     void
@@ -109,13 +107,12 @@ malformed(std::size_t i, std::mt19937& random)
     case 3: return {start + "Content-Length: abc\r\n\r\n", false};
     case 4: return {start + "Content-Length: 5\r\nContent-Length: 7\r\n\r\nhello", false};
     case 5: return {start + "Transfer-Encoding: chunked\r\n\r\nZZ\r\n", false};
-    case 6: return {start + "Transfer-Encoding: chunked\r\n\r\n5\r\nab", true};          // chunk cut short
-    case 7: return {start + "Content-Length: 100\r\n\r\n{\"to\":", true};                // lying Content-Length
-    case 8: return {start + "X-Big: " + std::string(20000, 'b') + "\r\n\r\n", false};   // oversized header
-    case 9: return {"GET /" + std::string(20000, 'a') + " HTTP/1.1\r\n\r\n", false};   // oversized request line
+    case 6: return {start + "Transfer-Encoding: chunked\r\n\r\n5\r\nab", true};       // chunk cut short
+    case 7: return {start + "Content-Length: 100\r\n\r\n{\"to\":", true};             // lying Content-Length
+    case 8: return {start + "X-Big: " + std::string(20000, 'b') + "\r\n\r\n", false}; // oversized header
+    case 9: return {"GET /" + std::string(20000, 'a') + " HTTP/1.1\r\n\r\n", false};  // oversized request line
     case 10: return {start + "No colon here\r\n\r\n", false};
-    default:
-    {
+    default: {
         std::string garbage(16 + random() % 512, '\0');
         for(auto& c : garbage)
             c = static_cast<char>(random());
@@ -158,8 +155,8 @@ TEST_SUITE("e2e hostile clients")
         for(int i = 0; i < 20; ++i)
         {
             auto const started = std::chrono::steady_clock::now();
-            auto r = client.send(make_request(http::verb::post, start_messaging_target(), reference_json_body(),
-                                              "application/json"));
+            auto r = client.send(
+                make_request(http::verb::post, start_messaging_target(), reference_json_body(), "application/json"));
             REQUIRE_FALSE(r.ec);
             CHECK(r.response.result() == http::status::created);
             CHECK(std::chrono::steady_clock::now() - started < 500ms * sanitizer_slowdown);
@@ -187,8 +184,8 @@ TEST_SUITE("e2e hostile clients")
         }());
 
         // One byte every 50 ms: the request head would take 10 s; the server cuts it far sooner.
-        std::string const head = "POST /v1/applications/833/communication/startMessaging HTTP/1.1\r\nHost: a\r\n" +
-                                 std::string(120, 'x');
+        std::string const head =
+            "POST /v1/applications/833/communication/startMessaging HTTP/1.1\r\nHost: a\r\n" + std::string(120, 'x');
         std::size_t sent = 0;
         bool cut = false;
         auto const started = std::chrono::steady_clock::now();
@@ -198,20 +195,21 @@ TEST_SUITE("e2e hostile clients")
         std::function<void()> send_next = [&] {
             if(cut || sent == head.size())
                 return;
-            net::async_write(stream.socket(), net::buffer(head.data() + sent, 1), [&](beast::error_code ec, std::size_t) {
-                if(ec)
-                    return;
-                ++sent;
-                pace.expires_after(50ms);
-                pace.async_wait([&](beast::error_code wait_ec) {
-                    if(! wait_ec)
-                        send_next();
-                });
-            });
+            net::async_write(stream.socket(), net::buffer(head.data() + sent, 1),
+                             [&](beast::error_code ec, std::size_t) {
+                                 if(ec)
+                                     return;
+                                 ++sent;
+                                 pace.expires_after(50ms);
+                                 pace.async_wait([&](beast::error_code wait_ec) {
+                                     if(!wait_ec)
+                                         send_next();
+                                 });
+                             });
         };
         std::function<void()> watch = [&] {
             stream.async_read_some(net::buffer(chunk), [&](beast::error_code ec, std::size_t) {
-                if(! ec)
+                if(!ec)
                     return watch();
                 cut = ec != beast::error::timeout;
                 cut_after = std::chrono::steady_clock::now() - started;
@@ -226,8 +224,8 @@ TEST_SUITE("e2e hostile clients")
         CHECK(cut_after < 3s);
 
         test_client client(server.port());
-        auto ok = client.send(make_request(http::verb::post, start_messaging_target(), reference_json_body(),
-                                           "application/json"));
+        auto ok = client.send(
+            make_request(http::verb::post, start_messaging_target(), reference_json_body(), "application/json"));
         CHECK(ok.response.result() == http::status::created);
     }
 
@@ -255,12 +253,12 @@ TEST_SUITE("e2e hostile clients")
         held.pop_back();
         bool served = false;
         auto const until = std::chrono::steady_clock::now() + 5s;
-        while(! served && std::chrono::steady_clock::now() < until)
+        while(!served && std::chrono::steady_clock::now() < until)
         {
             // The server learns of the close asynchronously: a 503 here means "not yet".
             test_client newcomer(server.port(), 5s);
             auto r = newcomer.send(make_request(http::verb::get, "/__admin/health", {}, {}, ""));
-            served = ! r.ec && r.response.result() == http::status::ok;
+            served = !r.ec && r.response.result() == http::status::ok;
         }
         CHECK(served);
     }
@@ -275,8 +273,9 @@ TEST_SUITE("e2e hostile clients")
         // Some good requests first: the journal must keep them.
         test_client client(server.port());
         for(int i = 0; i < 10; ++i)
-            REQUIRE(client.send(make_request(http::verb::post, start_messaging_target(), reference_json_body(),
-                                             "application/json"))
+            REQUIRE(client
+                        .send(make_request(http::verb::post, start_messaging_target(), reference_json_body(),
+                                           "application/json"))
                         .response.result() == http::status::created);
 
         net::io_context ioc;
@@ -296,7 +295,7 @@ TEST_SUITE("e2e hostile clients")
                 if(x.ended == beast::error::timeout)
                     ++hung;
                 // Either a 4xx answer or a plain close.
-                if(! x.received.empty() && ! x.received.starts_with("HTTP/1.1 4"))
+                if(!x.received.empty() && !x.received.starts_with("HTTP/1.1 4"))
                     ++bad_answers;
                 launch();
             };
@@ -311,8 +310,8 @@ TEST_SUITE("e2e hostile clients")
 
         // A new connection: the first one may have reached its idle deadline meanwhile.
         test_client after(server.port());
-        auto ok = after.send(make_request(http::verb::post, start_messaging_target(), reference_json_body(),
-                                          "application/json"));
+        auto ok = after.send(
+            make_request(http::verb::post, start_messaging_target(), reference_json_body(), "application/json"));
         REQUIRE_FALSE(ok.ec);
         CHECK(ok.response.result() == http::status::created);
         CHECK(ok.response[http::field::location] == "/v1/applications/833/communication/invitations/11");
@@ -333,23 +332,26 @@ TEST_SUITE("e2e hostile clients")
         for(int i = 0; i < 20; ++i)
         {
             // Read the start of a 1 MB answer, then go.
-            auto leaver = std::make_shared<raw_exchange>(ioc, "GET /__admin/requests HTTP/1.1\r\nHost: a\r\n\r\n", false);
+            auto leaver =
+                std::make_shared<raw_exchange>(ioc, "GET /__admin/requests HTTP/1.1\r\nHost: a\r\n\r\n", false);
             leaver->stop_after = 4096;
             leaver->done = [&](raw_exchange& x) {
-                if(! x.ended && x.received.starts_with("HTTP/1.1 200 OK"))
+                if(!x.ended && x.received.starts_with("HTTP/1.1 200 OK"))
                     ++left;
             };
             leaver->run(server.port(), 5s * sanitizer_slowdown);
         }
 
         // A delayed answer whose client is gone before it comes.
-        auto queue = client.send(make_request(http::verb::post, "/__admin/outcomes?app=833",
-                                              R"({"outcomes":[{"outcome":"success","delayMs":300}]})", "application/json", ""));
+        auto queue =
+            client.send(make_request(http::verb::post, "/__admin/outcomes?app=833",
+                                     R"({"outcomes":[{"outcome":"success","delayMs":300}]})", "application/json", ""));
         REQUIRE(queue.response.result() == http::status::ok);
         auto gone = std::make_shared<raw_exchange>(
             ioc,
             "POST /v1/applications/833/communication/startMessaging?to=sip:john@contoso.com HTTP/1.1\r\nHost: a\r\n"
-            "Authorization: Bearer " + std::string(reference_token) + "\r\nContent-Length: 0\r\n\r\n",
+            "Authorization: Bearer " +
+                std::string(reference_token) + "\r\nContent-Length: 0\r\n\r\n",
             false);
         gone->run(server.port(), 5s);
         net::steady_timer leave(ioc, 100ms);
@@ -362,11 +364,12 @@ TEST_SUITE("e2e hostile clients")
 
         auto health = client.send(make_request(http::verb::get, "/__admin/health", {}, {}, ""));
         CHECK(health.response.result() == http::status::ok);
-        auto ok = client.send(make_request(http::verb::post, start_messaging_target(), reference_json_body(),
-                                           "application/json"));
+        auto ok = client.send(
+            make_request(http::verb::post, start_messaging_target(), reference_json_body(), "application/json"));
         CHECK(ok.response.result() == http::status::created);
         // The request whose client left is in the journal too (it was decided before the delay).
-        auto const recorded = server.mock().state().requests.count(journal_filter{.application_id = "833", .status = 201});
+        auto const recorded =
+            server.mock().state().requests.count(journal_filter{.application_id = "833", .status = 201});
         CHECK(recorded == 2002);
     }
 }

@@ -137,8 +137,10 @@ count_of(std::string const& text, std::string const& what)
 std::string
 held_events_request(user_app const& app, std::string const& ack = "1")
 {
-    return "GET " + app.self + "/events?ack=" + ack + "&timeout=1800 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-           "Authorization: Bearer " + app.token + "\r\n\r\n";
+    return "GET " + app.self + "/events?ack=" + ack +
+        "&timeout=1800 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Authorization: Bearer " +
+        app.token + "\r\n\r\n";
 }
 
 // The real binary as a child process (stdout and stderr on one pipe), started
@@ -279,12 +281,16 @@ TEST_SUITE("e2e http edges")
             c.max_connections = 1;
             c.callback_timeout = std::chrono::seconds(60);
         });
-        std::string const body = R"({"operationId":"1","to":"sip:john@contoso.com","callbackUrl":")" + callback + R"("})";
+        std::string const body =
+            R"({"operationId":"1","to":"sip:john@contoso.com","callbackUrl":")" + callback + R"("})";
         tcp::socket probe(ioc); // Kept open (and silent) to the end: the probe never ends by itself.
         {
             raw_connection waiting(server.port());
-            REQUIRE_FALSE(waiting.write("POST " + start_messaging_target() + " HTTP/1.1\r\nHost: a\r\n"
-                                        "Authorization: Bearer " + std::string(reference_token) + "\r\n"
+            REQUIRE_FALSE(waiting.write("POST " + start_messaging_target() +
+                                        " HTTP/1.1\r\nHost: a\r\n"
+                                        "Authorization: Bearer " +
+                                        std::string(reference_token) +
+                                        "\r\n"
                                         "Content-Type: application/json\r\nContent-Length: " +
                                         std::to_string(body.size()) + "\r\n\r\n" + body));
             // The probe's connection reaches the silent endpoint: the request now waits on it.
@@ -292,19 +298,19 @@ TEST_SUITE("e2e http edges")
             REQUIRE(eventually([&] {
                 beast::error_code ec;
                 silent.accept(probe, ec);
-                return ! ec;
+                return !ec;
             }));
             waiting.close(false);
         }
         // The one connection allowed is free again.
         bool served = false;
         auto const until = std::chrono::steady_clock::now() + 5s;
-        while(! served && std::chrono::steady_clock::now() < until)
+        while(!served && std::chrono::steady_clock::now() < until)
         {
             // The server learns of the close asynchronously: a 503 here means "not yet".
             test_client newcomer(server.port(), 3s);
             auto r = newcomer.send(make_request(http::verb::get, "/__admin/health", {}, {}, ""));
-            served = ! r.ec && r.response.result() == http::status::ok;
+            served = !r.ec && r.response.result() == http::status::ok;
         }
         CHECK(served);
     }
@@ -313,9 +319,9 @@ TEST_SUITE("e2e http edges")
     {
         test_server server([](config& c) { c.max_header = 4096; });
         std::string const head = "POST /__admin/health HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
-        for(auto const& endless : {head + "1;" + std::string(256 * 1024, 'e'),
-                                   head + "1;x=" + std::string(256 * 1024, 'e'),
-                                   head + "1\r\na\r\n0\r\nX-Trailer: " + std::string(256 * 1024, 't')})
+        for(auto const& endless :
+            {head + "1;" + std::string(256 * 1024, 'e'), head + "1;x=" + std::string(256 * 1024, 'e'),
+             head + "1\r\na\r\n0\r\nX-Trailer: " + std::string(256 * 1024, 't')})
         {
             test_client client(server.port(), 3s);
             beast::error_code ec;
@@ -336,18 +342,17 @@ TEST_SUITE("e2e http edges")
     {
         test_server server;
         std::string const follower = "GET /__admin/health HTTP/1.1\r\nHost: a\r\n\r\n";
-        for(std::string const coding : {"Transfer-Encoding: chunked, identity\r\n", "Transfer-Encoding: identity\r\n",
-                                        "Transfer-Encoding: gzip, chunked\r\n",
-                                        "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n",
-                                        "Transfer-Encoding: identity\r\nContent-Length: 3\r\n"})
+        for(std::string const coding :
+            {"Transfer-Encoding: chunked, identity\r\n", "Transfer-Encoding: identity\r\n",
+             "Transfer-Encoding: gzip, chunked\r\n", "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n",
+             "Transfer-Encoding: identity\r\nContent-Length: 3\r\n"})
         {
             CAPTURE(coding);
             test_client client(server.port(), 3s);
             beast::error_code ec;
             // What follows the header would be a second request to a server that took no body.
-            auto const answer = client.send_raw("POST /__admin/health HTTP/1.1\r\nHost: a\r\n" + coding + "\r\n" +
-                                                    "0\r\n\r\n" + follower,
-                                                ec);
+            auto const answer = client.send_raw(
+                "POST /__admin/health HTTP/1.1\r\nHost: a\r\n" + coding + "\r\n" + "0\r\n\r\n" + follower, ec);
             CHECK(answer.starts_with("HTTP/1.1 400 Bad Request\r\n"));
             CHECK(answer.find("Transfer-Encoding") != std::string::npos);
             CHECK(count_of(answer, "HTTP/1.1 ") == 1);
@@ -359,10 +364,14 @@ TEST_SUITE("e2e http edges")
         std::string const body = reference_json_body();
         std::ostringstream size;
         size << std::hex << body.size();
-        auto const answer = client.send_raw("POST " + start_messaging_target() + " HTTP/1.1\r\nHost: a\r\n"
-                                            "Authorization: Bearer " + std::string(reference_token) + "\r\n"
-                                            "Content-Type: application/json\r\nTransfer-Encoding: Chunked\r\n"
-                                            "Connection: close\r\n\r\n" + size.str() + "\r\n" + body + "\r\n0\r\n\r\n",
+        auto const answer = client.send_raw("POST " + start_messaging_target() +
+                                                " HTTP/1.1\r\nHost: a\r\n"
+                                                "Authorization: Bearer " +
+                                                std::string(reference_token) +
+                                                "\r\n"
+                                                "Content-Type: application/json\r\nTransfer-Encoding: Chunked\r\n"
+                                                "Connection: close\r\n\r\n" +
+                                                size.str() + "\r\n" + body + "\r\n0\r\n\r\n",
                                             ec);
         CHECK(answer.starts_with("HTTP/1.1 201 Created\r\n"));
     }
@@ -398,8 +407,11 @@ TEST_SUITE("e2e http edges")
         test_server server([](config& c) { c.max_body = 1000; });
         std::string const body = reference_json_body();
         raw_connection client(server.port(), 2s);
-        REQUIRE_FALSE(client.write("POST " + start_messaging_target() + " HTTP/1.1\r\nHost: a\r\n"
-                                   "Authorization: Bearer " + std::string(reference_token) + "\r\n"
+        REQUIRE_FALSE(client.write("POST " + start_messaging_target() +
+                                   " HTTP/1.1\r\nHost: a\r\n"
+                                   "Authorization: Bearer " +
+                                   std::string(reference_token) +
+                                   "\r\n"
                                    "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " +
                                    std::to_string(body.size()) + "\r\n\r\n"));
         auto const started = std::chrono::steady_clock::now();
@@ -414,8 +426,10 @@ TEST_SUITE("e2e http edges")
 
         // Declared too large: 413 without 100, and the connection closes.
         raw_connection large(server.port(), 2s);
-        REQUIRE_FALSE(large.write("POST " + start_messaging_target() + " HTTP/1.1\r\nHost: a\r\n"
-                                  "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 5000\r\n\r\n"));
+        REQUIRE_FALSE(
+            large.write("POST " + start_messaging_target() +
+                        " HTTP/1.1\r\nHost: a\r\n"
+                        "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 5000\r\n\r\n"));
         CHECK(large.read_to_close() != beast::error::timeout);
         CHECK(large.received().starts_with("HTTP/1.1 413 "));
         CHECK(large.received().find("100 Continue") == std::string::npos);
@@ -428,7 +442,8 @@ TEST_SUITE("e2e http edges")
         auto const callback = "http://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/cb";
         auto server = std::make_unique<test_server>([](config& c) { c.callback_timeout = std::chrono::seconds(60); });
         auto const port = server->port();
-        std::string const body = R"({"operationId":"1","to":"sip:john@contoso.com","callbackUrl":")" + callback + R"("})";
+        std::string const body =
+            R"({"operationId":"1","to":"sip:john@contoso.com","callbackUrl":")" + callback + R"("})";
         auto answer = std::async(std::launch::async, [port, body] {
             test_client client(port, 5s);
             return client.send(make_request(http::verb::post, start_messaging_target(), body, "application/json"));
@@ -439,7 +454,7 @@ TEST_SUITE("e2e http edges")
         REQUIRE(eventually([&] {
             beast::error_code ec;
             silent.accept(probe, ec);
-            return ! ec;
+            return !ec;
         }));
         auto const started = std::chrono::steady_clock::now();
         server->mock().shutdown();
@@ -469,7 +484,9 @@ TEST_SUITE("e2e http edges")
             http::response<http::string_body> response;
             beast::error_code ec;
             bool done = false;
-            explicit client(net::io_context& ctx) : stream(ctx) {}
+            explicit client(net::io_context& ctx)
+                : stream(ctx)
+            {}
         };
         std::vector<std::unique_ptr<client>> clients;
         auto const request = std::make_shared<http::request<http::string_body>>(
@@ -480,29 +497,30 @@ TEST_SUITE("e2e http edges")
             clients.push_back(std::make_unique<client>(ioc));
             auto* c = clients.back().get();
             c->stream.expires_after(5s);
-            c->stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), [c, request](beast::error_code ec) {
-                if(ec)
-                {
-                    c->ec = ec;
-                    c->done = true;
-                    return;
-                }
-                http::async_write(c->stream, *request, [c](beast::error_code ec2, std::size_t) {
-                    if(ec2)
+            c->stream.async_connect(
+                tcp::endpoint(net::ip::make_address("127.0.0.1"), port), [c, request](beast::error_code ec) {
+                    if(ec)
                     {
-                        c->ec = ec2;
+                        c->ec = ec;
                         c->done = true;
                         return;
                     }
-                    http::async_read(c->stream, c->buffer, c->response, [c](beast::error_code ec3, std::size_t) {
-                        c->ec = ec3;
-                        c->done = true;
-                        // A refused client leaves, as told; a served one stays, holding its descriptor.
-                        if(! ec3 && ! c->response.keep_alive())
-                            c->stream.close();
+                    http::async_write(c->stream, *request, [c](beast::error_code ec2, std::size_t) {
+                        if(ec2)
+                        {
+                            c->ec = ec2;
+                            c->done = true;
+                            return;
+                        }
+                        http::async_read(c->stream, c->buffer, c->response, [c](beast::error_code ec3, std::size_t) {
+                            c->ec = ec3;
+                            c->done = true;
+                            // A refused client leaves, as told; a served one stays, holding its descriptor.
+                            if(!ec3 && !c->response.keep_alive())
+                                c->stream.close();
+                        });
                     });
                 });
-            });
         }
         ioc.run();
         std::size_t served = 0, refused = 0, hung = 0;
@@ -510,9 +528,9 @@ TEST_SUITE("e2e http edges")
         {
             if(c->ec == beast::error::timeout)
                 ++hung;
-            else if(! c->ec && c->response.result() == http::status::ok)
+            else if(!c->ec && c->response.result() == http::status::ok)
                 ++served;
-            else if(! c->ec && c->response.result() == http::status::service_unavailable)
+            else if(!c->ec && c->response.result() == http::status::service_unavailable)
             {
                 ++refused;
                 CHECK(c->response.body().find("file descriptors") != std::string::npos);

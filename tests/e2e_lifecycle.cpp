@@ -85,10 +85,11 @@ public:
                 if(std::regex_search(lines_.back(), m, pattern))
                     return m;
             }
-            auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+            auto const left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
             if(left.count() <= 0)
                 return std::nullopt;
-            if(! read_some(left))
+            if(!read_some(left))
                 return std::nullopt;
         }
     }

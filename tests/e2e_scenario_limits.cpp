@@ -30,9 +30,11 @@ TEST_SUITE("e2e scenario limits")
     {
         test_server server([](config& c) { c.threads = 2; });
         test_client client(server.port());
-        REQUIRE(admin(client, http::verb::put, "/__admin/scenario",
-                      R"({"name":"backtrack","rules":[{"match":{"to":{"regex":"^sip:(a+)+b"}},"outcome":{"outcome":"error","code":"Conflict"}}]})")
-                    .response.result() == http::status::ok);
+        REQUIRE(
+            admin(
+                client, http::verb::put, "/__admin/scenario",
+                R"({"name":"backtrack","rules":[{"match":{"to":{"regex":"^sip:(a+)+b"}},"outcome":{"outcome":"error","code":"Conflict"}}]})")
+                .response.result() == http::status::ok);
 
         // Two at once, one per worker thread: both answered (by the default: no 'b'), well within the deadline.
         std::string const to = "sip:" + std::string(30, 'a') + "@contoso.com";
@@ -56,7 +58,8 @@ TEST_SUITE("e2e scenario limits")
         CHECK(start(client, "sip:aab@contoso.com").response.result() == http::status::conflict);
     }
 
-    TEST_CASE("queued outcomes are bounded per application: a post beyond --max-queued-outcomes gets 409 naming the bound")
+    TEST_CASE(
+        "queued outcomes are bounded per application: a post beyond --max-queued-outcomes gets 409 naming the bound")
     {
         test_server server;
         test_client client(server.port());

@@ -42,17 +42,21 @@ TEST_SUITE("e2e security")
         CHECK(client.send(put).response.result() == http::status::forbidden);
         CHECK(at(admin(client, http::verb::get, "/__admin/scenario").response.body(), "/name") == "happy-path");
         // Nothing was minted; the refusals are in the journal.
-        CHECK(admin(client, http::verb::get, "/__admin/invitations").response.body().find("\"id\"") == std::string::npos);
+        CHECK(admin(client, http::verb::get, "/__admin/invitations").response.body().find("\"id\"") ==
+              std::string::npos);
         auto const journal = admin(client, http::verb::get, "/__admin/requests").response.body();
         CHECK(journal.find("refused: origin http://evil.example not allowed") != std::string::npos);
 
         // This machine's pages, and the mock's own (the XFrame's same-origin POSTs), go on.
-        CHECK(client.send(start_from("Origin", "http://127.0.0.1:" + std::to_string(server.port()))).response.result() ==
+        CHECK(
+            client.send(start_from("Origin", "http://127.0.0.1:" + std::to_string(server.port()))).response.result() ==
+            http::status::created);
+        CHECK(client.send(start_from("X-Ms-Origin", "http://localhost:3000")).response.result() ==
               http::status::created);
-        CHECK(client.send(start_from("X-Ms-Origin", "http://localhost:3000")).response.result() == http::status::created);
         // No Origin at all (curl, SDKs, test suites): as before.
-        CHECK(client.send(make_request(http::verb::post, start_messaging_target(), reference_json_body(),
-                                       "application/json"))
+        CHECK(client
+                  .send(make_request(http::verb::post, start_messaging_target(), reference_json_body(),
+                                     "application/json"))
                   .response.result() == http::status::created);
     }
 
@@ -75,12 +79,14 @@ TEST_SUITE("e2e security")
     {
         test_server server;
         test_client client(server.port());
-        REQUIRE(client.send(make_request(http::verb::post, start_messaging_target(), reference_json_body(),
-                                         "application/json"))
+        REQUIRE(client
+                    .send(make_request(http::verb::post, start_messaging_target(), reference_json_body(),
+                                       "application/json"))
                     .response.result() == http::status::created);
         auto const alice = sign_in(client, "alice%40contoso.com", "alice-password");
-        REQUIRE(client.send(make_request(http::verb::get, "/Autodiscover/AutodiscoverService.svc/root/oauth/user", {},
-                                         {}, alice))
+        REQUIRE(client
+                    .send(make_request(http::verb::get, "/Autodiscover/AutodiscoverService.svc/root/oauth/user", {}, {},
+                                       alice))
                     .response.result() == http::status::ok);
 
         auto const journal = admin(client, http::verb::get, "/__admin/requests").response.body();
@@ -90,7 +96,8 @@ TEST_SUITE("e2e security")
         CHECK(journal.find("Bearer " + alice.substr(0, 8) + "...[redacted: 44 characters]") != std::string::npos);
     }
 
-    TEST_CASE("a person's token is not valid for the Trusted Application API, a fixture token not for a person's application")
+    TEST_CASE(
+        "a person's token is not valid for the Trusted Application API, a fixture token not for a person's application")
     {
         test_server server;
         test_client client(server.port());
@@ -120,13 +127,15 @@ TEST_SUITE("e2e security")
               std::string::npos);
 
         // On the person's own application: as before.
-        CHECK(client.send(make_request(http::verb::post, alice.start, reference_json_body(), "application/json",
-                                       alice.token))
+        CHECK(client
+                  .send(make_request(http::verb::post, alice.start, reference_json_body(), "application/json",
+                                     alice.token))
                   .response.result() == http::status::created);
         // A fixture token, even the one for every application, on a person's application: 404 on its
         // messaging; its own resources want a signed-in person (401).
-        CHECK(client.send(make_request(http::verb::post, alice.start, reference_json_body(), "application/json",
-                                       "cwt=all-applications-token"))
+        CHECK(client
+                  .send(make_request(http::verb::post, alice.start, reference_json_body(), "application/json",
+                                     "cwt=all-applications-token"))
                   .response.result() == http::status::not_found);
         CHECK(client.send(make_request(http::verb::get, alice.self, {}, {}, "cwt=all-applications-token"))
                   .response.result() == http::status::unauthorized);

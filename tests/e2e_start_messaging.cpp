@@ -19,7 +19,7 @@ namespace {
 std::string
 member(rapidjson::Document const& doc, char const* name)
 {
-    if(! doc.IsObject() || ! doc.HasMember(name) || ! doc[name].IsString())
+    if(!doc.IsObject() || !doc.HasMember(name) || !doc[name].IsString())
         return "<absent>";
     return doc[name].GetString();
 }
@@ -42,8 +42,8 @@ TEST_SUITE("e2e startMessaging")
     {
         test_server server;
         test_client client(server.port());
-        auto result = client.send(make_request(http::verb::post, start_messaging_target(), reference_json_body(),
-                                               "application/json"));
+        auto result = client.send(
+            make_request(http::verb::post, start_messaging_target(), reference_json_body(), "application/json"));
         REQUIRE_FALSE(result.ec);
         CHECK(result.response.result() == http::status::created);
         CHECK(result.response[http::field::location] == "/v1/applications/833/communication/invitations/1");
@@ -53,8 +53,8 @@ TEST_SUITE("e2e startMessaging")
 
         // Keep-alive: the next request on the same connection gets the next id.
         CHECK(client.is_open());
-        auto second = client.send(make_request(http::verb::post, start_messaging_target(), reference_json_body(),
-                                               "application/json"));
+        auto second = client.send(
+            make_request(http::verb::post, start_messaging_target(), reference_json_body(), "application/json"));
         REQUIRE_FALSE(second.ec);
         CHECK(second.response[http::field::location] == "/v1/applications/833/communication/invitations/2");
 
@@ -70,8 +70,8 @@ TEST_SUITE("e2e startMessaging")
     {
         test_server server;
         test_client client(server.port());
-        auto result = client.send(make_request(http::verb::post, start_messaging_target(), reference_xml_body(),
-                                               "application/xml"));
+        auto result = client.send(
+            make_request(http::verb::post, start_messaging_target(), reference_xml_body(), "application/xml"));
         REQUIRE_FALSE(result.ec);
         CHECK(result.response.result() == http::status::created);
         CHECK(result.response[http::field::location] == "/v1/applications/833/communication/invitations/1");
@@ -110,7 +110,8 @@ TEST_SUITE("e2e startMessaging")
             "Content-Type: application/json; charset=utf-8\r\n"
             "\r\n"
             R"({"operationId":"1000","subject":"IME2EPlainTextWithIdentity","to":"sip:UcapE2EUser1@contoso.com","callbackUrl":")" +
-            listener.url("/calback/customContext=xxx") + R"("})"
+            listener.url("/calback/customContext=xxx") +
+            R"("})"
             "\r\n--805b28b2-04d8-4937-b38e-f4dcab9a4ea8--\r\n";
         auto result = client.send(make_request(
             http::verb::post, start_messaging_target(), multipart,
@@ -127,8 +128,8 @@ TEST_SUITE("e2e startMessaging")
     {
         test_server server;
         test_client client(server.port());
-        auto result = client.send(
-            make_request(http::verb::post, start_messaging_target() + "?to=sip%3Aquery%40contoso.com"));
+        auto result =
+            client.send(make_request(http::verb::post, start_messaging_target() + "?to=sip%3Aquery%40contoso.com"));
         REQUIRE_FALSE(result.ec);
         CHECK(result.response.result() == http::status::created);
         result = client.send(make_request(http::verb::post, start_messaging_target() + "?to=sip:query@contoso.com",
@@ -149,8 +150,8 @@ TEST_SUITE("e2e startMessaging")
 
         SUBCASE("no Authorization header")
         {
-            auto result = client.send(
-                make_request(http::verb::post, start_messaging_target(), body, "application/json", ""));
+            auto result =
+                client.send(make_request(http::verb::post, start_messaging_target(), body, "application/json", ""));
             REQUIRE_FALSE(result.ec);
             CHECK(result.response.result() == http::status::unauthorized);
             auto const challenges = header_values(result.response, http::field::www_authenticate);
@@ -169,8 +170,8 @@ TEST_SUITE("e2e startMessaging")
         }
         SUBCASE("expired token")
         {
-            auto result = client.send(make_request(http::verb::post, start_messaging_target(), body,
-                                                   "application/json", "cwt=expired-token"));
+            auto result = client.send(make_request(http::verb::post, start_messaging_target(), body, "application/json",
+                                                   "cwt=expired-token"));
             CHECK(result.response.result() == http::status::unauthorized);
             CHECK(header_values(result.response, http::field::www_authenticate)[0].find("expired") !=
                   std::string::npos);
@@ -231,8 +232,8 @@ TEST_SUITE("e2e startMessaging")
             })
         {
             CAPTURE(body);
-            auto result = client.send(
-                make_request(http::verb::post, start_messaging_target(), body, "application/json"));
+            auto result =
+                client.send(make_request(http::verb::post, start_messaging_target(), body, "application/json"));
             REQUIRE_FALSE(result.ec);
             CHECK(result.response.result() == http::status::bad_request);
             CHECK(result.response[http::field::content_type].starts_with("application/json"));
@@ -251,8 +252,8 @@ TEST_SUITE("e2e startMessaging")
 
         SUBCASE("malformed JSON: 400 with the parser's error and offset")
         {
-            auto result = client.send(make_request(http::verb::post, start_messaging_target(),
-                                                   R"({"to":"sip:a@b.c",})", "application/json"));
+            auto result = client.send(
+                make_request(http::verb::post, start_messaging_target(), R"({"to":"sip:a@b.c",})", "application/json"));
             CHECK(result.response.result() == http::status::bad_request);
             auto const message = member(parse_json(result.response.body()), "message");
             CHECK(message.find("offset") != std::string::npos);
@@ -265,8 +266,8 @@ TEST_SUITE("e2e startMessaging")
         }
         SUBCASE("deep nesting does not crash")
         {
-            auto result = client.send(make_request(http::verb::post, start_messaging_target(),
-                                                   std::string(200000, '['), "application/json"));
+            auto result = client.send(
+                make_request(http::verb::post, start_messaging_target(), std::string(200000, '['), "application/json"));
             CHECK(result.response.result() == http::status::bad_request);
             std::string xml;
             for(int i = 0; i < 20000; ++i)
@@ -276,8 +277,8 @@ TEST_SUITE("e2e startMessaging")
         }
         SUBCASE("other media types: 415")
         {
-            auto result = client.send(
-                make_request(http::verb::post, start_messaging_target(), "to=sip:a@b.c", "text/plain"));
+            auto result =
+                client.send(make_request(http::verb::post, start_messaging_target(), "to=sip:a@b.c", "text/plain"));
             CHECK(result.response.result() == http::status::unsupported_media_type);
             CHECK(member(parse_json(result.response.body()), "code") == "UnsupportedMediaType");
         }
@@ -333,7 +334,8 @@ TEST_SUITE("e2e startMessaging")
     {
         test_server server([](config& c) { c.max_header = 2048; });
         test_client client(server.port());
-        auto request = make_request(http::verb::post, start_messaging_target(), reference_json_body(), "application/json");
+        auto request =
+            make_request(http::verb::post, start_messaging_target(), reference_json_body(), "application/json");
         request.set("X-Padding", std::string(4096, 'p'));
         auto result = client.send(request);
         REQUIRE_FALSE(result.ec);
@@ -449,7 +451,8 @@ TEST_SUITE("e2e concurrency and robustness")
             "GARBAGE\r\n\r\n",
             "GET / HTTP/9.9\r\n\r\n",
             "POST /v1/applications/833/communication/startMessaging HTTP/1.1\r\nContent-Length: abc\r\n\r\n",
-            "POST /v1/applications/833/communication/startMessaging HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n",
+            "POST /v1/applications/833/communication/startMessaging HTTP/1.1\r\nTransfer-Encoding: "
+            "chunked\r\n\r\nZZ\r\n",
             std::string("\x00\x01\x02\xff\xfe", 5),
             "GET /\r\n\r\n",
             "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc",
@@ -464,7 +467,7 @@ TEST_SUITE("e2e concurrency and robustness")
                 auto const received = client.send_raw(bytes, ec);
                 // Either a 4xx answer or a close, never a hang past the deadline.
                 CHECK(ec != beast::error::timeout);
-                if(! received.empty())
+                if(!received.empty())
                     CHECK(received.starts_with("HTTP/1.1 4"));
             }
         test_client client(server.port());

@@ -45,11 +45,14 @@ TEST_SUITE("e2e user sign-in")
         for(auto it = anonymous.response.find(http::field::www_authenticate); it != anonymous.response.end(); ++it)
             if(it->name() == http::field::www_authenticate && std::string(it->value()).starts_with("MsRtcOAuth"))
                 challenge = it->value();
-        CHECK(challenge == R"(MsRtcOAuth href="http://fe1.contoso.com/WebTicket/oauthtoken",grant_type="urn:microsoft.rtc:windows,urn:microsoft.rtc:anonmeeting,password")");
+        CHECK(
+            challenge ==
+            R"(MsRtcOAuth href="http://fe1.contoso.com/WebTicket/oauthtoken",grant_type="urn:microsoft.rtc:windows,urn:microsoft.rtc:anonmeeting,password")");
 
         // 4. The token, with the form type as Chromium sends it (a quoted charset).
-        auto token = client.send(token_request("grant_type=password&username=alice%40contoso.com&password=alice-password",
-                                               "application/x-www-form-urlencoded;charset='UTF-8'"));
+        auto token =
+            client.send(token_request("grant_type=password&username=alice%40contoso.com&password=alice-password",
+                                      "application/x-www-form-urlencoded;charset='UTF-8'"));
         REQUIRE(token.response.result() == http::status::ok);
         CHECK(token.response[http::field::content_type] == "application/json; charset=utf-8");
         auto const access = at(token.response.body(), "/access_token");
@@ -60,7 +63,8 @@ TEST_SUITE("e2e user sign-in")
         // 5. The user with it: the applications link, the same xframe.
         auto user = client.send(make_request(http::verb::get, path_of(user_href), {}, {}, access));
         REQUIRE(user.response.result() == http::status::ok);
-        CHECK(at(user.response.body(), "/_links/applications/href") == "http://fe1.contoso.com/ucwa/oauth/v1/applications");
+        CHECK(at(user.response.body(), "/_links/applications/href") ==
+              "http://fe1.contoso.com/ucwa/oauth/v1/applications");
         CHECK(at(user.response.body(), "/_links/xframe/href") == xframe_href);
 
         // 6. The issued token is a person's: not valid for the Trusted Application API (e2e_security.cpp).
@@ -80,10 +84,14 @@ TEST_SUITE("e2e user sign-in")
             std::string error;
         };
         for(auto const& r : std::vector<row>{
-                {"grant_type=password&username=alice%40contoso.com&password=wrong", "application/x-www-form-urlencoded", "invalid_grant"},
-                {"grant_type=password&username=nobody%40contoso.com&password=x", "application/x-www-form-urlencoded", "invalid_grant"},
-                {"grant_type=password&username=alice%40contoso.com", "application/x-www-form-urlencoded", "invalid_request"},
-                {"grant_type=urn%3Amicrosoft.rtc%3Awindows", "application/x-www-form-urlencoded", "unsupported_grant_type"},
+                {"grant_type=password&username=alice%40contoso.com&password=wrong", "application/x-www-form-urlencoded",
+                 "invalid_grant"},
+                {"grant_type=password&username=nobody%40contoso.com&password=x", "application/x-www-form-urlencoded",
+                 "invalid_grant"},
+                {"grant_type=password&username=alice%40contoso.com", "application/x-www-form-urlencoded",
+                 "invalid_request"},
+                {"grant_type=urn%3Amicrosoft.rtc%3Awindows", "application/x-www-form-urlencoded",
+                 "unsupported_grant_type"},
                 {"username=alice", "application/x-www-form-urlencoded", "invalid_request"},
                 {"grant_type=password&username=%zz", "application/x-www-form-urlencoded", "invalid_request"},
                 {R"({"grant_type":"password"})", "application/json", "invalid_request"},
@@ -95,12 +103,12 @@ TEST_SUITE("e2e user sign-in")
             CHECK(at(got.response.body(), "/error") == r.error);
         }
         // A made-up token is not a user.
-        auto user = client.send(make_request(http::verb::get, "/Autodiscover/AutodiscoverService.svc/root/oauth/user", {},
-                                             {}, "cwt=made-up"));
+        auto user = client.send(make_request(http::verb::get, "/Autodiscover/AutodiscoverService.svc/root/oauth/user",
+                                             {}, {}, "cwt=made-up"));
         CHECK(user.response.result() == http::status::unauthorized);
         // A fixture token is not a signed-in user either.
-        auto fixture = client.send(make_request(http::verb::get, "/Autodiscover/AutodiscoverService.svc/root/oauth/user",
-                                                {}, {}, reference_token));
+        auto fixture = client.send(make_request(
+            http::verb::get, "/Autodiscover/AutodiscoverService.svc/root/oauth/user", {}, {}, reference_token));
         CHECK(fixture.response.result() == http::status::unauthorized);
     }
 
@@ -113,9 +121,10 @@ TEST_SUITE("e2e user sign-in")
         std::string const apps = "/ucwa/oauth/v1/applications";
 
         // As the library sends it: PascalCase names are fine too.
-        auto created = client.send(make_request(http::verb::post, apps,
-                                                R"({"UserAgent":"UCWA Samples","EndpointId":"a917c6f4-976c-4cf3-847d-cdfffa28ccdf","Culture":"en-US"})",
-                                                "application/json", alice));
+        auto created = client.send(make_request(
+            http::verb::post, apps,
+            R"({"UserAgent":"UCWA Samples","EndpointId":"a917c6f4-976c-4cf3-847d-cdfffa28ccdf","Culture":"en-US"})",
+            "application/json", alice));
         REQUIRE(created.response.result() == http::status::created);
         CHECK(created.response[http::field::content_type] == "application/json; charset=utf-8");
         auto const& body = created.response.body();
@@ -128,7 +137,8 @@ TEST_SUITE("e2e user sign-in")
         CHECK(at(body, "/_embedded/me/rel") == "me");
         auto const available = at(body, "/_embedded/me/_links/makeMeAvailable/href");
         CHECK(available == self + "/me/makeMeAvailable");
-        CHECK(at(body, "/_embedded/communication/_links/startMessaging/href") == self + "/communication/messagingInvitations");
+        CHECK(at(body, "/_embedded/communication/_links/startMessaging/href") ==
+              self + "/communication/messagingInvitations");
         CHECK(at(body, "/_embedded/people/_links/myContacts/href") == self + "/people/contacts");
 
         // makeMeAvailable: 204 with no body (a JSON body would replace the client's cached application).
@@ -150,17 +160,23 @@ TEST_SUITE("e2e user sign-in")
         CHECK(at(contact.response.body(), "/name") == "Bob Jones");
 
         // Another sign-in does not see it; bad input is named.
-        CHECK(client.send(make_request(http::verb::get, self, {}, {}, bob)).response.result() == http::status::not_found);
-        CHECK(client.send(make_request(http::verb::get, self, {}, {}, "")).response.result() == http::status::unauthorized);
-        auto missing = client.send(make_request(http::verb::post, apps, R"({"userAgent":"x"})", "application/json", alice));
+        CHECK(client.send(make_request(http::verb::get, self, {}, {}, bob)).response.result() ==
+              http::status::not_found);
+        CHECK(client.send(make_request(http::verb::get, self, {}, {}, "")).response.result() ==
+              http::status::unauthorized);
+        auto missing =
+            client.send(make_request(http::verb::post, apps, R"({"userAgent":"x"})", "application/json", alice));
         CHECK(missing.response.result() == http::status::bad_request);
         CHECK(at(missing.response.body(), "/message").find("endpointId") != std::string::npos);
-        CHECK(client.send(make_request(http::verb::post, apps, "<input/>", "application/xml", alice)).response.result() ==
-              http::status::unsupported_media_type);
+        CHECK(
+            client.send(make_request(http::verb::post, apps, "<input/>", "application/xml", alice)).response.result() ==
+            http::status::unsupported_media_type);
 
         // DELETE, then it is gone.
-        CHECK(client.send(make_request(http::verb::delete_, self, {}, {}, alice)).response.result() == http::status::no_content);
-        CHECK(client.send(make_request(http::verb::get, self, {}, {}, alice)).response.result() == http::status::not_found);
+        CHECK(client.send(make_request(http::verb::delete_, self, {}, {}, alice)).response.result() ==
+              http::status::no_content);
+        CHECK(client.send(make_request(http::verb::get, self, {}, {}, alice)).response.result() ==
+              http::status::not_found);
     }
 
     TEST_CASE("with --path-prefix /ucwa/oauth both flavours share the paths, each answering its own")
@@ -208,8 +224,9 @@ TEST_SUITE("e2e user sign-in")
 
         // makeMeAvailable makes an event: the next batch carries it at once.
         auto const available = at(created.response.body(), "/_embedded/me/_links/makeMeAvailable/href");
-        REQUIRE(client.send(make_request(http::verb::post, available, "{}", "application/json", alice)).response.result() ==
-                http::status::no_content);
+        REQUIRE(
+            client.send(make_request(http::verb::post, available, "{}", "application/json", alice)).response.result() ==
+            http::status::no_content);
         auto batch = client.send(make_request(http::verb::get, next, {}, {}, alice));
         REQUIRE(batch.response.result() == http::status::ok);
         CHECK(at(batch.response.body(), "/sender/0/rel") == "me");
@@ -259,7 +276,8 @@ TEST_SUITE("e2e user sign-in")
         exchange held;
         std::thread waiter([&] { held = client.send(make_request(http::verb::get, events, {}, {}, alice)); });
         auto const until = std::chrono::steady_clock::now() + 5s;
-        while(server->mock().state().channels->find("101") == nullptr || server->mock().state().channels->find("101")->held() == 0)
+        while(server->mock().state().channels->find("101") == nullptr ||
+              server->mock().state().channels->find("101")->held() == 0)
         {
             if(std::chrono::steady_clock::now() > until)
                 break;
@@ -283,8 +301,9 @@ TEST_SUITE("e2e user sign-in")
                                                 "application/json", alice));
         REQUIRE(created.response.result() == http::status::created);
         auto const& app = created.response.body();
-        REQUIRE(client.send(make_request(http::verb::post, at(app, "/_embedded/me/_links/makeMeAvailable/href"),
-                                         R"({"SupportedModalities":["Messaging"]})", "application/json", alice))
+        REQUIRE(client
+                    .send(make_request(http::verb::post, at(app, "/_embedded/me/_links/makeMeAvailable/href"),
+                                       R"({"SupportedModalities":["Messaging"]})", "application/json", alice))
                     .response.result() == http::status::no_content);
 
         channel_reader channel{client, alice, at(app, "/_links/events/href")};
@@ -296,10 +315,10 @@ TEST_SUITE("e2e user sign-in")
 
         REQUIRE(channel.read_until([&] { return channel.seen("messagingInvitation completed"); }));
         auto const order = channel.summaries;
-        std::vector<std::string> const expected{"me updated", "messagingInvitation started", "conversation added",
-                                                "localParticipant added", "messaging updated", "conversation updated",
-                                                "participant added", "participantMessaging added", "messaging updated",
-                                                "messagingInvitation completed"};
+        std::vector<std::string> const expected{
+            "me updated",        "messagingInvitation started",  "conversation added", "localParticipant added",
+            "messaging updated", "conversation updated",         "participant added",  "participantMessaging added",
+            "messaging updated", "messagingInvitation completed"};
         CHECK(order == expected);
         auto const started = channel.last("messagingInvitation started");
         CHECK(at(started, "/_embedded/messagingInvitation/operationId") == "op-42");
@@ -310,11 +329,11 @@ TEST_SUITE("e2e user sign-in")
         CHECK(send.starts_with("/ucwa/oauth/v1/applications/101/communication/conversations/"));
         auto const stop = at(connected, "/_embedded/messaging/_links/stopMessaging/href");
 
-        auto sent = client.send(make_request(http::verb::post, send + "?OperationContext=m-1", "Hello Bob", "text/plain", alice));
+        auto sent = client.send(
+            make_request(http::verb::post, send + "?OperationContext=m-1", "Hello Bob", "text/plain", alice));
         CHECK(sent.response.result() == http::status::created);
-        REQUIRE(channel.read_until([&] {
-            return std::count(channel.summaries.begin(), channel.summaries.end(), "message completed") >= 2;
-        }));
+        REQUIRE(channel.read_until(
+            [&] { return std::count(channel.summaries.begin(), channel.summaries.end(), "message completed") >= 2; }));
         auto const echo = channel.last("message completed");
         CHECK(at(echo, "/_embedded/message/direction") == "Incoming");
         CHECK(at(echo, "/_embedded/message/_links/plainMessage/href") == "data:text/plain;charset=utf-8,Hello%20Bob");
@@ -326,23 +345,28 @@ TEST_SUITE("e2e user sign-in")
         CHECK(person.response.result() == http::status::ok);
         CHECK(at(person.response.body(), "/name") == "Bob Jones");
         // Someone outside users.json is in the directory too, named by the user part; a bare name is not.
-        auto stranger = client.send(make_request(http::verb::get, "/ucwa/oauth/v1/applications/101/people/carol@contoso.com", {}, {}, alice));
+        auto stranger = client.send(
+            make_request(http::verb::get, "/ucwa/oauth/v1/applications/101/people/carol@contoso.com", {}, {}, alice));
         CHECK(stranger.response.result() == http::status::ok);
         CHECK(at(stranger.response.body(), "/uri") == "sip:carol@contoso.com");
         CHECK(at(stranger.response.body(), "/name") == "carol");
-        auto nobody = client.send(make_request(http::verb::get, "/ucwa/oauth/v1/applications/101/people/carol", {}, {}, alice));
+        auto nobody =
+            client.send(make_request(http::verb::get, "/ucwa/oauth/v1/applications/101/people/carol", {}, {}, alice));
         CHECK(nobody.response.result() == http::status::not_found);
         CHECK(at(nobody.response.body(), "/message").find("user@domain") != std::string::npos);
         // UCWA proper dates the outgoing message the same way (SendAnIM.md step 12).
         for(std::size_t i = 0; i < channel.summaries.size(); ++i)
-            if(channel.summaries[i] == "message completed" && at(channel.events[i], "/_embedded/message/direction") == "Outgoing")
+            if(channel.summaries[i] == "message completed" &&
+               at(channel.events[i], "/_embedded/message/direction") == "Outgoing")
                 CHECK(at(channel.events[i], "/_embedded/message/timeStamp").starts_with("/Date("));
 
-        CHECK(client.send(make_request(http::verb::post, stop, {}, {}, alice)).response.result() == http::status::no_content);
+        CHECK(client.send(make_request(http::verb::post, stop, {}, {}, alice)).response.result() ==
+              http::status::no_content);
         REQUIRE(channel.read_until([&] { return channel.seen("conversation deleted"); }));
         auto const tail = std::vector<std::string>(channel.summaries.end() - 4, channel.summaries.end());
-        CHECK(tail == std::vector<std::string>{"messaging updated", "participant deleted", "conversation updated",
-                                               "conversation deleted"});
+        CHECK(tail ==
+              std::vector<std::string>{"messaging updated", "participant deleted", "conversation updated",
+                                       "conversation deleted"});
         CHECK(at(channel.last("conversation updated"), "/_embedded/conversation/state") == "Disconnected");
     }
 
@@ -357,19 +381,21 @@ TEST_SUITE("e2e user sign-in")
         auto const self = at(created.response.body(), "/_links/self/href");
         std::string const b = "77f2569d-c005-442b-b856-782305305e5b";
         // As Batch.js writes it: no Authorization inside a part, the outer one applies.
-        std::string const body = "\r\n--" + b + "\r\nContent-Type: application/http; msgtype=request\r\n\r\nGET " + self +
-                                 "/people/contacts HTTP/1.1\r\nHost: fe1.contoso.com\r\nAccept: application/json\r\n" +
-                                 "\r\n--" + b + "\r\nContent-Type: application/http; msgtype=request\r\n\r\nGET " + self +
-                                 "/me HTTP/1.1\r\nHost: fe1.contoso.com\r\nAccept: application/json\r\n" + "\r\n--" + b + "--";
+        std::string const body = "\r\n--" + b + "\r\nContent-Type: application/http; msgtype=request\r\n\r\nGET " +
+            self + "/people/contacts HTTP/1.1\r\nHost: fe1.contoso.com\r\nAccept: application/json\r\n" + "\r\n--" + b +
+            "\r\nContent-Type: application/http; msgtype=request\r\n\r\nGET " + self +
+            "/me HTTP/1.1\r\nHost: fe1.contoso.com\r\nAccept: application/json\r\n" + "\r\n--" + b + "--";
         auto request = make_request(http::verb::post, batch, body, "multipart/batching;boundary=" + b, alice);
         request.set(http::field::accept, "multipart/batching");
         auto got = client.send(request);
         REQUIRE(got.response.result() == http::status::ok);
         CHECK(got.response[http::field::content_type] == "multipart/batching; boundary=" + b);
         auto const& answer = got.response.body();
-        auto const contacts_part = answer.find("--" + b + "\r\nContent-Type: application/http; msgtype=response\r\n\r\nHTTP/1.1 200 OK\r\n");
+        auto const contacts_part =
+            answer.find("--" + b + "\r\nContent-Type: application/http; msgtype=response\r\n\r\nHTTP/1.1 200 OK\r\n");
         REQUIRE(contacts_part == 0);
-        auto const second = answer.find("--" + b + "\r\nContent-Type: application/http; msgtype=response\r\n\r\nHTTP/1.1 200 OK\r\n", 1);
+        auto const second = answer.find(
+            "--" + b + "\r\nContent-Type: application/http; msgtype=response\r\n\r\nHTTP/1.1 200 OK\r\n", 1);
         REQUIRE(second != std::string::npos);
         CHECK(answer.ends_with("--" + b + "--"));
         // In each part the Content-Type is the last header, and the JSON body is one line.

@@ -20,9 +20,10 @@ namespace {
 exchange
 start(test_client& client, user_app const& app, std::string const& to, std::string const& operation_id = "op-1")
 {
-    return client.send(make_request(http::verb::post, app.start,
-                                    R"({"operationId":")" + operation_id + R"(","to":")" + to + R"(","subject":"Task"})",
-                                    "application/json", app.token));
+    return client.send(
+        make_request(http::verb::post, app.start,
+                     R"({"operationId":")" + operation_id + R"(","to":")" + to + R"(","subject":"Task"})",
+                     "application/json", app.token));
 }
 
 // The invitation number of a 201's Location ("…/messagingInvitations/3" → "3").
@@ -79,7 +80,7 @@ wait_until_held(test_server& server, std::string const& app, std::size_t count)
         auto channel = server.mock().state().channels->find(app);
         return channel && channel->held() == count;
     };
-    while(! held() && std::chrono::steady_clock::now() < until)
+    while(!held() && std::chrono::steady_clock::now() < until)
         std::this_thread::yield();
     REQUIRE(held());
 }
@@ -95,19 +96,20 @@ read_file(std::filesystem::path const& path)
 }
 
 std::vector<std::string> const failed_invitation{
-    "messagingInvitation started", "conversation added",  "localParticipant added", "messaging updated",
-    "messagingInvitation completed", "messaging updated", "conversation updated", "conversation deleted"};
+    "messagingInvitation started",   "conversation added", "localParticipant added", "messaging updated",
+    "messagingInvitation completed", "messaging updated",  "conversation updated",   "conversation deleted"};
 
 std::vector<std::string> const connected_invitation{
-    "messagingInvitation started", "conversation added",         "localParticipant added",
-    "messaging updated",           "conversation updated",       "participant added",
-    "participantMessaging added",  "messaging updated",          "messagingInvitation completed"};
+    "messagingInvitation started", "conversation added",   "localParticipant added",
+    "messaging updated",           "conversation updated", "participant added",
+    "participantMessaging added",  "messaging updated",    "messagingInvitation completed"};
 
 } // namespace
 
 TEST_SUITE("e2e user scenarios")
 {
-    TEST_CASE("user flavour - the default scenario's declines, unknown and no-answer recipients fail the invitation on the event channel")
+    TEST_CASE("user flavour - the default scenario's declines, unknown and no-answer recipients fail the invitation on "
+              "the event channel")
     {
         test_server server([](config& c) { c.pget_timeout = std::chrono::milliseconds(300); });
         test_client client(server.port());
@@ -115,7 +117,8 @@ TEST_SUITE("e2e user scenarios")
         auto happy = read_file(source_dir() / "scenarios" / "happy-path.json");
         auto const timeout_at = happy.find(R"("noAnswerTimeoutMs": 30000)");
         REQUIRE(timeout_at != std::string::npos);
-        happy.replace(timeout_at, std::string_view(R"("noAnswerTimeoutMs": 30000)").size(), R"("noAnswerTimeoutMs": 400)");
+        happy.replace(timeout_at, std::string_view(R"("noAnswerTimeoutMs": 30000)").size(),
+                      R"("noAnswerTimeoutMs": 400)");
         REQUIRE(admin(client, http::verb::put, "/__admin/scenario", happy).response.result() == http::status::ok);
 
         auto const alice = create_user_app(client, "alice%40contoso.com", "alice-password");
@@ -141,11 +144,12 @@ TEST_SUITE("e2e user scenarios")
             CHECK(started.response.body().empty());
             auto const n = invitation_number(started);
             CHECK(n == std::to_string(i + 1));
-            CHECK(std::string(started.response[http::field::location]) == alice.self + "/communication/messagingInvitations/" + n);
+            CHECK(std::string(started.response[http::field::location]) ==
+                  alice.self + "/communication/messagingInvitations/" + n);
 
             REQUIRE(channel.read_until([&] {
                 auto const mine = channel.summaries_of(n);
-                return ! mine.empty() && mine.back() == "conversation deleted";
+                return !mine.empty() && mine.back() == "conversation deleted";
             }));
             CHECK(channel.summaries_of(n) == failed_invitation);
             auto const mine = channel.of_conversation(n);
@@ -165,15 +169,16 @@ TEST_SUITE("e2e user scenarios")
                 CHECK(channel.received[mine[4]] - sent >= 400ms);
 
             // The invitation stays, Failed; the conversation is gone.
-            auto invitation = client.send(make_request(http::verb::get, std::string(started.response[http::field::location]),
-                                                       {}, {}, alice.token));
+            auto invitation = client.send(make_request(
+                http::verb::get, std::string(started.response[http::field::location]), {}, {}, alice.token));
             REQUIRE(invitation.response.result() == http::status::ok);
             CHECK(at(invitation.response.body(), "/state") == "Failed");
             auto const conversation = alice.self + "/communication/conversations/" + n;
             CHECK(client.send(make_request(http::verb::get, conversation, {}, {}, alice.token)).response.result() ==
                   http::status::not_found);
-            CHECK(client.send(make_request(http::verb::post, conversation + "/messaging/messages", "Hello", "text/plain",
-                                           alice.token))
+            CHECK(client
+                      .send(make_request(http::verb::post, conversation + "/messaging/messages", "Hello", "text/plain",
+                                         alice.token))
                       .response.result() == http::status::not_found);
         }
         auto const c = alice.self + "/communication/conversations/";
@@ -183,7 +188,8 @@ TEST_SUITE("e2e user scenarios")
                                        c + "3 noAnswer Failed Deleted Disconnected"});
     }
 
-    TEST_CASE("user flavour - a scenario PUT for one person's application scripts its remote party, the other keeps the default")
+    TEST_CASE("user flavour - a scenario PUT for one person's application scripts its remote party, the other keeps "
+              "the default")
     {
         test_server server([](config& c) { c.pget_timeout = std::chrono::milliseconds(300); });
         test_client client(server.port());
@@ -197,7 +203,8 @@ TEST_SUITE("e2e user scenarios")
                              "rules":[{"name":"dave declines","match":{"to":{"equals":"sip:dave@contoso.com"}},
                                        "outcome":{"outcome":"success","remoteParty":"decline"}}]})");
         REQUIRE(put.response.result() == http::status::ok);
-        CHECK(at(admin(client, http::verb::get, "/__admin/scenario?app=101").response.body(), "/name") == "alice-remote");
+        CHECK(at(admin(client, http::verb::get, "/__admin/scenario?app=101").response.body(), "/name") ==
+              "alice-remote");
         CHECK(at(admin(client, http::verb::get, "/__admin/scenario?app=102").response.body(), "/name") == "happy-path");
 
         // Alice: carol accepts under her name and answers with the fixed text; dave declines by rule.
@@ -207,9 +214,11 @@ TEST_SUITE("e2e user scenarios")
         CHECK(alices.summaries_of("1") == connected_invitation);
         CHECK(at(alices.last("participant added"), "/_embedded/participant/name") == "Carol Remote");
         auto const send = at(alices.last("messaging updated"), "/_embedded/messaging/_links/sendMessage/href");
-        REQUIRE(client.send(make_request(http::verb::post, send, "Hello", "text/plain", alice.token)).response.result() ==
-                http::status::created);
-        REQUIRE(alices.read_until([&] { return std::count(alices.summaries.begin(), alices.summaries.end(), "message completed") == 2; }));
+        REQUIRE(
+            client.send(make_request(http::verb::post, send, "Hello", "text/plain", alice.token)).response.result() ==
+            http::status::created);
+        REQUIRE(alices.read_until(
+            [&] { return std::count(alices.summaries.begin(), alices.summaries.end(), "message completed") == 2; }));
         auto const reply = alices.last("message completed");
         CHECK(at(reply, "/_embedded/message/direction") == "Incoming");
         CHECK(at(reply, "/_embedded/message/_links/plainMessage/href") == "data:text/plain;charset=utf-8,Busy%20now");
@@ -218,7 +227,7 @@ TEST_SUITE("e2e user scenarios")
         REQUIRE(declined.response.result() == http::status::created);
         REQUIRE(alices.read_until([&] {
             auto const mine = alices.summaries_of("2");
-            return ! mine.empty() && mine.back() == "conversation deleted";
+            return !mine.empty() && mine.back() == "conversation deleted";
         }));
         CHECK(alices.summaries_of("2") == failed_invitation);
         CHECK(at(alices.events[alices.of_conversation("2")[4]], "/reason/subcode") == "Declined");
@@ -231,20 +240,23 @@ TEST_SUITE("e2e user scenarios")
         CHECK(at(bobs.last("messagingInvitation completed"), "/status") == "Success");
         CHECK(at(bobs.last("participant added"), "/_embedded/participant/name") == "dave");
         auto const bob_send = at(bobs.last("messaging updated"), "/_embedded/messaging/_links/sendMessage/href");
-        REQUIRE(client.send(make_request(http::verb::post, bob_send, "Hello", "text/plain", bob.token)).response.result() ==
-                http::status::created);
-        REQUIRE(bobs.read_until([&] { return std::count(bobs.summaries.begin(), bobs.summaries.end(), "message completed") == 2; }));
+        REQUIRE(
+            client.send(make_request(http::verb::post, bob_send, "Hello", "text/plain", bob.token)).response.result() ==
+            http::status::created);
+        REQUIRE(bobs.read_until(
+            [&] { return std::count(bobs.summaries.begin(), bobs.summaries.end(), "message completed") == 2; }));
         CHECK(at(bobs.last("message completed"), "/_embedded/message/_links/plainMessage/href") ==
               "data:text/plain;charset=utf-8,Hello");
 
         // The journal names the rule that decided each startMessaging.
-        CHECK(journal_field(client, "app=101&method=POST&path=" + alice.self + "/communication/messagingInvitations", "rule") ==
-              std::vector<std::string>{"default", "dave declines"});
-        CHECK(journal_field(client, "app=102&method=POST&path=" + bob.self + "/communication/messagingInvitations", "rule") ==
-              std::vector<std::string>{"default"});
+        CHECK(journal_field(client, "app=101&method=POST&path=" + alice.self + "/communication/messagingInvitations",
+                            "rule") == std::vector<std::string>{"default", "dave declines"});
+        CHECK(journal_field(client, "app=102&method=POST&path=" + bob.self + "/communication/messagingInvitations",
+                            "rule") == std::vector<std::string>{"default"});
     }
 
-    TEST_CASE("user flavour - scenario delays apply to the event channel, answerAfterMs before the answer and gapMs between events")
+    TEST_CASE("user flavour - scenario delays apply to the event channel, answerAfterMs before the answer and gapMs "
+              "between events")
     {
         test_server server([](config& c) { c.pget_timeout = std::chrono::milliseconds(300); });
         test_client client(server.port());
@@ -271,13 +283,15 @@ TEST_SUITE("e2e user scenarios")
                 http::status::no_content);
         REQUIRE(channel.read_until([&] { return channel.seen("conversation deleted"); }));
         auto const tail = std::vector<std::string>(channel.summaries.end() - 4, channel.summaries.end());
-        CHECK(tail == std::vector<std::string>{"messaging updated", "participant deleted", "conversation updated",
-                                               "conversation deleted"});
+        CHECK(tail ==
+              std::vector<std::string>{"messaging updated", "participant deleted", "conversation updated",
+                                       "conversation deleted"});
         CHECK(at(channel.last("conversation updated"), "/_embedded/conversation/state") == "Disconnected");
         CHECK(channel.received.back() - stopped >= 2 * 150ms);
     }
 
-    TEST_CASE("user flavour - queued outcomes script the next startMessaging of one application - an error answer, a declining remote party, a recipient of its own")
+    TEST_CASE("user flavour - queued outcomes script the next startMessaging of one application - an error answer, a "
+              "declining remote party, a recipient of its own")
     {
         test_server server([](config& c) { c.pget_timeout = std::chrono::milliseconds(300); });
         test_client client(server.port());
@@ -318,11 +332,12 @@ TEST_SUITE("e2e user scenarios")
 
         channel_reader channel{client, alice.token, alice.events};
         REQUIRE(channel.read_until([&] {
-            return ! channel.summaries_of("2").empty() && channel.summaries_of("2").back() == "messagingInvitation completed" &&
-                   ! channel.summaries_of("1").empty() && channel.summaries_of("1").back() == "conversation deleted";
+            return !channel.summaries_of("2").empty() &&
+                channel.summaries_of("2").back() == "messagingInvitation completed" &&
+                !channel.summaries_of("1").empty() && channel.summaries_of("1").back() == "conversation deleted";
         }));
         // The first event on the channel is invitation 1's: the 409 made none.
-        REQUIRE(! channel.hrefs.empty());
+        REQUIRE(!channel.hrefs.empty());
         CHECK(channel.summaries.front() == "messagingInvitation started");
         CHECK(channel.hrefs.front() == alice.self + "/communication/messagingInvitations/1");
         CHECK(channel.summaries_of("1") == failed_invitation);
@@ -334,27 +349,31 @@ TEST_SUITE("e2e user scenarios")
         CHECK(at(channel.events[channel.of_conversation("2")[8]], "/status") == "Success");
 
         auto const path = "&method=POST&path=" + alice.self + "/communication/messagingInvitations";
-        CHECK(journal_field(client, "app=101" + path, "status") == std::vector<std::string>{"409", "201", "201", "503", "201"});
+        CHECK(journal_field(client, "app=101" + path, "status") ==
+              std::vector<std::string>{"409", "201", "201", "503", "201"});
         CHECK(journal_field(client, "app=101" + path, "rule") ==
               std::vector<std::string>{"queue", "queue", "default", "queue", "default"});
-        CHECK(journal_field(client, "app=102&method=POST&path=" + bob.self + "/communication/messagingInvitations", "rule") ==
-              std::vector<std::string>{"default"});
+        CHECK(journal_field(client, "app=102&method=POST&path=" + bob.self + "/communication/messagingInvitations",
+                            "rule") == std::vector<std::string>{"default"});
     }
 
-    TEST_CASE("user flavour - the journal, conversations and reset keep each person's application apart, and apart from application 833")
+    TEST_CASE("user flavour - the journal, conversations and reset keep each person's application apart, and apart "
+              "from application 833")
     {
         test_server server([](config& c) { c.pget_timeout = std::chrono::milliseconds(300); });
         test_client client(server.port());
         auto const alice = create_user_app(client, "alice%40contoso.com", "alice-password");
         auto const bob = create_user_app(client, "bob%40contoso.com", "bob-password");
-        REQUIRE(client.send(make_request(http::verb::post, alice.self + "/me/makeMeAvailable", "{}", "application/json",
-                                         alice.token))
+        REQUIRE(client
+                    .send(make_request(http::verb::post, alice.self + "/me/makeMeAvailable", "{}", "application/json",
+                                       alice.token))
                     .response.result() == http::status::no_content);
         channel_reader alices{client, alice.token, alice.events};
         REQUIRE(start(client, alice, "sip:carol@contoso.com").response.result() == http::status::created);
         REQUIRE(start(client, bob, "sip:carol@contoso.com").response.result() == http::status::created);
-        REQUIRE(client.send(make_request(http::verb::post, start_messaging_target("833"), R"({"to":"sip:carol@contoso.com"})",
-                                         "application/json"))
+        REQUIRE(client
+                    .send(make_request(http::verb::post, start_messaging_target("833"),
+                                       R"({"to":"sip:carol@contoso.com"})", "application/json"))
                     .response.result() == http::status::created);
         REQUIRE(alices.read_until([&] { return alices.seen("messagingInvitation completed"); }));
 
@@ -363,25 +382,30 @@ TEST_SUITE("e2e user scenarios")
               std::vector<std::string>{"/ucwa/oauth/v1/applications", alice.self + "/me/makeMeAvailable",
                                        alice.self + "/communication/messagingInvitations"});
         CHECK(journal_field(client, "app=101&method=POST", "mintedId") == std::vector<std::string>{"101", "", "1"});
-        CHECK(journal_field(client, "app=102&method=POST", "target") ==
-              std::vector<std::string>{"/ucwa/oauth/v1/applications", bob.self + "/communication/messagingInvitations"});
+        CHECK(
+            journal_field(client, "app=102&method=POST", "target") ==
+            std::vector<std::string>{"/ucwa/oauth/v1/applications", bob.self + "/communication/messagingInvitations"});
         CHECK(journal_field(client, "app=833", "target") ==
               std::vector<std::string>{"/v1/applications/833/communication/startMessaging"});
         CHECK(journal_field(client, "app=101&method=GET&path=" + alice.self + "/events", "status").size() >= 1);
         CHECK(journal_count(client, "102", R"({"method":"POST"})") == 2);
 
         auto const in = [](user_app const& a) { return a.self + "/communication/conversations/1"; };
-        CHECK(admin_conversations(client, "101") == std::vector<std::string>{in(alice) + " accept Connected Connected Connected"});
+        CHECK(admin_conversations(client, "101") ==
+              std::vector<std::string>{in(alice) + " accept Connected Connected Connected"});
         CHECK(admin_conversations(client, "102").size() == 1);
         CHECK(admin_conversations(client, "102")[0].starts_with(in(bob) + " accept"));
         CHECK(admin_conversations(client, "833").size() == 1);
-        CHECK(admin_conversations(client, "833")[0].starts_with("/v1/applications/833/communication/conversations/1 accept"));
+        CHECK(admin_conversations(client, "833")[0].starts_with(
+            "/v1/applications/833/communication/conversations/1 accept"));
         auto invitations = parse_json(admin(client, http::verb::get, "/__admin/invitations?app=101").response.body());
         REQUIRE(invitations["invitations"].Size() == 1);
-        CHECK(std::string(invitations["invitations"][0]["href"].GetString()) == alice.self + "/communication/messagingInvitations/1");
+        CHECK(std::string(invitations["invitations"][0]["href"].GetString()) ==
+              alice.self + "/communication/messagingInvitations/1");
 
         // A conversation whose events alice has not read yet, then a reset of her application alone.
-        REQUIRE(admin(client, http::verb::put, "/__admin/scenario?app=101", R"({"name":"never","remoteParty":{"answerAfterMs":60000}})")
+        REQUIRE(admin(client, http::verb::put, "/__admin/scenario?app=101",
+                      R"({"name":"never","remoteParty":{"answerAfterMs":60000}})")
                     .response.result() == http::status::ok);
         auto unread = start(client, alice, "sip:carol@contoso.com");
         REQUIRE(unread.response.result() == http::status::created);
@@ -401,8 +425,11 @@ TEST_SUITE("e2e user scenarios")
         CHECK(invitation_number(again) == "1");
         CHECK(invitation_number(start(client, bob, "sip:carol@contoso.com")) == "2");
         auto const read_before = alices.summaries.size();
-        REQUIRE(alices.read_until([&] { return alices.summaries.size() > read_before && alices.summaries.back() == "messagingInvitation completed"; }));
-        auto const after = std::vector<std::string>(alices.summaries.begin() + static_cast<std::ptrdiff_t>(read_before), alices.summaries.end());
+        REQUIRE(alices.read_until([&] {
+            return alices.summaries.size() > read_before && alices.summaries.back() == "messagingInvitation completed";
+        }));
+        auto const after = std::vector<std::string>(alices.summaries.begin() + static_cast<std::ptrdiff_t>(read_before),
+                                                    alices.summaries.end());
         CHECK(after == connected_invitation);
         CHECK(at(alices.events[read_before], "/_embedded/messagingInvitation/operationId") == "op-after-reset");
         CHECK(alices.of_conversation("2").empty());
@@ -429,7 +456,8 @@ TEST_SUITE("e2e user scenarios")
         {
             CAPTURE(token);
             for(auto const& request : {
-                    make_request(http::verb::post, alice.start, R"({"to":"sip:carol@contoso.com"})", "application/json", token),
+                    make_request(http::verb::post, alice.start, R"({"to":"sip:carol@contoso.com"})", "application/json",
+                                 token),
                     make_request(http::verb::get, invitation, {}, {}, token),
                     make_request(http::verb::get, conversation, {}, {}, token),
                     make_request(http::verb::post, send, "Hello", "text/plain", token),
@@ -446,7 +474,9 @@ TEST_SUITE("e2e user scenarios")
             }
         }
         // Without a token: 401, as everywhere.
-        CHECK(client.send(make_request(http::verb::post, alice.start, R"({"to":"sip:carol@contoso.com"})", "application/json", ""))
+        CHECK(client
+                  .send(make_request(http::verb::post, alice.start, R"({"to":"sip:carol@contoso.com"})",
+                                     "application/json", ""))
                   .response.result() == http::status::unauthorized);
 
         // Nothing of it reached alice's conversation; each refusal is in her application's journal.
@@ -461,7 +491,8 @@ TEST_SUITE("e2e user scenarios")
 
 TEST_SUITE("e2e user event channel")
 {
-    TEST_CASE("the event channel - a held request is answered by the first event, timeout= is honoured, later events wait for the next ack, old acks resync")
+    TEST_CASE("the event channel - a held request is answered by the first event, timeout= is honoured, later events "
+              "wait for the next ack, old acks resync")
     {
         test_server server([](config& c) { c.pget_timeout = std::chrono::seconds(60); });
         test_client client(server.port());
@@ -475,8 +506,8 @@ TEST_SUITE("e2e user event channel")
         std::thread waiter([&] { first = waiting.send(make_request(http::verb::get, ack(1), {}, {}, alice.token)); });
         wait_until_held(server, alice.id, 1);
         auto const pushed = std::chrono::steady_clock::now();
-        REQUIRE(client.send(make_request(http::verb::post, available, "{}", "application/json", alice.token)).response.result() ==
-                http::status::no_content);
+        REQUIRE(client.send(make_request(http::verb::post, available, "{}", "application/json", alice.token))
+                    .response.result() == http::status::no_content);
         waiter.join();
         REQUIRE_FALSE(first.ec);
         REQUIRE(first.response.result() == http::status::ok);
@@ -490,12 +521,14 @@ TEST_SUITE("e2e user event channel")
         auto empty = client.send(make_request(http::verb::get, ack(2) + "&timeout=1", {}, {}, alice.token));
         REQUIRE(empty.response.result() == http::status::ok);
         CHECK(std::chrono::steady_clock::now() - asked >= 900ms);
-        CHECK(empty.response.body() == R"({"_links":{"self":{"href":")" + ack(2) + R"("},"next":{"href":")" + ack(3) + R"("}}})");
-        CHECK(client.send(make_request(http::verb::get, ack(2), {}, {}, alice.token)).response.body() == empty.response.body());
+        CHECK(empty.response.body() ==
+              R"({"_links":{"self":{"href":")" + ack(2) + R"("},"next":{"href":")" + ack(3) + R"("}}})");
+        CHECK(client.send(make_request(http::verb::get, ack(2), {}, {}, alice.token)).response.body() ==
+              empty.response.body());
 
         // An event while nobody asks waits for the next ack.
-        REQUIRE(client.send(make_request(http::verb::post, available, "{}", "application/json", alice.token)).response.result() ==
-                http::status::no_content);
+        REQUIRE(client.send(make_request(http::verb::post, available, "{}", "application/json", alice.token))
+                    .response.result() == http::status::no_content);
         auto kept = client.send(make_request(http::verb::get, ack(3), {}, {}, alice.token));
         REQUIRE(kept.response.result() == http::status::ok);
         CHECK(at(kept.response.body(), "/sender/0/events/0/type") == "updated");
@@ -511,7 +544,8 @@ TEST_SUITE("e2e user event channel")
         }
         auto gone = client.send(make_request(http::verb::get, ack(1), {}, {}, alice.token));
         REQUIRE(gone.response.result() == http::status::ok);
-        CHECK(gone.response.body() == R"({"_links":{"self":{"href":")" + ack(1) + R"("},"resync":{"href":")" + ack(24) + R"("}}})");
+        CHECK(gone.response.body() ==
+              R"({"_links":{"self":{"href":")" + ack(1) + R"("},"resync":{"href":")" + ack(24) + R"("}}})");
         CHECK(at(client.send(make_request(http::verb::get, ack(23), {}, {}, alice.token)).response.body(),
                  "/_links/next/href") == ack(24));
 
@@ -522,7 +556,8 @@ TEST_SUITE("e2e user event channel")
             auto bad = client.send(make_request(http::verb::get, alice.self + "/events?" + query, {}, {}, alice.token));
             CHECK(bad.response.result() == http::status::bad_request);
             CHECK(at(bad.response.body(), "/subcode") == "ParameterValidationFailure");
-            CHECK(at(bad.response.body(), "/message").find(std::string(query).find("timeout") != std::string::npos ? "timeout" : "ack") !=
+            CHECK(at(bad.response.body(), "/message")
+                      .find(std::string(query).find("timeout") != std::string::npos ? "timeout" : "ack") !=
                   std::string::npos);
         }
 
@@ -540,7 +575,8 @@ TEST_SUITE("e2e user event channel")
               http::status::not_found);
     }
 
-    TEST_CASE("each application's event channel is its own - held requests of two applications do not replace each other")
+    TEST_CASE(
+        "each application's event channel is its own - held requests of two applications do not replace each other")
     {
         test_server server([](config& c) { c.pget_timeout = std::chrono::seconds(60); });
         test_client client(server.port());
@@ -549,16 +585,19 @@ TEST_SUITE("e2e user event channel")
         test_client alices_connection(server.port(), 10s * sanitizer_slowdown);
         test_client bobs_connection(server.port(), 10s * sanitizer_slowdown);
         exchange alices, bobs;
-        std::thread a([&] { alices = alices_connection.send(make_request(http::verb::get, alice.events, {}, {}, alice.token)); });
+        std::thread a(
+            [&] { alices = alices_connection.send(make_request(http::verb::get, alice.events, {}, {}, alice.token)); });
         wait_until_held(server, alice.id, 1);
-        std::thread b([&] { bobs = bobs_connection.send(make_request(http::verb::get, bob.events, {}, {}, bob.token)); });
+        std::thread b(
+            [&] { bobs = bobs_connection.send(make_request(http::verb::get, bob.events, {}, {}, bob.token)); });
         wait_until_held(server, bob.id, 1);
         // Bob's request did not replace alice's.
         CHECK(server.mock().state().channels->find(alice.id)->held() == 1);
 
         // Alice's event answers alice alone.
-        REQUIRE(client.send(make_request(http::verb::post, alice.self + "/me/makeMeAvailable", "{}", "application/json",
-                                         alice.token))
+        REQUIRE(client
+                    .send(make_request(http::verb::post, alice.self + "/me/makeMeAvailable", "{}", "application/json",
+                                       alice.token))
                     .response.result() == http::status::no_content);
         a.join();
         REQUIRE_FALSE(alices.ec);
@@ -571,7 +610,8 @@ TEST_SUITE("e2e user event channel")
         b.join();
         REQUIRE_FALSE(bobs.ec);
         CHECK(bobs.response.result() == http::status::ok);
-        CHECK(at(bobs.response.body(), "/sender/0/events/0/link/href") == bob.self + "/communication/messagingInvitations/1");
+        CHECK(at(bobs.response.body(), "/sender/0/events/0/link/href") ==
+              bob.self + "/communication/messagingInvitations/1");
         auto const alice_next = at(alices.response.body(), "/_links/next/href");
         auto quiet = client.send(make_request(http::verb::get, alice_next + "&timeout=1", {}, {}, alice.token));
         REQUIRE(quiet.response.result() == http::status::ok);
@@ -581,12 +621,14 @@ TEST_SUITE("e2e user event channel")
 
 TEST_SUITE("e2e user scenarios")
 {
-    TEST_CASE("user flavour - deleting a person's application forgets its scenario, invitations and conversations, and keeps its journal")
+    TEST_CASE("user flavour - deleting a person's application forgets its scenario, invitations and conversations, and "
+              "keeps its journal")
     {
         test_server server;
         test_client client(server.port());
         auto const alice = create_user_app(client, "alice%40contoso.com", "alice-password");
-        REQUIRE(admin(client, http::verb::put, "/__admin/scenario?app=101", R"({"name":"alice-only","remoteParty":{"answerAfterMs":60000}})")
+        REQUIRE(admin(client, http::verb::put, "/__admin/scenario?app=101",
+                      R"({"name":"alice-only","remoteParty":{"answerAfterMs":60000}})")
                     .response.result() == http::status::ok);
         REQUIRE(start(client, alice, "sip:carol@contoso.com").response.result() == http::status::created);
         REQUIRE(admin(client, http::verb::post, "/__admin/outcomes?app=101",
@@ -603,7 +645,8 @@ TEST_SUITE("e2e user scenarios")
         CHECK(invitations["invitations"].Size() == 0);
         // What the mock received stays on record.
         CHECK(journal_field(client, "app=101&method=POST", "target") ==
-              std::vector<std::string>{"/ucwa/oauth/v1/applications", alice.self + "/communication/messagingInvitations"});
+              std::vector<std::string>{"/ucwa/oauth/v1/applications",
+                                       alice.self + "/communication/messagingInvitations"});
         CHECK(journal_count(client, "101", R"({"method":"DELETE"})") == 1);
         // The application is gone for its owner too.
         CHECK(client.send(make_request(http::verb::get, alice.self, {}, {}, alice.token)).response.result() ==

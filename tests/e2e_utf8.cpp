@@ -34,7 +34,7 @@ exchange
 start(test_client& client, std::string body, std::string const& content_type, std::string const& accept)
 {
     auto request = make_request(http::verb::post, start_messaging_target(), std::move(body), content_type);
-    if(! accept.empty())
+    if(!accept.empty())
         request.set(http::field::accept, accept);
     return client.send(request);
 }
@@ -76,8 +76,11 @@ TEST_SUITE("e2e utf8")
         test_server server;
         test_client client(server.port());
         // Unauthenticated, as in the issue: recorded all the same.
-        auto junk = make_request(http::verb::post, start_messaging_target(), "{\"to\":\"\xff\"}", "application/json", "");
-        junk.set("X-Junk", "a\xff" "b");
+        auto junk =
+            make_request(http::verb::post, start_messaging_target(), "{\"to\":\"\xff\"}", "application/json", "");
+        junk.set("X-Junk",
+                 "a\xff"
+                 "b");
         CHECK(client.send(junk).response.result() == http::status::unauthorized);
         auto odd_target = client.send(make_request(http::verb::get, "/v1/applications/833/\xff\xfe?x=\xc0"));
         strict_json(odd_target.response.body());
@@ -91,7 +94,9 @@ TEST_SUITE("e2e utf8")
         auto const doc = strict_json(journal.response.body());
         auto const& requests = doc["requests"];
         REQUIRE(requests.Size() == 3);
-        CHECK(string_at(requests[0], "/headers/X-Junk") == "a\xEF\xBF\xBD" "b");
+        CHECK(string_at(requests[0], "/headers/X-Junk") ==
+              "a\xEF\xBF\xBD"
+              "b");
         CHECK(string_at(requests[0], "/body") == "{\"to\":\"\xEF\xBF\xBD\"}");
         CHECK(string_at(requests[1], "/target") == "/v1/applications/833/\xEF\xBF\xBD\xEF\xBF\xBD?x=\xEF\xBF\xBD");
         // Controls come back as they were (escaped in the JSON text), invalid bytes as U+FFFD.
@@ -107,17 +112,22 @@ TEST_SUITE("e2e utf8")
         {
             CAPTURE(xml);
             auto const accept = xml ? "application/xml" : "application/json";
-            check_refused(start(client, R"({"to":"sip:john@contoso.com","subject":"cut\u0000short"})", "application/json", accept),
+            check_refused(start(client, R"({"to":"sip:john@contoso.com","subject":"cut\u0000short"})",
+                                "application/json", accept),
                           "subject", xml);
-            check_refused(start(client, "{\"to\":\"sip:john@contoso.com\",\"threadId\":\"\xff\"}", "application/json", accept),
-                          "threadId", xml);
-            check_refused(start(client,
-                                R"(<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><property name="to">sip:john@contoso.com</property>)"
-                                R"(<property name="operationId">a&#x1;b</property></input>)",
-                                "application/xml", accept),
-                          "operationId", xml);
-            std::string const multipart = "--b\r\nContent-Type: application/json\r\n\r\n"
-                                          "{\"to\":\"sip:john@contoso.com\",\"callbackContext\":\"\\u0008\"}\r\n--b--\r\n";
+            check_refused(
+                start(client, "{\"to\":\"sip:john@contoso.com\",\"threadId\":\"\xff\"}", "application/json", accept),
+                "threadId", xml);
+            check_refused(
+                start(
+                    client,
+                    R"(<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><property name="to">sip:john@contoso.com</property>)"
+                    R"(<property name="operationId">a&#x1;b</property></input>)",
+                    "application/xml", accept),
+                "operationId", xml);
+            std::string const multipart =
+                "--b\r\nContent-Type: application/json\r\n\r\n"
+                "{\"to\":\"sip:john@contoso.com\",\"callbackContext\":\"\\u0008\"}\r\n--b--\r\n";
             check_refused(start(client, multipart, "multipart/related; boundary=b", accept), "callbackContext", xml);
             auto query = make_request(http::verb::post, start_messaging_target() + "?to=sip:jo%FFhn@contoso.com");
             query.set(http::field::accept, accept);
@@ -157,7 +167,8 @@ TEST_SUITE("e2e utf8")
         std::string const messages = "/v1/applications/833/communication/conversations/1/messaging/messages";
         check_refused(client.send(make_request(http::verb::post, messages, "hi \xff", "text/plain; charset=utf-8")),
                       "message body", false);
-        check_refused(client.send(make_request(http::verb::post, messages, "<p>\x01</p>", "text/html")), "message body", false);
+        check_refused(client.send(make_request(http::verb::post, messages, "<p>\x01</p>", "text/html")), "message body",
+                      false);
         check_refused(client.send(make_request(http::verb::post, messages + "?operationId=%00", "hi", "text/plain")),
                       "operationId", false);
         strict_json(admin_get(client, "/__admin/conversations").response.body());

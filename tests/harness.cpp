@@ -22,7 +22,7 @@ test_server::test_server(std::function<void(config&)> const& adjust)
     if(adjust)
         adjust(settings);
     auto created = app::create(settings, {}, stderr);
-    if(! created)
+    if(!created)
         throw std::runtime_error("cannot start the mock: " + created.error());
     app_ = std::move(*created);
     app_->start();
@@ -44,8 +44,7 @@ test_client::test_client(unsigned short port, std::chrono::milliseconds deadline
     : port_(port)
     , deadline_(deadline)
     , stream_(ioc_)
-{
-}
+{}
 
 beast::error_code
 test_client::connect()
@@ -58,7 +57,7 @@ test_client::connect()
                           [&](beast::error_code ec) { result = ec; });
     ioc_.restart();
     ioc_.run();
-    connected_ = ! result;
+    connected_ = !result;
     return result;
 }
 
@@ -81,13 +80,12 @@ test_client::send(http::request<http::string_body> request)
             return;
         }
         stream_.expires_after(deadline_);
-        http::async_read(stream_, buffer_, out.response, [&](beast::error_code read_ec, std::size_t) {
-            out.ec = read_ec;
-        });
+        http::async_read(stream_, buffer_, out.response,
+                         [&](beast::error_code read_ec, std::size_t) { out.ec = read_ec; });
     });
     ioc_.restart();
     ioc_.run();
-    if(out.ec || ! out.response.keep_alive())
+    if(out.ec || !out.response.keep_alive())
         close();
     return out;
 }
@@ -159,9 +157,9 @@ make_request(http::verb method, std::string const& target, std::string body, std
 {
     http::request<http::string_body> request{method, target, 11};
     request.set(http::field::host, "fe1.contoso.com");
-    if(! token.empty())
+    if(!token.empty())
         request.set(http::field::authorization, "Bearer " + token);
-    if(! content_type.empty())
+    if(!content_type.empty())
         request.set(http::field::content_type, content_type);
     request.body() = std::move(body);
     request.keep_alive(true);
@@ -176,11 +174,10 @@ start_messaging_target(std::string const& application)
 }
 
 exchange
-admin(test_client& client, http::verb method, std::string const& target, std::string body,
-      std::string const& token)
+admin(test_client& client, http::verb method, std::string const& target, std::string body, std::string const& token)
 {
     auto request = make_request(method, target, std::move(body), "application/json", "");
-    if(! token.empty())
+    if(!token.empty())
         request.set(http::field::authorization, "Bearer " + token);
     return client.send(request);
 }

@@ -103,8 +103,8 @@ private:
 
 /** Builds a request with Host, and Authorization when a token is given. */
 http::request<http::string_body>
-make_request(http::verb method, std::string const& target, std::string body = {},
-             std::string const& content_type = {}, std::string const& token = reference_token);
+make_request(http::verb method, std::string const& target, std::string body = {}, std::string const& content_type = {},
+             std::string const& token = reference_token);
 
 /** The startMessaging target of an application. */
 std::string
@@ -122,7 +122,7 @@ bool
 eventually(Predicate done, std::chrono::milliseconds deadline = 5s)
 {
     auto const until = std::chrono::steady_clock::now() + deadline;
-    while(! done())
+    while(!done())
     {
         if(std::chrono::steady_clock::now() > until)
             return false;

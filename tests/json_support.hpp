@@ -16,7 +16,7 @@ parse_json(std::string const& text)
 {
     rapidjson::Document doc;
     doc.Parse(text.data(), text.size());
-    REQUIRE_MESSAGE(! doc.HasParseError(), text);
+    REQUIRE_MESSAGE(!doc.HasParseError(), text);
     return doc;
 }
 

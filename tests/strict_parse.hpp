@@ -20,7 +20,7 @@ strict_json(std::string const& text)
 {
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
-    REQUIRE_MESSAGE(! doc.HasParseError(), "not strict JSON at offset ", doc.GetErrorOffset(), ": ", text);
+    REQUIRE_MESSAGE(!doc.HasParseError(), "not strict JSON at offset ", doc.GetErrorOffset(), ": ", text);
     return doc;
 }
 
@@ -31,7 +31,7 @@ is_utf8(std::string_view text)
     rapidjson::MemoryStream in(text.data(), text.size());
     rapidjson::GenericStringBuffer<rapidjson::UTF8<>> sink;
     while(in.Tell() < text.size())
-        if(! rapidjson::UTF8<>::Validate(in, sink))
+        if(!rapidjson::UTF8<>::Validate(in, sink))
             return false;
     return true;
 }
@@ -56,7 +56,7 @@ inline void
 strict_xml(tinyxml2::XMLDocument& doc, std::string const& text)
 {
     REQUIRE_MESSAGE(is_utf8(text), "XML answer is not UTF-8: ", text);
-    REQUIRE_MESSAGE(! has_xml_forbidden(text), "XML answer holds a character XML 1.0 forbids: ", text);
+    REQUIRE_MESSAGE(!has_xml_forbidden(text), "XML answer holds a character XML 1.0 forbids: ", text);
     REQUIRE_MESSAGE(doc.Parse(text.data(), text.size()) == tinyxml2::XML_SUCCESS, doc.ErrorStr(), ": ", text);
 }
 

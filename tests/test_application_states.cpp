@@ -82,8 +82,9 @@ TEST_SUITE("application_states")
     TEST_CASE("a queued outcome can wait for its recipient")
     {
         application_states states(parse(R"({"name":"base"})"));
-        states.enqueue("833", {{error("Conflict"), "startMessaging",
-                                string_matcher{string_matcher::kind::equals, "sip:bob@contoso.com", nullptr}}});
+        states.enqueue("833",
+                       {{error("Conflict"), "startMessaging",
+                         string_matcher{string_matcher::kind::equals, "sip:bob@contoso.com", nullptr}}});
         CHECK(states.decide(facts("833")).chosen.what == outcome::kind::success);
         CHECK(states.decide(facts("833", "sip:bob@contoso.com")).chosen.what == outcome::kind::error);
     }

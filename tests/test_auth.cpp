@@ -58,7 +58,10 @@ TEST_SUITE("auth")
             challenges.emplace_back(it->value());
         REQUIRE(challenges.size() == 2);
         CHECK(challenges[0].starts_with("Bearer trusted_issuers="));
-        CHECK(challenges[1] == "MsRtcOAuth href=\"http://mock.example:8080/WebTicket/oauthtoken\",grant_type=\"urn:microsoft.rtc:windows,urn:microsoft.rtc:anonmeeting,password\"");
+        CHECK(challenges[1] ==
+              "MsRtcOAuth "
+              "href=\"http://mock.example:8080/WebTicket/"
+              "oauthtoken\",grant_type=\"urn:microsoft.rtc:windows,urn:microsoft.rtc:anonmeeting,password\"");
         CHECK(r.response[http::field::content_type] == "text/html; charset=utf-8");
         CHECK(r.response.body().find("\"code\"") == std::string::npos);
     }

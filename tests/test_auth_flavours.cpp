@@ -15,8 +15,9 @@ TEST_SUITE("auth flavours")
         f.tokens.push_back({"cwt=good", {"833"}, std::nullopt});
         f.tokens.push_back({"cwt=any", {"*"}, std::nullopt});
         token_registry issued;
-        auto const person = "Bearer " + issued.issue(user_fixture{"alice@contoso.com", "alice-password", "sip:alice@contoso.com", "Alice"},
-                                                     std::chrono::hours(8));
+        auto const person = "Bearer " +
+            issued.issue(user_fixture{"alice@contoso.com", "alice-password", "sip:alice@contoso.com", "Alice"},
+                         std::chrono::hours(8));
         auto const now = std::chrono::system_clock::now();
 
         auto trusted = authorize(f, issued, person, "833", application_kind::trusted, now);
@@ -33,8 +34,9 @@ TEST_SUITE("auth flavours")
         CHECK(authorize(f, issued, "Bearer cwt=made-up", "833", application_kind::trusted, now).error() ==
               auth_failure::unknown_token);
         // An expired person's token is expired (401), whatever the application.
-        auto const old = "Bearer " + issued.issue(user_fixture{"bob@contoso.com", "bob-password", "sip:bob@contoso.com", "Bob"},
-                                                  std::chrono::seconds(-1));
+        auto const old = "Bearer " +
+            issued.issue(user_fixture{"bob@contoso.com", "bob-password", "sip:bob@contoso.com", "Bob"},
+                         std::chrono::seconds(-1));
         CHECK(authorize(f, issued, old, "101", application_kind::person, now).error() == auth_failure::expired);
         CHECK(authorize(f, issued, old, "833", application_kind::trusted, now).error() == auth_failure::expired);
     }

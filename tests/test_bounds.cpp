@@ -17,8 +17,7 @@ using namespace ucwa;
 namespace {
 
 void
-record(journal& j, std::string const& app, std::string const& body = {},
-       std::span<journal_header const> headers = {})
+record(journal& j, std::string const& app, std::string const& body = {}, std::span<journal_header const> headers = {})
 {
     // The record holds views: the target must outlive record().
     auto const target = "/v1/applications/" + app + "/communication/startMessaging";

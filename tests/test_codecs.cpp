@@ -39,7 +39,8 @@ TEST_SUITE("media_type")
 {
     TEST_CASE("parameters, quoting and case")
     {
-        auto mt = parse_media_type(R"(Multipart/Related; boundary="805b28b2-04d8"; type="application/json";Charset=UTF-8)");
+        auto mt =
+            parse_media_type(R"(Multipart/Related; boundary="805b28b2-04d8"; type="application/json";Charset=UTF-8)");
         REQUIRE(mt);
         CHECK(mt->essence() == "multipart/related");
         CHECK(mt->parameter("boundary") == "805b28b2-04d8");
@@ -87,7 +88,8 @@ TEST_SUITE("data_uri")
 
     TEST_CASE("bad ones name the field")
     {
-        for(auto const* uri : {"http://x", "data:text/plain", "data:text/plain;base64,a*b", "data:,%zz", "data:,%4", "data:nope,x"})
+        for(auto const* uri :
+            {"http://x", "data:text/plain", "data:text/plain;base64,a*b", "data:,%zz", "data:,%4", "data:nope,x"})
         {
             CAPTURE(uri);
             auto r = parse_data_uri(uri, "_links.message.href");
@@ -102,8 +104,9 @@ TEST_SUITE("multipart")
 {
     TEST_CASE("parts with CRLF or LF, a preamble, and the root by start")
     {
-        std::string const body = "preamble\r\n--b\r\nContent-Type: application/json\r\nContent-ID: <1>\r\n\r\n{\"a\":1}\r\n"
-                                 "--b\nContent-ID: <2>\n\nsecond\n--b--\r\n";
+        std::string const body =
+            "preamble\r\n--b\r\nContent-Type: application/json\r\nContent-ID: <1>\r\n\r\n{\"a\":1}\r\n"
+            "--b\nContent-ID: <2>\n\nsecond\n--b--\r\n";
         auto parts = parse_multipart(body, "b");
         REQUIRE(parts.has_value());
         REQUIRE(parts->size() == 2);
@@ -116,7 +119,8 @@ TEST_SUITE("multipart")
 
     TEST_CASE("broken bodies are errors, never out-of-bounds reads")
     {
-        for(auto const* body : {"", "--b", "--b\r\n", "--b\r\nContent-Type: x\r\n", "--b\r\n\r\nno end", "nothing", "--b--"})
+        for(auto const* body :
+            {"", "--b", "--b\r\n", "--b\r\nContent-Type: x\r\n", "--b\r\n\r\nno end", "nothing", "--b--"})
         {
             CAPTURE(body);
             CHECK_FALSE(parse_multipart(body, "b").has_value());
@@ -154,7 +158,8 @@ TEST_SUITE("start_messaging")
             CHECK(input->thread_id == "292e0aaef36c426a97757f43dda19d06");
         }
         auto with_link = decode_start_messaging(
-            "application/xml", R"(<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><property name="to">sip:a@b.c</property><link rel="message" href="data:text/plain,hi%20there"/></input>)");
+            "application/xml",
+            R"(<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><property name="to">sip:a@b.c</property><link rel="message" href="data:text/plain,hi%20there"/></input>)");
         REQUIRE(with_link.has_value());
         REQUIRE(validate_start_messaging(*with_link, std::nullopt).has_value());
         CHECK(with_link->first_message->text == "hi there");
@@ -162,9 +167,10 @@ TEST_SUITE("start_messaging")
 
     TEST_CASE("multipart/related as the SDK sends it")
     {
-        std::string const body = "--805b\r\nContent-Type: application/json; charset=utf-8\r\n\r\n"
-                                 R"({"operationId":"1000","to":"sip:UcapE2EUser1@contoso.com","callbackUrl":"https://litware.com/callback"})"
-                                 "\r\n--805b--\r\n";
+        std::string const body =
+            "--805b\r\nContent-Type: application/json; charset=utf-8\r\n\r\n"
+            R"({"operationId":"1000","to":"sip:UcapE2EUser1@contoso.com","callbackUrl":"https://litware.com/callback"})"
+            "\r\n--805b--\r\n";
         auto input = decode_start_messaging(R"(multipart/related; boundary="805b"; type="application/json")", body);
         REQUIRE(input.has_value());
         CHECK(input->operation_id == "1000");
@@ -177,8 +183,9 @@ TEST_SUITE("start_messaging")
 
     TEST_CASE("unknown fields and nulls are ignored - query to - body wins")
     {
-        auto input = decode_start_messaging("application/json; charset=utf-8",
-                                            R"({"to":"sip:a@b.c","sessionContext":"x","telemetryId":null,"rel":"service:startMessaging","subject":null})");
+        auto input = decode_start_messaging(
+            "application/json; charset=utf-8",
+            R"({"to":"sip:a@b.c","sessionContext":"x","telemetryId":null,"rel":"service:startMessaging","subject":null})");
         REQUIRE(input.has_value());
         CHECK_FALSE(input->subject);
         REQUIRE(validate_start_messaging(*input, std::string_view("sip:q@b.c")).has_value());
@@ -230,22 +237,24 @@ TEST_SUITE("start_messaging")
 
     TEST_CASE("JSON: the first of duplicate members counts, nested members are not fields, type errors in field order")
     {
-        auto input = decode_start_messaging("application/json",
-                                            R"({"to":"sip:a@b.c","to":"sip:x@y.z","subject":null,"subject":"late",)"
-                                            R"("extra":{"to":"sip:deep@b.c","_links":{"message":{"href":5}}},"list":[{"to":1}],)"
-                                            R"("_links":{"self":{"href":1},"message":{"href":"data:,first"},"message":{"href":"data:,second"}},)"
-                                            R"("_links":{"message":{"href":"data:,other"}}})");
+        auto input = decode_start_messaging(
+            "application/json",
+            R"({"to":"sip:a@b.c","to":"sip:x@y.z","subject":null,"subject":"late",)"
+            R"("extra":{"to":"sip:deep@b.c","_links":{"message":{"href":5}}},"list":[{"to":1}],)"
+            R"("_links":{"self":{"href":1},"message":{"href":"data:,first"},"message":{"href":"data:,second"}},)"
+            R"("_links":{"message":{"href":"data:,other"}}})");
         REQUIRE(input.has_value());
         CHECK(input->to == "sip:a@b.c");
         CHECK_FALSE(input->subject);
         CHECK(input->message_href == "data:,first");
 
         // A `_links` or `message` that is not an object is ignored, and so are the later ones.
-        auto ignored = decode_start_messaging("application/json",
-                                              R"({"_links":[1],"_links":{"message":{"href":"data:,x"}},"to":"sip:a@b.c"})");
+        auto ignored = decode_start_messaging(
+            "application/json", R"({"_links":[1],"_links":{"message":{"href":"data:,x"}},"to":"sip:a@b.c"})");
         REQUIRE(ignored.has_value());
         CHECK_FALSE(ignored->message_href);
-        ignored = decode_start_messaging("application/json", R"({"_links":{"message":"x","message":{"href":"data:,x"}}})");
+        ignored =
+            decode_start_messaging("application/json", R"({"_links":{"message":"x","message":{"href":"data:,x"}}})");
         REQUIRE(ignored.has_value());
         CHECK_FALSE(ignored->message_href);
 
@@ -256,7 +265,8 @@ TEST_SUITE("start_messaging")
         CHECK(decode_error("application/json", R"({"_links":{"message":{"href":-1}}})").message ==
               "_links.message.href: must be a string");
         CHECK(decode_error("application/json", R"("text")").message == "JSON body: must be an object");
-        CHECK(decode_error("application/json", R"({"to":"sip:a@b.c"} {})").message.find("offset 19") != std::string::npos);
+        CHECK(decode_error("application/json", R"({"to":"sip:a@b.c"} {})").message.find("offset 19") !=
+              std::string::npos);
         auto nul = decode_start_messaging("application/json", R"({"subject":"a\u0000b"})");
         REQUIRE(nul.has_value());
         CHECK(nul->subject == std::string("a\0b", 3));
@@ -275,7 +285,8 @@ TEST_SUITE("start_messaging")
         {
             CAPTURE(n);
             auto const subject = std::string(n, 'x');
-            auto input = decode_start_messaging("application/json", R"({"to":"sip:a@b.c","subject":")" + subject + "\"}");
+            auto input =
+                decode_start_messaging("application/json", R"({"to":"sip:a@b.c","subject":")" + subject + "\"}");
             REQUIRE(input.has_value());
             CHECK(input->subject == subject);
             auto const spaces = std::string(n, ' ');
@@ -290,7 +301,7 @@ TEST_SUITE("start_messaging")
     {
         auto const body = [](std::string const& to, std::size_t padding) {
             return R"(<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">)" + std::string(padding, ' ') +
-                   R"(<property name="to">)" + to + "</property></input>";
+                R"(<property name="to">)" + to + "</property></input>";
         };
         for(std::size_t padding : {0, 20000, 0})
         {
@@ -299,7 +310,8 @@ TEST_SUITE("start_messaging")
             auto input = decode_start_messaging("application/xml", body("sip:a@b.c", padding));
             REQUIRE(input.has_value());
             CHECK(input->to == "sip:a@b.c");
-            auto other = decode_start_messaging("application/xml", R"(<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"/>)");
+            auto other = decode_start_messaging("application/xml",
+                                                R"(<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"/>)");
             REQUIRE(other.has_value());
             CHECK_FALSE(other->to);
         }
@@ -327,6 +339,7 @@ TEST_SUITE("start_messaging")
         CHECK(decode_error("", "{}").status == 415);
         CHECK(decode_error("garbage", "{}").status == 415);
         CHECK(decode_error("application/json; charset=latin1", "{}").status == 415);
-        CHECK(decode_error("multipart/related; boundary=b", "--b\r\nContent-Type: multipart/related\r\n\r\nx\r\n--b--").status == 415);
+        CHECK(decode_error("multipart/related; boundary=b", "--b\r\nContent-Type: multipart/related\r\n\r\nx\r\n--b--")
+                  .status == 415);
     }
 }

@@ -39,9 +39,9 @@ TEST_SUITE("config")
 
     TEST_CASE("flags, both forms")
     {
-        auto c = parse_config({"--bind", "0.0.0.0", "--port=0", "--threads", "3", "--max-body", "512K",
-                               "--log-level", "warn", "--scenario", "conflict", "--fixtures", "/f", "--scenarios",
-                               "/s", "--idle-timeout", "250", "--max-header", "8K"},
+        auto c = parse_config({"--bind", "0.0.0.0", "--port=0", "--threads", "3", "--max-body", "512K", "--log-level",
+                               "warn", "--scenario", "conflict", "--fixtures", "/f", "--scenarios", "/s",
+                               "--idle-timeout", "250", "--max-header", "8K"},
                               environment({}));
         REQUIRE(c.has_value());
         CHECK(c->bind == "0.0.0.0");
@@ -59,8 +59,10 @@ TEST_SUITE("config")
     TEST_CASE("the environment, overridden by flags")
     {
         auto c = parse_config({"--port", "9000"},
-                              environment({{"UCWA_MOCK_PORT", "0"}, {"UCWA_MOCK_MAX_BODY", "2M"},
-                                           {"UCWA_MOCK_LOG_LEVEL", "debug"}, {"UCWA_MOCK_BIND", "::1"}}));
+                              environment({{"UCWA_MOCK_PORT", "0"},
+                                           {"UCWA_MOCK_MAX_BODY", "2M"},
+                                           {"UCWA_MOCK_LOG_LEVEL", "debug"},
+                                           {"UCWA_MOCK_BIND", "::1"}}));
         REQUIRE(c.has_value());
         CHECK(c->port == 9000);
         CHECK(c->max_body == 2 * 1024 * 1024);
@@ -107,7 +109,8 @@ TEST_SUITE("config")
 
     TEST_CASE("data folders are found from the working directory or beside the executable")
     {
-        auto const found = find_data_dir("fixtures", std::filesystem::path(UCWA_MOCK_SOURCE_DIR) / "build" / "ucwa-mock");
+        auto const found =
+            find_data_dir("fixtures", std::filesystem::path(UCWA_MOCK_SOURCE_DIR) / "build" / "ucwa-mock");
         CHECK(std::filesystem::is_directory(found));
         CHECK(found.filename() == "fixtures");
     }

@@ -60,9 +60,11 @@ TEST_SUITE("links")
         CHECK(links.start_messaging("833") ==
               "/platformservice/v1/applications/833/communication/startMessaging?endpointId=sip:bot@contoso.com");
         CHECK(links.participant("833", "1", "john@contoso.com") ==
-              "/platformservice/v1/applications/833/communication/conversations/1/participants/john@contoso.com?endpointId=sip:bot@contoso.com");
+              "/platformservice/v1/applications/833/communication/conversations/1/participants/"
+              "john@contoso.com?endpointId=sip:bot@contoso.com");
         CHECK(links.href(paths::messages, {{"app", "a b"}, {"conversation", "1"}}, "operationId=5") ==
-              "/platformservice/v1/applications/a%20b/communication/conversations/1/messaging/messages?operationId=5&endpointId=sip:bot@contoso.com");
+              "/platformservice/v1/applications/a%20b/communication/conversations/1/messaging/"
+              "messages?operationId=5&endpointId=sip:bot@contoso.com");
         CHECK(links.events("833", 3, "833~sip:bot@contoso.com~1") ==
               "/platformservice/v1/applications/833/events?ack=3&key=833%7Esip%3Abot%40contoso.com%7E1");
         CHECK(link_maker(link_style{}).invitation("833", "1") == "/v1/applications/833/communication/invitations/1");
@@ -97,10 +99,11 @@ TEST_SUITE("resource")
         inner.rel = "participant";
         inner.self = "/p";
         r.embed_list("senderParticipant", {inner});
-        CHECK(to_json(r) ==
-              R"({"state":"Connected","negotiatedMessageFormats":["Html","Plain"],"local":true,)"
-              R"("_links":{"self":{"href":"/m"},"conversation":{"href":"/c"},"participant":{"href":"/p","title":""}},)"
-              R"("_embedded":{"senderParticipant":[{"_links":{"self":{"href":"/p"}},"rel":"participant"}]},"rel":"messaging"})");
+        CHECK(
+            to_json(r) ==
+            R"({"state":"Connected","negotiatedMessageFormats":["Html","Plain"],"local":true,)"
+            R"("_links":{"self":{"href":"/m"},"conversation":{"href":"/c"},"participant":{"href":"/p","title":""}},)"
+            R"("_embedded":{"senderParticipant":[{"_links":{"self":{"href":"/p"}},"rel":"participant"}]},"rel":"messaging"})");
     }
 
     TEST_CASE("XML: self in the resource element, rel repeated as a property, True/False, propertyList")
@@ -111,7 +114,10 @@ TEST_SUITE("resource")
         r.text("state", "Connected").boolean("local", false).list("formats", {"Plain"});
         r.link("conversation", "/c");
         auto const xml = to_xml(r);
-        CHECK(xml.find(R"(<resource rel="messaging" href="/m?a=1&amp;b=2" xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">)") != std::string::npos);
+        CHECK(
+            xml.find(
+                R"(<resource rel="messaging" href="/m?a=1&amp;b=2" xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">)") !=
+            std::string::npos);
         CHECK(xml.find(R"(<link rel="conversation" href="/c"/>)") != std::string::npos);
         CHECK(xml.find(R"(<property name="rel">messaging</property>)") != std::string::npos);
         CHECK(xml.find(R"(<property name="local">False</property>)") != std::string::npos);
@@ -127,16 +133,19 @@ TEST_SUITE("conversation")
         auto docs = invite(c);
         auto more = answer(c);
         docs.insert(docs.end(), more.begin(), more.end());
-        CHECK(summaries(docs) == std::vector<std::string>{
-                                     "ms:rtc:saas:messagingInvitation started", "ms:rtc:saas:conversation added",
-                                     "ms:rtc:saas:conversation updated", "ms:rtc:saas:participant added",
-                                     "ms:rtc:saas:participantMessaging added", "ms:rtc:saas:messaging updated",
-                                     "ms:rtc:saas:messagingInvitation completed"});
+        CHECK(summaries(docs) ==
+              std::vector<std::string>{"ms:rtc:saas:messagingInvitation started", "ms:rtc:saas:conversation added",
+                                       "ms:rtc:saas:conversation updated", "ms:rtc:saas:participant added",
+                                       "ms:rtc:saas:participantMessaging added", "ms:rtc:saas:messaging updated",
+                                       "ms:rtc:saas:messagingInvitation completed"});
         CHECK(at(docs[0], "/_links/self/href").find("events?ack=1&") != std::string::npos);
         CHECK(at(docs[0], "/_links/next/href").find("events?ack=2&") != std::string::npos);
         CHECK(at(docs[6], "/_links/self/href").find("events?ack=7&") != std::string::npos);
-        CHECK(at(docs[0], "/sender/0/events/0/_embedded/ms:rtc:saas:messagingInvitation/operationId") == c.operation_id);
-        CHECK(at(docs[0], "/sender/0/events/0/_embedded/ms:rtc:saas:messagingInvitation/_links/ms:rtc:saas:from/title") == "Sample Bot");
+        CHECK(at(docs[0], "/sender/0/events/0/_embedded/ms:rtc:saas:messagingInvitation/operationId") ==
+              c.operation_id);
+        CHECK(
+            at(docs[0], "/sender/0/events/0/_embedded/ms:rtc:saas:messagingInvitation/_links/ms:rtc:saas:from/title") ==
+            "Sample Bot");
         CHECK(at(docs[4], "/sender/0/events/0/in/rel") == "ms:rtc:saas:participant");
         CHECK(at(docs[5], "/sender/0/events/0/_embedded/ms:rtc:saas:messaging/_links/ms:rtc:saas:sendMessage/href") ==
               "/platformservice/v1/applications/833/communication/conversations/7/messaging/messages");
@@ -161,8 +170,9 @@ TEST_SUITE("conversation")
             c.script.remote.behaviour = behaviour;
             invite(c);
             auto docs = answer(c);
-            CHECK(summaries(docs) == std::vector<std::string>{"messagingInvitation completed", "messaging updated",
-                                                               "conversation deleted"});
+            CHECK(
+                summaries(docs) ==
+                std::vector<std::string>{"messagingInvitation completed", "messaging updated", "conversation deleted"});
             CHECK(at(docs[0], "/sender/0/events/0/status") == "Failure");
             CHECK(at(docs[0], "/sender/0/events/0/reason/code") == code);
             CHECK(at(docs[0], "/sender/0/events/0/reason/subcode") == subcode);
@@ -203,7 +213,9 @@ TEST_SUITE("conversation")
     TEST_CASE("the heartbeat document")
     {
         auto const doc = heartbeat_document("http://mock.example:8080/v1/applications");
-        CHECK(doc == R"({"_links":{"self":{"href":"/eventsservice"}},"sender":[],"baseuri":"http://mock.example:8080/v1/applications"})");
+        CHECK(
+            doc ==
+            R"({"_links":{"self":{"href":"/eventsservice"}},"sender":[],"baseuri":"http://mock.example:8080/v1/applications"})");
     }
 
     TEST_CASE("dates: ISO 8601 and ASP.NET")
@@ -248,7 +260,8 @@ TEST_SUITE("scenario conversation settings")
     {
         for(auto [json, field, problem] : {
                 std::tuple{R"({"name":"x","remoteParty":"maybe"})", "remoteParty", "\"accept\""},
-                std::tuple{R"({"name":"x","remoteParty":{"behavior":"accept"}})", "remoteParty.behavior", "unknown field"},
+                std::tuple{R"({"name":"x","remoteParty":{"behavior":"accept"}})", "remoteParty.behavior",
+                           "unknown field"},
                 std::tuple{R"({"name":"x","remoteParty":{"reply":"text"}})", "remoteParty.replyText", "is required"},
                 std::tuple{R"({"name":"x","remoteParty":{"answerAfterMs":-1}})", "remoteParty.answerAfterMs", ""},
                 std::tuple{R"({"name":"x","events":{"gap":1}})", "events.gap", "unknown field"},
@@ -276,13 +289,12 @@ TEST_SUITE("scenario conversation settings")
         REQUIRE(s.has_value());
         CHECK(s->rules[0].to->literal_prefix == "sip:a-b@");
         CHECK_FALSE(s->rules[2].to->literal_prefix);
-        for(auto [value, rule, expected] : {
-                std::tuple{"sip:a-b@contoso.com", 0, true}, std::tuple{"SIP:A-B@x", 0, true},
-                std::tuple{"xsip:a-b@x", 0, false}, std::tuple{"sip:a-b", 0, false},
-                std::tuple{"sip:c-d@x", 1, true}, std::tuple{"SIP:C-D@x", 1, false},
-                std::tuple{"sip:eXf@x", 2, true}, std::tuple{"sip:ef@x", 2, false},
-                // RE2 folds the long s (U+017F) with s; the shortcut leaves non-ASCII to RE2.
-                std::tuple{"\xC5\xBFIP:A-B@x", 0, true}, std::tuple{"\xC5\xBFip:c-d@x", 1, false}})
+        for(auto [value, rule, expected] :
+            {std::tuple{"sip:a-b@contoso.com", 0, true}, std::tuple{"SIP:A-B@x", 0, true},
+             std::tuple{"xsip:a-b@x", 0, false}, std::tuple{"sip:a-b", 0, false}, std::tuple{"sip:c-d@x", 1, true},
+             std::tuple{"SIP:C-D@x", 1, false}, std::tuple{"sip:eXf@x", 2, true}, std::tuple{"sip:ef@x", 2, false},
+             // RE2 folds the long s (U+017F) with s; the shortcut leaves non-ASCII to RE2.
+             std::tuple{"\xC5\xBFIP:A-B@x", 0, true}, std::tuple{"\xC5\xBFip:c-d@x", 1, false}})
         {
             CAPTURE(value);
             auto const& m = *s->rules[rule].to;
@@ -295,21 +307,32 @@ TEST_SUITE("scenario conversation settings")
     TEST_CASE("regexes that crashed std::regex are refused or run in linear time (found by fuzzing)")
     {
         // In RE2 \666 is an octal escape, the rest literal digits: harmless.
-        CHECK(parse_scenario(R"({"name":"x","rules":[{"match":{"to":{"regex":"\\66666666666666666666"}},"outcome":{"outcome":"success"}}]})", "x.json").has_value());
-        auto backref = parse_scenario(R"({"name":"x","rules":[{"match":{"to":{"regex":"(a)\\1"}},"outcome":{"outcome":"success"}}]})", "x.json");
+        CHECK(
+            parse_scenario(
+                R"({"name":"x","rules":[{"match":{"to":{"regex":"\\66666666666666666666"}},"outcome":{"outcome":"success"}}]})",
+                "x.json")
+                .has_value());
+        auto backref = parse_scenario(
+            R"({"name":"x","rules":[{"match":{"to":{"regex":"(a)\\1"}},"outcome":{"outcome":"success"}}]})", "x.json");
         REQUIRE_FALSE(backref.has_value());
         CHECK(backref.error().field == "rules[0].match.to.regex");
         CHECK(backref.error().problem.find("back-references") != std::string::npos);
 
         auto huge = parse_scenario(R"({"name":"x","rules":[{"match":{"to":{"regex":")" + std::string(20000, 'a') +
-                                       R"("}},"outcome":{"outcome":"success"}}]})", "x.json");
+                                       R"("}},"outcome":{"outcome":"success"}}]})",
+                                   "x.json");
         REQUIRE_FALSE(huge.has_value());
         CHECK(huge.error().problem.find("at most 1000 characters") != std::string::npos);
 
         // An escaped backslash before a digit is not a back-reference.
-        CHECK(parse_scenario(R"({"name":"x","rules":[{"match":{"to":{"regex":"a\\\\1"}},"outcome":{"outcome":"success"}}]})", "x.json").has_value());
+        CHECK(parse_scenario(
+                  R"({"name":"x","rules":[{"match":{"to":{"regex":"a\\\\1"}},"outcome":{"outcome":"success"}}]})",
+                  "x.json")
+                  .has_value());
 
-        auto recursive = parse_scenario(R"({"name":"x","rules":[{"match":{"to":{"regex":"^sip:(.)*x"}},"outcome":{"outcome":"error","code":"Conflict"}}]})", "x.json");
+        auto recursive = parse_scenario(
+            R"({"name":"x","rules":[{"match":{"to":{"regex":"^sip:(.)*x"}},"outcome":{"outcome":"error","code":"Conflict"}}]})",
+            "x.json");
         REQUIRE(recursive.has_value());
         auto const& m = *recursive->rules[0].to;
         CHECK(m.matches(std::string_view("sip:abcx")));

@@ -27,8 +27,9 @@ TEST_SUITE("error")
 
     TEST_CASE("the rows of the startMessaging page")
     {
-        CHECK(make_api_error(errc::already_exists) == api_error{409, "Conflict", "AlreadyExists",
-                                                               "The requested resource already exists. Please wait and try again."});
+        CHECK(make_api_error(errc::already_exists) ==
+              api_error{409, "Conflict", "AlreadyExists",
+                        "The requested resource already exists. Please wait and try again."});
         CHECK(make_api_error(errc::too_many_groups).subcode == "TooManyGroups");
         CHECK(make_api_error(errc::conflict).subcode.empty());
         auto const callback = make_api_error(errc::callback_channel_error);

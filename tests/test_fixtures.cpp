@@ -46,8 +46,7 @@ struct temp_dir
     std::filesystem::path path;
 
     temp_dir()
-        : path(std::filesystem::temp_directory_path() /
-               ("ucwa-mock-fixtures-" + std::to_string(::getpid())))
+        : path(std::filesystem::temp_directory_path() / ("ucwa-mock-fixtures-" + std::to_string(::getpid())))
     {
         std::filesystem::create_directories(path);
     }
@@ -114,8 +113,9 @@ TEST_SUITE("fixtures")
 
     TEST_CASE("optional members")
     {
-        auto f = parse_fixtures(R"({"$comment":"x","applications":[{"id":"a.b_c-9","callbackUrl":"https://example.com/cb"}]})",
-                                R"({"description":"d","tokens":[]})");
+        auto f = parse_fixtures(
+            R"({"$comment":"x","applications":[{"id":"a.b_c-9","callbackUrl":"https://example.com/cb"}]})",
+            R"({"description":"d","tokens":[]})");
         REQUIRE(f.has_value());
         CHECK(f->applications[0].name == "a.b_c-9");
         CHECK(f->applications[0].callback_url == "https://example.com/cb");
@@ -134,8 +134,8 @@ TEST_SUITE("fixtures")
         CHECK(*f->tokens[0].expires == sys_days(year(2015) / July / 14));
         f = parse("2030-01-02T03:04:05.25Z");
         REQUIRE(f.has_value());
-        CHECK(*f->tokens[0].expires == sys_days(year(2030) / January / 2) + hours(3) + minutes(4) + seconds(5) +
-                                           milliseconds(250));
+        CHECK(*f->tokens[0].expires ==
+              sys_days(year(2030) / January / 2) + hours(3) + minutes(4) + seconds(5) + milliseconds(250));
         CHECK(parse("2024-02-29T23:59:59Z").has_value());
         for(auto const* bad : {"2015-07-14", "2015-07-14T00:00:00", "2015-07-14T00:00:00+01:00", "2015-02-30T00:00:00Z",
                                "2015-13-01T00:00:00Z", "2015-07-14T24:00:00Z", "2015-07-14T00:00:00.Z", "tomorrow",
@@ -163,13 +163,20 @@ TEST_SUITE("fixtures")
                 {R"({"applications":[{"name":"x"}]})", "applications[0].id", "is required"},
                 {R"({"applications":[{"id":"8/3"}]})", "applications[0].id", "URL path segment"},
                 {R"({"applications":[{"id":"833","name":5}]})", "applications[0].name", "must be a string"},
-                {R"({"applications":[{"id":"833","callbackUrl":"/relative"}]})", "applications[0].callbackUrl", "absolute http or https URL"},
-                {R"({"applications":[{"id":"833","callbackUrl":"ftp://x"}]})", "applications[0].callbackUrl", "absolute http or https URL"},
-                {R"({"applications":[{"id":"833","callbackUrl":"http://h/cb#x"}]})", "applications[0].callbackUrl", "must not have a fragment"},
-                {R"({"applications":[{"id":"833","callback_url":null}]})", "applications[0].callback_url", "unknown field"},
-                {R"({"applications":[{"id":"833","endpointId":"bot@contoso.com"}]})", "applications[0].endpointId", "SIP URI"},
-                {R"({"applications":[{"id":"833","endpointId":"sip:a@b&c=d"}]})", "applications[0].endpointId", "must not hold"},
-                {R"({"applications":[{"id":"833","callbackToken":""}]})", "applications[0].callbackToken", "non-empty string"},
+                {R"({"applications":[{"id":"833","callbackUrl":"/relative"}]})", "applications[0].callbackUrl",
+                 "absolute http or https URL"},
+                {R"({"applications":[{"id":"833","callbackUrl":"ftp://x"}]})", "applications[0].callbackUrl",
+                 "absolute http or https URL"},
+                {R"({"applications":[{"id":"833","callbackUrl":"http://h/cb#x"}]})", "applications[0].callbackUrl",
+                 "must not have a fragment"},
+                {R"({"applications":[{"id":"833","callback_url":null}]})", "applications[0].callback_url",
+                 "unknown field"},
+                {R"({"applications":[{"id":"833","endpointId":"bot@contoso.com"}]})", "applications[0].endpointId",
+                 "SIP URI"},
+                {R"({"applications":[{"id":"833","endpointId":"sip:a@b&c=d"}]})", "applications[0].endpointId",
+                 "must not hold"},
+                {R"({"applications":[{"id":"833","callbackToken":""}]})", "applications[0].callbackToken",
+                 "non-empty string"},
                 {R"({"applications":[{"id":"833","id":"834"}]})", "applications[0].id", "duplicate field"},
                 {R"({"applications":[], "extra":1})", "extra", "unknown field"},
                 {R"({"applications":{}})", "applications", "must be an array"},
@@ -195,8 +202,10 @@ TEST_SUITE("fixtures")
             std::string problem;
         };
         for(auto const& r : std::vector<row>{
-                {R"({"tokens":[{"token":"t","applications":["*"],"expires":"1015-01-02T03:04:05Z"}]})", "tokens[0].expires", "from 1900 to 2200"},
-                {R"({"tokens":[{"token":"t","applications":["*"],"expires":"4040-01-02T03:04:05Z"}]})", "tokens[0].expires", "from 1900 to 2200"},
+                {R"({"tokens":[{"token":"t","applications":["*"],"expires":"1015-01-02T03:04:05Z"}]})",
+                 "tokens[0].expires", "from 1900 to 2200"},
+                {R"({"tokens":[{"token":"t","applications":["*"],"expires":"4040-01-02T03:04:05Z"}]})",
+                 "tokens[0].expires", "from 1900 to 2200"},
                 {R"({"tokens":[{"applications":["833"]}]})", "tokens[0].token", "is required"},
                 {R"({"tokens":[{"token":"","applications":["833"]}]})", "tokens[0].token", "non-empty string"},
                 {R"({"tokens":[{"token":"cwt=a b","applications":["833"]}]})", "tokens[0].token", "whitespace"},
@@ -208,10 +217,12 @@ TEST_SUITE("fixtures")
                 {R"({"tokens":[{"token":"t","applications":["833","999"]}]})", "tokens[0].applications[1]",
                  "unknown application \"999\""},
                 {R"({"tokens":[{"token":"t","applications":[833]}]})", "tokens[0].applications[0]", "must be a string"},
-                {R"({"tokens":[{"token":"t","applications":["833"],"expires":"soon"}]})", "tokens[0].expires", "UTC timestamp"},
-                {R"({"tokens":[{"token":"t","applications":["833"],"expires":0}]})", "tokens[0].expires", "UTC timestamp"},
-                {R"({"tokens":[{"token":"t","applications":["833"],"expiry":"2015-07-14T00:00:00Z"}]})", "tokens[0].expiry",
-                 "unknown field"},
+                {R"({"tokens":[{"token":"t","applications":["833"],"expires":"soon"}]})", "tokens[0].expires",
+                 "UTC timestamp"},
+                {R"({"tokens":[{"token":"t","applications":["833"],"expires":0}]})", "tokens[0].expires",
+                 "UTC timestamp"},
+                {R"({"tokens":[{"token":"t","applications":["833"],"expiry":"2015-07-14T00:00:00Z"}]})",
+                 "tokens[0].expiry", "unknown field"},
             })
         {
             CAPTURE(r.json);
@@ -254,7 +265,8 @@ TEST_SUITE("fixtures")
         REQUIRE_FALSE(r.has_value());
         CHECK(r.error().file == (dir.path / "tokens.json").string());
         CHECK(r.error().field == "tokens[0].applications[0]");
-        CHECK(r.error().to_string().find("tokens.json: tokens[0].applications[0]: unknown application") != std::string::npos);
+        CHECK(r.error().to_string().find("tokens.json: tokens[0].applications[0]: unknown application") !=
+              std::string::npos);
 
         dir.write("tokens.json", one_token);
         CHECK(load_fixtures(dir.path).has_value());

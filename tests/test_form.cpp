@@ -40,7 +40,8 @@ TEST_SUITE("users fixtures")
 {
     TEST_CASE("users are read, and found by username in any case")
     {
-        auto u = parse_users(R"({"users":[{"username":"alice@contoso.com","password":"p","uri":"sip:alice@contoso.com","name":"Alice"},
+        auto u = parse_users(
+            R"({"users":[{"username":"alice@contoso.com","password":"p","uri":"sip:alice@contoso.com","name":"Alice"},
                                           {"username":"bob@contoso.com","password":"q","uri":"sip:bob@contoso.com"}]})");
         REQUIRE(u.has_value());
         REQUIRE(u->size() == 2);
@@ -56,11 +57,14 @@ TEST_SUITE("users fixtures")
     {
         for(auto [json, field, problem] : {
                 std::tuple{R"({"users":[{"password":"p","uri":"sip:a@b"}]})", "users[0].username", "is required"},
-                std::tuple{R"({"users":[{"username":"a","password":"","uri":"sip:a@b"}]})", "users[0].password", "non-empty"},
+                std::tuple{R"({"users":[{"username":"a","password":"","uri":"sip:a@b"}]})", "users[0].password",
+                           "non-empty"},
                 std::tuple{R"({"users":[{"username":"a","password":"p","uri":"a@b"}]})", "users[0].uri", "SIP URI"},
-                std::tuple{R"({"users":[{"username":"a","password":"p","uri":"sip:a@b","pass":1}]})", "users[0].pass", "unknown field"},
-                std::tuple{R"({"users":[{"username":"a","password":"p","uri":"sip:a@b"},{"username":"A","password":"p","uri":"sip:a@b"}]})",
-                           "users[1].username", "duplicate username"},
+                std::tuple{R"({"users":[{"username":"a","password":"p","uri":"sip:a@b","pass":1}]})", "users[0].pass",
+                           "unknown field"},
+                std::tuple{
+                    R"({"users":[{"username":"a","password":"p","uri":"sip:a@b"},{"username":"A","password":"p","uri":"sip:a@b"}]})",
+                    "users[1].username", "duplicate username"},
                 std::tuple{R"({"users":{}})", "users", "must be an array"},
             })
         {

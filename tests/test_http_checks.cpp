@@ -44,8 +44,8 @@ TEST_SUITE("http checks")
             CAPTURE(good);
             CHECK(is_valid_host(good));
         }
-        for(auto const* bad : {"evil\"/#", "a b", "a\r\n b", "user@a", "a:80x", "a/b", "a?b", "[::1", "a#", "<a>", "a:99999",
-                               "a:0"})
+        for(auto const* bad :
+            {"evil\"/#", "a b", "a\r\n b", "user@a", "a:80x", "a/b", "a?b", "[::1", "a#", "<a>", "a:99999", "a:0"})
         {
             CAPTURE(bad);
             CHECK_FALSE(is_valid_host(bad));

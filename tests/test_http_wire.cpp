@@ -27,7 +27,11 @@ TEST_SUITE("http wire")
         created.set(http::field::location, "/v1/applications/833/communication/invitations/1");
         created.set("X-MS-Correlation-Id", "42");
         created.prepare_payload();
-        CHECK(beast_bytes(created) == [&] { std::string s; append_wire_response(s, created); return s; }());
+        CHECK(beast_bytes(created) == [&] {
+            std::string s;
+            append_wire_response(s, created);
+            return s;
+        }());
 
         http::response<http::string_body> error{http::status::conflict, 10};
         error.set(http::field::content_type, "application/json");

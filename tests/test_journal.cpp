@@ -29,8 +29,8 @@ record(journal& j, journal_entry const& e)
     std::vector<journal_header> headers;
     for(auto const& [name, value] : e.headers)
         headers.push_back({name, value});
-    j.record(journal_record{e.time, e.application_id, e.method, e.target, headers, e.body, e.to, e.status,
-                            e.outcome, e.rule, e.minted_id, e.latency});
+    j.record(journal_record{e.time, e.application_id, e.method, e.target, headers, e.body, e.to, e.status, e.outcome,
+                            e.rule, e.minted_id, e.latency});
 }
 
 } // namespace
@@ -100,8 +100,10 @@ TEST_SUITE("journal")
     {
         journal j(10, 1024);
         std::string const long_value(5000, 'x');
-        journal_header const headers[] = {
-            {"Host", "ucwa-mock.local:8080"}, {"X-Empty", ""}, {"Authorization", "Bearer cwt=abc"}, {"X-Long", long_value}};
+        journal_header const headers[] = {{"Host", "ucwa-mock.local:8080"},
+                                          {"X-Empty", ""},
+                                          {"Authorization", "Bearer cwt=abc"},
+                                          {"X-Long", long_value}};
         journal_record r;
         r.time = std::chrono::system_clock::now();
         r.application_id = "833";

@@ -11,7 +11,8 @@ TEST_SUITE("redact")
     {
         CHECK(redact_credential("Bearer cwt=PHNhbWw6QXNzZXJ0aW9uIHhtbG5...uZm8") ==
               "Bearer cwt=PHNh...[redacted: 38 characters]");
-        CHECK(redact_credential("  bearer   cwt=0123456789abcdefghij  ") == "bearer cwt=0123...[redacted: 24 characters]");
+        CHECK(redact_credential("  bearer   cwt=0123456789abcdefghij  ") ==
+              "bearer cwt=0123...[redacted: 24 characters]");
         CHECK(redact_credential("Basic dXNlcjpwYXNz") == "Basic dXNlcj...[redacted: 12 characters]");
     }
 

@@ -24,12 +24,10 @@ sample_router(std::string& seen)
               seen = std::string(ctx.capture("app")) + "|" + ctx.query("to").value_or("-");
               return make_json_reply(http::status::created, "", ctx.request.version(), true);
           });
-    r.add(http::verb::get, "/v1/applications/{app}", "application", [](request_context& ctx) {
-        return make_json_reply(http::status::ok, "{}", ctx.request.version(), true);
-    });
-    r.add(http::verb::delete_, "/v1/applications/{app}", "deleteApplication", [](request_context&) -> reply {
-        throw std::runtime_error("boom");
-    });
+    r.add(http::verb::get, "/v1/applications/{app}", "application",
+          [](request_context& ctx) { return make_json_reply(http::status::ok, "{}", ctx.request.version(), true); });
+    r.add(http::verb::delete_, "/v1/applications/{app}", "deleteApplication",
+          [](request_context&) -> reply { throw std::runtime_error("boom"); });
     return r;
 }
 
@@ -101,8 +99,9 @@ TEST_SUITE("router")
     {
         std::string seen;
         auto r = sample_router(seen);
-        for(auto const* target : {"/", "/v1", "/v1/applications/833/communication", "//v1/applications/833/communication/startMessaging",
-                                  "/v1/applications/833/communication/startMessaging/", "/v1/applications//communication/startMessaging"})
+        for(auto const* target :
+            {"/", "/v1", "/v1/applications/833/communication", "//v1/applications/833/communication/startMessaging",
+             "/v1/applications/833/communication/startMessaging/", "/v1/applications//communication/startMessaging"})
         {
             CAPTURE(target);
             auto req = request(http::verb::post, target);

@@ -69,12 +69,9 @@ label(decision const& d)
 {
     switch(d.chosen.what)
     {
-    case outcome::kind::success:
-        return "success";
-    case outcome::kind::error:
-        return d.chosen.error.subcode.empty() ? d.chosen.error.code : d.chosen.error.subcode;
-    case outcome::kind::fault:
-        return "fault";
+    case outcome::kind::success: return "success";
+    case outcome::kind::error: return d.chosen.error.subcode.empty() ? d.chosen.error.code : d.chosen.error.subcode;
+    case outcome::kind::fault: return "fault";
     }
     return "?";
 }
@@ -231,7 +228,8 @@ TEST_SUITE("scenario files")
 
         auto const dir = std::filesystem::temp_directory_path() / ("ucwa-mock-scenario-" + std::to_string(::getpid()));
         std::filesystem::create_directories(dir);
-        std::ofstream(dir / "broken.json") << R"({"name":"broken","rules":[{"outcome":{"outcome":"fault","fault":"loud"}}]})";
+        std::ofstream(dir / "broken.json")
+            << R"({"name":"broken","rules":[{"outcome":{"outcome":"fault","fault":"loud"}}]})";
         auto broken = load_scenario("broken", dir);
         REQUIRE_FALSE(broken.has_value());
         CHECK(broken.error().file == (dir / "broken.json").string());
@@ -359,41 +357,55 @@ TEST_SUITE("scenario parsing")
                 {R"({"name":"x","default":{}})", "default.outcome", "is required"},
                 {with_outcome(R"({"outcome":"error","code":"NoSuchCode"})"), "rules[0].outcome.code", "unknown code"},
                 {with_outcome(R"({"outcome":"error"})"), "rules[0].outcome.code", "is required"},
-                {with_outcome(R"({"outcome":"error","code":"Conflict","status":600})"), "rules[0].outcome.status", "from 100 to 599"},
-                {with_outcome(R"({"outcome":"error","code":"Conflict","status":99})"), "rules[0].outcome.status", "from 100 to 599"},
-                {with_outcome(R"({"outcome":"error","code":"Conflict","status":"409"})"), "rules[0].outcome.status", "integer"},
-                {with_outcome(R"({"outcome":"error","code":"Conflict","subcode":"None"})"), "rules[0].outcome.subcode", "leave subcode out"},
-                {with_outcome(R"({"outcome":"error","code":"Conflict","subCode":"AlreadyExists"})"), "rules[0].outcome.subCode", "unknown field"},
+                {with_outcome(R"({"outcome":"error","code":"Conflict","status":600})"), "rules[0].outcome.status",
+                 "from 100 to 599"},
+                {with_outcome(R"({"outcome":"error","code":"Conflict","status":99})"), "rules[0].outcome.status",
+                 "from 100 to 599"},
+                {with_outcome(R"({"outcome":"error","code":"Conflict","status":"409"})"), "rules[0].outcome.status",
+                 "integer"},
+                {with_outcome(R"({"outcome":"error","code":"Conflict","subcode":"None"})"), "rules[0].outcome.subcode",
+                 "leave subcode out"},
+                {with_outcome(R"({"outcome":"error","code":"Conflict","subCode":"AlreadyExists"})"),
+                 "rules[0].outcome.subCode", "unknown field"},
                 {with_outcome(R"({"outcome":"success","code":"Conflict"})"), "rules[0].outcome.code", "unknown field"},
                 {with_outcome(R"({"outcome":"fault","fault":"loud"})"), "rules[0].outcome.fault", "must be \"empty\""},
                 {with_outcome(R"({"outcome":"fault"})"), "rules[0].outcome.fault", "is required"},
-                {with_outcome(R"({"outcome":"success","delayMs":[800,200]})"), "rules[0].outcome.delayMs", "min (800) must not exceed max (200)"},
-                {with_outcome(R"({"outcome":"success","delayMs":600001})"), "rules[0].outcome.delayMs", "from 0 to 600000"},
+                {with_outcome(R"({"outcome":"success","delayMs":[800,200]})"), "rules[0].outcome.delayMs",
+                 "min (800) must not exceed max (200)"},
+                {with_outcome(R"({"outcome":"success","delayMs":600001})"), "rules[0].outcome.delayMs",
+                 "from 0 to 600000"},
                 {with_outcome(R"({"outcome":"success","delayMs":-1})"), "rules[0].outcome.delayMs", "from 0 to 600000"},
                 {with_outcome(R"({"outcome":"success","delayMs":[1,2,3]})"), "rules[0].outcome.delayMs", "[min, max]"},
                 {rule(R"("outcome":{"outcome":"success"},"outcomes":[{"outcome":"success"}])"), "rules[0]", "both"},
                 {rule(R"("name":"only a name")"), "rules[0]", "needs an \"outcome\""},
                 {rule(R"("outcomes":[])"), "rules[0].outcomes", "non-empty array"},
-                {rule(R"("outcomes":[{"outcome":"success"},{"outcome":"nope"}])"), "rules[0].outcomes[1].outcome", "must be"},
-                {rule(R"("outcomes":[{"outcome":"success"}],"then":"loop")"), "rules[0].then", "\"repeat\" or \"stick\""},
+                {rule(R"("outcomes":[{"outcome":"success"},{"outcome":"nope"}])"), "rules[0].outcomes[1].outcome",
+                 "must be"},
+                {rule(R"("outcomes":[{"outcome":"success"}],"then":"loop")"), "rules[0].then",
+                 "\"repeat\" or \"stick\""},
                 {rule(R"("outcome":{"outcome":"success"},"then":"stick")"), "rules[0].then", "only goes with"},
                 {rule(R"("outcome":{"outcome":"success"},"probability":1.5)"), "rules[0].probability", "from 0 to 1"},
-                {rule(R"("outcome":{"outcome":"success"},"probability":"half")"), "rules[0].probability", "from 0 to 1"},
-                {rule(R"("outcome":{"outcome":"success"},"operation":"startMesaging")"), "rules[0].operation", "unknown operation"},
+                {rule(R"("outcome":{"outcome":"success"},"probability":"half")"), "rules[0].probability",
+                 "from 0 to 1"},
+                {rule(R"("outcome":{"outcome":"success"},"operation":"startMesaging")"), "rules[0].operation",
+                 "unknown operation"},
                 {rule(R"("outcome":{"outcome":"success"},"mtach":{})"), "rules[0].mtach", "unknown field"},
                 {rule(R"("outcome":{"outcome":"success"},"name":"a","name":"b")"), "rules[0].name", "duplicate field"},
-                {with_match(R"({"to":{"regex":"(unclosed"}})"), "rules[0].match.to.regex", "invalid regular expression"},
+                {with_match(R"({"to":{"regex":"(unclosed"}})"), "rules[0].match.to.regex",
+                 "invalid regular expression"},
                 {with_match(R"({"to":{"regex":"a","equals":"a"}})"), "rules[0].match.to", "exactly one"},
                 {with_match(R"({"to":{}})"), "rules[0].match.to", "exactly one"},
                 {with_match(R"({"to":{"equals":1}})"), "rules[0].match.to.equals", "must be a string"},
                 {with_match(R"({"to":{"present":"yes"}})"), "rules[0].match.to.present", "true or false"},
-                {with_match(R"({"to":{"equals":"a","ignoreCase":true}})"), "rules[0].match.to.ignoreCase", "only goes with"},
+                {with_match(R"({"to":{"equals":"a","ignoreCase":true}})"), "rules[0].match.to.ignoreCase",
+                 "only goes with"},
                 {with_match(R"({"to":{"regex":"a","ignoreCase":1}})"), "rules[0].match.to.ignoreCase", "true or false"},
                 {with_match(R"({"to":{"matches":"a"}})"), "rules[0].match.to.matches", "unknown field"},
                 {with_match(R"({"to":5})"), "rules[0].match.to", "must be a string or an object"},
                 {with_match(R"({"recipient":"a"})"), "rules[0].match.recipient", "unknown field"},
                 {with_match(R"({"headers":{"X-A":"1","x-a":"2"}})"), "rules[0].match.headers.x-a", "duplicate header"},
-                {with_match(R"({"headers":{"X-A":{"regex":"["}}})"), "rules[0].match.headers.X-A.regex", "invalid regular expression"},
+                {with_match(R"({"headers":{"X-A":{"regex":"["}}})"), "rules[0].match.headers.X-A.regex",
+                 "invalid regular expression"},
                 {with_match(R"({"headers":[]})"), "rules[0].match.headers", "must be an object"},
                 {with_match(R"({"call":{"nth":0}})"), "rules[0].match.call.nth", ">= 1"},
                 {with_match(R"({"call":{"every":0}})"), "rules[0].match.call.every", ">= 1"},
@@ -412,7 +424,8 @@ TEST_SUITE("scenario parsing")
         }
         CHECK(parse_bad(R"({"name":"x",)").problem.find("at offset 12") != std::string::npos);
         CHECK(parse_bad(R"({"name":"x","rules":[{"outcome":{"outcome":"error","code":"Nope"}}]})").to_string() ==
-              "test.json: rules[0].outcome.code: unknown code \"Nope\" (give a \"status\" for a code the mock does not know)");
+              "test.json: rules[0].outcome.code: unknown code \"Nope\" (give a \"status\" for a code the mock does not "
+              "know)");
     }
 }
 
@@ -562,10 +575,12 @@ TEST_SUITE("scenario engine")
             r.push_back(label(repeat.decide(facts_to())));
             s.push_back(label(stick.decide(facts_to())));
         }
-        CHECK(r == std::vector<std::string>{"success", "AlreadyExists", "TooManyGroups", "success", "AlreadyExists",
-                                            "TooManyGroups", "success"});
-        CHECK(s == std::vector<std::string>{"success", "AlreadyExists", "TooManyGroups", "TooManyGroups",
-                                            "TooManyGroups", "TooManyGroups", "TooManyGroups"});
+        CHECK(r ==
+              std::vector<std::string>{"success", "AlreadyExists", "TooManyGroups", "success", "AlreadyExists",
+                                       "TooManyGroups", "success"});
+        CHECK(s ==
+              std::vector<std::string>{"success", "AlreadyExists", "TooManyGroups", "TooManyGroups", "TooManyGroups",
+                                       "TooManyGroups", "TooManyGroups"});
         CHECK(repeat.decide(facts_to()).rule == "rules[0]");
     }
 
@@ -576,7 +591,8 @@ TEST_SUITE("scenario engine")
         std::vector<std::string> got;
         for(int i = 0; i < 6; ++i)
             got.push_back(label(e.decide(facts_to())));
-        CHECK(got == std::vector<std::string>{"success", "Conflict", "success", "ServiceFailure", "success", "Conflict"});
+        CHECK(got ==
+              std::vector<std::string>{"success", "Conflict", "success", "ServiceFailure", "success", "Conflict"});
     }
 
     TEST_CASE("the first rule that applies wins")
@@ -626,8 +642,10 @@ TEST_SUITE("scenario engine")
         CHECK(hits < 600);
 
         // Probability 0 and 1 still take a draw each, so they keep the stream in step.
-        scenario_engine never(parse_ok(R"({"name":"p","rules":[{"probability":0,"outcome":{"outcome":"error","code":"Conflict"}}]})"));
-        scenario_engine always(parse_ok(R"({"name":"p","rules":[{"probability":1,"outcome":{"outcome":"error","code":"Conflict"}}]})"));
+        scenario_engine never(
+            parse_ok(R"({"name":"p","rules":[{"probability":0,"outcome":{"outcome":"error","code":"Conflict"}}]})"));
+        scenario_engine always(
+            parse_ok(R"({"name":"p","rules":[{"probability":1,"outcome":{"outcome":"error","code":"Conflict"}}]})"));
         for(int i = 0; i < 100; ++i)
         {
             CHECK_FALSE(hit(never, facts_to()));
@@ -642,7 +660,8 @@ TEST_SUITE("scenario engine")
         scenario_engine none(parse_ok(R"({"name":"d"})"));
         CHECK(none.decide(facts_to()).delay == std::chrono::milliseconds(0));
 
-        scenario_engine range(parse_ok(R"({"name":"d","default":{"outcome":"error","code":"Conflict","delayMs":[10,12]}})"));
+        scenario_engine range(
+            parse_ok(R"({"name":"d","default":{"outcome":"error","code":"Conflict","delayMs":[10,12]}})"));
         std::map<long, int> seen;
         for(int i = 0; i < 300; ++i)
         {
@@ -664,7 +683,8 @@ TEST_SUITE("scenario engine")
         scenario_engine e(s);
         auto const run = [&] {
             std::vector<std::string> got;
-            for(auto const* to : {"sip:n@b", "sip:s@b", "sip:x@b", "sip:n@b", "sip:s@b", "sip:x@b", "sip:x@b", "sip:x@b"})
+            for(auto const* to :
+                {"sip:n@b", "sip:s@b", "sip:x@b", "sip:n@b", "sip:s@b", "sip:x@b", "sip:x@b", "sip:x@b"})
             {
                 auto const d = e.decide(facts_to(to));
                 got.push_back(label(d) + "/" + std::to_string(d.delay.count()));

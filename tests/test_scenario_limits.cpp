@@ -100,10 +100,9 @@ TEST_SUITE("scenario regexes")
 
     TEST_CASE("what RE2 cannot run is refused at load, naming the field and RE2's reason")
     {
-        for(auto [regex, reason] : {std::pair{"(a)\\\\1", "no back-references"},
-                                    std::pair{"^sip:(?=john)", "no lookahead"},
-                                    std::pair{"(?<!x)a", "no lookbehind"},
-                                    std::pair{"(unclosed", "missing )"}})
+        for(auto [regex, reason] :
+            {std::pair{"(a)\\\\1", "no back-references"}, std::pair{"^sip:(?=john)", "no lookahead"},
+             std::pair{"(?<!x)a", "no lookbehind"}, std::pair{"(unclosed", "missing )"}})
         {
             auto s = with_to_regex(quoted(regex));
             REQUIRE_FALSE(s.has_value());
@@ -160,7 +159,8 @@ TEST_SUITE("scenario bounds")
         auto document = [](std::size_t regexes) {
             std::string text = R"({"name":"re","rules":[)";
             for(std::size_t i = 0; i < regexes; ++i)
-                text += std::string(i ? "," : "") + R"({"match":{"headers":{"X-A":{"regex":"^a"}}},"outcome":{"outcome":"success"}})";
+                text += std::string(i ? "," : "") +
+                    R"({"match":{"headers":{"X-A":{"regex":"^a"}}},"outcome":{"outcome":"success"}})";
             return text + "]}";
         };
         CHECK(parse_scenario(document(max_scenario_regexes), "x.json").has_value());
@@ -242,7 +242,8 @@ TEST_SUITE("queued outcome delays")
             states.reset("833");
             (void)states.enqueue("833", queue);
             for(int i = 0; i < 10; ++i)
-                CHECK(states.decide(facts("833", "sip:john@contoso.com")).delay.count() == delays[static_cast<std::size_t>(i)]);
+                CHECK(states.decide(facts("833", "sip:john@contoso.com")).delay.count() ==
+                      delays[static_cast<std::size_t>(i)]);
             return delays;
         };
         auto const first = run();

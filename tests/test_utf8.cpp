@@ -24,14 +24,14 @@ constexpr char const* ucwa_xmlns = R"(xmlns="http://schemas.microsoft.com/rtc/20
 
 // Byte strings no answer may carry as they are.
 std::vector<std::string> const hostile = {
-    "\xff"s,                  // never in UTF-8
-    "a\0b"s,                  // NUL
-    "\x01\x1f\x7f"s,          // controls
-    "\xc0\xaf"s,              // overlong '/'
-    "\xed\xa0\x80"s,          // a surrogate
-    "\xf4\x90\x80\x80"s,      // above U+10FFFF
-    "\xe2\x82"s,              // cut short
-    "\xef\xbf\xbf"s,          // U+FFFF: UTF-8, but not an XML character
+    "\xff"s,                         // never in UTF-8
+    "a\0b"s,                         // NUL
+    "\x01\x1f\x7f"s,                 // controls
+    "\xc0\xaf"s,                     // overlong '/'
+    "\xed\xa0\x80"s,                 // a surrogate
+    "\xf4\x90\x80\x80"s,             // above U+10FFFF
+    "\xe2\x82"s,                     // cut short
+    "\xef\xbf\xbf"s,                 // U+FFFF: UTF-8, but not an XML character
     "ok \xc3\xa9 \xf0\x9f\x98\x80"s, // fine as it is
 };
 
@@ -48,7 +48,7 @@ api_error
 refused(std::string_view type, std::string const& body, std::optional<std::string_view> query_to = std::nullopt)
 {
     auto r = decode_start_messaging(type, body);
-    if(! r)
+    if(!r)
         FAIL("decoding failed: ", r.error().message);
     auto v = validate_start_messaging(*r, query_to);
     REQUIRE_FALSE(v.has_value());
@@ -99,8 +99,14 @@ TEST_SUITE("utf8")
             return std::string(doc.GetString(), doc.GetStringLength());
         };
         // Each maximal ill-formed part becomes one U+FFFD; controls are escaped and come back as they were.
-        CHECK(value_of("a\xff"s "b") == "a\xEF\xBF\xBD" "b");
-        CHECK(value_of("\xe2\x82" "x") == "\xEF\xBF\xBD" "x");
+        CHECK(value_of("a\xff"s
+                       "b") ==
+              "a\xEF\xBF\xBD"
+              "b");
+        CHECK(value_of("\xe2\x82"
+                       "x") ==
+              "\xEF\xBF\xBD"
+              "x");
         CHECK(value_of("\xc0\xaf") == "\xEF\xBF\xBD\xEF\xBF\xBD");
         CHECK(value_of("a\0b"s) == "a\0b"s);
         CHECK(value_of("\x01") == "\x01");
@@ -137,7 +143,8 @@ TEST_SUITE("utf8")
             tinyxml2::XMLDocument doc;
             strict_xml(doc, to_xml(r));
             std::string subject;
-            for(auto const* p = doc.RootElement()->FirstChildElement("property"); p; p = p->NextSiblingElement("property"))
+            for(auto const* p = doc.RootElement()->FirstChildElement("property"); p;
+                p = p->NextSiblingElement("property"))
                 if(std::string_view(p->Attribute("name")) == "subject")
                     subject = p->GetText();
             CHECK(subject.rfind("before ", 0) == 0);
@@ -146,12 +153,18 @@ TEST_SUITE("utf8")
         }
         resource r;
         r.rel = "conversation";
-        r.text("subject", "a\0b\x01" "c\xff" "\t\xc3\xa9"s);
+        r.text("subject",
+               "a\0b\x01"
+               "c\xff"
+               "\t\xc3\xa9"s);
         tinyxml2::XMLDocument doc;
         strict_xml(doc, to_xml(r));
         auto const* p = doc.RootElement()->FirstChildElement("property")->NextSiblingElement("property");
         REQUIRE(p);
-        CHECK(std::string(p->GetText()) == "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD\t\xc3\xa9");
+        CHECK(std::string(p->GetText()) ==
+              "a\xEF\xBF\xBD"
+              "b\xEF\xBF\xBD"
+              "c\xEF\xBF\xBD\t\xc3\xa9");
     }
 
     TEST_CASE("startMessaging: bad text in any field of a JSON body is a 400 naming the field")
@@ -163,36 +176,47 @@ TEST_SUITE("utf8")
             check_names(refused("application/json", head + R"(a\u0000b"})"), field);
             check_names(refused("application/json", head + R"(a\u0001b"})"), field);
             check_names(refused("application/json", head + R"(\uffff"})"), field);
-            check_names(refused("application/json", head + "a\xff" "b\"}"), field);
+            check_names(refused("application/json",
+                                head +
+                                    "a\xff"
+                                    "b\"}"),
+                        field);
             check_names(refused("application/json", head + R"(\udc00"})"), field);
         }
         check_names(refused("application/json", "{\"to\":\"sip:jo\xffhn@contoso.com\"}"), "to");
-        check_names(refused("application/json", R"({"to":"sip:john@contoso.com","message":"data:,a\u0002"})"), "message");
-        check_names(refused("application/json", R"({"to":"sip:john@contoso.com","_links":{"message":{"href":"data:,\u0000"}}})"),
+        check_names(refused("application/json", R"({"to":"sip:john@contoso.com","message":"data:,a\u0002"})"),
+                    "message");
+        check_names(refused("application/json",
+                            R"({"to":"sip:john@contoso.com","_links":{"message":{"href":"data:,\u0000"}}})"),
                     "_links.message.href");
         // Tab, CR and LF are text; so is everything else that is UTF-8.
-        auto fine = decode_start_messaging("application/json",
-                                           R"({"to":"sip:john@contoso.com","subject":"a\tb\r\nc \u00e9 \ud83d\ude00 \u007f"})");
+        auto fine = decode_start_messaging(
+            "application/json", R"({"to":"sip:john@contoso.com","subject":"a\tb\r\nc \u00e9 \ud83d\ude00 \u007f"})");
         REQUIRE(fine.has_value());
         CHECK(validate_start_messaging(*fine, std::nullopt).has_value());
     }
 
     TEST_CASE("startMessaging: bad text in an XML body, a multipart root or the query is a 400 naming the field")
     {
-        check_names(refused("application/xml", xml_input(R"(<property name="to">sip:john@contoso.com</property>)"
-                                                         R"(<property name="subject">a&#1;b</property>)")),
+        check_names(refused("application/xml",
+                            xml_input(R"(<property name="to">sip:john@contoso.com</property>)"
+                                      R"(<property name="subject">a&#1;b</property>)")),
                     "subject");
-        check_names(refused("application/xml", xml_input(R"(<property name="to">sip:john@contoso.com</property>)"
-                                                         "<property name=\"threadId\">a\xff</property>")),
+        check_names(refused("application/xml",
+                            xml_input(R"(<property name="to">sip:john@contoso.com</property>)"
+                                      "<property name=\"threadId\">a\xff</property>")),
                     "threadId");
-        check_names(refused("application/xml", xml_input(R"(<property name="to">sip:john@contoso.com</property>)"
-                                                         R"(<property name="operationId">&#xFFFE;</property>)")),
+        check_names(refused("application/xml",
+                            xml_input(R"(<property name="to">sip:john@contoso.com</property>)"
+                                      R"(<property name="operationId">&#xFFFE;</property>)")),
                     "operationId");
-        check_names(refused("application/xml", xml_input(R"(<property name="to">sip:john@contoso.com</property>)"
-                                                         "<link rel=\"message\" href=\"data:,\xc3\x28\"/>")),
+        check_names(refused("application/xml",
+                            xml_input(R"(<property name="to">sip:john@contoso.com</property>)"
+                                      "<link rel=\"message\" href=\"data:,\xc3\x28\"/>")),
                     "_links.message.href");
-        std::string const multipart = "--b\r\nContent-Type: application/json\r\n\r\n"
-                                      "{\"to\":\"sip:john@contoso.com\",\"callbackContext\":\"\xed\xa0\x80\"}\r\n--b--\r\n";
+        std::string const multipart =
+            "--b\r\nContent-Type: application/json\r\n\r\n"
+            "{\"to\":\"sip:john@contoso.com\",\"callbackContext\":\"\xed\xa0\x80\"}\r\n--b--\r\n";
         check_names(refused("multipart/related; boundary=b", multipart), "callbackContext");
         check_names(refused("", "", std::string_view("sip:jo\xffhn@contoso.com")), "to");
         check_names(refused("", "", std::string_view("sip:john@contoso.com\x01")), "to");
@@ -219,7 +243,8 @@ TEST_SUITE("utf8")
         CHECK(long_tail.message.find("offset " + std::to_string(json.size() + 3000)) != std::string::npos);
     }
 
-    TEST_CASE("startMessaging: an XML body is the whole body - NUL or content around the root are a DeserializationFailure")
+    TEST_CASE(
+        "startMessaging: an XML body is the whole body - NUL or content around the root are a DeserializationFailure")
     {
         std::string const xml = xml_input(R"(<property name="to">sip:john@contoso.com</property>)");
         REQUIRE(decode_start_messaging("application/xml", xml).has_value());
@@ -232,11 +257,14 @@ TEST_SUITE("utf8")
             CHECK(e.subcode == "DeserializationFailure");
             CHECK(e.message.find("NUL byte at offset " + std::to_string(xml.size())) != std::string::npos);
         }
-        auto const nul_inside = decode_error("application/xml", "<input "s + ucwa_xmlns + "><property name=\"to\">sip:a@b.c\0</property></input>"s);
+        auto const nul_inside = decode_error(
+            "application/xml", "<input "s + ucwa_xmlns + "><property name=\"to\">sip:a@b.c\0</property></input>"s);
         CHECK(nul_inside.message.find("NUL byte at offset") != std::string::npos);
         // A reference to NUL would cut the text short where tinyxml2 expands it.
         auto const nul_reference = decode_error(
-            "application/xml", xml_input(R"(<property name="to">sip:john@contoso.com</property><property name="subject">a&#x00;b</property>)"));
+            "application/xml",
+            xml_input(
+                R"(<property name="to">sip:john@contoso.com</property><property name="subject">a&#x00;b</property>)"));
         CHECK(nul_reference.subcode == "DeserializationFailure");
         CHECK(nul_reference.message.find("&#x00;") != std::string::npos);
         CHECK(decode_error("application/xml", xml_input("<property name=\"subject\">&#0;</property>")).subcode ==

@@ -38,8 +38,9 @@ TEST_SUITE("xframe origins")
     TEST_CASE("the default list: this machine's names, http and https, any port")
     {
         auto const list = default_xframe_origins();
-        for(auto const* origin : {"http://localhost", "http://localhost:3000", "https://localhost:8443",
-                                  "http://127.0.0.1:8080", "https://127.0.0.1", "http://[::1]:5173", "HTTP://LOCALHOST:1"})
+        for(auto const* origin :
+            {"http://localhost", "http://localhost:3000", "https://localhost:8443", "http://127.0.0.1:8080",
+             "https://127.0.0.1", "http://[::1]:5173", "HTTP://LOCALHOST:1"})
         {
             CAPTURE(origin);
             CHECK(origin_allowed(list, origin));
@@ -56,8 +57,8 @@ TEST_SUITE("xframe origins")
     TEST_CASE("entries are normalized: case, default ports, a trailing slash")
     {
         CHECK(parsed("HTTPS://App.Example.COM:443/") == std::vector<std::string>{"https://app.example.com"});
-        CHECK(parsed("http://a.test:80, http://b.test:8080 ,https://c.test:*")
-              == std::vector<std::string>{"http://a.test", "http://b.test:8080", "https://c.test:*"});
+        CHECK(parsed("http://a.test:80, http://b.test:8080 ,https://c.test:*") ==
+              std::vector<std::string>{"http://a.test", "http://b.test:8080", "https://c.test:*"});
         CHECK(parsed("* null NULL") == std::vector<std::string>{"*", "null", "null"});
         CHECK(parsed("http://[::1]:3000") == std::vector<std::string>{"http://[::1]:3000"});
         CHECK(parsed("http://a.test:08080") == std::vector<std::string>{"http://a.test:8080"});
@@ -87,14 +88,13 @@ TEST_SUITE("xframe origins")
             char const* text;
             char const* problem;
         };
-        for(auto const& r : {row{"", "at least one"}, row{" , ", "at least one"},
-                             row{"localhost:3000", "'localhost:3000' is not scheme://host"},
-                             row{"ftp://x.test", "scheme 'ftp'"},
-                             row{"http://x.test/app", "'http://x.test/app' has a host with characters"},
-                             row{"http://x.test:0", "port '0'"}, row{"http://x.test:70000", "port '70000'"},
-                             row{"http://x.test:", "empty port"}, row{"http://:80", "no host"},
-                             row{"http://[zz]:1", "IPv6"}, row{"http://[::1]x", "text after its host"},
-                             row{"http://<script>", "characters"}})
+        for(auto const& r :
+            {row{"", "at least one"}, row{" , ", "at least one"},
+             row{"localhost:3000", "'localhost:3000' is not scheme://host"}, row{"ftp://x.test", "scheme 'ftp'"},
+             row{"http://x.test/app", "'http://x.test/app' has a host with characters"},
+             row{"http://x.test:0", "port '0'"}, row{"http://x.test:70000", "port '70000'"},
+             row{"http://x.test:", "empty port"}, row{"http://:80", "no host"}, row{"http://[zz]:1", "IPv6"},
+             row{"http://[::1]x", "text after its host"}, row{"http://<script>", "characters"}})
         {
             CAPTURE(r.text);
             auto list = parse_origin_list(r.text);
@@ -130,9 +130,9 @@ TEST_SUITE("xframe origins")
         auto const list = default_xframe_origins();
         CHECK_FALSE(refuse_foreign_origin(request_with({}), list, "fe.test"));
         CHECK_FALSE(refuse_foreign_origin(request_with({{"Origin", "http://127.0.0.1:8080"}}), list, "fe.test"));
-        CHECK_FALSE(refuse_foreign_origin(request_with({{"Origin", "http://127.0.0.1:8080"},
-                                                        {"X-Ms-Origin", "http://localhost:3000"}}),
-                                          list, "fe.test"));
+        CHECK_FALSE(refuse_foreign_origin(
+            request_with({{"Origin", "http://127.0.0.1:8080"}, {"X-Ms-Origin", "http://localhost:3000"}}), list,
+            "fe.test"));
         for(auto const& headers : std::vector<std::vector<std::pair<std::string, std::string>>>{
                 {{"Origin", "http://evil.example"}},
                 {{"origin", "null"}},
@@ -159,7 +159,8 @@ TEST_SUITE("xframe origins")
     TEST_CASE("the XFrame page carries the list and checks the sender's origin")
     {
         auto const page = xframe_page(parsed("https://app.example.com,http://localhost:*"));
-        CHECK(page.find(R"(var allowedOrigins = ["https://app.example.com","http://localhost:*"];)") != std::string::npos);
+        CHECK(page.find(R"(var allowedOrigins = ["https://app.example.com","http://localhost:*"];)") !=
+              std::string::npos);
         CHECK(page.find("if (!allowed(event.origin))") != std::string::npos);
         CHECK(page.find("status: 403") != std::string::npos);
         CHECK(page.find("X-Ms-Origin") != std::string::npos);

@@ -48,7 +48,7 @@ create_user_app(test_client& client, std::string const& user, std::string const&
     app.id = app.self.substr(app.self.rfind('/') + 1);
     app.events = at(app.body, "/_links/events/href");
     app.start = at(app.body, "/_embedded/communication/_links/startMessaging/href");
-    REQUIRE(! app.start.empty());
+    REQUIRE(!app.start.empty());
     return app;
 }
 
@@ -56,19 +56,19 @@ bool
 channel_reader::read_until(std::function<bool()> const& done, std::chrono::seconds deadline)
 {
     auto const until = std::chrono::steady_clock::now() + deadline;
-    while(! done() && std::chrono::steady_clock::now() < until)
+    while(!done() && std::chrono::steady_clock::now() < until)
     {
         auto got = client.send(make_request(http::verb::get, next, {}, {}, token));
         REQUIRE(got.response.result() == http::status::ok);
         auto const now = std::chrono::steady_clock::now();
         rapidjson::Document doc;
         doc.Parse(got.response.body().data(), got.response.body().size());
-        REQUIRE(! doc.HasParseError());
+        REQUIRE(!doc.HasParseError());
         auto const resync = rapidjson::Pointer("/_links/resync/href").Get(doc);
         auto const following = rapidjson::Pointer("/_links/next/href").Get(doc);
         REQUIRE((resync || following));
         next = (resync ? resync : following)->GetString();
-        if(! doc.HasMember("sender"))
+        if(!doc.HasMember("sender"))
             continue;
         for(auto const& sender : doc["sender"].GetArray())
             for(auto const& e : sender["events"].GetArray())

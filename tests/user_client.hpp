@@ -30,11 +30,11 @@ sign_in(test_client& client, std::string const& user, std::string const& passwor
 struct user_app
 {
     std::string token;
-    std::string body;     ///< The application's JSON.
-    std::string id;       ///< "101".
-    std::string self;     ///< "/ucwa/oauth/v1/applications/101".
-    std::string events;   ///< "…/events?ack=1".
-    std::string start;    ///< The startMessaging href.
+    std::string body;   ///< The application's JSON.
+    std::string id;     ///< "101".
+    std::string self;   ///< "/ucwa/oauth/v1/applications/101".
+    std::string events; ///< "…/events?ack=1".
+    std::string start;  ///< The startMessaging href.
 };
 
 /** Signs in and creates an application (REQUIREs the 201). */
@@ -47,9 +47,9 @@ struct channel_reader
     test_client& client;
     std::string token;
     std::string next;
-    std::vector<std::string> summaries;   ///< "rel type" of every event, in order.
-    std::vector<std::string> events;      ///< Each event as JSON.
-    std::vector<std::string> hrefs;       ///< Each event's link href.
+    std::vector<std::string> summaries;                          ///< "rel type" of every event, in order.
+    std::vector<std::string> events;                             ///< Each event as JSON.
+    std::vector<std::string> hrefs;                              ///< Each event's link href.
     std::vector<std::chrono::steady_clock::time_point> received; ///< When each event's batch came.
 
     bool

@@ -20,7 +20,7 @@ scenario_path(std::string_view name_or_file, std::filesystem::path const& dir)
 app::app(config settings, std::FILE* log_output)
     : log_(settings.level, log_output)
     , registry_([this] {
-        if(! destroying_)
+        if(!destroying_)
             stop();
     })
 {
@@ -45,25 +45,24 @@ app::create(config settings, std::filesystem::path const& executable, std::FILE*
         settings.threads = std::max(1u, std::thread::hardware_concurrency());
 
     auto known = load_fixtures(settings.fixtures_dir);
-    if(! known)
+    if(!known)
         return "fixtures: " + known.error().to_string();
     auto active = load_scenario(settings.scenario, settings.scenarios_dir);
-    if(! active)
+    if(!active)
         return "scenario: " + active.error().to_string();
 
     std::unique_ptr<app> a(new app(settings, log_output));
-    a->state_ = std::make_unique<mock_state>(settings, settings.scenarios_dir, std::move(*known),
-                                             std::move(*active), a->log_);
+    a->state_ =
+        std::make_unique<mock_state>(settings, settings.scenarios_dir, std::move(*known), std::move(*active), a->log_);
     callback_settings callbacks;
     callbacks.timeout = settings.callback_timeout;
     callbacks.retries = settings.callback_retries;
     callbacks.backlog = settings.callback_backlog;
     a->state_->callbacks = std::make_unique<callback_dispatcher>(a->iocs_.front()->get_executor(), callbacks);
     a->state_->channels = std::make_unique<event_channels>(a->iocs_.front()->get_executor());
-    a->state_->conversations = std::make_unique<conversation_flow>(a->iocs_.front()->get_executor(), *a->state_->callbacks,
-                                                                    settings.conversations,
-                                                                    settings.max_messages_per_conversation,
-                                                                    &a->state_->limits);
+    a->state_->conversations = std::make_unique<conversation_flow>(
+        a->iocs_.front()->get_executor(), *a->state_->callbacks, settings.conversations,
+        settings.max_messages_per_conversation, &a->state_->limits);
     // The user flavour's fixed paths first: with --path-prefix /ucwa/oauth the Trusted
     // routes match them too, and the user routes pass what is not theirs.
     add_user_routes(a->routes_, *a->state_,
@@ -88,18 +87,18 @@ app::create(config settings, std::filesystem::path const& executable, std::FILE*
     auto const address = net::ip::make_address(settings.bind, ec);
     if(ec)
         return "--bind: '" + settings.bind + "' is not an IP address";
-    if(auto opened = a->listener_->open(tcp::endpoint(address, settings.port)); ! opened)
+    if(auto opened = a->listener_->open(tcp::endpoint(address, settings.port)); !opened)
         return opened.error();
     auto const bound = a->listener_->local_endpoint();
-    a->state_->self_url = "http://" + (bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
-                                                               : bound.address().to_string()) +
-                          ":" + std::to_string(bound.port());
+    a->state_->self_url = "http://" +
+        (bound.address().is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string()) + ":" +
+        std::to_string(bound.port());
     return a;
 }
 
 app::~app()
 {
-    if(! threads_.empty())
+    if(!threads_.empty())
     {
         shutdown();
         wait();
@@ -164,7 +163,7 @@ app::shutdown()
         // After the grace period whatever is left is cut off.
         grace_timer_->expires_after(state_->settings.shutdown_grace);
         grace_timer_->async_wait([this](beast::error_code ec) {
-            if(! ec)
+            if(!ec)
                 stop();
         });
         // Held event requests get their (empty) batch, so they end cleanly.
@@ -205,11 +204,12 @@ app::check_scenario_file()
     scenario_mtime_ = mtime;
     scenario_size_ = size;
     auto loaded = load_scenario(scenario_file_.string(), state_->settings.scenarios_dir);
-    if(! loaded)
+    if(!loaded)
     {
         // A bad edit keeps the scenario in force.
         ++state_->reload_failures;
-        log_.write_now(log_level::warn, "scenario not reloaded, keeping the previous one: " + loaded.error().to_string());
+        log_.write_now(log_level::warn,
+                       "scenario not reloaded, keeping the previous one: " + loaded.error().to_string());
         return;
     }
     auto const name = loaded->name;

@@ -43,7 +43,8 @@ public:
     ~app();
 
     app(app const&) = delete;
-    app& operator=(app const&) = delete;
+    app&
+    operator=(app const&) = delete;
 
     /** Returns the bound address (the real port when 0 was asked for). */
     tcp::endpoint
@@ -90,9 +91,12 @@ public:
 private:
     app(config settings, std::FILE* log_output);
 
-    void schedule_flush();
-    void schedule_watch();
-    void check_scenario_file();
+    void
+    schedule_flush();
+    void
+    schedule_watch();
+    void
+    check_scenario_file();
 
     // Declared so that the io_context goes before what its handlers use;
     // ~app() also destroys the I/O objects before the io_context.

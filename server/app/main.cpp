@@ -18,7 +18,7 @@ main(int argc, char* argv[])
             return std::string(value);
         return std::nullopt;
     });
-    if(! settings)
+    if(!settings)
     {
         std::cerr << "ucwa-mock: " << settings.error() << "\n";
         return 2;
@@ -49,7 +49,7 @@ main(int argc, char* argv[])
     }
 
     auto created = ucwa::app::create(*settings, argc > 0 ? argv[0] : "");
-    if(! created)
+    if(!created)
     {
         std::cerr << "ucwa-mock: cannot start: " << created.error() << "\n";
         return 1;

@@ -12,7 +12,6 @@ namespace ucwa {
     @return true when the answer is 200.
 */
 bool
-probe_health(std::string const& host, unsigned short port, std::chrono::milliseconds deadline,
-             std::string& detail);
+probe_health(std::string const& host, unsigned short port, std::chrono::milliseconds deadline, std::string& detail);
 
 } // namespace ucwa

@@ -9,7 +9,6 @@ namespace ucwa {
 
 namespace {
 
-
 bool
 is_space(char ch) noexcept
 {
@@ -22,7 +21,8 @@ sanitize_host(std::string_view host)
 {
     std::string out;
     for(char ch : host)
-        if(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == ':' || ch == '[' || ch == ']')
+        if(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == ':' || ch == '[' ||
+           ch == ']')
             out += ch;
     return out.empty() ? std::string("localhost") : out;
 }
@@ -33,9 +33,9 @@ boost::system::result<std::string_view, auth_failure>
 bearer_token(std::string_view authorization)
 {
     // Trim surrounding white space.
-    while(! authorization.empty() && is_space(authorization.front()))
+    while(!authorization.empty() && is_space(authorization.front()))
         authorization.remove_prefix(1);
-    while(! authorization.empty() && is_space(authorization.back()))
+    while(!authorization.empty() && is_space(authorization.back()))
         authorization.remove_suffix(1);
     if(authorization.empty())
         return auth_failure::missing;
@@ -45,42 +45,35 @@ bearer_token(std::string_view authorization)
         return auth_failure::malformed;
     auto const scheme = authorization.substr(0, static_cast<std::size_t>(space - authorization.begin()));
     auto token = authorization.substr(scheme.size());
-    while(! token.empty() && is_space(token.front()))
+    while(!token.empty() && is_space(token.front()))
         token.remove_prefix(1);
-    if(! iequals(scheme, "Bearer") || token.empty() ||
-       std::any_of(token.begin(), token.end(), is_space))
+    if(!iequals(scheme, "Bearer") || token.empty() || std::any_of(token.begin(), token.end(), is_space))
         return auth_failure::malformed;
     return token;
 }
 
 boost::system::result<token_fixture const*, auth_failure>
-authorize(fixtures const& known,
-          std::string_view authorization,
-          std::string_view application_id,
+authorize(fixtures const& known, std::string_view authorization, std::string_view application_id,
           std::chrono::system_clock::time_point now)
 {
     auto token = bearer_token(authorization);
-    if(! token)
+    if(!token)
         return token.error();
     auto const* grant = known.find_token(*token);
-    if(! grant)
+    if(!grant)
         return auth_failure::unknown_token;
     if(grant->expires && *grant->expires <= now)
         return auth_failure::expired;
     bool const allowed = std::any_of(grant->applications.begin(), grant->applications.end(),
                                      [&](std::string const& id) { return id == "*" || id == application_id; });
-    if(! allowed)
+    if(!allowed)
         return auth_failure::wrong_application;
     return grant;
 }
 
 boost::system::result<void, auth_failure>
-authorize(fixtures const& known,
-          token_registry const& issued,
-          std::string_view authorization,
-          std::string_view application_id,
-          application_kind kind,
-          std::chrono::system_clock::time_point now)
+authorize(fixtures const& known, token_registry const& issued, std::string_view authorization,
+          std::string_view application_id, application_kind kind, std::chrono::system_clock::time_point now)
 {
     auto r = authorize(known, authorization, application_id, now);
     if(r)
@@ -89,7 +82,7 @@ authorize(fixtures const& known,
         return r.error();
     // Not a fixture: perhaps a token issued at sign-in.
     auto const grant = issued.find(*bearer_token(authorization));
-    if(! grant)
+    if(!grant)
         return auth_failure::unknown_token;
     if(grant->expires && *grant->expires <= now)
         return auth_failure::expired;
@@ -105,10 +98,10 @@ make_unauthorized_reply(auth_failure why, std::string_view host, unsigned versio
     r.response.version(version);
     r.response.result(http::status::unauthorized);
     r.response.keep_alive(keep_alive);
-    std::string bearer =
-        "Bearer trusted_issuers=\"00000001-0000-0000-c000-000000000000@*\", "
-        "client_id=\"00000004-0000-0ff1-ce00-000000000000\", "
-        "authorization_uri=\"http://" + sanitize_host(host) + "/oauth2/authorize\"";
+    std::string bearer = "Bearer trusted_issuers=\"00000001-0000-0000-c000-000000000000@*\", "
+                         "client_id=\"00000004-0000-0ff1-ce00-000000000000\", "
+                         "authorization_uri=\"http://" +
+        sanitize_host(host) + "/oauth2/authorize\"";
     // RFC 6750 names the problem for a token that was presented.
     if(why == auth_failure::unknown_token)
         bearer += ", error=\"invalid_token\", error_description=\"The token is not known.\"";
@@ -121,9 +114,8 @@ make_unauthorized_reply(auth_failure why, std::string_view host, unsigned versio
                           "urn:microsoft.rtc:anonmeeting,password\"");
     r.response.set(http::field::content_type, "text/html; charset=utf-8");
     r.response.set(http::field::cache_control, "private");
-    r.response.body() =
-        "<!DOCTYPE html><html><head><title>401 - Unauthorized</title></head><body>"
-        "<h1>401 - Unauthorized: Access is denied due to invalid credentials.</h1></body></html>";
+    r.response.body() = "<!DOCTYPE html><html><head><title>401 - Unauthorized</title></head><body>"
+                        "<h1>401 - Unauthorized: Access is denied due to invalid credentials.</h1></body></html>";
     r.response.prepare_payload();
     return r;
 }

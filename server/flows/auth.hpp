@@ -27,9 +27,7 @@ enum class auth_failure
     @return the token's fixture, or why it was refused.
 */
 boost::system::result<token_fixture const*, auth_failure>
-authorize(fixtures const& known,
-          std::string_view authorization,
-          std::string_view application_id,
+authorize(fixtures const& known, std::string_view authorization, std::string_view application_id,
           std::chrono::system_clock::time_point now);
 
 /** Returns the token of `Authorization: Bearer <token>` (scheme case-insensitive). */
@@ -47,12 +45,8 @@ enum class application_kind
     only: as on the real service, a user's token is not valid for the Trusted Application API
     (wrong_application: 403 ApplicationNotFound). Which person's application is the caller's to check. */
 boost::system::result<void, auth_failure>
-authorize(fixtures const& known,
-          token_registry const& issued,
-          std::string_view authorization,
-          std::string_view application_id,
-          application_kind kind,
-          std::chrono::system_clock::time_point now);
+authorize(fixtures const& known, token_registry const& issued, std::string_view authorization,
+          std::string_view application_id, application_kind kind, std::chrono::system_clock::time_point now);
 
 /** Makes the 401 a real server sends: both WWW-Authenticate challenges, an HTML body, no UCWA body.
 

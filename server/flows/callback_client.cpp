@@ -17,14 +17,13 @@ public:
         , request_(std::move(request))
         , done_(std::move(done))
         , started_(std::chrono::steady_clock::now())
-    {
-    }
+    {}
 
     void
     run()
     {
         auto url = boost::urls::parse_absolute_uri(request_.url);
-        if(! url)
+        if(!url)
             return finish("the callback URL is not an absolute URI");
         if(url->scheme_id() != boost::urls::scheme::http)
             return finish("only http:// callback URLs are supported by the mock, not " + std::string(url->scheme()));
@@ -52,10 +51,11 @@ public:
         // The deadline covers resolving too: the stream's timer cannot, so a timer does.
         resolve_deadline_ = std::make_unique<net::steady_timer>(resolver_.get_executor(), request_.timeout);
         resolve_deadline_->async_wait([self = shared_from_this()](beast::error_code ec) {
-            if(! ec)
+            if(!ec)
                 self->resolver_.cancel();
         });
-        resolver_.async_resolve(host_, port_, beast::bind_front_handler(&callback_call::on_resolve, shared_from_this()));
+        resolver_.async_resolve(host_, port_,
+                                beast::bind_front_handler(&callback_call::on_resolve, shared_from_this()));
     }
 
 private:
@@ -65,7 +65,7 @@ private:
         resolve_deadline_->cancel();
         if(ec)
             return finish(ec == net::error::operation_aborted ? "timed out resolving " + host_
-                                                               : "cannot resolve " + host_ + ": " + ec.message());
+                                                              : "cannot resolve " + host_ + ": " + ec.message());
         stream_.async_connect(results, beast::bind_front_handler(&callback_call::on_connect, shared_from_this()));
     }
 
@@ -83,7 +83,8 @@ private:
         if(ec)
             return finish(describe("cannot send to " + host_header_, ec));
         parser_.body_limit(64 * 1024);
-        http::async_read(stream_, buffer_, parser_, beast::bind_front_handler(&callback_call::on_read, shared_from_this()));
+        http::async_read(stream_, buffer_, parser_,
+                         beast::bind_front_handler(&callback_call::on_read, shared_from_this()));
     }
 
     void
@@ -110,13 +111,13 @@ private:
     finish(std::string error)
     {
         answer_.error = std::move(error);
-        answer_.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
+        answer_.took =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
         if(resolve_deadline_)
             resolve_deadline_->cancel();
         // Always through the executor, never inline: callers may hold locks.
-        net::post(resolver_.get_executor(), [done = std::move(done_), answer = std::move(answer_)]() mutable {
-            done(std::move(answer));
-        });
+        net::post(resolver_.get_executor(),
+                  [done = std::move(done_), answer = std::move(answer_)]() mutable { done(std::move(answer)); });
     }
 
     tcp::resolver resolver_;

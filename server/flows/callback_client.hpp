@@ -14,9 +14,9 @@ namespace ucwa {
 /** What became of one POST. */
 struct callback_answer
 {
-    unsigned status = 0;         ///< 0 when no answer came.
-    std::string body;            ///< The answer's body (at most 64 KiB are read).
-    std::string error;           ///< Why there is no answer: "connection refused", "timed out", …
+    unsigned status = 0; ///< 0 when no answer came.
+    std::string body;    ///< The answer's body (at most 64 KiB are read).
+    std::string error;   ///< Why there is no answer: "connection refused", "timed out", …
     std::chrono::milliseconds took{0};
 
     bool
@@ -29,7 +29,7 @@ struct callback_answer
 /** A request to send. */
 struct callback_request
 {
-    std::string url;                                         ///< Absolute http:// URL.
+    std::string url; ///< Absolute http:// URL.
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers; ///< Besides Host, Content-Length and User-Agent.
     std::chrono::milliseconds timeout{5000};

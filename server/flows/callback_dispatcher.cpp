@@ -39,10 +39,10 @@ context_of(std::string const& body)
         return std::nullopt;
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
-    if(doc.HasParseError() || ! doc.IsObject())
+    if(doc.HasParseError() || !doc.IsObject())
         return std::nullopt;
     auto it = doc.FindMember("CallbackContext");
-    if(it == doc.MemberEnd() || ! it->value.IsString())
+    if(it == doc.MemberEnd() || !it->value.IsString())
         return std::nullopt;
     return std::string(it->value.GetString(), it->value.GetStringLength());
 }
@@ -59,8 +59,7 @@ callback_route::callback_route(std::string url, std::string context, std::string
     : url_(std::move(url))
     , context_(std::move(context))
     , token_(std::move(token))
-{
-}
+{}
 
 std::string
 callback_route::url() const
@@ -95,8 +94,7 @@ callback_dispatcher::callback_dispatcher(net::any_io_executor executor, callback
     , settings_(settings)
     , queue_(settings.backlog, settings.connections)
     , timer_(executor_)
-{
-}
+{}
 
 void
 callback_dispatcher::deliver(std::shared_ptr<callback_route> route, std::string application_id,
@@ -157,7 +155,7 @@ callback_dispatcher::pump()
         while(auto next = queue_.take(now))
             due.push_back(std::move(*next));
         auto const wake = queue_.next_due();
-        if(wake && (! armed_ || *wake < *armed_))
+        if(wake && (!armed_ || *wake < *armed_))
         {
             armed_ = *wake;
             timer_.expires_at(*wake);
@@ -215,7 +213,7 @@ callback_dispatcher::on_answer(callback_target const& target, queued_event e, ca
             e.route->set_context(std::move(*context));
     {
         std::lock_guard lock(mutex_);
-        if(! answer.ok() && worth_retrying(answer) && e.attempts <= settings_.retries)
+        if(!answer.ok() && worth_retrying(answer) && e.attempts <= settings_.retries)
         {
             // The same document again after a backoff; its conversation's later events wait for it.
             auto const backoff = settings_.backoff * (1u << (e.attempts - 1));
@@ -264,7 +262,7 @@ callback_dispatcher::record_answer(std::string const& application_id, std::uint6
     a->status = answer.status;
     a->answer = answer.body.substr(0, 4096);
     a->error = answer.error;
-    if(a->error.empty() && ! answer.ok())
+    if(a->error.empty() && !answer.ok())
         a->error = "the callback answered " + std::to_string(answer.status);
     a->took = answer.took;
 }
@@ -283,8 +281,8 @@ callback_dispatcher::record_dropped(dropped_events const& dropped)
     a.id = next_attempt_id_++;
     a.answered = true;
     a.error = "the backlog of " + dropped.target.url + " is full (" + std::to_string(settings_.backlog) +
-              " events waiting, --callback-backlog): the " + std::to_string(dropped.events) +
-              " undelivered events of conversation " + std::to_string(dropped.conversation) + " were dropped";
+        " events waiting, --callback-backlog): the " + std::to_string(dropped.events) +
+        " undelivered events of conversation " + std::to_string(dropped.conversation) + " were dropped";
     dropped_[a.application_id] += dropped.events;
     keep(std::move(a));
 }
@@ -308,8 +306,7 @@ callback_dispatcher::attempts(std::string_view application_id) const
         if(application_id.empty() || app == application_id)
             out.insert(out.end(), entries.begin(), entries.end());
     if(application_id.empty())
-        std::stable_sort(out.begin(), out.end(),
-                         [](auto const& a, auto const& b) { return a.time < b.time; });
+        std::stable_sort(out.begin(), out.end(), [](auto const& a, auto const& b) { return a.time < b.time; });
     return out;
 }
 

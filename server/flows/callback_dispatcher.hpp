@@ -31,11 +31,18 @@ public:
     callback_route(std::string url, std::string context, std::string token);
 
     /** Returns the URL with "callbackContext=<context>" added when there is a context. */
-    std::string url() const;
+    std::string
+    url() const;
     /** Returns the URL as given, without the context: the target its events queue for. */
-    std::string const& base_url() const noexcept { return url_; }
-    std::string token() const;
-    void set_context(std::string context);
+    std::string const&
+    base_url() const noexcept
+    {
+        return url_;
+    }
+    std::string
+    token() const;
+    void
+    set_context(std::string context);
 
 private:
     mutable std::mutex mutex_;
@@ -49,14 +56,14 @@ struct delivery_attempt
 {
     std::chrono::system_clock::time_point time;
     std::string application_id;
-    std::uint64_t conversation = 0;  ///< 0 for a probe made before the invitation exists.
-    std::string kind;                ///< "probe", "event", or "dropped" (events a full backlog pushed out).
+    std::uint64_t conversation = 0; ///< 0 for a probe made before the invitation exists.
+    std::string kind;               ///< "probe", "event", or "dropped" (events a full backlog pushed out).
     std::string url;
-    std::string document;            ///< Cut at the log's document limit.
+    std::string document; ///< Cut at the log's document limit.
     bool document_truncated = false;
     unsigned attempt = 1;
-    std::uint64_t id = 0;            ///< Unique in the process: finds the attempt again when answered.
-    bool answered = false;           ///< False while the request is in flight (recorded when sent).
+    std::uint64_t id = 0;  ///< Unique in the process: finds the attempt again when answered.
+    bool answered = false; ///< False while the request is in flight (recorded when sent).
     unsigned status = 0;
     std::string answer;
     std::string error;
@@ -65,13 +72,13 @@ struct delivery_attempt
 
 struct callback_settings
 {
-    std::chrono::milliseconds timeout{5000};   ///< Of each attempt.
-    unsigned retries = 3;                      ///< After the first attempt, for events.
-    std::chrono::milliseconds backoff{200};    ///< Doubles with each retry.
-    std::size_t log_size = 1000;               ///< Attempts kept per application.
-    std::size_t document_limit = 64 * 1024;    ///< Bytes of each document kept in the log.
-    std::size_t backlog = 100000;              ///< Events waiting per target; beyond, the oldest conversation's go.
-    unsigned connections = 1;                  ///< Events on the wire per target at once (not a flag yet).
+    std::chrono::milliseconds timeout{5000}; ///< Of each attempt.
+    unsigned retries = 3;                    ///< After the first attempt, for events.
+    std::chrono::milliseconds backoff{200};  ///< Doubles with each retry.
+    std::size_t log_size = 1000;             ///< Attempts kept per application.
+    std::size_t document_limit = 64 * 1024;  ///< Bytes of each document kept in the log.
+    std::size_t backlog = 100000;            ///< Events waiting per target; beyond, the oldest conversation's go.
+    unsigned connections = 1;                ///< Events on the wire per target at once (not a flag yet).
 };
 
 class callback_dispatcher
@@ -108,21 +115,29 @@ public:
     reset_log(std::string_view application_id);
 
 private:
-    void pump();
-    void send(callback_target target, queued_event e);
-    void on_answer(callback_target const& target, queued_event e, callback_answer answer);
-    callback_request make_request(callback_route const& route, std::string const& document);
-    std::uint64_t record_sent(std::string const& application_id, std::uint64_t conversation, char const* kind,
-                              std::string const& url, std::string const& document, unsigned attempt);
-    void record_answer(std::string const& application_id, std::uint64_t attempt_id, callback_answer const& answer);
-    void record_dropped(dropped_events const& dropped);
-    void keep(delivery_attempt a);
+    void
+    pump();
+    void
+    send(callback_target target, queued_event e);
+    void
+    on_answer(callback_target const& target, queued_event e, callback_answer answer);
+    callback_request
+    make_request(callback_route const& route, std::string const& document);
+    std::uint64_t
+    record_sent(std::string const& application_id, std::uint64_t conversation, char const* kind, std::string const& url,
+                std::string const& document, unsigned attempt);
+    void
+    record_answer(std::string const& application_id, std::uint64_t attempt_id, callback_answer const& answer);
+    void
+    record_dropped(dropped_events const& dropped);
+    void
+    keep(delivery_attempt a);
 
     net::any_io_executor executor_;
     callback_settings settings_;
     mutable std::mutex mutex_;
     callback_queue queue_;
-    net::steady_timer timer_;                               ///< Wakes the queue when its next event is due.
+    net::steady_timer timer_;                                    ///< Wakes the queue when its next event is due.
     std::optional<std::chrono::steady_clock::time_point> armed_; ///< When timer_ fires, if it waits.
     std::size_t probes_in_flight_ = 0;
     std::unordered_map<std::string, std::deque<delivery_attempt>> log_;

@@ -7,14 +7,14 @@ namespace ucwa {
 std::size_t
 callback_queue::target_hash::operator()(callback_target const& t) const noexcept
 {
-    return std::hash<std::string_view>{}(t.application_id) ^ (std::hash<std::string_view>{}(t.url) * 0x9e3779b97f4a7c15ull);
+    return std::hash<std::string_view>{}(t.application_id) ^
+        (std::hash<std::string_view>{}(t.url) * 0x9e3779b97f4a7c15ull);
 }
 
 callback_queue::callback_queue(std::size_t backlog, unsigned connections)
     : backlog_(backlog)
     , connections_(connections == 0 ? 1 : connections)
-{
-}
+{}
 
 std::optional<dropped_events>
 callback_queue::push(callback_target const& target, queued_event e)
@@ -34,7 +34,7 @@ callback_queue::push(callback_target const& target, queued_event e)
             auto& waiting = l->second.waiting;
             if(waiting.empty())
                 continue;
-            if(! l->second.busy)
+            if(!l->second.busy)
                 t.ready.erase(ready_key{waiting.front().second.not_before, waiting.front().first, l->first});
             dropped = dropped_events{t.id, l->first, waiting.size()};
             t.waiting -= waiting.size();
@@ -52,7 +52,7 @@ callback_queue::push(callback_target const& target, queued_event e)
     l.waiting.emplace_back(next_order_++, std::move(e));
     ++t.waiting;
     ++waiting_;
-    if(l.waiting.size() == 1 && ! l.busy)
+    if(l.waiting.size() == 1 && !l.busy)
         mark_ready(t, conversation, l);
     reschedule(t);
     return dropped;

@@ -31,7 +31,8 @@ struct callback_target
     std::string application_id;
     std::string url;
 
-    friend bool operator==(callback_target const&, callback_target const&) = default;
+    friend bool
+    operator==(callback_target const&, callback_target const&) = default;
 };
 
 /** One event document on its way. */
@@ -110,7 +111,8 @@ public:
 private:
     struct target_hash
     {
-        std::size_t operator()(callback_target const& t) const noexcept;
+        std::size_t
+        operator()(callback_target const& t) const noexcept;
     };
 
     // (due, order of arrival, conversation): the head of a lane that may go.
@@ -138,9 +140,12 @@ private:
 
     using targets_map = std::unordered_map<callback_target, target_state, target_hash>;
 
-    void mark_ready(target_state& t, std::uint64_t conversation, lane& l);
-    void reschedule(target_state& t);
-    void forget_if_idle(targets_map::iterator it);
+    void
+    mark_ready(target_state& t, std::uint64_t conversation, lane& l);
+    void
+    reschedule(target_state& t);
+    void
+    forget_if_idle(targets_map::iterator it);
 
     std::size_t backlog_;
     unsigned connections_;

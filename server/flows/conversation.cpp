@@ -1,6 +1,5 @@
 #include "conversation.hpp"
 
-
 #include <cstdio>
 #include <ctime>
 
@@ -110,7 +109,7 @@ event_document(conversation& c, event_entry const& e)
         out.key("reason");
         out.start_object();
         out.field("code", e.reason->code);
-        if(! e.reason->subcode.empty())
+        if(!e.reason->subcode.empty())
             out.field("subcode", e.reason->subcode);
         out.field("message", e.reason->message);
         out.end_object();
@@ -211,14 +210,12 @@ reason_for(remote_behaviour b)
 {
     switch(b)
     {
-    case remote_behaviour::decline:
-        return api_error{0, "RemoteFailure", "Declined", "Your invitation was declined."};
+    case remote_behaviour::decline: return api_error{0, "RemoteFailure", "Declined", "Your invitation was declined."};
     case remote_behaviour::not_found:
         return api_error{0, "NotFound", "DestinationNotFound", "The targeted user doesn't exist."};
     case remote_behaviour::no_answer:
         return api_error{0, "RemoteFailure", "Timeout", "The invitation was not answered in time."};
-    case remote_behaviour::accept:
-        break;
+    case remote_behaviour::accept: break;
     }
     return api_error{0, "RemoteFailure", "", "The invitation failed."};
 }
@@ -298,9 +295,9 @@ invitation_resource(conversation const& c)
     r.text("state", c.invitation_state);
     r.text("operationId", c.operation_id);
     r.text("importance", c.importance);
-    if(! c.subject.empty())
+    if(!c.subject.empty())
         r.text("subject", c.subject);
-    if(! c.thread_id.empty())
+    if(!c.thread_id.empty())
         r.text("threadId", c.thread_id);
     r.text("to", c.to);
     r.link(links.rel("conversation"), links.conversation(c.application_id, id));
@@ -322,12 +319,12 @@ conversation_resource(conversation const& c)
     r.self = links.conversation(c.application_id, id);
     r.text("state", c.conversation_state);
     r.text("importance", c.importance);
-    if(! c.thread_id.empty())
+    if(!c.thread_id.empty())
         r.text("threadId", c.thread_id);
-    if(! c.subject.empty())
+    if(!c.subject.empty())
         r.text("subject", c.subject);
-    r.list("activeModalities", c.messaging_state == "Connected" ? std::vector<std::string>{"Messaging"}
-                                                                : std::vector<std::string>{});
+    r.list("activeModalities",
+           c.messaging_state == "Connected" ? std::vector<std::string>{"Messaging"} : std::vector<std::string>{});
     r.text("onlineMeetingLobbyStatus", "None");
     r.link(links.rel("messaging"), links.messaging(c.application_id, id));
     return r;
@@ -404,18 +401,18 @@ message_resource(conversation const& c, conversation_message const& m)
     r.text("direction", m.outgoing ? "Outgoing" : "Incoming");
     // As recorded: ISO 8601 on outgoing, ASP.NET dates on incoming messages; UCWA proper uses
     // ASP.NET dates on both (SendAnIM.md step 12).
-    r.text("timeStamp", m.outgoing && ! c.user_flavour ? iso_date(m.time) : aspnet_date(m.time));
-    if(! m.operation_id.empty())
+    r.text("timeStamp", m.outgoing && !c.user_flavour ? iso_date(m.time) : aspnet_date(m.time));
+    if(!m.operation_id.empty())
         r.text("operationId", m.operation_id);
     auto const& sender = m.outgoing ? c.local : c.remote;
     // UCWA's web samples look the sender up by this link (OutgoingConversation.js, ReceiveAnIM.md).
-    if(! m.outgoing && ! sender.contact.empty())
+    if(!m.outgoing && !sender.contact.empty())
         r.link(links.rel("contact"), sender.contact);
-    if(! m.outgoing)
+    if(!m.outgoing)
         r.link(links.rel("participant"), links.participant(c.application_id, id, participant_id(sender.uri)),
                sender.name);
     r.link(links.rel("messaging"), links.messaging(c.application_id, id));
-    if(! m.outgoing)
+    if(!m.outgoing)
     {
         std::string href = m.html ? "data:text/html;charset=utf-8," : "data:text/plain;charset=utf-8,";
         href += percent_encode_text(m.text);
@@ -477,8 +474,8 @@ answer(conversation& c)
             event_entry pm;
             pm.from_conversation = true;
             pm.type = "added";
-            pm.link = link_of(links.rel("participantMessaging"),
-                              links.participant_messaging(c.application_id, c.id(), pid));
+            pm.link =
+                link_of(links.rel("participantMessaging"), links.participant_messaging(c.application_id, c.id(), pid));
             pm.in = link_of(links.rel("participant"), links.participant(c.application_id, c.id(), pid), std::string());
             pm.embedded = participant_messaging_resource(c, c.remote);
             return pm;

@@ -9,8 +9,7 @@ conversation_flow::conversation_flow(net::any_io_executor executor, callback_dis
     , capacity_(capacity)
     , max_messages_(max_messages == 0 ? 1 : max_messages)
     , counters_(counters)
-{
-}
+{}
 
 // Keeps the newest messages; numbers are never reused, so a forgotten message's href answers 404.
 void
@@ -32,7 +31,7 @@ conversation_flow::add(conversation&& c, std::shared_ptr<callback_route> route,
     // other threads wait for the bookkeeping only, not for freeing.
     decltype(entries_)::node_type evicted;
     std::optional<std::chrono::steady_clock::time_point> due;
-    if(! route && ! sink)
+    if(!route && !sink)
     {
         // Nobody listens: no documents, no timers; the answer is due at its time.
         due = std::chrono::steady_clock::now() + c.script.remote.answer_wait();
@@ -104,7 +103,7 @@ conversation_flow::find_shallow(std::string_view application_id, std::uint64_t n
 {
     std::lock_guard lock(mutex_);
     auto* e = find_locked(application_id, number);
-    if(! e)
+    if(!e)
         return std::nullopt;
     catch_up(*e);
     // The history steps aside while the rest is copied, and comes back whatever happens.
@@ -112,7 +111,10 @@ conversation_flow::find_shallow(std::string_view application_id, std::uint64_t n
     {
         std::vector<conversation_message>& into;
         std::vector<conversation_message> held;
-        ~restore() { into = std::move(held); }
+        ~restore()
+        {
+            into = std::move(held);
+        }
     } history{e->c.messages, std::move(e->c.messages)};
     e->c.messages.clear();
     std::optional<conversation> copy(e->c);
@@ -131,13 +133,15 @@ conversation_flow::send_message(std::string_view application_id, std::uint64_t n
     auto* e = find_locked(application_id, number);
     if(e)
         catch_up(*e);
-    if(! e || e->c.deleted)
-        return make_api_error(errc::not_found, "No conversation " + std::to_string(number) + " in application " +
-                                                   std::string(application_id) + ".");
+    if(!e || e->c.deleted)
+        return make_api_error(errc::not_found,
+                              "No conversation " + std::to_string(number) + " in application " +
+                                  std::string(application_id) + ".");
     if(e->c.messaging_state != "Connected")
-        return make_api_error(errc::conflict, "Messaging is " + e->c.messaging_state +
-                                                  ", not Connected: wait for the messaging updated event with "
-                                                  "state Connected before sendMessage.");
+        return make_api_error(errc::conflict,
+                              "Messaging is " + e->c.messaging_state +
+                                  ", not Connected: wait for the messaging updated event with "
+                                  "state Connected before sendMessage.");
     conversation_message m;
     m.number = e->c.next_message++;
     m.outgoing = true;
@@ -167,7 +171,7 @@ conversation_flow::message_sent(std::uint64_t serial, std::uint64_t message)
         for(auto const& m : c.messages)
             if(m.number == message && m.status == "Pending")
                 sent = &m;
-        if(! sent)
+        if(!sent)
             return std::vector<std::string>{};
         auto docs = message_delivered(c, message);
         // The remote party reads it and, as scripted, answers.
@@ -176,9 +180,8 @@ conversation_flow::message_sent(std::uint64_t serial, std::uint64_t message)
             return docs;
         auto text = remote.reply == reply_kind::echo ? sent->text : remote.reply_text;
         bool const html = remote.reply == reply_kind::echo && sent->html;
-        after(remote.reply_after, serial, [text = std::move(text), html](conversation& c2) {
-            return remote_message(c2, text, html);
-        });
+        after(remote.reply_after, serial,
+              [text = std::move(text), html](conversation& c2) { return remote_message(c2, text, html); });
         return docs;
     });
 }
@@ -190,9 +193,10 @@ conversation_flow::check_stop(std::string_view application_id, std::uint64_t num
     auto* e = find_locked(application_id, number);
     if(e)
         catch_up(*e);
-    if(! e || e->c.deleted)
-        return make_api_error(errc::not_found, "No conversation " + std::to_string(number) + " in application " +
-                                                   std::string(application_id) + ".");
+    if(!e || e->c.deleted)
+        return make_api_error(errc::not_found,
+                              "No conversation " + std::to_string(number) + " in application " +
+                                  std::string(application_id) + ".");
     return api_result<std::uint64_t>(boost::system::in_place_value, e->c.serial);
 }
 
@@ -209,7 +213,7 @@ conversation_flow::list(std::string_view application_id)
     std::vector<conversation> out;
     for(auto const& [app, serials] : order_)
     {
-        if(! application_id.empty() && app != application_id)
+        if(!application_id.empty() && app != application_id)
             continue;
         for(auto serial : serials)
             if(auto it = entries_.find(serial); it != entries_.end())
@@ -230,7 +234,7 @@ conversation_flow::list(std::string_view application_id, std::size_t offset, std
     std::lock_guard lock(mutex_);
     for(auto const& [app, serials] : order_)
     {
-        if(! application_id.empty() && app != application_id)
+        if(!application_id.empty() && app != application_id)
             continue;
         if(skipped + serials.size() <= offset)
         {
@@ -250,7 +254,7 @@ conversation_flow::list(std::string_view application_id, std::size_t offset, std
             std::size_t size = sizeof(conversation);
             for(auto const& m : it->second.c.messages)
                 size += sizeof m + m.text.size();
-            if(out.conversations.size() >= limit || (! out.conversations.empty() && bytes + size > byte_budget))
+            if(out.conversations.size() >= limit || (!out.conversations.empty() && bytes + size > byte_budget))
             {
                 out.more = true;
                 return out;
@@ -269,7 +273,7 @@ conversation_flow::reset(std::string_view application_id)
     std::lock_guard lock(mutex_);
     for(auto it = order_.begin(); it != order_.end();)
     {
-        if(! application_id.empty() && it->first != application_id)
+        if(!application_id.empty() && it->first != application_id)
         {
             ++it;
             continue;
@@ -291,7 +295,7 @@ conversation_flow::after(std::chrono::milliseconds delay, std::uint64_t serial, 
 {
     auto timer = std::make_shared<net::steady_timer>(executor_, delay);
     timer->async_wait([this, timer, serial, s = std::move(s)](beast::error_code ec) {
-        if(! ec)
+        if(!ec)
             run_step(serial, s);
     });
 }
@@ -333,7 +337,7 @@ void
 conversation_flow::flush_outbox(entry& e)
 {
     auto const now = std::chrono::steady_clock::now();
-    while(! e.outbox.empty() && e.outbox.front().first <= now)
+    while(!e.outbox.empty() && e.outbox.front().first <= now)
     {
         e.sink(e.outbox.front().second);
         e.outbox.pop_front();
@@ -364,6 +368,5 @@ conversation_flow::find_locked(std::string_view application_id, std::uint64_t nu
     auto e = entries_.find(it->second);
     return e == entries_.end() ? nullptr : &e->second;
 }
-
 
 } // namespace ucwa

@@ -104,8 +104,7 @@ private:
             , route(std::move(r))
             , sink(std::move(s))
             , answer_due(due)
-        {
-        }
+        {}
 
         conversation c;
         std::shared_ptr<callback_route> route;
@@ -121,13 +120,20 @@ private:
 
     using step = std::function<std::vector<std::string>(conversation&)>;
 
-    void after(std::chrono::milliseconds delay, std::uint64_t serial, step s);
-    void run_step(std::uint64_t serial, step const& s);
-    void emit(entry& e, std::vector<std::string> docs);
-    void flush_outbox(entry& e);
-    static void catch_up(entry& e);
-    void forget_old_messages(conversation& c);
-    entry* find_locked(std::string_view application_id, std::uint64_t number);
+    void
+    after(std::chrono::milliseconds delay, std::uint64_t serial, step s);
+    void
+    run_step(std::uint64_t serial, step const& s);
+    void
+    emit(entry& e, std::vector<std::string> docs);
+    void
+    flush_outbox(entry& e);
+    static void
+    catch_up(entry& e);
+    void
+    forget_old_messages(conversation& c);
+    entry*
+    find_locked(std::string_view application_id, std::uint64_t number);
 
     net::any_io_executor executor_;
     callback_dispatcher& dispatcher_;
@@ -140,9 +146,11 @@ private:
     /// (application, number) -> serial.
     struct key_hash
     {
-        std::size_t operator()(std::pair<std::string, std::uint64_t> const& key) const noexcept
+        std::size_t
+        operator()(std::pair<std::string, std::uint64_t> const& key) const noexcept
         {
-            return std::hash<std::string_view>{}(key.first) ^ (std::hash<std::uint64_t>{}(key.second) * 0x9e3779b97f4a7c15ull);
+            return std::hash<std::string_view>{}(key.first) ^
+                (std::hash<std::uint64_t>{}(key.second) * 0x9e3779b97f4a7c15ull);
         }
     };
     std::unordered_map<std::pair<std::string, std::uint64_t>, std::uint64_t, key_hash> index_;

@@ -34,8 +34,7 @@ event_channel::event_channel(net::any_io_executor executor, std::string events_h
     : executor_(std::move(executor))
     , events_href_(std::move(events_href))
     , pending_kept_(pending_kept == 0 ? 1 : pending_kept)
-{
-}
+{}
 
 std::string
 event_channel::href(std::uint64_t ack) const
@@ -52,7 +51,7 @@ event_channel::make_batch_locked(std::uint64_t ack)
     bool open = false;
     for(auto const& e : pending_)
     {
-        if(! open || e.sender_rel != current_rel || e.sender_href != current_href)
+        if(!open || e.sender_rel != current_rel || e.sender_href != current_href)
         {
             if(open)
                 senders += "]},";
@@ -77,7 +76,7 @@ event_channel::make_batch_locked(std::uint64_t ack)
     pending_.clear();
 
     auto doc = links_document(href(ack), "next", href(ack + 1));
-    if(! senders.empty())
+    if(!senders.empty())
     {
         doc.pop_back();
         doc += ",\"sender\":[" + senders + "]}";
@@ -116,14 +115,14 @@ event_channel::push(std::string const& sender_rel, std::string const& sender_hre
 void
 event_channel::release_locked(std::vector<std::function<void()>>& later)
 {
-    if(! pending_.empty())
+    if(!pending_.empty())
         answer_held_locked(later);
 }
 
 void
 event_channel::answer_held_locked(std::vector<std::function<void()>>& later)
 {
-    if(! held_)
+    if(!held_)
         return;
     auto h = std::move(*held_);
     held_.reset();
@@ -162,7 +161,7 @@ event_channel::get(std::uint64_t ack, std::chrono::milliseconds timeout, channel
             remember_locked(ack, doc);
             later.push_back([answer, doc = std::move(doc)] { answer(200, doc); });
         }
-        else if(later.empty() && ! pending_.empty())
+        else if(later.empty() && !pending_.empty())
         {
             auto doc = make_batch_locked(ack);
             later.push_back([answer, doc = std::move(doc)] { answer(200, doc); });
@@ -176,7 +175,9 @@ event_channel::get(std::uint64_t ack, std::chrono::milliseconds timeout, channel
                 held_.reset();
                 old.timer->cancel();
                 later.push_back([answer = std::move(old.answer)] {
-                    answer(409, R"({"code":"Conflict","subcode":"PGetReplaced","message":"Another request for events replaced this one."})");
+                    answer(
+                        409,
+                        R"({"code":"Conflict","subcode":"PGetReplaced","message":"Another request for events replaced this one."})");
                 });
             }
             holder h;
@@ -192,7 +193,7 @@ event_channel::get(std::uint64_t ack, std::chrono::milliseconds timeout, channel
                 std::vector<std::function<void()>> expired;
                 {
                     std::lock_guard lock2(self->mutex_);
-                    if(! self->held_ || self->held_->id != id)
+                    if(!self->held_ || self->held_->id != id)
                         return;
                     // The timeout passed: an empty batch with its next link.
                     self->answer_held_locked(expired);
@@ -214,7 +215,7 @@ event_channel::forget(std::uint64_t ticket)
     std::optional<holder> gone;
     {
         std::lock_guard lock(mutex_);
-        if(! held_ || held_->id != ticket)
+        if(!held_ || held_->id != ticket)
             return;
         held_->timer->cancel();
         gone = std::move(held_);
@@ -252,15 +253,14 @@ event_channel::held() const
 
 event_channels::event_channels(net::any_io_executor executor)
     : executor_(std::move(executor))
-{
-}
+{}
 
 std::shared_ptr<event_channel>
 event_channels::of(std::string const& application_id, std::string const& events_href)
 {
     std::lock_guard lock(mutex_);
     auto& c = channels_[application_id];
-    if(! c)
+    if(!c)
         c = std::make_shared<event_channel>(executor_, events_href);
     return c;
 }

@@ -79,21 +79,26 @@ private:
         std::uint64_t id = 0;
     };
 
-    std::string href(std::uint64_t ack) const;
-    std::string make_batch_locked(std::uint64_t ack);
-    void remember_locked(std::uint64_t ack, std::string const& doc);
+    std::string
+    href(std::uint64_t ack) const;
+    std::string
+    make_batch_locked(std::uint64_t ack);
+    void
+    remember_locked(std::uint64_t ack, std::string const& doc);
     /** Answers the held request, if any, with the events waiting (maybe none). */
-    void answer_held_locked(std::vector<std::function<void()>>& later);
+    void
+    answer_held_locked(std::vector<std::function<void()>>& later);
     /** Answers the held request when events are waiting. */
-    void release_locked(std::vector<std::function<void()>>& later);
+    void
+    release_locked(std::vector<std::function<void()>>& later);
 
     net::any_io_executor executor_;
     std::string events_href_;
     mutable std::mutex mutex_;
-    std::uint64_t next_ack_ = 1;              ///< The batch not made yet.
+    std::uint64_t next_ack_ = 1; ///< The batch not made yet.
     std::deque<pending_event> pending_;
     std::size_t pending_kept_;
-    bool lost_events_ = false;                ///< Some were dropped: the next batch is a resync.
+    bool lost_events_ = false;                  ///< Some were dropped: the next batch is a resync.
     std::map<std::uint64_t, std::string> made_; ///< The last batches, for repeated acks.
     std::optional<holder> held_;
     std::uint64_t next_holder_ = 1;

@@ -7,8 +7,7 @@ namespace ucwa {
 
 invitation_store::invitation_store(std::size_t capacity)
     : capacity_(capacity == 0 ? 1 : capacity)
-{
-}
+{}
 
 invitation_store::per_application&
 invitation_store::slot_locked(std::string_view application_id)
@@ -52,8 +51,8 @@ invitation_store::record(invitation_fields const& inv)
     packed_invitation packed;
     packed.number = inv.number;
     packed.created = inv.created;
-    std::string_view const fields[] = {inv.application_id, inv.href,      inv.operation_id,     inv.to,
-                                       inv.subject,        inv.importance, inv.thread_id,       inv.callback_url,
+    std::string_view const fields[] = {inv.application_id,   inv.href,       inv.operation_id, inv.to,
+                                       inv.subject,          inv.importance, inv.thread_id,    inv.callback_url,
                                        inv.callback_context, inv.state};
     packed.parts.add_all(fields);
 

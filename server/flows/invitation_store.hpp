@@ -23,8 +23,8 @@ template<class String>
 struct basic_invitation
 {
     String application_id;
-    std::uint64_t number = 0;       ///< The id in its Location, unique per application.
-    String href;                    ///< The Location of the 201.
+    std::uint64_t number = 0; ///< The id in its Location, unique per application.
+    String href;              ///< The Location of the 201.
     String operation_id;
     String to;
     String subject;
@@ -93,15 +93,27 @@ public:
 private:
     struct packed_invitation
     {
-        enum part : std::size_t {
-            application_id, href, operation_id, to, subject, importance, thread_id, callback_url, callback_context, state, count
+        enum part : std::size_t
+        {
+            application_id,
+            href,
+            operation_id,
+            to,
+            subject,
+            importance,
+            thread_id,
+            callback_url,
+            callback_context,
+            state,
+            count
         };
 
         std::uint64_t number = 0;
         std::chrono::system_clock::time_point created;
         packed_strings<part::count> parts;
 
-        invitation unpack() const;
+        invitation
+        unpack() const;
     };
 
     struct per_application

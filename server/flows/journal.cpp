@@ -11,7 +11,6 @@ namespace ucwa {
 
 namespace {
 
-
 std::string_view
 path_of(std::string_view target) noexcept
 {
@@ -21,8 +20,9 @@ path_of(std::string_view target) noexcept
 } // namespace
 
 bool
-journal_filter::matches(std::string_view entry_application, std::string_view entry_method, std::string_view entry_target,
-                        unsigned entry_status, std::string_view entry_to, std::chrono::system_clock::time_point entry_time) const
+journal_filter::matches(std::string_view entry_application, std::string_view entry_method,
+                        std::string_view entry_target, unsigned entry_status, std::string_view entry_to,
+                        std::chrono::system_clock::time_point entry_time) const
 {
     // Numbers first: a packed entry's text is read only for what they let through.
     if(status && entry_status != *status)
@@ -33,7 +33,7 @@ journal_filter::matches(std::string_view entry_application, std::string_view ent
         return false;
     if(application_id && entry_application != *application_id)
         return false;
-    if(method && ! iequals(entry_method, *method))
+    if(method && !iequals(entry_method, *method))
         return false;
     if(path && path_of(entry_target) != *path)
         return false;
@@ -88,8 +88,7 @@ journal::journal(limits bounds, limit_counters* counters)
 
 journal::journal(std::size_t capacity, std::size_t body_limit)
     : journal(limits{capacity, limits{}.bytes, body_limit, limits{}.headers})
-{
-}
+{}
 
 void
 journal::record(journal_record const& r)
@@ -107,7 +106,8 @@ journal::record(journal_record const& r)
         if(counters_)
             counters_->hit(counters_->journal_bodies_cut);
     }
-    std::string_view const fields[] = {r.application_id, r.method, r.target, body, r.to, r.outcome, r.rule, r.minted_id};
+    std::string_view const fields[] = {r.application_id, r.method, r.target,   body, r.to,
+                                       r.outcome,        r.rule,   r.minted_id};
     // Headers in order while they fit the header limit; the rest are left out and marked.
     std::size_t header_bytes = 0;
     std::size_t kept_headers = 0;
@@ -176,9 +176,9 @@ journal::find(journal_filter const& filter, std::uint64_t after, std::size_t lim
         std::size_t bytes = 0;
         for(; it != entries_.end(); ++it)
         {
-            if(! it->selected_by(filter))
+            if(!it->selected_by(filter))
                 continue;
-            if(selected.size() >= limit || (! selected.empty() && bytes + it->bytes() > byte_budget))
+            if(selected.size() >= limit || (!selected.empty() && bytes + it->bytes() > byte_budget))
             {
                 page.more = true;
                 break;

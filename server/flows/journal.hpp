@@ -24,19 +24,19 @@ namespace ucwa {
 /** One request as received, and its answer. */
 struct journal_entry
 {
-    std::uint64_t sequence = 0;    ///< Order of arrival across the whole journal.
+    std::uint64_t sequence = 0; ///< Order of arrival across the whole journal.
     std::chrono::system_clock::time_point time;
-    std::string application_id;    ///< Empty when the path names none.
+    std::string application_id; ///< Empty when the path names none.
     std::string method;
     std::string target;
     std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;              ///< As received, cut at the journal's body limit.
+    std::string body; ///< As received, cut at the journal's body limit.
     bool body_truncated = false;
     bool headers_truncated = false; ///< Headers past the journal's header limit were left out.
-    std::string to;                ///< The recipient, when the request named one.
-    unsigned status = 0;           ///< 0 for a fault (no answer).
-    std::string outcome;           ///< "success", "error Conflict/AlreadyExists", "fault reset", …
-    std::string rule;              ///< The scenario rule (or "queue") that decided; empty if none.
+    std::string to;                 ///< The recipient, when the request named one.
+    unsigned status = 0;            ///< 0 for a fault (no answer).
+    std::string outcome;            ///< "success", "error Conflict/AlreadyExists", "fault reset", …
+    std::string rule;               ///< The scenario rule (or "queue") that decided; empty if none.
     std::string minted_id;
     std::chrono::microseconds latency{0};
 };
@@ -57,7 +57,7 @@ struct journal_record
     std::string_view method;
     std::string_view target;
     std::span<journal_header const> headers;
-    std::string_view body;         ///< Cut at the journal's body limit by record().
+    std::string_view body; ///< Cut at the journal's body limit by record().
     std::string_view to;
     unsigned status = 0;
     std::string_view outcome;
@@ -70,8 +70,8 @@ struct journal_record
 struct journal_filter
 {
     std::optional<std::string> application_id;
-    std::optional<std::string> method;   ///< Compared case-insensitively.
-    std::optional<std::string> path;     ///< The target without its query, exact.
+    std::optional<std::string> method; ///< Compared case-insensitively.
+    std::optional<std::string> path;   ///< The target without its query, exact.
     std::optional<unsigned> status;
     std::optional<std::string> to;
     std::optional<std::chrono::system_clock::time_point> since; ///< Inclusive.
@@ -100,10 +100,10 @@ public:
     /** The bounds of a journal. */
     struct limits
     {
-        std::size_t entries = 10000;           ///< Entries kept in all.
-        std::size_t bytes = 64 * 1024 * 1024;  ///< Bytes of kept entries in all.
-        std::size_t body = 64 * 1024;          ///< Bytes of each body kept (cut and marked beyond).
-        std::size_t headers = 16 * 1024;       ///< Bytes of each request's headers kept (the rest are left out).
+        std::size_t entries = 10000;          ///< Entries kept in all.
+        std::size_t bytes = 64 * 1024 * 1024; ///< Bytes of kept entries in all.
+        std::size_t body = 64 * 1024;         ///< Bytes of each body kept (cut and marked beyond).
+        std::size_t headers = 16 * 1024;      ///< Bytes of each request's headers kept (the rest are left out).
     };
 
     explicit journal(limits bounds, limit_counters* counters = nullptr);
@@ -143,7 +143,19 @@ private:
     // one to drop, and the journal's memory stays dense.
     struct packed_entry
     {
-        enum part : std::size_t { application_id, method, target, body, to, outcome, rule, minted_id, headers, count };
+        enum part : std::size_t
+        {
+            application_id,
+            method,
+            target,
+            body,
+            to,
+            outcome,
+            rule,
+            minted_id,
+            headers,
+            count
+        };
 
         std::uint64_t sequence = 0;
         std::chrono::system_clock::time_point time;
@@ -153,9 +165,15 @@ private:
         bool headers_truncated = false;
         packed_strings<part::count> parts; ///< The headers part holds length-prefixed names and values.
 
-        bool selected_by(journal_filter const& filter) const;
-        journal_entry unpack() const;
-        std::size_t bytes() const noexcept { return sizeof(packed_entry) + parts.bytes(); }
+        bool
+        selected_by(journal_filter const& filter) const;
+        journal_entry
+        unpack() const;
+        std::size_t
+        bytes() const noexcept
+        {
+            return sizeof(packed_entry) + parts.bytes();
+        }
     };
 
     limits bounds_;

@@ -23,7 +23,7 @@ redact_credential(std::string_view value)
         return std::string(value.empty() ? "" : "[redacted]");
     auto const kept = secret.substr(0, std::min<std::size_t>(8, secret.size() / 2));
     std::string out(scheme);
-    if(! out.empty())
+    if(!out.empty())
         out += ' ';
     out += kept;
     out += "...[redacted: " + std::to_string(secret.size()) + " characters]";

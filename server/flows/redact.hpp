@@ -26,7 +26,7 @@ public:
     std::string_view
     value(std::string_view name, std::string_view value)
     {
-        if(! is_credential_header(name))
+        if(!is_credential_header(name))
             return value;
         return kept_.emplace_front(redact_credential(value));
     }

@@ -8,13 +8,12 @@ namespace ucwa {
 token_registry::token_registry(std::size_t capacity, limit_counters* counters)
     : capacity_(capacity == 0 ? 1 : capacity)
     , counters_(counters)
-{
-}
+{}
 
 void
 token_registry::purge_expired_locked(std::chrono::system_clock::time_point now, std::vector<std::string>& out)
 {
-    while(! order_.empty() && order_.front().first <= now)
+    while(!order_.empty() && order_.front().first <= now)
     {
         issued_.erase(order_.front().second);
         out.push_back(std::move(order_.front().second));

@@ -58,7 +58,8 @@ private:
         user_fixture user;
     };
 
-    void purge_expired_locked(std::chrono::system_clock::time_point now, std::vector<std::string>& out);
+    void
+    purge_expired_locked(std::chrono::system_clock::time_point now, std::vector<std::string>& out);
 
     std::size_t capacity_;
     limit_counters* counters_;

@@ -7,8 +7,7 @@ namespace ucwa {
 user_applications::user_applications(std::vector<std::string> reserved, std::size_t per_user)
     : reserved_(std::move(reserved))
     , per_user_(per_user)
-{
-}
+{}
 
 std::optional<user_application>
 user_applications::create(user_application app)

@@ -17,14 +17,14 @@ namespace ucwa {
 
 struct user_application
 {
-    std::string id;          ///< The path segment, e.g. "101".
-    std::string owner;       ///< The token that created it.
-    std::string user_uri;    ///< "sip:alice@contoso.com".
+    std::string id;       ///< The path segment, e.g. "101".
+    std::string owner;    ///< The token that created it.
+    std::string user_uri; ///< "sip:alice@contoso.com".
     std::string user_name;
     std::string user_agent;
     std::string endpoint_id;
     std::string culture;
-    bool available = false;  ///< After makeMeAvailable.
+    bool available = false; ///< After makeMeAvailable.
 };
 
 /** Thread-safe; copies out. */
@@ -69,13 +69,14 @@ public:
 private:
     mutable adaptive_mutex mutex_;
     std::uint64_t next_ = 101;
-    void erase_locked(std::unordered_map<std::string, user_application>::iterator it);
+    void
+    erase_locked(std::unordered_map<std::string, user_application>::iterator it);
 
     std::vector<std::string> reserved_;
     std::size_t per_user_;
     std::unordered_map<std::string, user_application> apps_;
-    std::unordered_map<std::string, std::size_t> per_person_;              ///< user_uri -> applications.
-    std::unordered_map<std::string, std::vector<std::string>> by_owner_;  ///< token -> application ids.
+    std::unordered_map<std::string, std::size_t> per_person_;            ///< user_uri -> applications.
+    std::unordered_map<std::string, std::vector<std::string>> by_owner_; ///< token -> application ids.
 };
 
 } // namespace ucwa

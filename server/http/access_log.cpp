@@ -38,8 +38,8 @@ utc_timestamp(std::chrono::system_clock::time_point when)
     std::tm parts{};
     gmtime_r(&seconds, &parts);
     char text[64];
-    std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900,
-                  parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, static_cast<int>(millis));
+    std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1,
+                  parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, static_cast<int>(millis));
     return text;
 }
 
@@ -51,7 +51,8 @@ format_access_line(http::request<http::string_body> const& request, reply const&
     line.reserve(160);
     line += utc_timestamp(std::chrono::system_clock::now());
     line += ' ';
-    append_printable(line, request.method_string().empty() ? std::string_view("-") : std::string_view(request.method_string()));
+    append_printable(
+        line, request.method_string().empty() ? std::string_view("-") : std::string_view(request.method_string()));
     line += ' ';
     append_printable(line, request.target().empty() ? std::string_view("-") : std::string_view(request.target()));
     line += ' ';

@@ -20,14 +20,30 @@ public:
         pthread_mutexattr_destroy(&attributes);
     }
 
-    ~adaptive_mutex() { pthread_mutex_destroy(&mutex_); }
+    ~adaptive_mutex()
+    {
+        pthread_mutex_destroy(&mutex_);
+    }
 
     adaptive_mutex(adaptive_mutex const&) = delete;
-    adaptive_mutex& operator=(adaptive_mutex const&) = delete;
+    adaptive_mutex&
+    operator=(adaptive_mutex const&) = delete;
 
-    void lock() noexcept { pthread_mutex_lock(&mutex_); }
-    bool try_lock() noexcept { return pthread_mutex_trylock(&mutex_) == 0; }
-    void unlock() noexcept { pthread_mutex_unlock(&mutex_); }
+    void
+    lock() noexcept
+    {
+        pthread_mutex_lock(&mutex_);
+    }
+    bool
+    try_lock() noexcept
+    {
+        return pthread_mutex_trylock(&mutex_) == 0;
+    }
+    void
+    unlock() noexcept
+    {
+        pthread_mutex_unlock(&mutex_);
+    }
 
 private:
     pthread_mutex_t mutex_;

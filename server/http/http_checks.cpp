@@ -23,9 +23,9 @@ is_valid_host(std::string_view value)
     // The grammar of an authority, less the user information RFC 9110 forbids here; a name
     // longer than DNS allows (255) or a port past 65535 names nothing a client could reach.
     auto const authority = boost::urls::parse_authority(value);
-    if(! authority || authority->has_userinfo() || authority->encoded_host().size() > 255)
+    if(!authority || authority->has_userinfo() || authority->encoded_host().size() > 255)
         return false;
-    return ! authority->has_port() || authority->port().empty() || is_port_number(authority->port());
+    return !authority->has_port() || authority->port().empty() || is_port_number(authority->port());
 }
 
 std::string_view
@@ -36,7 +36,7 @@ host_problem(http::fields const& fields)
         return {};
     if(std::next(first) != last)
         return "Host: the request has more than one.";
-    if(! is_valid_host(first->value()))
+    if(!is_valid_host(first->value()))
         return "Host: not a valid host[:port].";
     return {};
 }

@@ -30,14 +30,14 @@ append_wire_response(std::string& out, http::response<http::string_body> const& 
         out += "\r\n";
     }
     out += "\r\n";
-    if(! response.chunked())
+    if(!response.chunked())
     {
         out += response.body();
         return;
     }
     // Chunked (no reply of ours is, but the bytes must still be right): the body
     // as one chunk, then the last chunk.
-    if(! response.body().empty())
+    if(!response.body().empty())
     {
         char size[2 * sizeof(std::size_t)];
         auto const end = std::to_chars(size, size + sizeof size, response.body().size(), 16).ptr;

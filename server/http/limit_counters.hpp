@@ -19,12 +19,23 @@ public:
     constexpr limit_counter(std::string_view name, std::string_view flag) noexcept
         : name_(name)
         , flag_(flag)
-    {
-    }
+    {}
 
-    std::string_view name() const noexcept { return name_; }
-    std::string_view flag() const noexcept { return flag_; }
-    std::uint64_t value() const noexcept { return hits_.load(std::memory_order_relaxed); }
+    std::string_view
+    name() const noexcept
+    {
+        return name_;
+    }
+    std::string_view
+    flag() const noexcept
+    {
+        return flag_;
+    }
+    std::uint64_t
+    value() const noexcept
+    {
+        return hits_.load(std::memory_order_relaxed);
+    }
 
     /** Counts `n` hits. @return true for the first hit ever, which the caller may log. */
     bool
@@ -72,10 +83,10 @@ struct limit_counters
     void
     for_each(F&& f) const
     {
-        for(auto const* c : {&journal_dropped, &journal_bodies_cut, &tokens_purged, &tokens_dropped,
-                             &applications_refused, &applications_dropped, &unknown_applications,
-                             &conversations_forgotten, &messages_refused, &messages_forgotten,
-                             &outcomes_refused, &scenarios_refused})
+        for(auto const* c :
+            {&journal_dropped, &journal_bodies_cut, &tokens_purged, &tokens_dropped, &applications_refused,
+             &applications_dropped, &unknown_applications, &conversations_forgotten, &messages_refused,
+             &messages_forgotten, &outcomes_refused, &scenarios_refused})
             f(*c);
     }
 };

@@ -25,15 +25,14 @@ listener::listener(net::io_context& ioc, std::function<net::io_context&()> pick,
     , registry_(registry)
     , settings_(settings)
     , log_(log)
-{
-}
+{}
 
 boost::system::result<void, std::string>
 listener::open(tcp::endpoint endpoint)
 {
     auto const where = [&](char const* step, beast::error_code ec) {
-        return std::string(step) + " " + endpoint.address().to_string() + ":" + std::to_string(endpoint.port()) +
-               ": " + ec.message();
+        return std::string(step) + " " + endpoint.address().to_string() + ":" + std::to_string(endpoint.port()) + ": " +
+            ec.message();
     };
     beast::error_code ec;
     acceptor_.open(endpoint.protocol(), ec);
@@ -97,7 +96,7 @@ listener::stop()
 void
 listener::do_accept()
 {
-    if(! acceptor_.is_open())
+    if(!acceptor_.is_open())
         return;
     // Each connection lives on one worker io_context, run by one thread: no strand needed.
     acceptor_.async_accept(pick_(), beast::bind_front_handler(&listener::on_accept, shared_from_this()));
@@ -106,7 +105,7 @@ listener::do_accept()
 void
 listener::on_accept(beast::error_code ec, worker_socket socket)
 {
-    if(ec == net::error::operation_aborted || ! acceptor_.is_open())
+    if(ec == net::error::operation_aborted || !acceptor_.is_open())
         return;
     if(ec)
         return on_accept_error(ec);
@@ -121,8 +120,8 @@ listener::on_accept(beast::error_code ec, worker_socket socket)
         refuse(tcp::socket(std::move(socket)), out_of_descriptors_message, std::chrono::milliseconds(200));
     else if(settings_.max_connections && registry_.size() >= settings_.max_connections)
     {
-        log_.write(log_level::warn, "connection refused: --max-connections " +
-                                        std::to_string(settings_.max_connections) + " reached");
+        log_.write(log_level::warn,
+                   "connection refused: --max-connections " + std::to_string(settings_.max_connections) + " reached");
         refuse(tcp::socket(std::move(socket)),
                "The mock serves at most " + std::to_string(settings_.max_connections) +
                    " connections at once (--max-connections); try again.",
@@ -141,8 +140,9 @@ listener::on_accept_error(beast::error_code ec)
     auto const now = std::chrono::steady_clock::now();
     if(now - last_error_log_ >= std::chrono::seconds(1))
     {
-        log_.write(log_level::warn, "accept: " + ec.message() + " (" + std::to_string(errors_unlogged_) +
-                                        " time(s) since the last such line)");
+        log_.write(log_level::warn,
+                   "accept: " + ec.message() + " (" + std::to_string(errors_unlogged_) +
+                       " time(s) since the last such line)");
         last_error_log_ = now;
         errors_unlogged_ = 0;
     }
@@ -156,7 +156,7 @@ listener::on_accept_error(beast::error_code ec)
         spare_fd_ = -1;
         beast::error_code accept_ec;
         auto socket = acceptor_.accept(pick_(), accept_ec);
-        if(! accept_ec)
+        if(!accept_ec)
         {
             // Its descriptor is the spare's, so it is not kept long.
             refuse(tcp::socket(std::move(socket)), out_of_descriptors_message, std::chrono::milliseconds(200));
@@ -171,7 +171,7 @@ listener::on_accept_error(beast::error_code ec)
     backoff_ = std::clamp(backoff_ * 2, std::chrono::milliseconds(5), std::chrono::milliseconds(500));
     retry_timer_.expires_after(backoff_);
     retry_timer_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
-        if(! wait_ec)
+        if(!wait_ec)
             self->do_accept();
     });
 }
@@ -188,8 +188,7 @@ public:
         , deadline_(socket_.get_executor())
         , bytes_(std::move(bytes))
         , patience_(patience)
-    {
-    }
+    {}
 
     void
     run()
@@ -197,7 +196,7 @@ public:
         // One deadline for the answer and the drain: closing the socket ends what is pending.
         deadline_.expires_after(patience_);
         deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
-            if(! ec)
+            if(!ec)
                 self->close();
         });
         net::async_write(socket_, net::buffer(bytes_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -247,7 +246,7 @@ listener::refuse(tcp::socket socket, std::string const& why, std::chrono::millis
                         "Connection: close\r\n"
                         "Server: ucwa-mock/" UCWA_MOCK_VERSION "\r\n"
                         "Content-Length: " +
-                        std::to_string(body.size()) + "\r\n\r\n" + body;
+        std::to_string(body.size()) + "\r\n\r\n" + body;
     std::make_shared<refusal>(std::move(socket), std::move(bytes), patience)->run();
 }
 

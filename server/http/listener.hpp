@@ -47,11 +47,16 @@ public:
     ~listener();
 
 private:
-    void do_accept();
-    void on_accept(beast::error_code ec, worker_socket socket);
-    void on_accept_error(beast::error_code ec);
-    void refuse(tcp::socket socket, std::string const& why, std::chrono::milliseconds patience);
-    void open_spare();
+    void
+    do_accept();
+    void
+    on_accept(beast::error_code ec, worker_socket socket);
+    void
+    on_accept_error(beast::error_code ec);
+    void
+    refuse(tcp::socket socket, std::string const& why, std::chrono::milliseconds patience);
+    void
+    open_spare();
 
     std::function<net::io_context&()> pick_;
     net::strand<net::io_context::executor_type> strand_;

@@ -24,7 +24,7 @@ logger::~logger()
 void
 logger::write(log_level level, std::string_view line)
 {
-    if(! enabled(level))
+    if(!enabled(level))
         return;
     std::lock_guard lock(mutex_);
     buffer_.append(line);
@@ -36,7 +36,7 @@ logger::write(log_level level, std::string_view line)
 void
 logger::write_now(log_level level, std::string_view line)
 {
-    if(! enabled(level))
+    if(!enabled(level))
         return;
     std::lock_guard lock(mutex_);
     buffer_.append(line);

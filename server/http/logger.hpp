@@ -19,7 +19,6 @@ enum class log_level
     error,
 };
 
-
 class logger
 {
 public:
@@ -29,7 +28,8 @@ public:
     ~logger();
 
     logger(logger const&) = delete;
-    logger& operator=(logger const&) = delete;
+    logger&
+    operator=(logger const&) = delete;
 
     /** Returns true when lines at this level are written. */
     bool

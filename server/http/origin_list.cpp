@@ -12,8 +12,8 @@ namespace {
 bool
 host_char(char ch) noexcept
 {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-           ch == '.' || ch == '_';
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' ||
+        ch == '_';
 }
 
 bool
@@ -56,14 +56,14 @@ normalize_origin(std::string_view text)
     {
         auto const close = rest.find(']');
         if(close == std::string_view::npos || close < 3 ||
-           ! std::all_of(rest.begin() + 1, rest.begin() + static_cast<std::ptrdiff_t>(close), ipv6_char))
+           !std::all_of(rest.begin() + 1, rest.begin() + static_cast<std::ptrdiff_t>(close), ipv6_char))
             return problem("has a malformed [IPv6] host");
         host = rest.substr(0, close + 1);
         auto const after = rest.substr(close + 1);
-        if(! after.empty() && ! after.starts_with(':'))
+        if(!after.empty() && !after.starts_with(':'))
             return problem("has text after its host: a path, query or user is not part of an origin");
         port = after.empty() ? after : after.substr(1);
-        if(! after.empty() && port.empty())
+        if(!after.empty() && port.empty())
             return problem("has an empty port");
     }
     else
@@ -78,7 +78,7 @@ normalize_origin(std::string_view text)
         }
         if(host.empty())
             return problem("has no host");
-        if(! std::all_of(host.begin(), host.end(), host_char))
+        if(!std::all_of(host.begin(), host.end(), host_char))
             return problem("has a host with characters other than letters, digits, '-', '.' and '_' "
                            "(a path, query or user is not part of an origin)");
     }
@@ -102,13 +102,13 @@ entry_matches(std::string_view entry, std::string_view origin) noexcept
 {
     if(entry == "*" || entry == origin)
         return true;
-    if(! entry.ends_with(":*"))
+    if(!entry.ends_with(":*"))
         return false;
     // Any port, the default one (no port at all) included.
     auto const base = entry.substr(0, entry.size() - 2);
     if(origin == base)
         return true;
-    if(origin.size() <= base.size() + 1 || ! origin.starts_with(base) || origin[base.size()] != ':')
+    if(origin.size() <= base.size() + 1 || !origin.starts_with(base) || origin[base.size()] != ':')
         return false;
     auto const port = origin.substr(base.size() + 1);
     return std::all_of(port.begin(), port.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
@@ -130,8 +130,8 @@ printable_origin(std::string_view text)
 std::vector<std::string>
 default_xframe_origins()
 {
-    return {"http://localhost:*", "https://localhost:*", "http://127.0.0.1:*",
-            "https://127.0.0.1:*", "http://[::1]:*", "https://[::1]:*"};
+    return {"http://localhost:*",  "https://localhost:*", "http://127.0.0.1:*",
+            "https://127.0.0.1:*", "http://[::1]:*",      "https://[::1]:*"};
 }
 
 boost::system::result<std::vector<std::string>, std::string>
@@ -157,7 +157,7 @@ parse_origin_list(std::string_view text)
             continue;
         }
         auto normal = normalize_origin(entry);
-        if(! normal)
+        if(!normal)
             return std::string("'" + printable_origin(entry) + "' " + normal.error());
         out.push_back(std::move(*normal));
     }
@@ -176,7 +176,7 @@ origin_allowed(std::span<std::string const> allowed, std::string_view origin)
         return std::find(allowed.begin(), allowed.end(), "null") != allowed.end();
     auto const normal = normalize_origin(origin);
     // Not an origin at all (and "*" is not on the list): nothing to allow.
-    if(! normal || normal->ends_with(":*"))
+    if(!normal || normal->ends_with(":*"))
         return false;
     return std::any_of(allowed.begin(), allowed.end(),
                        [&](std::string const& entry) { return entry_matches(entry, *normal); });

@@ -14,8 +14,7 @@ namespace ucwa {
 /** Returns the 403 for a request whose Origin or X-Ms-Origin header names an origin that is
     not on the list, or nothing when the request may go on. */
 std::optional<reply>
-refuse_foreign_origin(http::request<http::string_body> const& request,
-                      std::span<std::string const> allowed,
+refuse_foreign_origin(http::request<http::string_body> const& request, std::span<std::string const> allowed,
                       std::string_view server_fqdn);
 
 } // namespace ucwa

@@ -29,16 +29,16 @@ using reply_sink = std::function<void(reply)>;
 struct reply
 {
     http::response<http::string_body> response;
-    std::chrono::milliseconds delay{0};   ///< Wait this long before answering.
-    std::optional<fault_kind> fault;      ///< Break the connection instead of answering.
-    std::string application_id;           ///< For the access log; empty if none.
-    std::string minted_id;                ///< For the access log; empty if none.
+    std::chrono::milliseconds delay{0}; ///< Wait this long before answering.
+    std::optional<fault_kind> fault;    ///< Break the connection instead of answering.
+    std::string application_id;         ///< For the access log; empty if none.
+    std::string minted_id;              ///< For the access log; empty if none.
 
     // For the journal.
-    bool journaled = true;                ///< Admin calls are not journaled.
-    std::string to;                       ///< The recipient, when the request named one.
-    std::string outcome;                  ///< "success", "error Conflict/AlreadyExists", "fault reset", …
-    std::string rule;                     ///< What decided it: a rule name, "queue" or "default".
+    bool journaled = true; ///< Admin calls are not journaled.
+    std::string to;        ///< The recipient, when the request named one.
+    std::string outcome;   ///< "success", "error Conflict/AlreadyExists", "fault reset", …
+    std::string rule;      ///< What decided it: a rule name, "queue" or "default".
 
     /** Set by a handler that finds the request is not its own (two flavours share a path):
         the router tries the next matching route. */

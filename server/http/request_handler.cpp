@@ -10,15 +10,14 @@ request_handler::request_handler(router const& routes, server_settings const& se
     : routes_(routes)
     , settings_(settings)
     , record_(std::move(record))
-{
-}
+{}
 
 reply
 request_handler::handle(http::request<http::string_body>& request)
 {
     auto const started = std::chrono::steady_clock::now();
     // Host is copied into absolute hrefs: a bad one is refused before any route sees it.
-    if(auto const problem = host_problem(request); ! problem.empty())
+    if(auto const problem = host_problem(request); !problem.empty())
     {
         reply r = make_error_reply(make_api_error(errc::bad_request, std::string(problem)),
                                    choose_answer_format(request[http::field::accept]), request.version(),
@@ -55,9 +54,9 @@ request_handler::handle(http::request<http::string_body>& request)
 reply
 request_handler::handle_unavailable(http::request<http::string_body> const& request)
 {
-    reply r = make_error_reply(make_api_error(errc::service_unavailable,
-                                              "The mock is shutting down: this request was not answered in time."),
-                               choose_answer_format(request[http::field::accept]), request.version(), false);
+    reply r = make_error_reply(
+        make_api_error(errc::service_unavailable, "The mock is shutting down: this request was not answered in time."),
+        choose_answer_format(request[http::field::accept]), request.version(), false);
     r.outcome = "error ServiceUnavailable (shutdown)";
     add_common_headers(r.response, &request);
     return r;
@@ -69,20 +68,23 @@ request_handler::handle_read_error(beast::error_code ec)
     answer_format const json;
     api_error e;
     if(ec == http::error::body_limit)
-        e = make_api_error(errc::entity_too_large, "The request body is larger than " +
-                                                       std::to_string(settings_.max_body) + " bytes.");
+        e = make_api_error(errc::entity_too_large,
+                           "The request body is larger than " + std::to_string(settings_.max_body) + " bytes.");
     else if(ec == http::error::header_limit)
     {
-        e = make_api_error(errc::bad_request, "The request line and headers are larger than " +
-                                                  std::to_string(settings_.max_header) + " bytes.");
+        e = make_api_error(errc::bad_request,
+                           "The request line and headers are larger than " + std::to_string(settings_.max_header) +
+                               " bytes.");
         e.status = 431;
     }
     else if(ec == http::error::bad_transfer_encoding)
-        e = make_api_error(errc::bad_request,
-                           "Transfer-Encoding: only chunked, as the only coding and without Content-Length, is accepted.");
+        e = make_api_error(
+            errc::bad_request,
+            "Transfer-Encoding: only chunked, as the only coding and without Content-Length, is accepted.");
     else if(ec == http::error::buffer_overflow)
-        e = make_api_error(errc::bad_request, "A chunk line or the trailer is longer than " +
-                                                  std::to_string(settings_.max_header) + " bytes.");
+        e = make_api_error(errc::bad_request,
+                           "A chunk line or the trailer is longer than " + std::to_string(settings_.max_header) +
+                               " bytes.");
     else
         e = make_api_error(errc::bad_request, "The request is not valid HTTP/1.1: " + ec.message() + ".");
     reply r = make_error_reply(e, json, 11, false);
@@ -101,7 +103,7 @@ request_handler::add_common_headers(http::response<http::string_body>& response,
     {
         // Clients match answers to their requests by this id.
         auto const id = (*request)["client-request-id"];
-        if(! id.empty())
+        if(!id.empty())
             response.set("client-request-id", id);
     }
 }

@@ -11,10 +11,8 @@ std::string_view
 answer_format::content_type() const noexcept
 {
     if(format == body_format::xml)
-        return vendor_type ? "application/vnd.microsoft.com.ucwa+xml; charset=utf-8"
-                           : "application/xml; charset=utf-8";
-    return vendor_type ? "application/vnd.microsoft.com.ucwa+json; charset=utf-8"
-                       : "application/json; charset=utf-8";
+        return vendor_type ? "application/vnd.microsoft.com.ucwa+xml; charset=utf-8" : "application/xml; charset=utf-8";
+    return vendor_type ? "application/vnd.microsoft.com.ucwa+json; charset=utf-8" : "application/json; charset=utf-8";
 }
 
 answer_format
@@ -46,7 +44,7 @@ render_error_json(api_error const& e)
     json_writer w;
     w.start_object();
     w.field("code", e.code);
-    if(! e.subcode.empty())
+    if(!e.subcode.empty())
         w.field("subcode", e.subcode);
     w.field("message", e.message);
     w.end_object();
@@ -83,13 +81,12 @@ xml_escape(std::string_view text)
 std::string
 render_error_xml(api_error const& e)
 {
-    std::string xml =
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n"
-        "<reason xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" "
-        "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-        "xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\">\r\n";
+    std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n"
+                      "<reason xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" "
+                      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                      "xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\">\r\n";
     xml += "  <code>" + xml_escape(e.code) + "</code>\r\n";
-    if(! e.subcode.empty())
+    if(!e.subcode.empty())
         xml += "  <subcode>" + xml_escape(e.subcode) + "</subcode>\r\n";
     xml += "  <message>" + xml_escape(e.message) + "</message>\r\n";
     xml += "</reason>";

@@ -30,7 +30,6 @@ split_pattern(std::string_view pattern)
     return segments;
 }
 
-
 constexpr std::size_t max_prefix_segments = 3;
 
 bool
@@ -53,7 +52,7 @@ match(route const& r, path_segments const& path, request_context& context)
     for(std::size_t i = path.size(); i-- > skip;)
     {
         auto const& pattern = r.segments[i - skip + first];
-        if(is_capture(pattern) ? path[i].empty() : ! iequals(pattern, path[i]))
+        if(is_capture(pattern) ? path[i].empty() : !iequals(pattern, path[i]))
             return false;
     }
     for(std::size_t i = 0; i < skip; ++i)
@@ -110,14 +109,15 @@ void
 router::add(http::verb method, std::string pattern, std::string name, route_handler handler)
 {
     auto segments = split_pattern(pattern);
-    bool const prefixed = ! segments.empty() && segments.front() == "{prefix*}";
+    bool const prefixed = !segments.empty() && segments.front() == "{prefix*}";
     auto const shortest = prefixed ? segments.size() - 1 : segments.size();
     auto const longest = prefixed ? shortest + max_prefix_segments : shortest;
     if(by_length_.size() <= longest)
         by_length_.resize(longest + 1);
     for(auto length = shortest; length <= longest; ++length)
         by_length_[length].push_back(routes_.size());
-    routes_.push_back(route{method, std::move(pattern), std::move(name), std::move(handler), std::move(segments), prefixed});
+    routes_.push_back(
+        route{method, std::move(pattern), std::move(name), std::move(handler), std::move(segments), prefixed});
 }
 
 reply
@@ -128,10 +128,10 @@ router::handle(http::request<http::string_body>& request) const
     auto const keep_alive = request.keep_alive();
 
     auto parsed = boost::urls::parse_origin_form(request.target());
-    if(! parsed)
+    if(!parsed)
         return make_error_reply(
-            make_api_error(errc::bad_request, "The request target is not a valid origin-form path."),
-            format, version, keep_alive);
+            make_api_error(errc::bad_request, "The request target is not a valid origin-form path."), format, version,
+            keep_alive);
 
     request_context context{request, *parsed, {}, format, {}, {}};
     // Segments view the target; only those with escapes are decoded, into storage
@@ -156,13 +156,13 @@ router::handle(http::request<http::string_body>& request) const
     for(auto const index : candidates)
     {
         auto const& r = routes_[index];
-        if(! match(r, path, context))
+        if(!match(r, path, context))
             continue;
         if(r.method != request.method())
         {
             if(allow.find(http::to_string(r.method)) == std::string::npos)
             {
-                if(! allow.empty())
+                if(!allow.empty())
                     allow += ", ";
                 allow += http::to_string(r.method);
             }
@@ -182,16 +182,16 @@ router::handle(http::request<http::string_body>& request) const
         }
     }
 
-    if(! allow.empty())
+    if(!allow.empty())
     {
-        auto r = context.error(make_api_error(
-            errc::method_not_allowed,
-            "The method " + std::string(request.method_string()) + " is not allowed on this resource; allowed: " + allow + "."));
+        auto r = context.error(make_api_error(errc::method_not_allowed,
+                                              "The method " + std::string(request.method_string()) +
+                                                  " is not allowed on this resource; allowed: " + allow + "."));
         r.response.set(http::field::allow, allow);
         return r;
     }
-    return context.error(make_api_error(errc::not_found,
-                                        "No resource at " + std::string(parsed->encoded_path()) + "."));
+    return context.error(
+        make_api_error(errc::not_found, "No resource at " + std::string(parsed->encoded_path()) + "."));
 }
 
 } // namespace ucwa

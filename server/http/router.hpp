@@ -24,8 +24,8 @@ struct request_context
     /// Name and decoded value; values view the target, or `decoded` where a segment had escapes.
     boost::container::small_vector<std::pair<std::string_view, std::string_view>, 8> captures;
     answer_format format;
-    std::string prefix;                  ///< The "{prefix*}" capture's value, when a route has one.
-    std::vector<std::string> decoded;    ///< Segments that had percent-escapes, decoded.
+    std::string prefix;               ///< The "{prefix*}" capture's value, when a route has one.
+    std::vector<std::string> decoded; ///< Segments that had percent-escapes, decoded.
 
     /** Returns a capture by name (decoded), or an empty string. */
     std::string_view
@@ -46,11 +46,11 @@ using route_handler = std::function<reply(request_context&)>;
 struct route
 {
     http::verb method;
-    std::string pattern;                ///< e.g. "/v1/applications/{app}/communication/startMessaging".
-    std::string name;                   ///< e.g. "startMessaging"; for logs and listings.
+    std::string pattern; ///< e.g. "/v1/applications/{app}/communication/startMessaging".
+    std::string name;    ///< e.g. "startMessaging"; for logs and listings.
     route_handler handler;
-    std::vector<std::string> segments;  ///< The pattern split at '/'.
-    bool prefixed = false;              ///< The pattern starts with "{prefix*}".
+    std::vector<std::string> segments; ///< The pattern split at '/'.
+    bool prefixed = false;             ///< The pattern starts with "{prefix*}".
 };
 
 /** Routes requests to handlers. Not thread-safe to modify; safe to use concurrently once built. */

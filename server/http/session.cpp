@@ -17,10 +17,9 @@ namespace {
 bool
 is_quiet_end(beast::error_code ec)
 {
-    return ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
-           ec == beast::error::timeout || ec == net::error::eof ||
-           ec == net::error::connection_reset || ec == net::error::broken_pipe ||
-           ec == net::error::bad_descriptor;
+    return ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
+        ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::broken_pipe ||
+        ec == net::error::bad_descriptor;
 }
 
 constexpr char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -45,8 +44,7 @@ session::session(worker_socket&& socket, request_handler& handler, session_regis
     , registry_(registry)
     , settings_(settings)
     , log_(log)
-{
-}
+{}
 
 session::~session()
 {
@@ -59,7 +57,7 @@ session::run()
 {
     registered_ = registry_.add(this);
     net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
-        if(! self->registered_)
+        if(!self->registered_)
             return self->do_close();
         self->do_read();
     });
@@ -76,7 +74,7 @@ session::on_stop()
 {
     stopping_ = true;
     // Idle between requests: nothing is in flight, so close now.
-    if(reading_ && parser_ && ! parser_->got_some() && buffer_.size() == 0)
+    if(reading_ && parser_ && !parser_->got_some() && buffer_.size() == 0)
         return do_close();
     if(waiting_)
     {
@@ -112,12 +110,12 @@ session::on_header(beast::error_code ec, std::size_t)
         return on_read(ec, 0);
     // A coding list where chunked is not the only coding cannot be framed: what
     // Beast would take for the body could be the start of another request.
-    if(! has_acceptable_transfer_encoding(parser_->get()))
+    if(!has_acceptable_transfer_encoding(parser_->get()))
         return on_read(http::error::bad_transfer_encoding, 0);
     // The body usually came with the header: parse it now, without another read.
     parser_->eager(true);
     bool body_came = false;
-    while(! parser_->is_done() && buffer_.size() > 0)
+    while(!parser_->is_done() && buffer_.size() > 0)
     {
         auto const used = parser_->put(buffer_.data(), ec);
         buffer_.consume(used);
@@ -133,7 +131,7 @@ session::on_header(beast::error_code ec, std::size_t)
         return on_read({}, 0);
     // The client waits for our word before it sends the body (a declared body over
     // --max-body was refused with 413 at the header, before this).
-    if(! body_came && expects_continue(parser_->get()))
+    if(!body_came && expects_continue(parser_->get()))
         return net::async_write(socket_, net::buffer(continue_line, sizeof continue_line - 1),
                                 beast::bind_front_handler(&session::on_continue_written, shared_from_this()));
     http::async_read(socket_, buffer_, *parser_, beast::bind_front_handler(&session::on_read, shared_from_this()));
@@ -158,7 +156,7 @@ session::on_read(beast::error_code ec, std::size_t)
         if(is_quiet_end(ec) || closed_)
             return do_close();
         // The buffer is full only of a header (431) or a chunk line or trailer (400).
-        if(ec == http::error::buffer_overflow && ! parser_->is_header_done())
+        if(ec == http::error::buffer_overflow && !parser_->is_header_done())
             ec = http::error::header_limit;
         // A request that cannot be read gets its error, then the connection closes.
         log_.write(log_level::debug, "read error: " + ec.message());
@@ -177,9 +175,8 @@ session::on_read(beast::error_code ec, std::size_t)
         reply_ = {};
         waiting_ = true;
         deferred([self = shared_from_this(), ticket = ++ticket_](reply r) {
-            net::post(self->socket_.get_executor(), [self, ticket, r = std::move(r)]() mutable {
-                self->on_answer(ticket, std::move(r));
-            });
+            net::post(self->socket_.get_executor(),
+                      [self, ticket, r = std::move(r)]() mutable { self->on_answer(ticket, std::move(r)); });
         });
         return watch_client();
     }
@@ -189,7 +186,7 @@ session::on_read(beast::error_code ec, std::size_t)
 void
 session::on_answer(std::uint64_t ticket, reply r)
 {
-    if(closed_ || ! waiting_ || ticket != ticket_)
+    if(closed_ || !waiting_ || ticket != ticket_)
     {
         // Too late (the client left, or the shutdown answered): what follows the answer still goes on.
         if(r.after_send)
@@ -248,7 +245,7 @@ void
 session::resume()
 {
     // The wait is over; the watching read is cancelled first, and its handler answers.
-    if(! watching_)
+    if(!watching_)
         return deliver();
     resume_ = true;
     beast::error_code ignored;
@@ -307,7 +304,7 @@ session::on_write(beast::error_code ec, std::size_t)
     run_after_send();
     if(ec)
         return do_close();
-    if(! reply_.response.keep_alive())
+    if(!reply_.response.keep_alive())
         return do_linger();
     reply_ = {};
     do_read();
@@ -319,10 +316,8 @@ session::do_fault()
     log_access();
     switch(*reply_.fault)
     {
-    case fault_kind::empty:
-        return do_close();
-    case fault_kind::reset:
-    {
+    case fault_kind::empty: return do_close();
+    case fault_kind::reset: {
         // SO_LINGER with a zero timeout turns close() into a reset.
         beast::error_code ignored;
         socket_.set_option(net::socket_base::linger(true, 0), ignored);
@@ -335,8 +330,7 @@ session::do_fault()
         // A status line and headers that promise a body that never comes.
         wire_ = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{\"trunc";
         break;
-    case fault_kind::random:
-    {
+    case fault_kind::random: {
         std::random_device seed;
         std::mt19937 random(seed());
         std::uniform_int_distribution<int> byte(0, 255);
@@ -441,7 +435,7 @@ session::on_deadline(beast::error_code ec)
 void
 session::log_access()
 {
-    if(! log_.enabled(log_level::info))
+    if(!log_.enabled(log_level::info))
         return;
     auto const elapsed = std::chrono::steady_clock::now() - started_;
     log_.write(log_level::info, format_access_line(request_, reply_, elapsed));

@@ -31,7 +31,8 @@ public:
     ~session();
 
     session(session const&) = delete;
-    session& operator=(session const&) = delete;
+    session&
+    operator=(session const&) = delete;
 
     /** Starts reading on the connection's io_context. */
     void
@@ -43,30 +44,54 @@ public:
     stop();
 
 private:
-    void do_read();
-    void on_header(beast::error_code ec, std::size_t bytes);
-    void on_continue_written(beast::error_code ec, std::size_t bytes);
-    void on_read(beast::error_code ec, std::size_t bytes);
-    void on_answer(std::uint64_t ticket, reply r);
-    void watch_client();
-    void on_watch(beast::error_code ec, std::size_t bytes);
-    void client_left(beast::error_code ec);
-    void resume();
-    void deliver();
-    void on_delay(beast::error_code ec);
-    void do_write();
-    void on_write(beast::error_code ec, std::size_t bytes);
-    void do_fault();
-    void on_fault_written(beast::error_code ec, std::size_t bytes);
-    void do_close();
-    void do_linger();
-    void on_linger(beast::error_code ec, std::size_t bytes);
-    void on_stop();
-    void log_access();
-    void run_after_send();
-    void arm_deadline(std::chrono::steady_clock::duration within);
-    void disarm_deadline();
-    void on_deadline(beast::error_code ec);
+    void
+    do_read();
+    void
+    on_header(beast::error_code ec, std::size_t bytes);
+    void
+    on_continue_written(beast::error_code ec, std::size_t bytes);
+    void
+    on_read(beast::error_code ec, std::size_t bytes);
+    void
+    on_answer(std::uint64_t ticket, reply r);
+    void
+    watch_client();
+    void
+    on_watch(beast::error_code ec, std::size_t bytes);
+    void
+    client_left(beast::error_code ec);
+    void
+    resume();
+    void
+    deliver();
+    void
+    on_delay(beast::error_code ec);
+    void
+    do_write();
+    void
+    on_write(beast::error_code ec, std::size_t bytes);
+    void
+    do_fault();
+    void
+    on_fault_written(beast::error_code ec, std::size_t bytes);
+    void
+    do_close();
+    void
+    do_linger();
+    void
+    on_linger(beast::error_code ec, std::size_t bytes);
+    void
+    on_stop();
+    void
+    log_access();
+    void
+    run_after_send();
+    void
+    arm_deadline(std::chrono::steady_clock::duration within);
+    void
+    disarm_deadline();
+    void
+    on_deadline(beast::error_code ec);
 
     worker_socket socket_;
     // The deadline of the read or write in progress. Moving it costs no timer
@@ -87,13 +112,13 @@ private:
     logger& log_;
     std::chrono::steady_clock::time_point started_;
     std::function<void()> abandon_; ///< Lets go of the deferred request when its client leaves.
-    std::uint64_t ticket_ = 0; ///< Which deferred answer is awaited.
+    std::uint64_t ticket_ = 0;      ///< Which deferred answer is awaited.
     bool registered_ = false;
-    bool reading_ = false;   ///< Waiting for (the start of) a request.
-    bool waiting_ = false;   ///< Waiting for the answer of a deferred reply.
-    bool watching_ = false;  ///< A read is pending only to notice a client that leaves.
-    bool resume_ = false;    ///< The wait is over: answer once the watching read returns.
-    bool stopping_ = false;  ///< Close after the request in flight.
+    bool reading_ = false;  ///< Waiting for (the start of) a request.
+    bool waiting_ = false;  ///< Waiting for the answer of a deferred reply.
+    bool watching_ = false; ///< A read is pending only to notice a client that leaves.
+    bool resume_ = false;   ///< The wait is over: answer once the watching read returns.
+    bool stopping_ = false; ///< Close after the request in flight.
     bool closed_ = false;
 };
 

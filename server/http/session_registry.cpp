@@ -8,8 +8,7 @@ namespace ucwa {
 
 session_registry::session_registry(std::function<void()> on_drained)
     : on_drained_(std::move(on_drained))
-{
-}
+{}
 
 bool
 session_registry::add(session* s)

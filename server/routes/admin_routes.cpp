@@ -77,7 +77,7 @@ parse_time(std::string_view text)
     int fraction_ms = 0;
     std::string copy(text);
     char const* rest = strptime(copy.c_str(), "%Y-%m-%dT%H:%M:%S", &parts);
-    if(! rest)
+    if(!rest)
         return std::nullopt;
     if(*rest == '.')
     {
@@ -130,8 +130,9 @@ filter_from_query(request_context const& ctx)
         if(auto text = ctx.query(name))
         {
             auto when = parse_time(*text);
-            if(! when)
-                return filter_error(std::string(name) + ": must be an RFC 3339 UTC time or epoch milliseconds, from 1900 to 2200");
+            if(!when)
+                return filter_error(std::string(name) +
+                                    ": must be an RFC 3339 UTC time or epoch milliseconds, from 1900 to 2200");
             (std::string_view(name) == "since" ? f.since : f.until) = *when;
         }
     return f;
@@ -141,15 +142,15 @@ boost::system::result<journal_filter, std::string>
 filter_from_json(rapidjson::Value const& v, std::string const& app)
 {
     journal_filter f;
-    if(! app.empty())
+    if(!app.empty())
         f.application_id = app;
-    if(! v.IsObject())
+    if(!v.IsObject())
         return filter_error(std::string("the filter must be a JSON object"));
     for(auto const& m : v.GetObject())
     {
         std::string_view const name(m.name.GetString(), m.name.GetStringLength());
         auto const string_field = [&](std::optional<std::string>& out) -> boost::system::result<void, std::string> {
-            if(! m.value.IsString())
+            if(!m.value.IsString())
                 return std::string(name) + ": must be a string";
             out = std::string(m.value.GetString(), m.value.GetStringLength());
             return {};
@@ -165,7 +166,7 @@ filter_from_json(rapidjson::Value const& v, std::string const& app)
             r = string_field(f.to);
         else if(name == "status")
         {
-            if(! m.value.IsUint() || (m.value.GetUint() != 0 && m.value.GetUint() < 100) || m.value.GetUint() > 599)
+            if(!m.value.IsUint() || (m.value.GetUint() != 0 && m.value.GetUint() < 100) || m.value.GetUint() > 599)
                 return filter_error(std::string("status: must be an HTTP status from 100 to 599, or 0 for a fault"));
             f.status = m.value.GetUint();
         }
@@ -176,15 +177,15 @@ filter_from_json(rapidjson::Value const& v, std::string const& app)
                 when = parse_time(std::string_view(m.value.GetString(), m.value.GetStringLength()));
             else if(m.value.IsInt64())
                 when = from_epoch_ms(m.value.GetInt64());
-            if(! when)
+            if(!when)
                 return filter_error(std::string(name) +
                                     ": must be an RFC 3339 UTC time or epoch milliseconds, from 1900 to 2200");
             (name == "since" ? f.since : f.until) = *when;
         }
         else
             return filter_error("unknown filter field '" + std::string(name) +
-                   "' (known: app, method, path, status, to, since, until)");
-        if(! r)
+                                "' (known: app, method, path, status, to, since, until)");
+        if(!r)
             return filter_error(r.error());
     }
     return f;
@@ -198,7 +199,7 @@ parse_body(std::string const& body)
     doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
     if(doc.HasParseError())
         return std::string("invalid JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
-               std::to_string(doc.GetErrorOffset());
+            std::to_string(doc.GetErrorOffset());
     return doc;
 }
 
@@ -233,7 +234,7 @@ render_entry(json_writer& w, journal_entry const& e)
 std::string
 render_scenario(scenario const& s)
 {
-    if(! s.source_text.empty())
+    if(!s.source_text.empty())
         return s.source_text;
     json_writer w;
     w.start_object();
@@ -258,25 +259,27 @@ boost::system::result<page_request, std::string>
 page_from_query(request_context const& ctx, std::string_view start_name)
 {
     page_request p;
-    auto const number = [&](std::string_view name, std::uint64_t min, std::uint64_t max) -> boost::system::result<std::uint64_t, std::string> {
+    auto const number = [&](std::string_view name, std::uint64_t min,
+                            std::uint64_t max) -> boost::system::result<std::uint64_t, std::string> {
         auto text = ctx.query(name);
         std::uint64_t value = 0;
         auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
         if(ec != std::errc{} || end != text->data() + text->size() || value < min || value > max)
-            return std::string(name) + ": must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+            return std::string(name) + ": must be a whole number from " + std::to_string(min) + " to " +
+                std::to_string(max);
         return value;
     };
     if(ctx.query("limit"))
     {
         auto n = number("limit", 1, largest_page);
-        if(! n)
+        if(!n)
             return n.error();
         p.limit = static_cast<std::size_t>(*n);
     }
     if(ctx.query(start_name))
     {
         auto n = number(start_name, 0, std::numeric_limits<std::int64_t>::max());
-        if(! n)
+        if(!n)
             return n.error();
         p.start = *n;
     }
@@ -285,11 +288,11 @@ page_from_query(request_context const& ctx, std::string_view start_name)
 
 // The summary's paging fields: "more", and "next" (this listing's query, with the next start) when there is more.
 void
-write_paging(json_writer& w, request_context const& ctx, std::string_view start_name, bool more, std::uint64_t next_start,
-             std::size_t limit)
+write_paging(json_writer& w, request_context const& ctx, std::string_view start_name, bool more,
+             std::uint64_t next_start, std::size_t limit)
 {
     w.field("more", more);
-    if(! more)
+    if(!more)
         return;
     std::string next(ctx.target.encoded_path().data(), ctx.target.encoded_path().size());
     char separator = '?';
@@ -330,9 +333,10 @@ add_admin_routes(router& r, mock_state& state)
     auto const guarded = [&state](route_handler handler) -> route_handler {
         return [&state, handler = std::move(handler)](request_context& ctx) -> reply {
             auto const& token = state.settings.admin_token;
-            if(! token.empty() && ctx.request[http::field::authorization] != "Bearer " + token)
+            if(!token.empty() && ctx.request[http::field::authorization] != "Bearer " + token)
             {
-                auto rep = admin_error(ctx, errc::forbidden, "The admin API needs 'Authorization: Bearer <admin token>'.");
+                auto rep =
+                    admin_error(ctx, errc::forbidden, "The admin API needs 'Authorization: Bearer <admin token>'.");
                 rep.response.result(http::status::unauthorized);
                 rep.response.set(http::field::www_authenticate, "Bearer realm=\"ucwa-mock admin\"");
                 return rep;
@@ -341,260 +345,263 @@ add_admin_routes(router& r, mock_state& state)
         };
     };
 
-    r.add(http::verb::get, "/__admin/health", "admin.health", [](request_context& ctx) {
-        return admin_json(ctx, http::status::ok, R"({"status":"ok"})");
-    });
+    r.add(http::verb::get, "/__admin/health", "admin.health",
+          [](request_context& ctx) { return admin_json(ctx, http::status::ok, R"({"status":"ok"})"); });
 
     r.add(http::verb::get, "/__admin/scenario", "admin.scenario.get", guarded([&state](request_context& ctx) {
-        return admin_json(ctx, http::status::ok, render_scenario(state.applications.current(app_param(ctx))));
-    }));
+              return admin_json(ctx, http::status::ok, render_scenario(state.applications.current(app_param(ctx))));
+          }));
 
     r.add(http::verb::put, "/__admin/scenario", "admin.scenario.put", guarded([&state](request_context& ctx) {
-        if(auto refused = refuse_unknown_app(ctx, state))
-            return std::move(*refused);
-        if(auto admitted = state.applications.admit_scenario_size(ctx.request.body().size()); ! admitted)
-        {
-            state.log.write(log_level::warn, admitted.error().message);
-            return admin_error(ctx, errc::entity_too_large, admitted.error().message);
-        }
-        auto doc = parse_body(ctx.request.body());
-        if(! doc)
-            return admin_error(ctx, errc::deserialization_failure, "scenario: " + doc.error());
-        boost::system::result<scenario, load_error> loaded;
-        // {"name": "..."} alone names a file in scenarios/; anything else is a whole document.
-        if(doc->IsObject() && doc->MemberCount() == 1 && doc->HasMember("name") && (*doc)["name"].IsString())
-        {
-            std::string const name = (*doc)["name"].GetString();
-            if(name.find('/') != std::string::npos || name.find("..") != std::string::npos)
-                return admin_error(ctx, errc::parameter_validation_failure,
-                                   "name: must name a file in the scenarios folder, without a path");
-            loaded = load_scenario(name, state.scenarios_dir);
-        }
-        else
-            loaded = parse_scenario(ctx.request.body(), "<admin>");
-        if(! loaded)
-            return admin_error(ctx, errc::parameter_validation_failure, loaded.error().to_string());
-        auto const name = loaded->name;
-        state.applications.replace(app_param(ctx), std::move(*loaded));
-        state.log.write(log_level::info, "scenario " + name + " for " +
-                                             (app_param(ctx).empty() ? std::string("all applications")
-                                                                     : "application " + app_param(ctx)));
-        return admin_json(ctx, http::status::ok, render_scenario(state.applications.current(app_param(ctx))));
-    }));
+              if(auto refused = refuse_unknown_app(ctx, state))
+                  return std::move(*refused);
+              if(auto admitted = state.applications.admit_scenario_size(ctx.request.body().size()); !admitted)
+              {
+                  state.log.write(log_level::warn, admitted.error().message);
+                  return admin_error(ctx, errc::entity_too_large, admitted.error().message);
+              }
+              auto doc = parse_body(ctx.request.body());
+              if(!doc)
+                  return admin_error(ctx, errc::deserialization_failure, "scenario: " + doc.error());
+              boost::system::result<scenario, load_error> loaded;
+              // {"name": "..."} alone names a file in scenarios/; anything else is a whole document.
+              if(doc->IsObject() && doc->MemberCount() == 1 && doc->HasMember("name") && (*doc)["name"].IsString())
+              {
+                  std::string const name = (*doc)["name"].GetString();
+                  if(name.find('/') != std::string::npos || name.find("..") != std::string::npos)
+                      return admin_error(ctx, errc::parameter_validation_failure,
+                                         "name: must name a file in the scenarios folder, without a path");
+                  loaded = load_scenario(name, state.scenarios_dir);
+              }
+              else
+                  loaded = parse_scenario(ctx.request.body(), "<admin>");
+              if(!loaded)
+                  return admin_error(ctx, errc::parameter_validation_failure, loaded.error().to_string());
+              auto const name = loaded->name;
+              state.applications.replace(app_param(ctx), std::move(*loaded));
+              state.log.write(
+                  log_level::info,
+                  "scenario " + name + " for " +
+                      (app_param(ctx).empty() ? std::string("all applications") : "application " + app_param(ctx)));
+              return admin_json(ctx, http::status::ok, render_scenario(state.applications.current(app_param(ctx))));
+          }));
 
     r.add(http::verb::post, "/__admin/outcomes", "admin.outcomes", guarded([&state](request_context& ctx) {
-        if(auto refused = refuse_unknown_app(ctx, state))
-            return std::move(*refused);
-        auto doc = parse_body(ctx.request.body());
-        if(! doc)
-            return admin_error(ctx, errc::deserialization_failure, doc.error());
-        if(! doc->IsObject() || ! doc->HasMember("outcomes") || ! (*doc)["outcomes"].IsArray())
-            return admin_error(ctx, errc::parameter_validation_failure,
-                               "outcomes: required, an array of outcomes");
-        std::vector<queued_outcome> queue;
-        auto const& list = (*doc)["outcomes"];
-        for(rapidjson::SizeType i = 0; i < list.Size(); ++i)
-        {
-            auto const where = "outcomes[" + std::to_string(i) + "]";
-            auto parsed = parse_outcome_strict(list[i], where, {"operation", "to"});
-            if(! parsed)
-                return admin_error(ctx, errc::parameter_validation_failure, parsed.error().to_string());
-            queued_outcome q;
-            q.result = std::move(*parsed);
-            if(list[i].IsObject() && list[i].HasMember("operation"))
-            {
-                if(! list[i]["operation"].IsString())
-                    return admin_error(ctx, errc::parameter_validation_failure, where + ".operation: must be a string");
-                q.operation = list[i]["operation"].GetString();
-            }
-            if(list[i].IsObject() && list[i].HasMember("to"))
-            {
-                if(! list[i]["to"].IsString())
-                    return admin_error(ctx, errc::parameter_validation_failure, where + ".to: must be a string");
-                q.to.emplace();
-                q.to->text = list[i]["to"].GetString();
-            }
-            queue.push_back(std::move(q));
-        }
-        auto const count = queue.size();
-        auto pending = state.applications.enqueue(app_param(ctx), std::move(queue));
-        if(! pending)
-        {
-            state.log.write(log_level::warn, pending.error().message);
-            return admin_error(ctx, errc::conflict, pending.error().message);
-        }
-        json_writer w;
-        w.start_object();
-        w.field("queued", static_cast<std::uint64_t>(count));
-        w.field("pending", static_cast<std::uint64_t>(*pending));
-        w.end_object();
-        return admin_json(ctx, http::status::ok, w.take());
-    }));
+              if(auto refused = refuse_unknown_app(ctx, state))
+                  return std::move(*refused);
+              auto doc = parse_body(ctx.request.body());
+              if(!doc)
+                  return admin_error(ctx, errc::deserialization_failure, doc.error());
+              if(!doc->IsObject() || !doc->HasMember("outcomes") || !(*doc)["outcomes"].IsArray())
+                  return admin_error(ctx, errc::parameter_validation_failure,
+                                     "outcomes: required, an array of outcomes");
+              std::vector<queued_outcome> queue;
+              auto const& list = (*doc)["outcomes"];
+              for(rapidjson::SizeType i = 0; i < list.Size(); ++i)
+              {
+                  auto const where = "outcomes[" + std::to_string(i) + "]";
+                  auto parsed = parse_outcome_strict(list[i], where, {"operation", "to"});
+                  if(!parsed)
+                      return admin_error(ctx, errc::parameter_validation_failure, parsed.error().to_string());
+                  queued_outcome q;
+                  q.result = std::move(*parsed);
+                  if(list[i].IsObject() && list[i].HasMember("operation"))
+                  {
+                      if(!list[i]["operation"].IsString())
+                          return admin_error(ctx, errc::parameter_validation_failure,
+                                             where + ".operation: must be a string");
+                      q.operation = list[i]["operation"].GetString();
+                  }
+                  if(list[i].IsObject() && list[i].HasMember("to"))
+                  {
+                      if(!list[i]["to"].IsString())
+                          return admin_error(ctx, errc::parameter_validation_failure, where + ".to: must be a string");
+                      q.to.emplace();
+                      q.to->text = list[i]["to"].GetString();
+                  }
+                  queue.push_back(std::move(q));
+              }
+              auto const count = queue.size();
+              auto pending = state.applications.enqueue(app_param(ctx), std::move(queue));
+              if(!pending)
+              {
+                  state.log.write(log_level::warn, pending.error().message);
+                  return admin_error(ctx, errc::conflict, pending.error().message);
+              }
+              json_writer w;
+              w.start_object();
+              w.field("queued", static_cast<std::uint64_t>(count));
+              w.field("pending", static_cast<std::uint64_t>(*pending));
+              w.end_object();
+              return admin_json(ctx, http::status::ok, w.take());
+          }));
 
     r.add(http::verb::get, "/__admin/requests", "admin.requests.get", guarded([&state](request_context& ctx) {
-        auto filter = filter_from_query(ctx);
-        if(! filter)
-            return admin_error(ctx, errc::parameter_validation_failure, filter.error());
-        auto paging = page_from_query(ctx, "after");
-        if(! paging)
-            return admin_error(ctx, errc::parameter_validation_failure, paging.error());
-        auto const page = state.requests.find(*filter, paging->start, paging->limit);
-        json_writer w;
-        w.start_object();
-        w.key("requests");
-        w.start_array();
-        for(auto const& e : page.entries)
-            render_entry(w, e);
-        w.end_array();
-        w.field("dropped", page.dropped);
-        write_paging(w, ctx, "after", page.more, page.entries.empty() ? paging->start : page.entries.back().sequence,
-                     paging->limit);
-        write_limits(w, state.limits);
-        w.end_object();
-        return admin_json(ctx, http::status::ok, w.take());
-    }));
+              auto filter = filter_from_query(ctx);
+              if(!filter)
+                  return admin_error(ctx, errc::parameter_validation_failure, filter.error());
+              auto paging = page_from_query(ctx, "after");
+              if(!paging)
+                  return admin_error(ctx, errc::parameter_validation_failure, paging.error());
+              auto const page = state.requests.find(*filter, paging->start, paging->limit);
+              json_writer w;
+              w.start_object();
+              w.key("requests");
+              w.start_array();
+              for(auto const& e : page.entries)
+                  render_entry(w, e);
+              w.end_array();
+              w.field("dropped", page.dropped);
+              write_paging(w, ctx, "after", page.more,
+                           page.entries.empty() ? paging->start : page.entries.back().sequence, paging->limit);
+              write_limits(w, state.limits);
+              w.end_object();
+              return admin_json(ctx, http::status::ok, w.take());
+          }));
 
     r.add(http::verb::delete_, "/__admin/requests", "admin.requests.delete", guarded([&state](request_context& ctx) {
-        state.requests.clear(app_param(ctx));
-        return admin_json(ctx, http::status::ok, R"({"cleared":true})");
-    }));
+              state.requests.clear(app_param(ctx));
+              return admin_json(ctx, http::status::ok, R"({"cleared":true})");
+          }));
 
     r.add(http::verb::post, "/__admin/requests/count", "admin.requests.count", guarded([&state](request_context& ctx) {
-        auto const& body = ctx.request.body();
-        journal_filter filter;
-        if(! body.empty())
-        {
-            auto doc = parse_body(body);
-            if(! doc)
-                return admin_error(ctx, errc::deserialization_failure, doc.error());
-            auto parsed = filter_from_json(*doc, app_param(ctx));
-            if(! parsed)
-                return admin_error(ctx, errc::parameter_validation_failure, parsed.error());
-            filter = std::move(*parsed);
-        }
-        else if(! app_param(ctx).empty())
-            filter.application_id = app_param(ctx);
-        json_writer w;
-        w.start_object();
-        w.field("count", static_cast<std::uint64_t>(state.requests.count(filter)));
-        w.end_object();
-        return admin_json(ctx, http::status::ok, w.take());
-    }));
+              auto const& body = ctx.request.body();
+              journal_filter filter;
+              if(!body.empty())
+              {
+                  auto doc = parse_body(body);
+                  if(!doc)
+                      return admin_error(ctx, errc::deserialization_failure, doc.error());
+                  auto parsed = filter_from_json(*doc, app_param(ctx));
+                  if(!parsed)
+                      return admin_error(ctx, errc::parameter_validation_failure, parsed.error());
+                  filter = std::move(*parsed);
+              }
+              else if(!app_param(ctx).empty())
+                  filter.application_id = app_param(ctx);
+              json_writer w;
+              w.start_object();
+              w.field("count", static_cast<std::uint64_t>(state.requests.count(filter)));
+              w.end_object();
+              return admin_json(ctx, http::status::ok, w.take());
+          }));
 
     r.add(http::verb::get, "/__admin/invitations", "admin.invitations", guarded([&state](request_context& ctx) {
-        auto paging = page_from_query(ctx, "offset");
-        if(! paging)
-            return admin_error(ctx, errc::parameter_validation_failure, paging.error());
-        auto const page = state.invitations.list(app_param(ctx), static_cast<std::size_t>(paging->start), paging->limit);
-        json_writer w;
-        w.start_object();
-        w.key("invitations");
-        w.start_array();
-        for(auto const& inv : page.invitations)
-        {
-            w.start_object();
-            w.field("application", inv.application_id);
-            w.field("id", inv.number);
-            w.field("href", inv.href);
-            w.field("operationId", inv.operation_id);
-            w.field("to", inv.to);
-            w.field("subject", inv.subject);
-            w.field("importance", inv.importance);
-            w.field("threadId", inv.thread_id);
-            w.field("callbackUrl", inv.callback_url);
-            w.field("callbackContext", inv.callback_context);
-            auto const live = state.conversations->find_shallow(inv.application_id, inv.number);
-            w.field("state", live ? live->invitation_state : inv.state);
-            w.field("created", utc_timestamp(inv.created));
-            w.end_object();
-        }
-        w.end_array();
-        write_paging(w, ctx, "offset", page.more, paging->start + page.invitations.size(), paging->limit);
-        w.end_object();
-        return admin_json(ctx, http::status::ok, w.take());
-    }));
+              auto paging = page_from_query(ctx, "offset");
+              if(!paging)
+                  return admin_error(ctx, errc::parameter_validation_failure, paging.error());
+              auto const page =
+                  state.invitations.list(app_param(ctx), static_cast<std::size_t>(paging->start), paging->limit);
+              json_writer w;
+              w.start_object();
+              w.key("invitations");
+              w.start_array();
+              for(auto const& inv : page.invitations)
+              {
+                  w.start_object();
+                  w.field("application", inv.application_id);
+                  w.field("id", inv.number);
+                  w.field("href", inv.href);
+                  w.field("operationId", inv.operation_id);
+                  w.field("to", inv.to);
+                  w.field("subject", inv.subject);
+                  w.field("importance", inv.importance);
+                  w.field("threadId", inv.thread_id);
+                  w.field("callbackUrl", inv.callback_url);
+                  w.field("callbackContext", inv.callback_context);
+                  auto const live = state.conversations->find_shallow(inv.application_id, inv.number);
+                  w.field("state", live ? live->invitation_state : inv.state);
+                  w.field("created", utc_timestamp(inv.created));
+                  w.end_object();
+              }
+              w.end_array();
+              write_paging(w, ctx, "offset", page.more, paging->start + page.invitations.size(), paging->limit);
+              w.end_object();
+              return admin_json(ctx, http::status::ok, w.take());
+          }));
 
     r.add(http::verb::post, "/__admin/reset", "admin.reset", guarded([&state](request_context& ctx) {
-        auto const app = app_param(ctx);
-        state.requests.clear(app);
-        forget_application(state, app);
-        // Events of the forgotten conversations would name ids that are minted again.
-        state.channels->discard_pending(app);
-        return admin_json(ctx, http::status::ok, R"({"reset":true})");
-    }));
+              auto const app = app_param(ctx);
+              state.requests.clear(app);
+              forget_application(state, app);
+              // Events of the forgotten conversations would name ids that are minted again.
+              state.channels->discard_pending(app);
+              return admin_json(ctx, http::status::ok, R"({"reset":true})");
+          }));
 
     r.add(http::verb::get, "/__admin/events", "admin.events", guarded([&state](request_context& ctx) {
-        json_writer w;
-        w.start_object();
-        w.key("attempts");
-        w.start_array();
-        for(auto const& a : state.callbacks->attempts(app_param(ctx)))
-        {
-            w.start_object();
-            w.field("time", utc_timestamp(a.time));
-            w.field("application", a.application_id);
-            w.field("conversation", a.conversation);
-            w.field("kind", a.kind);
-            w.field("url", a.url);
-            w.field("attempt", static_cast<std::uint64_t>(a.attempt));
-            w.field("answered", a.answered);
-            w.field("status", static_cast<std::uint64_t>(a.status));
-            w.field("answer", a.answer);
-            w.field("error", a.error);
-            w.field("tookMs", static_cast<std::uint64_t>(a.took.count()));
-            w.field("document", a.document);
-            if(a.document_truncated)
-                w.field("documentTruncated", true);
-            w.end_object();
-        }
-        w.end_array();
-        w.field("pending", static_cast<std::uint64_t>(state.callbacks->pending()));
-        w.field("dropped", state.callbacks->dropped(app_param(ctx)));
-        w.end_object();
-        return admin_json(ctx, http::status::ok, w.take());
-    }));
+              json_writer w;
+              w.start_object();
+              w.key("attempts");
+              w.start_array();
+              for(auto const& a : state.callbacks->attempts(app_param(ctx)))
+              {
+                  w.start_object();
+                  w.field("time", utc_timestamp(a.time));
+                  w.field("application", a.application_id);
+                  w.field("conversation", a.conversation);
+                  w.field("kind", a.kind);
+                  w.field("url", a.url);
+                  w.field("attempt", static_cast<std::uint64_t>(a.attempt));
+                  w.field("answered", a.answered);
+                  w.field("status", static_cast<std::uint64_t>(a.status));
+                  w.field("answer", a.answer);
+                  w.field("error", a.error);
+                  w.field("tookMs", static_cast<std::uint64_t>(a.took.count()));
+                  w.field("document", a.document);
+                  if(a.document_truncated)
+                      w.field("documentTruncated", true);
+                  w.end_object();
+              }
+              w.end_array();
+              w.field("pending", static_cast<std::uint64_t>(state.callbacks->pending()));
+              w.field("dropped", state.callbacks->dropped(app_param(ctx)));
+              w.end_object();
+              return admin_json(ctx, http::status::ok, w.take());
+          }));
 
     r.add(http::verb::get, "/__admin/conversations", "admin.conversations", guarded([&state](request_context& ctx) {
-        auto paging = page_from_query(ctx, "offset");
-        if(! paging)
-            return admin_error(ctx, errc::parameter_validation_failure, paging.error());
-        auto const page = state.conversations->list(app_param(ctx), static_cast<std::size_t>(paging->start), paging->limit);
-        json_writer w;
-        w.start_object();
-        w.key("conversations");
-        w.start_array();
-        for(auto const& c : page.conversations)
-        {
-            w.start_object();
-            w.field("application", c.application_id);
-            w.field("id", c.number);
-            w.field("href", c.links().conversation(c.application_id, c.id()));
-            w.field("to", c.to);
-            w.field("remoteParty", behaviour_name(c.script.remote.behaviour));
-            w.field("invitationState", c.invitation_state);
-            w.field("conversationState", c.deleted ? std::string("Deleted") : c.conversation_state);
-            w.field("messagingState", c.messaging_state);
-            w.key("messages");
-            w.start_array();
-            for(auto const& m : c.messages)
-            {
-                w.start_object();
-                w.field("id", m.number);
-                w.field("direction", m.outgoing ? "Outgoing" : "Incoming");
-                w.field("format", m.html ? "Html" : "Plain");
-                w.field("text", m.text);
-                w.field("operationId", m.operation_id);
-                w.field("status", m.status);
-                w.end_object();
-            }
-            w.end_array();
-            w.end_object();
-        }
-        w.end_array();
-        write_paging(w, ctx, "offset", page.more, paging->start + page.conversations.size(), paging->limit);
-        w.end_object();
-        return admin_json(ctx, http::status::ok, w.take());
-    }));
+              auto paging = page_from_query(ctx, "offset");
+              if(!paging)
+                  return admin_error(ctx, errc::parameter_validation_failure, paging.error());
+              auto const page =
+                  state.conversations->list(app_param(ctx), static_cast<std::size_t>(paging->start), paging->limit);
+              json_writer w;
+              w.start_object();
+              w.key("conversations");
+              w.start_array();
+              for(auto const& c : page.conversations)
+              {
+                  w.start_object();
+                  w.field("application", c.application_id);
+                  w.field("id", c.number);
+                  w.field("href", c.links().conversation(c.application_id, c.id()));
+                  w.field("to", c.to);
+                  w.field("remoteParty", behaviour_name(c.script.remote.behaviour));
+                  w.field("invitationState", c.invitation_state);
+                  w.field("conversationState", c.deleted ? std::string("Deleted") : c.conversation_state);
+                  w.field("messagingState", c.messaging_state);
+                  w.key("messages");
+                  w.start_array();
+                  for(auto const& m : c.messages)
+                  {
+                      w.start_object();
+                      w.field("id", m.number);
+                      w.field("direction", m.outgoing ? "Outgoing" : "Incoming");
+                      w.field("format", m.html ? "Html" : "Plain");
+                      w.field("text", m.text);
+                      w.field("operationId", m.operation_id);
+                      w.field("status", m.status);
+                      w.end_object();
+                  }
+                  w.end_array();
+                  w.end_object();
+              }
+              w.end_array();
+              write_paging(w, ctx, "offset", page.more, paging->start + page.conversations.size(), paging->limit);
+              w.end_object();
+              return admin_json(ctx, http::status::ok, w.take());
+          }));
 }
 
 } // namespace ucwa

@@ -17,15 +17,15 @@ namespace {
 std::optional<std::string_view>
 view(std::optional<std::string> const& value)
 {
-    if(! value)
+    if(!value)
         return std::nullopt;
     return std::string_view(*value);
 }
 
 // The facts a scenario rule can match on.
 request_facts
-make_facts(request_context const& ctx, std::string_view application_id,
-           start_messaging_input const& input, std::string const& media_type_essence)
+make_facts(request_context const& ctx, std::string_view application_id, start_messaging_input const& input,
+           std::string const& media_type_essence)
 {
     request_facts facts;
     facts.operation = "startMessaging";
@@ -54,7 +54,7 @@ struct admitted
 {
     std::string application_id;
     application_fixture const* fixture = nullptr;
-    std::optional<user_application> person;  ///< A person's application (UCWA proper), looked up once.
+    std::optional<user_application> person; ///< A person's application (UCWA proper), looked up once.
     link_maker links{link_style{}};
 };
 
@@ -70,18 +70,18 @@ admit(request_context& ctx, mock_state& state, admitted& out)
     auto const prefix = ctx.capture("prefix");
     bool const ucwa_path = iequals(prefix, "/ucwa/oauth");
     // An unknown id under UCWA's own prefix is an application that does not exist, not an unknown path.
-    if(! iequals(prefix, out.links.style().prefix) && (known || ! ucwa_path))
+    if(!iequals(prefix, out.links.style().prefix) && (known || !ucwa_path))
         return not_found(ctx);
 
     auto const& req = ctx.request;
     // Authentication comes first: a client without a valid token learns nothing else.
-    auto grant = authorize(state.known, state.issued_tokens, req[http::field::authorization], out.application_id,
-                           out.person ? application_kind::person : application_kind::trusted,
-                           std::chrono::system_clock::now());
+    auto grant =
+        authorize(state.known, state.issued_tokens, req[http::field::authorization], out.application_id,
+                  out.person ? application_kind::person : application_kind::trusted, std::chrono::system_clock::now());
     // Only the fixtures' applications and people's exist, whatever a token allows: as the real
     // service does, ApplicationNotFound, 403 on the Trusted API's paths and 404 on UCWA's
     // (/ucwa/oauth, even when --path-prefix puts the Trusted API there too).
-    if(! known && (grant || grant.error() == auth_failure::wrong_application))
+    if(!known && (grant || grant.error() == auth_failure::wrong_application))
     {
         state.limits.hit(state.limits.unknown_applications);
         auto error = make_api_error(errc::application_not_found, "No application " + out.application_id + ".");
@@ -100,7 +100,8 @@ admit(request_context& ctx, mock_state& state, admitted& out)
     bool const valid = grant || grant.error() == auth_failure::wrong_application;
     if(valid && out.person && out.person->owner != *bearer_token(req[http::field::authorization]))
     {
-        auto r = ctx.error(make_api_error(errc::not_found, "No application " + out.application_id + " of this sign-in."));
+        auto r =
+            ctx.error(make_api_error(errc::not_found, "No application " + out.application_id + " of this sign-in."));
         r.application_id = out.application_id;
         r.outcome = "refused: another sign-in's application";
         return r;
@@ -109,8 +110,8 @@ admit(request_context& ctx, mock_state& state, admitted& out)
         return std::nullopt;
     reply r;
     bool const persons = grant.error() == auth_failure::wrong_application &&
-                         state.issued_tokens.find(*bearer_token(req[http::field::authorization])).has_value();
-    if(persons && ! out.fixture)
+        state.issued_tokens.find(*bearer_token(req[http::field::authorization])).has_value();
+    if(persons && !out.fixture)
         // No application at all by that id: what UCWA answers a person who names one.
         r = ctx.error(make_api_error(errc::not_found, "No application " + out.application_id + " of this sign-in."));
     else if(grant.error() == auth_failure::wrong_application)
@@ -153,8 +154,7 @@ struct reply_shape
         : format(ctx.format)
         , version(ctx.request.version())
         , keep_alive(ctx.request.keep_alive())
-    {
-    }
+    {}
 
     reply
     error(api_error const& e) const
@@ -186,7 +186,7 @@ std::string
 base_uri(request_context const& ctx, mock_state const& state)
 {
     auto const host = ctx.request[http::field::host];
-    if(! host.empty())
+    if(!host.empty())
         return "http://" + std::string(host);
     return state.self_url;
 }
@@ -205,10 +205,10 @@ live_conversation(request_context const& ctx, mock_state& state, admitted const&
                   std::optional<std::uint64_t> only_message = std::nullopt)
 {
     auto number = number_of(ctx.capture("conversation"));
-    if(! number)
+    if(!number)
         return std::nullopt;
     auto c = state.conversations->find_shallow(a.application_id, *number, only_message);
-    if(! c || c->deleted)
+    if(!c || c->deleted)
         return std::nullopt;
     return c;
 }
@@ -238,14 +238,15 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
     c.subject = std::move(input.subject).value_or("");
     c.importance = std::move(input.importance).value_or("Normal");
     c.thread_id = std::move(input.thread_id).value_or("");
-    c.local.uri = a.fixture && ! a.fixture->endpoint_id.empty() ? a.fixture->endpoint_id
-                                                                : "sip:application-" + a.application_id + "@ucwa-mock.local";
+    c.local.uri = a.fixture && !a.fixture->endpoint_id.empty()
+        ? a.fixture->endpoint_id
+        : "sip:application-" + a.application_id + "@ucwa-mock.local";
     c.local.name = a.fixture ? a.fixture->name : a.application_id;
     c.remote.uri = c.to;
     c.script = verdict.script;
     c.remote.name = c.script.remote.name.empty() ? user_part(c.to) : c.script.remote.name;
     c.created = std::chrono::system_clock::now();
-    c.silent = ! route;
+    c.silent = !route;
     if(a.person)
     {
         c.local.uri = a.person->user_uri;
@@ -273,7 +274,7 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
     r.minted_id = std::to_string(number);
     // A person's application hears its events on its event channel instead of a webhook.
     std::function<void(std::string const&)> sink;
-    if(! route && a.person)
+    if(!route && a.person)
     {
         sink = channel_sink(state, a.application_id);
         c.user_flavour = true;
@@ -308,7 +309,7 @@ start_messaging(request_context& ctx, mock_state& state)
     auto const content_type = req[http::field::content_type];
     auto const parsed_type = parse_media_type(content_type);
     auto input = decode_start_messaging(content_type, parsed_type, req.body());
-    if(! input)
+    if(!input)
     {
         auto r = ctx.error(input.error());
         r.application_id = application_id;
@@ -316,7 +317,7 @@ start_messaging(request_context& ctx, mock_state& state)
         return r;
     }
     auto const query_to = ctx.query("to");
-    if(auto valid = validate_start_messaging(*input, view(query_to)); ! valid)
+    if(auto valid = validate_start_messaging(*input, view(query_to)); !valid)
     {
         auto r = ctx.error(valid.error());
         r.application_id = application_id;
@@ -342,14 +343,13 @@ start_messaging(request_context& ctx, mock_state& state)
     case outcome::kind::error:
         r = ctx.error(verdict.chosen.error);
         r.outcome = "error " + verdict.chosen.error.code +
-                    (verdict.chosen.error.subcode.empty() ? "" : "/" + verdict.chosen.error.subcode);
+            (verdict.chosen.error.subcode.empty() ? "" : "/" + verdict.chosen.error.subcode);
         break;
     case outcome::kind::fault:
         r.fault = verdict.chosen.fault;
         r.outcome = std::string("fault ") + std::string(fault_name(verdict.chosen.fault));
         break;
-    case outcome::kind::success:
-    {
+    case outcome::kind::success: {
         auto const base = base_uri(ctx, state);
         // The request's callbackUrl, else the application's; a callbackContext rides along.
         std::string url = input->callback_url.value_or("");
@@ -363,41 +363,41 @@ start_messaging(request_context& ctx, mock_state& state)
             finish(accepted);
             return accepted;
         }
-        auto const token = a.fixture && ! a.fixture->callback_token.empty()
-                               ? a.fixture->callback_token
-                               : "ucwa-mock-callback-token-" + application_id;
+        auto const token = a.fixture && !a.fixture->callback_token.empty()
+            ? a.fixture->callback_token
+            : "ucwa-mock-callback-token-" + application_id;
         auto route = std::make_shared<callback_route>(url, input->callback_context.value_or(""), token);
         // Like the real service: an unreachable callback fails the request with CallbackChannelError.
         // Everything the answer needs is copied: the request context is gone by then.
-        r.deferred = [shape = reply_shape(ctx), &state, a, input = *input, verdict, route, base](reply_sink sink) mutable {
+        r.deferred = [shape = reply_shape(ctx), &state, a, input = *input, verdict, route,
+                      base](reply_sink sink) mutable {
             auto heartbeat = heartbeat_document(base + a.links.style().prefix + std::string(paths::applications));
             auto* callbacks = state.callbacks.get();
-            callbacks->probe(route, a.application_id, std::move(heartbeat),
-                             [shape, &state, a, input = std::move(input), verdict = std::move(verdict), route, base,
-                              sink = std::move(sink)](callback_answer answer) mutable {
-                                 reply out;
-                                 if(! answer.ok())
-                                 {
-                                     auto const why = answer.error.empty()
-                                                          ? "it answered " + std::to_string(answer.status)
-                                                          : answer.error;
-                                     out = shape.error(make_api_error(
-                                         errc::callback_channel_error,
-                                         "The remote event channel is not reachable: callbackUrl " + route->url() +
-                                             ": " + why + "."));
-                                     out.outcome = "error ServiceFailure/CallbackChannelError (" + why + ")";
-                                 }
-                                 else
-                                 {
-                                     out = accept_invitation(shape, state, a, input, verdict, route, base);
-                                     out.outcome = "success";
-                                 }
-                                 out.delay = verdict.delay;
-                                 out.application_id = a.application_id;
-                                 out.to = input.to.value_or("");
-                                 out.rule = verdict.rule.empty() ? "default" : verdict.rule;
-                                 sink(std::move(out));
-                             });
+            callbacks->probe(
+                route, a.application_id, std::move(heartbeat),
+                [shape, &state, a, input = std::move(input), verdict = std::move(verdict), route, base,
+                 sink = std::move(sink)](callback_answer answer) mutable {
+                    reply out;
+                    if(!answer.ok())
+                    {
+                        auto const why =
+                            answer.error.empty() ? "it answered " + std::to_string(answer.status) : answer.error;
+                        out = shape.error(make_api_error(errc::callback_channel_error,
+                                                         "The remote event channel is not reachable: callbackUrl " +
+                                                             route->url() + ": " + why + "."));
+                        out.outcome = "error ServiceFailure/CallbackChannelError (" + why + ")";
+                    }
+                    else
+                    {
+                        out = accept_invitation(shape, state, a, input, verdict, route, base);
+                        out.outcome = "success";
+                    }
+                    out.delay = verdict.delay;
+                    out.application_id = a.application_id;
+                    out.to = input.to.value_or("");
+                    out.rule = verdict.rule.empty() ? "default" : verdict.rule;
+                    sink(std::move(out));
+                });
         };
         r.outcome = "probing callback";
         break;
@@ -409,13 +409,12 @@ start_messaging(request_context& ctx, mock_state& state)
 
 // GET of a resource of a declared application (the application itself, its communication).
 reply
-get_application_part(request_context& ctx, mock_state& state,
-                     resource (*render)(link_maker const&, std::string_view))
+get_application_part(request_context& ctx, mock_state& state, resource (*render)(link_maker const&, std::string_view))
 {
     admitted a;
     if(auto refused = admit(ctx, state, a))
         return std::move(*refused);
-    if(! a.fixture)
+    if(!a.fixture)
         return ctx.error(make_api_error(errc::not_found, "No application " + a.application_id + " in the fixtures."));
     return resource_reply(ctx, render(a.links, a.application_id), a.application_id);
 }
@@ -428,7 +427,7 @@ get_invitation(request_context& ctx, mock_state& state)
         return std::move(*refused);
     auto number = number_of(ctx.capture("invitation"));
     auto c = number ? state.conversations->find_shallow(a.application_id, *number) : std::nullopt;
-    if(! c)
+    if(!c)
         return not_found(ctx);
     return resource_reply(ctx, invitation_resource(*c), a.application_id);
 }
@@ -443,10 +442,10 @@ get_conversation_part(request_context& ctx, mock_state& state, Render render,
     if(auto refused = admit(ctx, state, a))
         return std::move(*refused);
     auto c = live_conversation(ctx, state, a, only_message);
-    if(! c)
+    if(!c)
         return not_found(ctx);
     auto res = render(*c);
-    if(! res)
+    if(!res)
         return not_found(ctx);
     return resource_reply(ctx, *res, a.application_id);
 }
@@ -459,10 +458,10 @@ stop_conversation(request_context& ctx, mock_state& state)
     if(auto refused = admit(ctx, state, a))
         return std::move(*refused);
     auto number = number_of(ctx.capture("conversation"));
-    if(! number)
+    if(!number)
         return not_found(ctx);
     auto serial = state.conversations->check_stop(a.application_id, *number);
-    if(! serial)
+    if(!serial)
         return ctx.error(serial.error());
     auto r = empty_reply(reply_shape(ctx), http::status::no_content, a.application_id);
     auto* flow = state.conversations.get();
@@ -477,12 +476,12 @@ send_message(request_context& ctx, mock_state& state)
     if(auto refused = admit(ctx, state, a))
         return std::move(*refused);
     auto number = number_of(ctx.capture("conversation"));
-    if(! number)
+    if(!number)
         return not_found(ctx);
 
     auto const content_type = ctx.request[http::field::content_type];
     auto mt = parse_media_type(content_type);
-    if(! mt || (mt->essence() != "text/plain" && mt->essence() != "text/html"))
+    if(!mt || (mt->essence() != "text/plain" && mt->essence() != "text/html"))
     {
         auto r = ctx.error(make_api_error(errc::unsupported_media_type,
                                           "sendMessage takes a text/plain or text/html body, not Content-Type '" +
@@ -499,10 +498,10 @@ send_message(request_context& ctx, mock_state& state)
     if(ctx.request.body().size() > state.settings.max_message_size)
     {
         state.limits.hit(state.limits.messages_refused);
-        auto r = ctx.error(make_api_error(errc::entity_too_large,
-                                          "The message body is " + std::to_string(ctx.request.body().size()) +
-                                              " bytes; the largest is " + std::to_string(state.settings.max_message_size) +
-                                              " (--max-message-size)."));
+        auto r = ctx.error(make_api_error(
+            errc::entity_too_large,
+            "The message body is " + std::to_string(ctx.request.body().size()) + " bytes; the largest is " +
+                std::to_string(state.settings.max_message_size) + " (--max-message-size)."));
         r.application_id = a.application_id;
         return r;
     }
@@ -514,7 +513,7 @@ send_message(request_context& ctx, mock_state& state)
     // Both are echoed in JSON and XML answers: they must be text both can carry.
     auto problem = text_problem(ctx.request.body());
     std::string_view field = "message body";
-    if(! problem)
+    if(!problem)
     {
         problem = text_problem(operation_id);
         field = "operationId";
@@ -528,7 +527,7 @@ send_message(request_context& ctx, mock_state& state)
 
     auto sent = state.conversations->send_message(a.application_id, *number, ctx.request.body(),
                                                   mt->essence() == "text/html", operation_id);
-    if(! sent)
+    if(!sent)
     {
         auto r = ctx.error(sent.error());
         r.application_id = a.application_id;
@@ -536,8 +535,9 @@ send_message(request_context& ctx, mock_state& state)
     }
     auto const serial = sent->first;
     auto const message = sent->second;
-    auto r = created(reply_shape(ctx), a.links.message(a.application_id, std::to_string(*number), std::to_string(message)),
-                     a.application_id);
+    auto r =
+        created(reply_shape(ctx), a.links.message(a.application_id, std::to_string(*number), std::to_string(message)),
+                a.application_id);
     r.minted_id = std::to_string(message);
     auto* flow = state.conversations.get();
     // The completed event names the Location: it must come after the client has it.
@@ -552,7 +552,7 @@ set_is_typing(request_context& ctx, mock_state& state)
     if(auto refused = admit(ctx, state, a))
         return std::move(*refused);
     auto c = live_conversation(ctx, state, a);
-    if(! c)
+    if(!c)
         return not_found(ctx);
     auto r = empty_reply(reply_shape(ctx), http::status::no_content, a.application_id);
     return r;
@@ -574,7 +574,7 @@ reply
 get_discover(request_context& ctx, mock_state& state)
 {
     auto const links = root_links(state);
-    if(! iequals(ctx.capture("prefix"), links.style().prefix))
+    if(!iequals(ctx.capture("prefix"), links.style().prefix))
         return not_found(ctx);
     // Absolute hrefs: the SDK derives its base URI from them.
     auto const base = base_uri(ctx, state) + links.style().prefix;
@@ -589,7 +589,7 @@ reply
 get_applications(request_context& ctx, mock_state& state)
 {
     auto const root = root_links(state);
-    if(! iequals(ctx.capture("prefix"), root.style().prefix))
+    if(!iequals(ctx.capture("prefix"), root.style().prefix))
         return not_found(ctx);
     auto const endpoint = ctx.query("endpointId");
     auto const now = std::chrono::system_clock::now();
@@ -597,12 +597,12 @@ get_applications(request_context& ctx, mock_state& state)
     std::optional<auth_failure> refused;
     for(auto const& app : state.known.applications)
     {
-        if(endpoint && ! iequals(*endpoint, app.endpoint_id))
+        if(endpoint && !iequals(*endpoint, app.endpoint_id))
             continue;
         auto grant = authorize(state.known, state.issued_tokens, authorization, app.id, application_kind::trusted, now);
-        if(! grant)
+        if(!grant)
         {
-            if(! refused || grant.error() != auth_failure::wrong_application)
+            if(!refused || grant.error() != auth_failure::wrong_application)
                 refused = grant.error();
             continue;
         }
@@ -617,10 +617,12 @@ get_applications(request_context& ctx, mock_state& state)
         return make_unauthorized_reply(*refused, ctx.request[http::field::host], ctx.request.version(),
                                        ctx.request.keep_alive());
     if(refused)
-        return ctx.error(make_api_error(errc::application_not_found, "The token is not valid for any application" +
-                                                                         (endpoint ? " with endpointId " + *endpoint : std::string()) + "."));
-    return ctx.error(make_api_error(errc::not_found, endpoint ? "No application has endpointId " + *endpoint + "."
-                                                              : std::string("No application in the fixtures.")));
+        return ctx.error(make_api_error(errc::application_not_found,
+                                        "The token is not valid for any application" +
+                                            (endpoint ? " with endpointId " + *endpoint : std::string()) + "."));
+    return ctx.error(make_api_error(errc::not_found,
+                                    endpoint ? "No application has endpointId " + *endpoint + "."
+                                             : std::string("No application in the fixtures.")));
 }
 
 std::string
@@ -647,7 +649,7 @@ style_for(mock_state const& state, std::string_view application_id, bool person)
     link_style style;
     style.prefix = script.links.prefix.value_or(state.settings.path_prefix);
     style.rel_namespace = script.links.rel_namespace.value_or(state.settings.rel_namespace);
-    if(auto const* app = state.known.find_application(application_id); app && ! app->endpoint_id.empty())
+    if(auto const* app = state.known.find_application(application_id); app && !app->endpoint_id.empty())
         style.endpoint_query = "endpointId=" + app->endpoint_id;
     return style;
 }
@@ -667,9 +669,8 @@ add_messaging_routes(router& r, mock_state& state)
     };
     add(http::verb::get, paths::discover, "discover", get_discover);
     add(http::verb::get, paths::applications, "applications", get_applications);
-    add(http::verb::get, paths::application, "application", [](request_context& ctx, mock_state& state) {
-        return get_application_part(ctx, state, application_resource);
-    });
+    add(http::verb::get, paths::application, "application",
+        [](request_context& ctx, mock_state& state) { return get_application_part(ctx, state, application_resource); });
     add(http::verb::get, paths::communication, "communication", [](request_context& ctx, mock_state& state) {
         return get_application_part(ctx, state, communication_resource);
     });
@@ -678,27 +679,28 @@ add_messaging_routes(router& r, mock_state& state)
     add(http::verb::get, paths::invitation, "messagingInvitation", get_invitation);
     add(http::verb::get, paths::messaging_invitation, "messagingInvitation", get_invitation);
     add(http::verb::get, paths::conversation, "conversation", [](request_context& ctx, mock_state& state) {
-        return get_conversation_part(ctx, state, [](conversation const& c) {
-            return std::optional<resource>(conversation_resource(c));
-        });
+        return get_conversation_part(
+            ctx, state, [](conversation const& c) { return std::optional<resource>(conversation_resource(c)); });
     });
     add(http::verb::delete_, paths::conversation, "deleteConversation", stop_conversation);
     add(http::verb::get, paths::messaging, "messaging", [](request_context& ctx, mock_state& state) {
-        return get_conversation_part(ctx, state, [](conversation const& c) {
-            return std::optional<resource>(messaging_resource(c));
-        });
+        return get_conversation_part(
+            ctx, state, [](conversation const& c) { return std::optional<resource>(messaging_resource(c)); });
     });
     add(http::verb::post, paths::messages, "sendMessage", send_message);
     add(http::verb::get, paths::message, "message", [](request_context& ctx, mock_state& state) {
         auto wanted = number_of(ctx.capture("message"));
-        if(! wanted)
+        if(!wanted)
             wanted = 0; // No message has number 0: a 404, after the token is checked.
-        return get_conversation_part(ctx, state, [wanted](conversation const& c) -> std::optional<resource> {
-            for(auto const& m : c.messages)
-                if(m.number == *wanted)
-                    return message_resource(c, m);
-            return std::nullopt;
-        }, wanted);
+        return get_conversation_part(
+            ctx, state,
+            [wanted](conversation const& c) -> std::optional<resource> {
+                for(auto const& m : c.messages)
+                    if(m.number == *wanted)
+                        return message_resource(c, m);
+                return std::nullopt;
+            },
+            wanted);
     });
     add(http::verb::post, paths::terminate, "stopMessaging", stop_conversation);
     add(http::verb::post, paths::typing, "setIsTyping", set_is_typing);

@@ -38,17 +38,17 @@ application_ids(fixtures const& known)
 struct mock_state
 {
     config settings;
-    limit_counters limits;                   ///< Hits of every bound; first declared, so the others may count on it.
+    limit_counters limits; ///< Hits of every bound; first declared, so the others may count on it.
     std::filesystem::path scenarios_dir;
     fixtures known;
     application_states applications;
     invitation_store invitations;
     journal requests;
-    token_registry issued_tokens;            ///< Issued by the sign-in token endpoint.
-    user_applications user_apps;             ///< Created by signed-in people.
+    token_registry issued_tokens; ///< Issued by the sign-in token endpoint.
+    user_applications user_apps;  ///< Created by signed-in people.
     logger& log;
     std::atomic<std::uint64_t> reload_failures{0}; ///< Bad edits seen by --watch.
-    std::string self_url;   ///< "http://127.0.0.1:PORT": the base of hrefs when a request has no Host.
+    std::string self_url; ///< "http://127.0.0.1:PORT": the base of hrefs when a request has no Host.
     // Made by the app once its io_context exists.
     std::unique_ptr<callback_dispatcher> callbacks;
     std::unique_ptr<conversation_flow> conversations;

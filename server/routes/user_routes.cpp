@@ -96,13 +96,13 @@ require_user(request_context const& ctx, mock_state& state, signed_in& out)
     auto const token = bearer_token(req[http::field::authorization]);
     auto const user = token ? state.issued_tokens.user_of(*token) : std::nullopt;
     auto const grant = token ? state.issued_tokens.find(*token) : std::nullopt;
-    if(user && grant && ! (grant->expires && *grant->expires <= std::chrono::system_clock::now()))
+    if(user && grant && !(grant->expires && *grant->expires <= std::chrono::system_clock::now()))
     {
         out.token = std::string(*token);
         out.user = *user;
         return std::nullopt;
     }
-    auto const why = ! token ? token.error() : (user ? auth_failure::expired : auth_failure::unknown_token);
+    auto const why = !token ? token.error() : (user ? auth_failure::expired : auth_failure::unknown_token);
     auto r = make_unauthorized_reply(why, req[http::field::host], req.version(), req.keep_alive());
     r.outcome = std::string("refused: ") + std::string(to_string(why));
     return r;
@@ -162,25 +162,25 @@ post_token(request_context& ctx, mock_state& state)
     // Browsers send "application/x-www-form-urlencoded;charset='UTF-8'", quotes and all.
     auto const type = trim(ctx.request[http::field::content_type]);
     auto const essence = type.substr(0, type.find(';'));
-    if(! iequals(trim(essence), "application/x-www-form-urlencoded"))
+    if(!iequals(trim(essence), "application/x-www-form-urlencoded"))
         return oauth_error(ctx, "invalid_request",
                            "The token endpoint takes an application/x-www-form-urlencoded body, not '" +
                                std::string(type) + "'.");
     auto fields = parse_form(ctx.request.body());
-    if(! fields)
+    if(!fields)
         return oauth_error(ctx, "invalid_request", "The form body is malformed: " + fields.error() + ".");
     auto const grant_type = form_value(*fields, "grant_type");
-    if(! grant_type)
+    if(!grant_type)
         return oauth_error(ctx, "invalid_request", "grant_type is required.");
     if(*grant_type != "password")
         return oauth_error(ctx, "unsupported_grant_type",
                            "The mock signs users in with grant_type=password only, not '" + *grant_type + "'.");
     auto const username = form_value(*fields, "username");
     auto const password = form_value(*fields, "password");
-    if(! username || ! password)
+    if(!username || !password)
         return oauth_error(ctx, "invalid_request", "username and password are required with grant_type=password.");
     auto const* user = state.known.find_user(*username);
-    if(! user || user->password != *password)
+    if(!user || user->password != *password)
         return oauth_error(ctx, "invalid_grant", "The user name or password is not correct.");
 
     std::vector<std::string> forgotten;
@@ -212,7 +212,7 @@ application_resource(user_application const& app)
     me.rel = "me";
     me.self = path + "/me";
     me.text("name", app.user_name).text("uri", app.user_uri);
-    if(! app.available)
+    if(!app.available)
         me.link("makeMeAvailable", path + "/me/makeMeAvailable");
 
     resource people;
@@ -223,7 +223,8 @@ application_resource(user_application const& app)
     resource communication;
     communication.rel = "communication";
     communication.self = path + "/communication";
-    communication.list("supportedModalities", app.available ? std::vector<std::string>{"Messaging"} : std::vector<std::string>{});
+    communication.list("supportedModalities",
+                       app.available ? std::vector<std::string>{"Messaging"} : std::vector<std::string>{});
     communication.list("supportedMessageFormats", {"Plain", "Html"});
     communication.link("startMessaging", path + "/communication/messagingInvitations");
     communication.link("conversations", path + "/communication/conversations");
@@ -231,7 +232,10 @@ application_resource(user_application const& app)
     resource r;
     r.rel = "application";
     r.self = path;
-    r.text("culture", app.culture).text("userAgent", app.user_agent).text("type", "Application").text("endpointId", app.endpoint_id);
+    r.text("culture", app.culture)
+        .text("userAgent", app.user_agent)
+        .text("type", "Application")
+        .text("endpointId", app.endpoint_id);
     r.link("batch", path + "/batch");
     r.link("events", path + "/events?ack=1");
     r.embed("me", std::move(me));
@@ -261,13 +265,13 @@ create_application(request_context& ctx, mock_state& state)
     if(auto refused = require_user(ctx, state, who))
         return std::move(*refused);
     auto const type = parse_media_type(ctx.request[http::field::content_type]);
-    if(! type || classify(*type) != body_format::json)
+    if(!type || classify(*type) != body_format::json)
         return ctx.error(make_api_error(errc::unsupported_media_type,
                                         "Creating an application takes a JSON body, not Content-Type '" +
                                             std::string(ctx.request[http::field::content_type]) + "'."));
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseIterativeFlag>(ctx.request.body().data(), ctx.request.body().size());
-    if(doc.HasParseError() || ! doc.IsObject())
+    if(doc.HasParseError() || !doc.IsObject())
         return ctx.error(make_api_error(errc::deserialization_failure, "The body must be a JSON object."));
     user_application app;
     app.culture = "en-US";
@@ -275,14 +279,15 @@ create_application(request_context& ctx, mock_state& state)
     for(auto const& m : doc.GetObject())
     {
         std::string_view const name(m.name.GetString(), m.name.GetStringLength());
-        std::string* field = iequals(name, "userAgent")    ? &app.user_agent
-                             : iequals(name, "endpointId") ? &app.endpoint_id
-                             : iequals(name, "culture")    ? &app.culture
-                                                           : nullptr;
-        if(! field)
+        std::string* field = iequals(name, "userAgent") ? &app.user_agent
+            : iequals(name, "endpointId")               ? &app.endpoint_id
+            : iequals(name, "culture")                  ? &app.culture
+                                                        : nullptr;
+        if(!field)
             continue;
-        if(! m.value.IsString())
-            return ctx.error(make_api_error(errc::parameter_validation_failure, std::string(name) + ": must be a string."));
+        if(!m.value.IsString())
+            return ctx.error(
+                make_api_error(errc::parameter_validation_failure, std::string(name) + ": must be a string."));
         *field = std::string(m.value.GetString(), m.value.GetStringLength());
         // Echoed in the application resource, JSON or XML.
         if(auto problem = text_problem(*field))
@@ -297,14 +302,14 @@ create_application(request_context& ctx, mock_state& state)
     app.user_name = who.user.name;
     forget_sign_ins(state, state.issued_tokens.purge_expired());
     auto const created = state.user_apps.create(std::move(app));
-    if(! created)
+    if(!created)
     {
         state.limits.hit(state.limits.applications_refused);
         // The reference infers 409 Conflict for the TooManyApplications subcode.
-        auto r = ctx.error(*make_scripted_error(
-            "Conflict", "TooManyApplications", std::nullopt,
-            who.user.uri + " has " + std::to_string(state.settings.max_applications_per_user) +
-                " applications already (--max-applications-per-user): delete one first."));
+        auto r = ctx.error(
+            *make_scripted_error("Conflict", "TooManyApplications", std::nullopt,
+                                 who.user.uri + " has " + std::to_string(state.settings.max_applications_per_user) +
+                                     " applications already (--max-applications-per-user): delete one first."));
         r.outcome = "refused: too many applications";
         return r;
     }
@@ -321,7 +326,7 @@ owned_application(request_context& ctx, mock_state& state, signed_in& who, user_
 {
     // With --path-prefix /ucwa/oauth the Trusted Application API shares these paths:
     // an id that is no person's application is left to its routes.
-    if(! state.user_apps.exists(ctx.capture("app")))
+    if(!state.user_apps.exists(ctx.capture("app")))
     {
         reply pass;
         pass.pass = true;
@@ -330,9 +335,9 @@ owned_application(request_context& ctx, mock_state& state, signed_in& who, user_
     if(auto refused = require_user(ctx, state, who))
         return refused;
     auto app = state.user_apps.find(ctx.capture("app"), who.token);
-    if(! app)
-        return ctx.error(make_api_error(errc::not_found, "No application " + std::string(ctx.capture("app")) +
-                                                             " of this sign-in."));
+    if(!app)
+        return ctx.error(
+            make_api_error(errc::not_found, "No application " + std::string(ctx.capture("app")) + " of this sign-in."));
     out = std::move(*app);
     return std::nullopt;
 }
@@ -409,12 +414,13 @@ get_events(request_context& ctx, mock_state& state, signed_in const&, user_appli
     r.abandon = [channel, ticket] { channel->forget(*ticket); };
     r.deferred = [channel, ack, timeout, version = ctx.request.version(), keep_alive = ctx.request.keep_alive(),
                   id = app.id, ticket](reply_sink sink) {
-        *ticket = channel->get(ack, timeout, [sink = std::move(sink), version, keep_alive, id](unsigned status, std::string body) {
-            auto out = make_json_reply(static_cast<http::status>(status), std::move(body), version, keep_alive);
-            out.application_id = id;
-            out.outcome = status == 200 ? "events" : "replaced";
-            sink(std::move(out));
-        });
+        *ticket = channel->get(
+            ack, timeout, [sink = std::move(sink), version, keep_alive, id](unsigned status, std::string body) {
+                auto out = make_json_reply(static_cast<http::status>(status), std::move(body), version, keep_alive);
+                out.application_id = id;
+                out.outcome = status == 200 ? "events" : "replaced";
+                sink(std::move(out));
+            });
     };
     return r;
 }
@@ -455,13 +461,13 @@ get_contact(request_context& ctx, mock_state& state, signed_in const&, user_appl
     // conversations (a scenario's remote name), else by the user part of the address.
     auto const at_sign = wanted.find('@');
     if(at_sign == std::string_view::npos || at_sign == 0 || at_sign + 1 == wanted.size())
-        return ctx.error(make_api_error(errc::not_found, "No person " + std::string(wanted) +
-                                                             ": a person is named by user@domain."));
+        return ctx.error(make_api_error(errc::not_found,
+                                        "No person " + std::string(wanted) + ": a person is named by user@domain."));
     user_fixture person;
     person.uri = "sip:" + std::string(wanted);
     person.name = std::string(wanted.substr(0, at_sign));
     for(auto const& c : state.conversations->list(app.id))
-        if(iequals(c.remote.uri, person.uri) && ! c.remote.name.empty())
+        if(iequals(c.remote.uri, person.uri) && !c.remote.name.empty())
             person.name = c.remote.name;
     return resource_answer(ctx, http::status::ok, contact_resource(app, person));
 }
@@ -472,12 +478,12 @@ post_batch(request_context& ctx, part_router const& route_part, user_application
 {
     auto const type = parse_media_type(ctx.request[http::field::content_type]);
     auto const boundary = type ? type->parameter("boundary") : std::nullopt;
-    if(! type || type->essence() != "multipart/batching" || ! boundary || boundary->empty())
+    if(!type || type->essence() != "multipart/batching" || !boundary || boundary->empty())
         return ctx.error(make_api_error(errc::unsupported_media_type,
                                         "A batch takes multipart/batching with a boundary, not Content-Type '" +
                                             std::string(ctx.request[http::field::content_type]) + "'."));
     auto requests = parse_batch(ctx.request.body(), *boundary, ctx.request[http::field::authorization]);
-    if(! requests)
+    if(!requests)
         return ctx.error(requests.error());
     std::vector<http::response<http::string_body>> responses;
     for(auto& req : *requests)
@@ -485,19 +491,20 @@ post_batch(request_context& ctx, part_router const& route_part, user_application
         // Batches nest one level: a part that is a batch is never run, so nesting cannot recurse.
         if(is_batch_request(req))
         {
-            responses.push_back(make_error_reply(make_api_error(errc::bad_request,
-                                                                "A batch part cannot itself be a batch: send its parts in this batch."),
-                                                 answer_format{}, 11, true)
-                                    .response);
+            responses.push_back(
+                make_error_reply(make_api_error(errc::bad_request,
+                                                "A batch part cannot itself be a batch: send its parts in this batch."),
+                                 answer_format{}, 11, true)
+                    .response);
             continue;
         }
         auto part = route_part(req);
         if(part.deferred || part.fault)
         {
             // A held event request or a scripted fault cannot be a part of one answer.
-            part = make_error_reply(make_api_error(errc::bad_request,
-                                                   "This request cannot be answered inside a batch: send it alone."),
-                                    answer_format{}, 11, true);
+            part = make_error_reply(
+                make_api_error(errc::bad_request, "This request cannot be answered inside a batch: send it alone."),
+                answer_format{}, 11, true);
         }
         else if(part.after_send)
             part.after_send();
@@ -538,7 +545,7 @@ channel_sink(mock_state& state, std::string const& application_id)
     return [channel](std::string const& doc) {
         rapidjson::Document d;
         d.Parse(doc.data(), doc.size());
-        if(d.HasParseError() || ! d.IsObject() || ! d.HasMember("sender") || ! d["sender"].IsArray())
+        if(d.HasParseError() || !d.IsObject() || !d.HasMember("sender") || !d["sender"].IsArray())
             return;
         for(auto const& sender : d["sender"].GetArray())
         {
@@ -648,27 +655,28 @@ add_user_routes(router& r, mock_state& state, part_router route_part)
         r.add(method, std::string(pattern), std::move(name), [&state, handler](request_context& ctx) {
             auto answer = handler(ctx, state);
             // The journal files a request under the application its path names (?app=101).
-            if(answer.application_id.empty() && ! answer.pass)
+            if(answer.application_id.empty() && !answer.pass)
                 answer.application_id = std::string(ctx.capture("app"));
             return answer;
         });
     };
     // The routes of one person's application: only its own sign-in gets past owned_application.
-    auto add_owned = [&](http::verb method, std::string_view pattern, std::string name,
-                         std::function<reply(request_context&, mock_state&, signed_in const&, user_application const&)>
-                             handler) {
-        r.add(method, std::string(pattern), std::move(name), [&state, handler = std::move(handler)](request_context& ctx) {
-            signed_in who;
-            user_application app;
-            auto answer = owned_application(ctx, state, who, app);
-            if(! answer)
-                answer = handler(ctx, state, who, app);
-            // The journal files a request under the application its path names (?app=101).
-            if(answer->application_id.empty() && ! answer->pass)
-                answer->application_id = std::string(ctx.capture("app"));
-            return std::move(*answer);
-        });
-    };
+    auto add_owned =
+        [&](http::verb method, std::string_view pattern, std::string name,
+            std::function<reply(request_context&, mock_state&, signed_in const&, user_application const&)> handler) {
+            r.add(method, std::string(pattern), std::move(name),
+                  [&state, handler = std::move(handler)](request_context& ctx) {
+                      signed_in who;
+                      user_application app;
+                      auto answer = owned_application(ctx, state, who, app);
+                      if(!answer)
+                          answer = handler(ctx, state, who, app);
+                      // The journal files a request under the application its path names (?app=101).
+                      if(answer->application_id.empty() && !answer->pass)
+                          answer->application_id = std::string(ctx.capture("app"));
+                      return std::move(*answer);
+                  });
+        };
     add(http::verb::get, "/", "autodiscover", get_root);
     add(http::verb::get, root_path, "autodiscover", get_root);
     add(http::verb::get, "/xframe", "xframe", get_xframe);
@@ -681,9 +689,10 @@ add_user_routes(router& r, mock_state& state, part_router route_part)
     add_owned(http::verb::delete_, apps + "/{app}", "deleteApplication", delete_application);
     add_owned(http::verb::get, apps + "/{app}/me", "me", get_me);
     add_owned(http::verb::get, apps + "/{app}/events", "events", get_events);
-    add_owned(http::verb::post, apps + "/{app}/batch", "batch",
-              [route_part = std::move(route_part)](request_context& ctx, mock_state&, signed_in const&,
-                                                   user_application const& app) { return post_batch(ctx, route_part, app); });
+    add_owned(
+        http::verb::post, apps + "/{app}/batch", "batch",
+        [route_part = std::move(route_part)](request_context& ctx, mock_state&, signed_in const&,
+                                             user_application const& app) { return post_batch(ctx, route_part, app); });
     add_owned(http::verb::post, apps + "/{app}/me/makeMeAvailable", "makeMeAvailable", make_me_available);
     add_owned(http::verb::get, apps + "/{app}/people/contacts", "myContacts", get_contacts);
     add_owned(http::verb::get, apps + "/{app}/people/{contact}", "contact", get_contact);

@@ -9,7 +9,7 @@ applies(queued_outcome const& q, request_facts const& facts)
 {
     if(q.operation != facts.operation)
         return false;
-    if(q.to && ! q.to->matches(facts.to))
+    if(q.to && !q.to->matches(facts.to))
         return false;
     return true;
 }
@@ -20,7 +20,7 @@ take(std::deque<queued_outcome>& queue, request_facts const& facts)
 {
     for(auto it = queue.begin(); it != queue.end(); ++it)
     {
-        if(! applies(*it, facts))
+        if(!applies(*it, facts))
             continue;
         auto result = std::move(it->result);
         queue.erase(it);
@@ -44,8 +44,7 @@ application_states::application_states(scenario initial, application_limits limi
     , counters_(counters)
     , initial_(initial)
     , default_(std::move(initial))
-{
-}
+{}
 
 application_states::per_application&
 application_states::slot_locked(std::string_view application_id)
@@ -71,7 +70,7 @@ application_states::decide(request_facts const& facts)
         std::lock_guard lock(mutex_);
         auto& slot = slot_locked(facts.application_id);
         queued = take(slot.queue, facts);
-        if(! queued)
+        if(!queued)
             queued = take(shared_queue_, facts);
         if(queued && queued->delay)
             delay = draw_delay(slot.queue_random, *queued->delay);
@@ -110,7 +109,7 @@ scenario
 application_states::current(std::string_view application_id) const
 {
     std::lock_guard lock(mutex_);
-    if(! application_id.empty())
+    if(!application_id.empty())
     {
         auto it = applications_.find(std::string(application_id));
         if(it != applications_.end())
@@ -127,7 +126,7 @@ application_states::replace(std::string_view application_id, scenario s)
     {
         default_ = s;
         for(auto& [id, slot] : applications_)
-            if(! slot.own)
+            if(!slot.own)
             {
                 slot.engine = std::make_shared<scenario_engine>(s);
                 slot.queue_random.seed(queue_seed(s.seed));
@@ -152,8 +151,8 @@ application_states::enqueue(std::string_view application_id, std::vector<queued_
         auto const owner = application_id.empty() ? std::string("the shared queue")
                                                   : "the queue of application " + std::string(application_id);
         return make_api_error(errc::conflict,
-                              "outcomes: " + std::to_string(outcomes.size()) + " more would not fit: " + owner + " holds " +
-                                  std::to_string(queue.size()) + " of at most " +
+                              "outcomes: " + std::to_string(outcomes.size()) + " more would not fit: " + owner +
+                                  " holds " + std::to_string(queue.size()) + " of at most " +
                                   std::to_string(limits_.max_queued_outcomes) + " (--max-queued-outcomes)");
     }
     for(auto& q : outcomes)

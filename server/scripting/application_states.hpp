@@ -32,7 +32,7 @@ struct queued_outcome
 /** What scripting may hold (--max-queued-outcomes, --max-scenario-size). */
 struct application_limits
 {
-    std::size_t max_queued_outcomes = 10000; ///< Per application, and in the shared queue.
+    std::size_t max_queued_outcomes = 10000;     ///< Per application, and in the shared queue.
     std::size_t max_scenario_size = 1024 * 1024; ///< Bytes of a scenario document sent to the admin API.
 };
 

@@ -15,7 +15,7 @@ using parse_result = boost::system::result<void, std::string>;
 
 struct option
 {
-    std::string_view flag;  ///< Without the leading dashes.
+    std::string_view flag; ///< Without the leading dashes.
     bool takes_value;
     std::string_view help;
     std::function<parse_result(config&, std::string const&)> apply;
@@ -32,8 +32,8 @@ parse_unsigned(std::string const& text, Int min, Int max)
     if(ec != std::errc{} || end != last || text.empty())
         return std::string("'" + text + "' is not a whole number");
     if(value < min || value > max)
-        return std::string("'" + text + "' is out of range (" + std::to_string(min) + " to " +
-                           std::to_string(max) + ")");
+        return std::string("'" + text + "' is out of range (" + std::to_string(min) + " to " + std::to_string(max) +
+                           ")");
     return value;
 }
 
@@ -43,7 +43,7 @@ parse_size(std::string const& text)
 {
     std::string digits = text;
     std::size_t unit = 1;
-    if(! digits.empty())
+    if(!digits.empty())
     {
         char const suffix = digits.back();
         if(suffix == 'k' || suffix == 'K')
@@ -54,7 +54,7 @@ parse_size(std::string const& text)
             digits.pop_back();
     }
     auto value = parse_unsigned<std::size_t>(digits, 1, std::size_t(1) << 32);
-    if(! value)
+    if(!value)
         return std::string("'" + text + "' is not a size in bytes (like 1048576, 512K or 1M)");
     if(*value * unit > (std::size_t(1) << 32))
         return std::string("'" + text + "' is larger than 4G");
@@ -75,7 +75,7 @@ options()
         {"port", true, "N        port to listen on; 0 picks a free one (default 8080)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<unsigned>(v, 0, 65535);
-             if(! n)
+             if(!n)
                  return n.error();
              c.port = static_cast<unsigned short>(*n);
              return {};
@@ -100,7 +100,7 @@ options()
         {"threads", true, "N      worker threads (default: the core count)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<unsigned>(v, 1, 256);
-             if(! n)
+             if(!n)
                  return n.error();
              c.threads = *n;
              return {};
@@ -108,7 +108,7 @@ options()
         {"max-body", true, "SIZE  largest request body; larger ones get 413 (default 1M)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_size(v);
-             if(! n)
+             if(!n)
                  return n.error();
              c.max_body = *n;
              return {};
@@ -116,7 +116,7 @@ options()
         {"max-header", true, "SIZE largest request line and headers (default 16K)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_size(v);
-             if(! n)
+             if(!n)
                  return n.error();
              c.max_header = *n;
              return {};
@@ -124,7 +124,7 @@ options()
         {"idle-timeout", true, "MS deadline of every read and write (default 30000)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<unsigned>(v, 1, 3600 * 1000);
-             if(! n)
+             if(!n)
                  return n.error();
              c.idle_timeout = std::chrono::milliseconds(*n);
              return {};
@@ -132,14 +132,14 @@ options()
         {"path-prefix", true, "PATH  prefix of every API path: none, /platformservice, /ucwa/oauth… (default none)",
          [](config& c, std::string const& v) -> parse_result {
              auto normal = normalize_prefix(v);
-             if(! normal)
+             if(!normal)
                  return std::string("'" + v + "' is not a path prefix such as /platformservice");
              c.path_prefix = *normal;
              return {};
          }},
         {"rel-namespace", true, "NS  rel namespace of links: '', service: or ms:rtc:saas: (default '')",
          [](config& c, std::string const& v) -> parse_result {
-             if(! is_known_rel_namespace(v))
+             if(!is_known_rel_namespace(v))
                  return std::string("'" + v + "' is not one of '', service:, ms:rtc:saas:");
              c.rel_namespace = v;
              return {};
@@ -147,7 +147,7 @@ options()
         {"callback-timeout", true, "MS deadline of each callback POST, probes included (default 5000)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<unsigned>(v, 1, 600 * 1000);
-             if(! n)
+             if(!n)
                  return n.error();
              c.callback_timeout = std::chrono::milliseconds(*n);
              return {};
@@ -155,15 +155,17 @@ options()
         {"callback-retries", true, "N retries of a failed event delivery (default 3)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<unsigned>(v, 0, 20);
-             if(! n)
+             if(!n)
                  return n.error();
              c.callback_retries = *n;
              return {};
          }},
-        {"callback-backlog", true, "N events waiting per callback target (application and URL); beyond, the oldest conversation's are dropped (default 100000)",
+        {"callback-backlog", true,
+         "N events waiting per callback target (application and URL); beyond, the oldest conversation's are dropped "
+         "(default 100000)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<std::size_t>(v, 1, 10000000);
-             if(! n)
+             if(!n)
                  return n.error();
              c.callback_backlog = *n;
              return {};
@@ -171,7 +173,7 @@ options()
         {"max-connections", true, "N connections served at once; beyond, 503 and close (default 10000, 0: no cap)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<std::size_t>(v, 0, 1000000);
-             if(! n)
+             if(!n)
                  return n.error();
              c.max_connections = *n;
              return {};
@@ -179,7 +181,7 @@ options()
         {"conversations", true, "N  conversations kept per application; older ones answer 404 (default 2000)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<std::size_t>(v, 1, 1000000);
-             if(! n)
+             if(!n)
                  return n.error();
              c.conversations = *n;
              return {};
@@ -187,7 +189,7 @@ options()
         {"pget-timeout", true, "MS how long an event request waits for events without ?timeout= (default 180000)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<unsigned>(v, 1, 1800 * 1000);
-             if(! n)
+             if(!n)
                  return n.error();
              c.pget_timeout = std::chrono::milliseconds(*n);
              return {};
@@ -197,11 +199,12 @@ options()
              c.admin_token = v;
              return {};
          }},
-        {"xframe-origins", true, "LIST web origins whose pages may use the XFrame and send requests, comma-separated;\n"
+        {"xframe-origins", true,
+         "LIST web origins whose pages may use the XFrame and send requests, comma-separated;\n"
          "                       * allows all (default: http(s)://localhost, 127.0.0.1 and [::1], any port)",
          [](config& c, std::string const& v) -> parse_result {
              auto list = parse_origin_list(v);
-             if(! list)
+             if(!list)
                  return list.error();
              c.xframe_origins = std::move(*list);
              return {};
@@ -209,7 +212,7 @@ options()
         {"journal-size", true, "N  journal entries kept, all applications together (default 10000)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<std::size_t>(v, 1, 10000000);
-             if(! n)
+             if(!n)
                  return n.error();
              c.journal_size = *n;
              return {};
@@ -217,7 +220,7 @@ options()
         {"journal-bytes", true, "SIZE bytes of journal entries kept, all applications together (default 64M)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_size(v);
-             if(! n)
+             if(!n)
                  return n.error();
              c.journal_bytes = *n;
              return {};
@@ -225,23 +228,25 @@ options()
         {"max-tokens", true, "N   sign-in tokens kept; beyond, the oldest go with their applications (default 10000)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<std::size_t>(v, 1, 10000000);
-             if(! n)
+             if(!n)
                  return n.error();
              c.max_tokens = *n;
              return {};
          }},
-        {"max-applications-per-user", true, "N a person's applications at once; beyond, 409 TooManyApplications (default 16)",
+        {"max-applications-per-user", true,
+         "N a person's applications at once; beyond, 409 TooManyApplications (default 16)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<std::size_t>(v, 1, 100000);
-             if(! n)
+             if(!n)
                  return n.error();
              c.max_applications_per_user = *n;
              return {};
          }},
-        {"max-messages-per-conversation", true, "N messages kept per conversation; older ones are forgotten (default 100)",
+        {"max-messages-per-conversation", true,
+         "N messages kept per conversation; older ones are forgotten (default 100)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<std::size_t>(v, 1, 1000000);
-             if(! n)
+             if(!n)
                  return n.error();
              c.max_messages_per_conversation = *n;
              return {};
@@ -249,7 +254,7 @@ options()
         {"max-message-size", true, "SIZE largest sendMessage body; larger ones get 413 EntityTooLarge (default 64K)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_size(v);
-             if(! n)
+             if(!n)
                  return n.error();
              c.max_message_size = *n;
              return {};
@@ -257,15 +262,16 @@ options()
         {"max-queued-outcomes", true, "N outcomes queued per application by the admin API (default 10000)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_unsigned<std::size_t>(v, 1, 10000000);
-             if(! n)
+             if(!n)
                  return n.error();
              c.max_queued_outcomes = *n;
              return {};
          }},
-        {"max-scenario-size", true, "SIZE largest scenario document the admin API takes; larger ones get 413 (default 1M)",
+        {"max-scenario-size", true,
+         "SIZE largest scenario document the admin API takes; larger ones get 413 (default 1M)",
          [](config& c, std::string const& v) -> parse_result {
              auto n = parse_size(v);
-             if(! n)
+             if(!n)
                  return n.error();
              c.max_scenario_size = *n;
              return {};
@@ -273,7 +279,7 @@ options()
         {"log-level", true, "LEVEL debug, info (default: one line per request), warn, error",
          [](config& c, std::string const& v) -> parse_result {
              auto level = parse_log_level(v);
-             if(! level)
+             if(!level)
                  return std::string("'" + v + "' is not one of debug, info, warn, error");
              c.level = *level;
              return {};
@@ -342,18 +348,18 @@ parse_config(std::vector<std::string> const& args, env_reader const& env)
     // The environment first, so that flags override it.
     for(auto const& opt : options())
     {
-        if(! opt.takes_value)
+        if(!opt.takes_value)
             continue;
         auto const name = env_name(opt.flag);
         if(auto value = env(name))
-            if(auto r = opt.apply(c, *value); ! r)
+            if(auto r = opt.apply(c, *value); !r)
                 return config_error(name + ": " + r.error());
     }
 
     for(std::size_t i = 0; i < args.size(); ++i)
     {
         std::string_view arg = args[i];
-        if(! arg.starts_with("--"))
+        if(!arg.starts_with("--"))
             return config_error("unexpected argument '" + args[i] + "' (see --help)");
         arg.remove_prefix(2);
         std::optional<std::string> inline_value;
@@ -362,8 +368,7 @@ parse_config(std::vector<std::string> const& args, env_reader const& env)
             inline_value = std::string(arg.substr(eq + 1));
             arg = arg.substr(0, eq);
         }
-        auto it = std::find_if(options().begin(), options().end(),
-                               [&](option const& o) { return o.flag == arg; });
+        auto it = std::find_if(options().begin(), options().end(), [&](option const& o) { return o.flag == arg; });
         if(it == options().end())
             return config_error("unknown flag --" + std::string(arg) + " (see --help)");
         std::string value;
@@ -378,7 +383,7 @@ parse_config(std::vector<std::string> const& args, env_reader const& env)
         }
         else if(inline_value)
             return config_error("--" + std::string(arg) + " takes no value");
-        if(auto r = it->apply(c, value); ! r)
+        if(auto r = it->apply(c, value); !r)
             return config_error("--" + std::string(arg) + ": " + r.error());
     }
 
@@ -390,11 +395,10 @@ parse_config(std::vector<std::string> const& args, env_reader const& env)
 std::string
 usage_text()
 {
-    std::string text =
-        "ucwa-mock: a mock of the Skype for Business UCWA / Trusted Application API\n"
-        "\n"
-        "usage: ucwa-mock [--flag value]...\n"
-        "\n";
+    std::string text = "ucwa-mock: a mock of the Skype for Business UCWA / Trusted Application API\n"
+                       "\n"
+                       "usage: ucwa-mock [--flag value]...\n"
+                       "\n";
     for(auto const& opt : options())
     {
         text += "  --";
@@ -403,10 +407,9 @@ usage_text()
         text += opt.help;
         text += '\n';
     }
-    text +=
-        "\n"
-        "Every flag with a value can also be set by the environment variable\n"
-        "UCWA_MOCK_<FLAG> (for example UCWA_MOCK_PORT=0); flags win.\n";
+    text += "\n"
+            "Every flag with a value can also be set by the environment variable\n"
+            "UCWA_MOCK_<FLAG> (for example UCWA_MOCK_PORT=0); flags win.\n";
     return text;
 }
 
@@ -415,11 +418,11 @@ find_data_dir(std::string_view name, std::filesystem::path const& executable)
 {
     namespace fs = std::filesystem;
     std::vector<fs::path> candidates{fs::path(name)};
-    if(! executable.empty())
+    if(!executable.empty())
     {
         std::error_code ec;
         auto const dir = fs::weakly_canonical(executable, ec).parent_path();
-        if(! ec)
+        if(!ec)
         {
             candidates.push_back(dir.parent_path() / name);
             candidates.push_back(dir.parent_path() / "share" / "ucwa-mock" / name);

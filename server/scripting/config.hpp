@@ -22,34 +22,35 @@ struct config : server_settings
 {
     std::string bind = "127.0.0.1";
     unsigned short port = 8080;
-    std::filesystem::path fixtures_dir;      ///< Empty: found by find_data_dir.
-    std::filesystem::path scenarios_dir;     ///< Empty: found by find_data_dir.
-    std::string scenario = "happy-path";     ///< A name in scenarios_dir or a file.
-    unsigned threads = 0;                    ///< 0: the core count.
+    std::filesystem::path fixtures_dir;             ///< Empty: found by find_data_dir.
+    std::filesystem::path scenarios_dir;            ///< Empty: found by find_data_dir.
+    std::string scenario = "happy-path";            ///< A name in scenarios_dir or a file.
+    unsigned threads = 0;                           ///< 0: the core count.
     std::chrono::milliseconds shutdown_grace{1500}; ///< In-flight requests get this long.
     log_level level = log_level::info;
-    std::size_t journal_size = 10000;        ///< Journal entries kept in all (every application together).
+    std::size_t journal_size = 10000;             ///< Journal entries kept in all (every application together).
     std::size_t journal_bytes = 64 * 1024 * 1024; ///< Bytes of journal entries kept in all.
-    std::size_t conversations = 2000;        ///< Conversations kept per application (older ones: 404).
-    std::size_t journal_body_limit = 64 * 1024; ///< Bytes of each body kept in the journal.
-    std::size_t max_queued_outcomes = 10000; ///< Queued outcomes per application; a post beyond gets 409.
-    std::size_t max_scenario_size = 1024 * 1024; ///< Bytes of a scenario document PUT to the admin API.
-    std::size_t max_tokens = 10000;          ///< Sign-in tokens kept; beyond, the oldest go (with their applications).
+    std::size_t conversations = 2000;             ///< Conversations kept per application (older ones: 404).
+    std::size_t journal_body_limit = 64 * 1024;   ///< Bytes of each body kept in the journal.
+    std::size_t max_queued_outcomes = 10000;      ///< Queued outcomes per application; a post beyond gets 409.
+    std::size_t max_scenario_size = 1024 * 1024;  ///< Bytes of a scenario document PUT to the admin API.
+    std::size_t max_tokens = 10000; ///< Sign-in tokens kept; beyond, the oldest go (with their applications).
     std::size_t max_applications_per_user = 16; ///< A person's applications at once; beyond, 409 TooManyApplications.
-    std::size_t max_messages_per_conversation = 100; ///< Messages kept per conversation; older ones are forgotten.
-    std::size_t max_message_size = 64 * 1024; ///< Bytes of a sendMessage body; larger ones get 413.
-    std::string admin_token;                 ///< When set, admin calls need "Bearer <token>".
-    std::string path_prefix;                 ///< "" or e.g. "/platformservice"; a scenario may override.
-    std::string rel_namespace;               ///< "", "service:" or "ms:rtc:saas:"; a scenario may override.
+    std::size_t max_messages_per_conversation = 100;  ///< Messages kept per conversation; older ones are forgotten.
+    std::size_t max_message_size = 64 * 1024;         ///< Bytes of a sendMessage body; larger ones get 413.
+    std::string admin_token;                          ///< When set, admin calls need "Bearer <token>".
+    std::string path_prefix;                          ///< "" or e.g. "/platformservice"; a scenario may override.
+    std::string rel_namespace;                        ///< "", "service:" or "ms:rtc:saas:"; a scenario may override.
     std::chrono::milliseconds callback_timeout{5000}; ///< Of each callback POST.
-    unsigned callback_retries = 3;           ///< Of a failed event delivery.
-    std::size_t callback_backlog = 100000;   ///< Events waiting per callback target; beyond, the oldest conversation's are dropped.
+    unsigned callback_retries = 3;                    ///< Of a failed event delivery.
+    std::size_t callback_backlog =
+        100000; ///< Events waiting per callback target; beyond, the oldest conversation's are dropped.
     std::chrono::milliseconds pget_timeout{180000}; ///< How long GET …/events waits without ?timeout=.
 
-    bool watch = false;                      ///< Reload the scenario file when it changes.
+    bool watch = false; ///< Reload the scenario file when it changes.
     std::chrono::milliseconds watch_interval{250};
 
-    bool probe = false;                      ///< Ask a running mock's health and exit (for HEALTHCHECK).
+    bool probe = false; ///< Ask a running mock's health and exit (for HEALTHCHECK).
 
     bool show_help = false;
     bool show_version = false;

@@ -43,9 +43,9 @@ struct remote_party
     std::chrono::milliseconds answer_after{200};        ///< From the invitation to its answer.
     std::chrono::milliseconds no_answer_timeout{30000}; ///< When behaviour is no_answer.
     reply_kind reply = reply_kind::echo;
-    std::string reply_text;                             ///< When reply is text.
-    std::chrono::milliseconds reply_after{50};          ///< From the message completed to the reply.
-    std::string name;                                   ///< Display name; empty: the user part of the URI.
+    std::string reply_text;                    ///< When reply is text.
+    std::chrono::milliseconds reply_after{50}; ///< From the message completed to the reply.
+    std::string name;                          ///< Display name; empty: the user part of the URI.
 
     /** How long after the invitation the remote party answers, or the invitation times out. */
     std::chrono::milliseconds
@@ -58,7 +58,7 @@ struct remote_party
 /** Timing of webhook events. */
 struct event_timing
 {
-    std::chrono::milliseconds gap{5};                       ///< Between the documents of one batch.
+    std::chrono::milliseconds gap{5};                      ///< Between the documents of one batch.
     std::chrono::milliseconds message_completed_after{10}; ///< From the sendMessage 201 to its completed event.
 };
 

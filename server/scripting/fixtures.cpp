@@ -27,8 +27,8 @@ is_valid_id(std::string_view id) noexcept
     for(char const c : id)
     {
         bool const ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                        c == '_' || c == '-';
-        if(! ok)
+            c == '_' || c == '-';
+        if(!ok)
             return false;
     }
     return true;
@@ -66,9 +66,9 @@ std::optional<std::chrono::system_clock::time_point>
 parse_utc_timestamp(std::string_view s) noexcept
 {
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    if(! read_digits(s, 0, 4, year) || s.size() < 20 || s[4] != '-' || ! read_digits(s, 5, 2, month) || s[7] != '-' ||
-       ! read_digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't') || ! read_digits(s, 11, 2, hour) ||
-       s[13] != ':' || ! read_digits(s, 14, 2, minute) || s[16] != ':' || ! read_digits(s, 17, 2, second))
+    if(!read_digits(s, 0, 4, year) || s.size() < 20 || s[4] != '-' || !read_digits(s, 5, 2, month) || s[7] != '-' ||
+       !read_digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't') || !read_digits(s, 11, 2, hour) || s[13] != ':' ||
+       !read_digits(s, 14, 2, minute) || s[16] != ':' || !read_digits(s, 17, 2, second))
         return std::nullopt;
     std::chrono::nanoseconds fraction{0};
     std::size_t pos = 19;
@@ -91,10 +91,10 @@ parse_utc_timestamp(std::string_view s) noexcept
     std::chrono::year_month_day const date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
                                            std::chrono::day(static_cast<unsigned>(day))};
     // system_clock counts nanoseconds in 64 bits: it spans only about 1678 to 2262.
-    if(! date.ok() || hour > 23 || minute > 59 || second > 59 || year < 1900 || year > 2200)
+    if(!date.ok() || hour > 23 || minute > 59 || second > 59 || year < 1900 || year > 2200)
         return std::nullopt;
     auto const time = std::chrono::sys_days(date) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
-                      std::chrono::seconds(second) + fraction;
+        std::chrono::seconds(second) + fraction;
     return std::chrono::time_point_cast<std::chrono::system_clock::duration>(time);
 }
 
@@ -102,14 +102,14 @@ parse_utc_timestamp(std::string_view s) noexcept
 boost::system::result<rapidjson::Value const*, load_error>
 top_level_array(rapidjson::Document& doc, std::string_view text, char const* name)
 {
-    if(auto r = detail::parse_document(doc, text); ! r)
+    if(auto r = detail::parse_document(doc, text); !r)
         return r.error();
-    if(auto r = detail::check_object(doc, "", {name}); ! r)
+    if(auto r = detail::check_object(doc, "", {name}); !r)
         return r.error();
     auto const* list = detail::find_member(doc, name);
-    if(! list)
+    if(!list)
         return field_error(name, std::string("is required, an array of ") + name);
-    if(! list->IsArray())
+    if(!list->IsArray())
         return field_error(name, std::string("must be an array, not ") + detail::type_name(*list));
     return list;
 }
@@ -120,7 +120,7 @@ parse_applications(std::string_view text)
 {
     rapidjson::Document doc;
     auto found = top_level_array(doc, text, "applications");
-    if(! found)
+    if(!found)
         return found.error();
     auto const* list = *found;
 
@@ -129,44 +129,46 @@ parse_applications(std::string_view text)
     {
         auto const where = index_path("applications", i);
         auto const& item = (*list)[i];
-        if(auto r = detail::check_object(item, where, {"id", "name", "callbackUrl", "endpointId", "callbackToken"}); ! r)
+        if(auto r = detail::check_object(item, where, {"id", "name", "callbackUrl", "endpointId", "callbackToken"}); !r)
             return r.error();
 
         auto id = detail::required_string(item, where, "id", true);
-        if(! id)
+        if(!id)
             return id.error();
-        if(! is_valid_id(*id))
-            return field_error(member_path(where, "id"), "must use only letters, digits, '.', '_' and '-' (it is a URL path segment)");
+        if(!is_valid_id(*id))
+            return field_error(member_path(where, "id"),
+                               "must use only letters, digits, '.', '_' and '-' (it is a URL path segment)");
         for(std::size_t j = 0; j < apps.size(); ++j)
             if(apps[j].id == *id)
                 return field_error(member_path(where, "id"),
                                    "duplicate id \"" + *id + "\" (also " + index_path("applications", j) + ")");
 
         auto name = detail::optional_string(item, where, "name", false);
-        if(! name)
+        if(!name)
             return name.error();
 
         application_fixture app;
         app.id = std::move(*id);
         app.name = name->value_or(app.id);
-        if(auto const* url = detail::find_member(item, "callbackUrl"); url && ! url->IsNull())
+        if(auto const* url = detail::find_member(item, "callbackUrl"); url && !url->IsNull())
         {
-            if(! url->IsString())
+            if(!url->IsString())
                 return field_error(member_path(where, "callbackUrl"), "must be null or an absolute http(s) URL");
             if(auto problem = callback_url_problem(detail::string_of(*url)))
                 return field_error(member_path(where, "callbackUrl"), *problem);
             app.callback_url = std::string(detail::string_of(*url));
         }
         auto endpoint = detail::optional_string(item, where, "endpointId", true);
-        if(! endpoint)
+        if(!endpoint)
             return endpoint.error();
-        if(*endpoint && ! (*endpoint)->starts_with("sip:"))
+        if(*endpoint && !(*endpoint)->starts_with("sip:"))
             return field_error(member_path(where, "endpointId"), "must be a SIP URI such as \"sip:bot@contoso.com\"");
         if(*endpoint && (*endpoint)->find_first_of("&# ") != std::string::npos)
-            return field_error(member_path(where, "endpointId"), "must not hold '&', '#' or spaces (it goes in every href's query)");
+            return field_error(member_path(where, "endpointId"),
+                               "must not hold '&', '#' or spaces (it goes in every href's query)");
         app.endpoint_id = endpoint->value_or("");
         auto token = detail::optional_string(item, where, "callbackToken", true);
-        if(! token)
+        if(!token)
             return token.error();
         app.callback_token = token->value_or("");
         apps.push_back(std::move(app));
@@ -179,7 +181,7 @@ parse_tokens(std::string_view text, std::vector<application_fixture> const& apps
 {
     rapidjson::Document doc;
     auto found = top_level_array(doc, text, "tokens");
-    if(! found)
+    if(!found)
         return found.error();
     auto const* list = *found;
 
@@ -188,38 +190,38 @@ parse_tokens(std::string_view text, std::vector<application_fixture> const& apps
     {
         auto const where = index_path("tokens", i);
         auto const& item = (*list)[i];
-        if(auto r = detail::check_object(item, where, {"token", "applications", "expires"}); ! r)
+        if(auto r = detail::check_object(item, where, {"token", "applications", "expires"}); !r)
             return r.error();
 
         auto token = detail::required_string(item, where, "token", true);
-        if(! token)
+        if(!token)
             return token.error();
         // The header value is compared exactly; a space could never arrive intact.
         if(has_space_or_control(*token))
             return field_error(member_path(where, "token"), "must not contain whitespace or control characters");
         for(std::size_t j = 0; j < tokens.size(); ++j)
             if(tokens[j].token == *token)
-                return field_error(member_path(where, "token"), "duplicate token (also " + index_path("tokens", j) + ")");
+                return field_error(member_path(where, "token"),
+                                   "duplicate token (also " + index_path("tokens", j) + ")");
 
         token_fixture t;
         t.token = std::move(*token);
 
         auto const apps_where = member_path(where, "applications");
         auto const* granted = detail::find_member(item, "applications");
-        if(! granted)
+        if(!granted)
             return field_error(apps_where, "is required, a non-empty array of application ids");
-        if(! granted->IsArray() || granted->Empty())
+        if(!granted->IsArray() || granted->Empty())
             return field_error(apps_where, "must be a non-empty array of application ids (or \"*\")");
         for(rapidjson::SizeType k = 0; k < granted->Size(); ++k)
         {
             auto const& id = (*granted)[k];
-            if(! id.IsString())
+            if(!id.IsString())
                 return field_error(index_path(apps_where, k), "must be a string");
             auto const value = detail::string_of(id);
-            bool const known = value == "*" || std::any_of(apps.begin(), apps.end(), [&](auto const& a) {
-                                   return a.id == value;
-                               });
-            if(! known)
+            bool const known =
+                value == "*" || std::any_of(apps.begin(), apps.end(), [&](auto const& a) { return a.id == value; });
+            if(!known)
                 return field_error(index_path(apps_where, k),
                                    "unknown application \"" + std::string(value) + "\" (not in applications.json)");
             t.applications.emplace_back(value);
@@ -228,7 +230,7 @@ parse_tokens(std::string_view text, std::vector<application_fixture> const& apps
         if(auto const* expires = detail::find_member(item, "expires"))
         {
             auto const when = expires->IsString() ? parse_utc_timestamp(detail::string_of(*expires)) : std::nullopt;
-            if(! when)
+            if(!when)
                 return field_error(member_path(where, "expires"),
                                    "must be a UTC timestamp like \"2015-07-14T00:00:00Z\", from 1900 to 2200");
             t.expires = *when;
@@ -244,7 +246,7 @@ parse_fixtures_as(std::string_view applications_json, std::string_view tokens_js
 {
     fixtures f;
     auto apps = parse_applications(applications_json);
-    if(! apps)
+    if(!apps)
     {
         auto e = apps.error();
         e.file = applications_file;
@@ -252,7 +254,7 @@ parse_fixtures_as(std::string_view applications_json, std::string_view tokens_js
     }
     f.applications = std::move(*apps);
     auto tokens = parse_tokens(tokens_json, f.applications);
-    if(! tokens)
+    if(!tokens)
     {
         auto e = tokens.error();
         e.file = tokens_file;
@@ -303,23 +305,23 @@ load_fixtures(std::filesystem::path const& dir)
     auto const applications_file = dir / "applications.json";
     auto const tokens_file = dir / "tokens.json";
     auto applications = read_text_file(applications_file);
-    if(! applications)
+    if(!applications)
         return applications.error();
     auto tokens = read_text_file(tokens_file);
-    if(! tokens)
+    if(!tokens)
         return tokens.error();
     auto loaded = parse_fixtures_as(*applications, *tokens, applications_file.string(), tokens_file.string());
-    if(! loaded)
+    if(!loaded)
         return loaded.error();
     auto const users_file = dir / "users.json";
     std::error_code ec;
     if(std::filesystem::exists(users_file, ec))
     {
         auto text = read_text_file(users_file);
-        if(! text)
+        if(!text)
             return text.error();
         auto users = parse_users(*text);
-        if(! users)
+        if(!users)
         {
             auto e = users.error();
             e.file = users_file.string();
@@ -335,7 +337,7 @@ parse_users(std::string_view text)
 {
     rapidjson::Document doc;
     auto found = top_level_array(doc, text, "users");
-    if(! found)
+    if(!found)
     {
         auto e = found.error();
         e.file = "users.json";
@@ -351,27 +353,28 @@ parse_users(std::string_view text)
             return e;
         };
         auto const& item = (*list)[i];
-        if(auto r = detail::check_object(item, where, {"username", "password", "uri", "name"}); ! r)
+        if(auto r = detail::check_object(item, where, {"username", "password", "uri", "name"}); !r)
             return fail(r.error());
         user_fixture u;
-        for(auto [name, field] : {std::pair{"username", &user_fixture::username}, std::pair{"password", &user_fixture::password},
-                                  std::pair{"uri", &user_fixture::uri}})
+        for(auto [name, field] : {std::pair{"username", &user_fixture::username},
+                                  std::pair{"password", &user_fixture::password}, std::pair{"uri", &user_fixture::uri}})
         {
             auto value = detail::required_string(item, where, name, true);
-            if(! value)
+            if(!value)
                 return fail(value.error());
             u.*field = std::move(*value);
         }
-        if(! u.uri.starts_with("sip:"))
+        if(!u.uri.starts_with("sip:"))
             return fail(field_error(member_path(where, "uri"), "must be a SIP URI such as \"sip:alice@contoso.com\""));
         auto name = detail::optional_string(item, where, "name", false);
-        if(! name)
+        if(!name)
             return fail(name.error());
         u.name = name->value_or(u.username);
         for(std::size_t j = 0; j < users.size(); ++j)
             if(iequals(users[j].username, u.username))
-                return fail(field_error(member_path(where, "username"), "duplicate username \"" + u.username +
-                                                                            "\" (also " + index_path("users", j) + ")"));
+                return fail(
+                    field_error(member_path(where, "username"),
+                                "duplicate username \"" + u.username + "\" (also " + index_path("users", j) + ")"));
         users.push_back(std::move(u));
     }
     return users;
@@ -384,7 +387,7 @@ read_text_file(std::filesystem::path const& file)
     if(std::filesystem::is_directory(file, ec))
         return load_error{file.string(), "", "cannot read: is a directory"};
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), &std::fclose);
-    if(! f)
+    if(!f)
         return load_error{file.string(), "", std::string("cannot open: ") + std::strerror(errno)};
     std::string text;
     char buffer[8192];

@@ -27,18 +27,18 @@ struct application_fixture
 /** A bearer token and what it grants. */
 struct token_fixture
 {
-    std::string token;                     ///< Compared exactly, e.g. "cwt=PHNh…".
-    std::vector<std::string> applications; ///< Application ids it may use; "*" means any.
+    std::string token;                                            ///< Compared exactly, e.g. "cwt=PHNh…".
+    std::vector<std::string> applications;                        ///< Application ids it may use; "*" means any.
     std::optional<std::chrono::system_clock::time_point> expires; ///< None: never expires.
 };
 
 /** A person who can sign in with the password grant (the UCWA user flavour). */
 struct user_fixture
 {
-    std::string username;  ///< As typed at sign-in, e.g. "alice@contoso.com"; compared case-insensitively.
-    std::string password;  ///< Compared exactly.
-    std::string uri;       ///< "sip:alice@contoso.com".
-    std::string name;      ///< Display name.
+    std::string username; ///< As typed at sign-in, e.g. "alice@contoso.com"; compared case-insensitively.
+    std::string password; ///< Compared exactly.
+    std::string uri;      ///< "sip:alice@contoso.com".
+    std::string name;     ///< Display name.
 };
 
 /** Everything loaded from the fixtures folder. */
@@ -46,7 +46,7 @@ struct fixtures
 {
     std::vector<application_fixture> applications;
     std::vector<token_fixture> tokens;
-    std::vector<user_fixture> users;       ///< From users.json, when there is one.
+    std::vector<user_fixture> users; ///< From users.json, when there is one.
 
     /** Returns the user with this username (case-insensitive), if declared. */
     user_fixture const*

@@ -31,7 +31,7 @@ boost::system::result<std::optional<delay_range>, load_error>
 parse_delay(rapidjson::Value const& object, std::string const& where)
 {
     auto const* v = detail::find_member(object, "delayMs");
-    if(! v)
+    if(!v)
         return std::optional<delay_range>{};
     auto const path = member_path(where, "delayMs");
     auto const in_range = [](rapidjson::Value const& n) { return n.IsUint64() && n.GetUint64() <= max_delay_ms; };
@@ -45,9 +45,9 @@ parse_delay(rapidjson::Value const& object, std::string const& where)
         auto const min = (*v)[0].GetUint64();
         auto const max = (*v)[1].GetUint64();
         if(min > max)
-            return field_error(path, "min (" + std::to_string(min) + ") must not exceed max (" + std::to_string(max) + ")");
-        return std::optional<delay_range>(
-            delay_range{std::chrono::milliseconds(min), std::chrono::milliseconds(max)});
+            return field_error(path,
+                               "min (" + std::to_string(min) + ") must not exceed max (" + std::to_string(max) + ")");
+        return std::optional<delay_range>(delay_range{std::chrono::milliseconds(min), std::chrono::milliseconds(max)});
     }
     return field_error(path, "must be milliseconds from 0 to " + std::to_string(max_delay_ms) + ", or [min, max]");
 }
@@ -56,26 +56,26 @@ outcome_result
 parse_error_fields(rapidjson::Value const& value, std::string const& where, outcome& out)
 {
     auto code = detail::required_string(value, where, "code", true);
-    if(! code)
+    if(!code)
         return code.error();
     auto subcode = detail::optional_string(value, where, "subcode", false);
-    if(! subcode)
+    if(!subcode)
         return subcode.error();
     // The docs' "None" means no subcode; sent literally it would break typed clients.
     if(subcode->value_or("") == "None")
         return field_error(member_path(where, "subcode"), "\"None\" in the docs means no subcode: leave subcode out");
     auto status = detail::optional_unsigned(value, where, "status", 100, 599);
-    if(! status)
+    if(!status)
         return status.error();
     auto message = detail::optional_string(value, where, "message", false);
-    if(! message)
+    if(!message)
         return message.error();
 
     std::optional<unsigned> given;
     if(*status)
         given = static_cast<unsigned>(**status);
     auto err = make_scripted_error(*code, subcode->value_or(""), given, message->value_or(""));
-    if(! err)
+    if(!err)
         return field_error(member_path(where, "code"),
                            "unknown code \"" + *code + "\" (give a \"status\" for a code the mock does not know)");
     out.error = std::move(*err);
@@ -86,11 +86,12 @@ outcome_result
 parse_outcome_impl(rapidjson::Value const& value, std::string const& where, bool strict,
                    std::initializer_list<std::string_view> also_allowed, remote_party const& remote_base)
 {
-    if(! value.IsObject())
-        return field_error(where, std::string("must be an outcome object such as {\"outcome\":\"success\"}, not ") +
-                                      detail::type_name(value));
+    if(!value.IsObject())
+        return field_error(where,
+                           std::string("must be an outcome object such as {\"outcome\":\"success\"}, not ") +
+                               detail::type_name(value));
     auto kind = detail::required_string(value, where, "outcome", true);
-    if(! kind)
+    if(!kind)
         return kind.error();
 
     outcome out;
@@ -101,7 +102,8 @@ parse_outcome_impl(rapidjson::Value const& value, std::string const& where, bool
     else if(*kind == "fault")
         out.what = outcome::kind::fault;
     else
-        return field_error(member_path(where, "outcome"), "must be \"success\", \"error\" or \"fault\", not \"" + *kind + "\"");
+        return field_error(member_path(where, "outcome"),
+                           "must be \"success\", \"error\" or \"fault\", not \"" + *kind + "\"");
 
     if(strict)
     {
@@ -119,19 +121,19 @@ parse_outcome_impl(rapidjson::Value const& value, std::string const& where, bool
             checked = detail::check_object(value, where, {"outcome", "fault", "delayMs"}, also_allowed);
             break;
         }
-        if(! checked)
+        if(!checked)
             return checked.error();
     }
 
     if(out.what == outcome::kind::error)
     {
-        if(auto r = parse_error_fields(value, where, out); ! r)
+        if(auto r = parse_error_fields(value, where, out); !r)
             return r.error();
     }
     else if(out.what == outcome::kind::fault)
     {
         auto fault = detail::required_string(value, where, "fault", true);
-        if(! fault)
+        if(!fault)
             return fault.error();
         if(*fault == "empty")
             out.fault = fault_kind::empty;
@@ -151,13 +153,13 @@ parse_outcome_impl(rapidjson::Value const& value, std::string const& where, bool
         if(out.what != outcome::kind::success)
             return field_error(member_path(where, "remoteParty"), "only goes with \"outcome\": \"success\"");
         auto party = parse_remote_party(*remote, member_path(where, "remoteParty"), remote_base);
-        if(! party)
+        if(!party)
             return party.error();
         out.remote = std::move(*party);
     }
 
     auto delay = parse_delay(value, where);
-    if(! delay)
+    if(!delay)
         return delay.error();
     out.delay = *delay;
     return out;
@@ -196,10 +198,12 @@ parse_matcher(rapidjson::Value const& value, std::string const& where, std::size
         m.text = detail::string_of(value);
         return m;
     }
-    if(! value.IsObject())
-        return field_error(where, std::string("must be a string or an object with \"equals\", \"regex\" or \"present\", not ") +
-                                      detail::type_name(value));
-    if(auto r = detail::check_object(value, where, {"equals", "regex", "ignoreCase", "present"}); ! r)
+    if(!value.IsObject())
+        return field_error(
+            where,
+            std::string("must be a string or an object with \"equals\", \"regex\" or \"present\", not ") +
+                detail::type_name(value));
+    if(auto r = detail::check_object(value, where, {"equals", "regex", "ignoreCase", "present"}); !r)
         return r.error();
     auto const* equals = detail::find_member(value, "equals");
     auto const* regex = detail::find_member(value, "regex");
@@ -207,12 +211,12 @@ parse_matcher(rapidjson::Value const& value, std::string const& where, std::size
     auto const* ignore_case = detail::find_member(value, "ignoreCase");
     if((equals != nullptr) + (regex != nullptr) + (present != nullptr) != 1)
         return field_error(where, "must have exactly one of \"equals\", \"regex\" or \"present\"");
-    if(ignore_case && ! regex)
+    if(ignore_case && !regex)
         return field_error(member_path(where, "ignoreCase"), "only goes with \"regex\"");
 
     if(equals)
     {
-        if(! equals->IsString())
+        if(!equals->IsString())
             return field_error(member_path(where, "equals"), "must be a string");
         m.what = string_matcher::kind::equals;
         m.text = detail::string_of(*equals);
@@ -220,18 +224,19 @@ parse_matcher(rapidjson::Value const& value, std::string const& where, std::size
     }
     if(present)
     {
-        if(! present->IsBool())
+        if(!present->IsBool())
             return field_error(member_path(where, "present"), "must be true or false");
         m.what = present->GetBool() ? string_matcher::kind::present : string_matcher::kind::absent;
         return m;
     }
     auto const path = member_path(where, "regex");
-    if(! regex->IsString())
+    if(!regex->IsString())
         return field_error(path, "must be a string (a regular expression in RE2 syntax)");
-    if(ignore_case && ! ignore_case->IsBool())
+    if(ignore_case && !ignore_case->IsBool())
         return field_error(member_path(where, "ignoreCase"), "must be true or false");
     if(++regexes > max_scenario_regexes)
-        return field_error(path, "one regex too many: a scenario holds at most " + std::to_string(max_scenario_regexes));
+        return field_error(path,
+                           "one regex too many: a scenario holds at most " + std::to_string(max_scenario_regexes));
     m.what = string_matcher::kind::regex;
     m.text = detail::string_of(*regex);
     m.ignore_case = ignore_case && ignore_case->GetBool();
@@ -240,16 +245,16 @@ parse_matcher(rapidjson::Value const& value, std::string const& where, std::size
     // RE2 runs in time linear in the value, without recursion, within max_mem.
     re2::RE2::Options options;
     options.set_max_mem(regex_max_mem);
-    options.set_case_sensitive(! m.ignore_case);
+    options.set_case_sensitive(!m.ignore_case);
     options.set_log_errors(false);
     auto compiled = std::make_shared<re2::RE2 const>(m.text, options);
-    if(! compiled->ok())
+    if(!compiled->ok())
         return field_error(path, regex_problem(*compiled));
     m.pattern = std::move(compiled);
     // "^literal" is most rules' pattern: compared directly, it costs no RE2 search.
     // Ignoring case, only an ASCII literal qualifies (see string_matcher::matches).
-    if(m.text.size() > 1 && m.text.front() == '^' &&
-       m.text.find_first_of(".[]{}()\\*+?|^$", 1) == std::string::npos && (! m.ignore_case || is_ascii(m.text)))
+    if(m.text.size() > 1 && m.text.front() == '^' && m.text.find_first_of(".[]{}()\\*+?|^$", 1) == std::string::npos &&
+       (!m.ignore_case || is_ascii(m.text)))
         m.literal_prefix = m.text.substr(1);
     return m;
 }
@@ -257,17 +262,17 @@ parse_matcher(rapidjson::Value const& value, std::string const& where, std::size
 detail::load_check
 parse_calls(rapidjson::Value const& value, std::string const& where, call_matcher& out)
 {
-    if(auto r = detail::check_object(value, where, {"nth", "every", "after"}); ! r)
+    if(auto r = detail::check_object(value, where, {"nth", "every", "after"}); !r)
         return r.error();
     auto const max = std::numeric_limits<std::uint64_t>::max();
     auto nth = detail::optional_unsigned(value, where, "nth", 1, max);
-    if(! nth)
+    if(!nth)
         return nth.error();
     auto every = detail::optional_unsigned(value, where, "every", 1, max);
-    if(! every)
+    if(!every)
         return every.error();
     auto after = detail::optional_unsigned(value, where, "after", 0, max);
-    if(! after)
+    if(!after)
         return after.error();
     if(nth->has_value() + every->has_value() + after->has_value() != 1)
         return field_error(where, "must have exactly one of \"nth\", \"every\" or \"after\"");
@@ -280,10 +285,10 @@ parse_calls(rapidjson::Value const& value, std::string const& where, call_matche
 detail::load_check
 parse_match(rapidjson::Value const& value, std::string const& where, rule& r, std::size_t& regexes)
 {
-    if(auto c = detail::check_object(value, where,
-                                     {"application", "to", "subject", "importance", "threadId", "operationId",
-                                      "mediaType", "headers", "call"});
-       ! c)
+    if(auto c = detail::check_object(
+           value, where,
+           {"application", "to", "subject", "importance", "threadId", "operationId", "mediaType", "headers", "call"});
+       !c)
         return c.error();
 
     struct field
@@ -292,18 +297,21 @@ parse_match(rapidjson::Value const& value, std::string const& where, rule& r, st
         std::optional<string_matcher> rule::*member;
     };
     static constexpr field fields[] = {
-        {"application", &rule::application_id}, {"to", &rule::to},
-        {"subject", &rule::subject},            {"importance", &rule::importance},
-        {"threadId", &rule::thread_id},         {"operationId", &rule::operation_id},
+        {"application", &rule::application_id},
+        {"to", &rule::to},
+        {"subject", &rule::subject},
+        {"importance", &rule::importance},
+        {"threadId", &rule::thread_id},
+        {"operationId", &rule::operation_id},
         {"mediaType", &rule::media_type},
     };
     for(auto const& f : fields)
     {
         auto const* v = detail::find_member(value, f.name);
-        if(! v)
+        if(!v)
             continue;
         auto m = parse_matcher(*v, member_path(where, f.name), regexes);
-        if(! m)
+        if(!m)
             return m.error();
         r.*f.member = std::move(*m);
     }
@@ -311,9 +319,9 @@ parse_match(rapidjson::Value const& value, std::string const& where, rule& r, st
     if(auto const* headers = detail::find_member(value, "headers"))
     {
         auto const path = member_path(where, "headers");
-        if(! headers->IsObject())
-            return field_error(path, std::string("must be an object of header name to matcher, not ") +
-                                         detail::type_name(*headers));
+        if(!headers->IsObject())
+            return field_error(
+                path, std::string("must be an object of header name to matcher, not ") + detail::type_name(*headers));
         std::set<std::string> seen;
         for(auto it = headers->MemberBegin(); it != headers->MemberEnd(); ++it)
         {
@@ -324,17 +332,17 @@ parse_match(rapidjson::Value const& value, std::string const& where, rule& r, st
             std::string lower = name;
             std::transform(lower.begin(), lower.end(), lower.begin(),
                            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-            if(! seen.insert(lower).second)
+            if(!seen.insert(lower).second)
                 return field_error(header_path, "duplicate header (names are case-insensitive)");
             auto m = parse_matcher(it->value, header_path, regexes);
-            if(! m)
+            if(!m)
                 return m.error();
             r.headers.emplace_back(std::move(name), std::move(*m));
         }
     }
 
     if(auto const* calls = detail::find_member(value, "call"))
-        if(auto c = parse_calls(*calls, member_path(where, "call"), r.calls); ! c)
+        if(auto c = parse_calls(*calls, member_path(where, "call"), r.calls); !c)
             return c.error();
     return {};
 }
@@ -343,33 +351,36 @@ boost::system::result<rule, load_error>
 parse_rule(rapidjson::Value const& value, std::size_t index, remote_party const& remote_base, std::size_t& regexes)
 {
     auto const where = index_path("rules", index);
-    if(auto c = detail::check_object(value, where, {"name", "operation", "match", "probability", "outcome", "outcomes", "then"});
-       ! c)
+    if(auto c = detail::check_object(value, where,
+                                     {"name", "operation", "match", "probability", "outcome", "outcomes", "then"});
+       !c)
         return c.error();
 
     rule r;
     auto name = detail::optional_string(value, where, "name", true);
-    if(! name)
+    if(!name)
         return name.error();
     r.name = name->value_or(where);
 
     auto operation = detail::optional_string(value, where, "operation", true);
-    if(! operation)
+    if(!operation)
         return operation.error();
     if(*operation)
     {
-        if(std::find(std::begin(known_operations), std::end(known_operations), **operation) == std::end(known_operations))
-            return field_error(member_path(where, "operation"), "unknown operation \"" + **operation + "\" (known: startMessaging)");
+        if(std::find(std::begin(known_operations), std::end(known_operations), **operation) ==
+           std::end(known_operations))
+            return field_error(member_path(where, "operation"),
+                               "unknown operation \"" + **operation + "\" (known: startMessaging)");
         r.operation = std::move(**operation);
     }
 
     if(auto const* match = detail::find_member(value, "match"))
-        if(auto c = parse_match(*match, member_path(where, "match"), r, regexes); ! c)
+        if(auto c = parse_match(*match, member_path(where, "match"), r, regexes); !c)
             return c.error();
 
     if(auto const* p = detail::find_member(value, "probability"))
     {
-        if(! p->IsNumber() || ! (p->GetDouble() >= 0.0 && p->GetDouble() <= 1.0))
+        if(!p->IsNumber() || !(p->GetDouble() >= 0.0 && p->GetDouble() <= 1.0))
             return field_error(member_path(where, "probability"), "must be a number from 0 to 1");
         r.probability = p->GetDouble();
     }
@@ -378,38 +389,39 @@ parse_rule(rapidjson::Value const& value, std::size_t index, remote_party const&
     auto const* list = detail::find_member(value, "outcomes");
     if(single && list)
         return field_error(where, "has both \"outcome\" and \"outcomes\": give one");
-    if(! single && ! list)
+    if(!single && !list)
         return field_error(where, "needs an \"outcome\" (or a sequence in \"outcomes\")");
     if(single)
     {
         if(detail::find_member(value, "then"))
             return field_error(member_path(where, "then"), "only goes with \"outcomes\"");
         auto o = parse_outcome_strict(*single, member_path(where, "outcome"), {}, remote_base);
-        if(! o)
+        if(!o)
             return o.error();
         r.outcomes.push_back(std::move(*o));
         return r;
     }
 
     auto const list_path = member_path(where, "outcomes");
-    if(! list->IsArray() || list->Empty())
+    if(!list->IsArray() || list->Empty())
         return field_error(list_path, "must be a non-empty array of outcomes");
     if(list->Size() > max_rule_outcomes)
-        return field_error(list_path, "holds " + std::to_string(list->Size()) + " outcomes: at most " +
-                                          std::to_string(max_rule_outcomes));
+        return field_error(list_path,
+                           "holds " + std::to_string(list->Size()) + " outcomes: at most " +
+                               std::to_string(max_rule_outcomes));
     for(rapidjson::SizeType i = 0; i < list->Size(); ++i)
     {
         auto o = parse_outcome_strict((*list)[i], index_path(list_path, i), {}, remote_base);
-        if(! o)
+        if(!o)
             return o.error();
         r.outcomes.push_back(std::move(*o));
     }
     auto then = detail::optional_string(value, where, "then", false);
-    if(! then)
+    if(!then)
         return then.error();
     if(*then && **then != "repeat" && **then != "stick")
         return field_error(member_path(where, "then"), "must be \"repeat\" or \"stick\"");
-    r.repeat = ! *then || **then == "repeat";
+    r.repeat = !*then || **then == "repeat";
     return r;
 }
 
@@ -417,22 +429,23 @@ boost::system::result<scenario, load_error>
 parse_scenario_fields(std::string_view json)
 {
     rapidjson::Document doc;
-    if(auto r = detail::parse_document(doc, json); ! r)
+    if(auto r = detail::parse_document(doc, json); !r)
         return r.error();
-    if(auto r = detail::check_object(doc, "", {"name", "seed", "rules", "default", "remoteParty", "events", "links"}); ! r)
+    if(auto r = detail::check_object(doc, "", {"name", "seed", "rules", "default", "remoteParty", "events", "links"});
+       !r)
         return r.error();
 
     scenario s;
     auto name = detail::required_string(doc, "", "name", true);
-    if(! name)
+    if(!name)
         return name.error();
     s.name = std::move(*name);
     auto description = detail::optional_string(doc, "", "description", false);
-    if(! description)
+    if(!description)
         return description.error();
     s.description = description->value_or("");
     auto seed = detail::optional_unsigned(doc, "", "seed", 0, std::numeric_limits<std::uint64_t>::max());
-    if(! seed)
+    if(!seed)
         return seed.error();
     s.seed = seed->value_or(1);
 
@@ -440,37 +453,38 @@ parse_scenario_fields(std::string_view json)
     if(auto const* remote = detail::find_member(doc, "remoteParty"))
     {
         auto party = parse_remote_party(*remote, "remoteParty", {});
-        if(! party)
+        if(!party)
             return party.error();
         s.conversation.remote = std::move(*party);
     }
     if(auto const* events = detail::find_member(doc, "events"))
     {
         auto timing = parse_event_timing(*events, "events");
-        if(! timing)
+        if(!timing)
             return timing.error();
         s.conversation.timing = *timing;
     }
     if(auto const* links = detail::find_member(doc, "links"))
     {
         auto overrides = parse_link_overrides(*links, "links");
-        if(! overrides)
+        if(!overrides)
             return overrides.error();
         s.conversation.links = std::move(*overrides);
     }
 
     if(auto const* rules = detail::find_member(doc, "rules"))
     {
-        if(! rules->IsArray())
+        if(!rules->IsArray())
             return field_error("rules", std::string("must be an array of rules, not ") + detail::type_name(*rules));
         if(rules->Size() > max_scenario_rules)
-            return field_error("rules", "holds " + std::to_string(rules->Size()) + " rules: at most " +
-                                            std::to_string(max_scenario_rules));
+            return field_error("rules",
+                               "holds " + std::to_string(rules->Size()) + " rules: at most " +
+                                   std::to_string(max_scenario_rules));
         std::size_t regexes = 0;
         for(rapidjson::SizeType i = 0; i < rules->Size(); ++i)
         {
             auto r = parse_rule((*rules)[i], i, s.conversation.remote, regexes);
-            if(! r)
+            if(!r)
                 return r.error();
             s.rules.push_back(std::move(*r));
         }
@@ -478,7 +492,7 @@ parse_scenario_fields(std::string_view json)
     if(auto const* fallback = detail::find_member(doc, "default"))
     {
         auto o = parse_outcome_strict(*fallback, "default", {}, s.conversation.remote);
-        if(! o)
+        if(!o)
             return o.error();
         s.fallback = std::move(*o);
     }
@@ -498,7 +512,7 @@ header_value(request_facts const& facts, std::string_view name, std::size_t& fro
 bool
 matches(std::optional<string_matcher> const& m, std::optional<std::string_view> value)
 {
-    return ! m || m->matches(value);
+    return !m || m->matches(value);
 }
 
 // Every field of the rule but the call count and the probability.
@@ -508,28 +522,28 @@ fields_match(rule const& r, request_facts const& facts)
     if(r.operation != facts.operation)
         return false;
     std::optional<std::string_view> media_type;
-    if(! facts.media_type.empty())
+    if(!facts.media_type.empty())
         media_type = facts.media_type;
-    if(! matches(r.application_id, facts.application_id) || ! matches(r.to, facts.to) ||
-       ! matches(r.subject, facts.subject) || ! matches(r.importance, facts.importance) ||
-       ! matches(r.thread_id, facts.thread_id) || ! matches(r.operation_id, facts.operation_id) ||
-       ! matches(r.media_type, media_type))
+    if(!matches(r.application_id, facts.application_id) || !matches(r.to, facts.to) ||
+       !matches(r.subject, facts.subject) || !matches(r.importance, facts.importance) ||
+       !matches(r.thread_id, facts.thread_id) || !matches(r.operation_id, facts.operation_id) ||
+       !matches(r.media_type, media_type))
         return false;
     for(auto const& [name, m] : r.headers)
     {
         // A header may come more than once: any of its values will do.
         std::size_t from = 0;
         auto value = header_value(facts, name, from);
-        if(! value)
+        if(!value)
         {
-            if(! m.matches(std::nullopt))
+            if(!m.matches(std::nullopt))
                 return false;
             continue;
         }
         bool any = false;
-        for(; value && ! any; value = header_value(facts, name, from))
+        for(; value && !any; value = header_value(facts, name, from))
             any = m.matches(value);
-        if(! any)
+        if(!any)
             return false;
     }
     return true;
@@ -563,10 +577,10 @@ matching_rules(scenario const& s, request_facts const& facts)
     for(std::size_t i = 0; i < s.rules.size(); ++i)
     {
         auto const& r = s.rules[i];
-        if(! fields_match(r, facts))
+        if(!fields_match(r, facts))
             continue;
         found.push_back(i);
-        if(! r.calls.nth && ! r.calls.every && ! r.calls.after && ! r.probability)
+        if(!r.calls.nth && !r.calls.every && !r.calls.after && !r.probability)
             break;
     }
     return found;
@@ -589,27 +603,24 @@ string_matcher::matches(std::optional<std::string_view> value) const
 {
     switch(what)
     {
-    case kind::equals:
-        return value && *value == text;
+    case kind::equals: return value && *value == text;
     case kind::regex:
-        if(! value || ! pattern)
+        if(!value || !pattern)
             return false;
         if(literal_prefix)
         {
             if(value->size() < literal_prefix->size())
                 return false;
             auto const head = value->substr(0, literal_prefix->size());
-            if(! ignore_case)
+            if(!ignore_case)
                 return head == *literal_prefix;
             // Over ASCII, RE2's case folding is ASCII's; other characters (K for k, ſ for s) are RE2's to fold.
             if(is_ascii(head))
                 return iequals(head, *literal_prefix);
         }
         return re2::RE2::PartialMatch(re2::StringPiece(value->data(), value->size()), *pattern);
-    case kind::present:
-        return value.has_value();
-    case kind::absent:
-        return ! value.has_value();
+    case kind::present: return value.has_value();
+    case kind::absent: return !value.has_value();
     }
     return false;
 }
@@ -631,7 +642,7 @@ boost::system::result<scenario, load_error>
 parse_scenario(std::string_view json, std::string_view file)
 {
     auto s = parse_scenario_fields(json);
-    if(! s)
+    if(!s)
     {
         auto e = s.error();
         e.file = file;
@@ -648,10 +659,10 @@ load_scenario(std::string_view name_or_file, std::filesystem::path const& dir)
     // Same rule as the command line: a path, or a name in the scenarios folder.
     std::filesystem::path const given(name_or_file);
     auto const file = name_or_file.find('/') != std::string_view::npos || given.extension() == ".json"
-                          ? given
-                          : dir / (std::string(name_or_file) + ".json");
+        ? given
+        : dir / (std::string(name_or_file) + ".json");
     auto text = read_text_file(file);
-    if(! text)
+    if(!text)
         return text.error();
     return parse_scenario(*text, file.string());
 }
@@ -662,8 +673,7 @@ scenario_engine::scenario_engine(scenario s)
     : scenario_(std::make_shared<scenario const>(std::move(s)))
     , states_(scenario_->rules.size())
     , random_(scenario_->seed)
-{
-}
+{}
 
 std::shared_ptr<scenario const>
 scenario_engine::active() const
@@ -693,10 +703,10 @@ scenario_engine::decide(request_facts const& facts)
                 auto const& r = s->rules[i];
                 auto& state = states_[i];
                 ++state.calls;
-                if(! count_applies(r.calls, state.calls))
+                if(!count_applies(r.calls, state.calls))
                     continue;
                 // One draw per check, whatever the probability, keeps the stream in step.
-                if(r.probability && ! (unit_draw(random_) < *r.probability))
+                if(r.probability && !(unit_draw(random_) < *r.probability))
                     continue;
                 rule_index = i;
                 outcome_index = state.next_outcome;

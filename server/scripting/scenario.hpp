@@ -50,10 +50,10 @@ struct outcome
     };
 
     kind what = kind::success;
-    api_error error;                       ///< When what == error.
-    fault_kind fault = fault_kind::empty;  ///< When what == fault.
+    api_error error;                      ///< When what == error.
+    fault_kind fault = fault_kind::empty; ///< When what == fault.
     std::optional<delay_range> delay;
-    std::optional<remote_party> remote;    ///< When what == success: overrides the scenario's remote party.
+    std::optional<remote_party> remote; ///< When what == success: overrides the scenario's remote party.
 };
 
 /** Parses one outcome object: {"outcome":"success"|"error"|"fault", …, "delayMs": N | [min, max]};
@@ -80,11 +80,11 @@ parse_outcome_strict(rapidjson::Value const& value, std::string const& where,
 /** The facts about a request that rules can match on. */
 struct request_facts
 {
-    std::string_view operation;      ///< "startMessaging".
+    std::string_view operation; ///< "startMessaging".
     std::string_view application_id;
     std::string_view method;
     std::string_view path;
-    std::string_view media_type;     ///< The essence of Content-Type, lower-case; empty if none.
+    std::string_view media_type; ///< The essence of Content-Type, lower-case; empty if none.
     std::optional<std::string_view> to;
     std::optional<std::string_view> subject;
     std::optional<std::string_view> importance;
@@ -115,7 +115,7 @@ struct string_matcher
     };
 
     kind what = kind::equals;
-    std::string text;                   ///< The value, or the regex source.
+    std::string text;                          ///< The value, or the regex source.
     std::shared_ptr<re2::RE2 const> pattern;   ///< Compiled when what == regex.
     std::optional<std::string> literal_prefix; ///< A regex "^literal": mostly decided without RE2.
     bool ignore_case = false;                  ///< For literal_prefix.
@@ -147,9 +147,9 @@ struct rule
     std::optional<string_matcher> media_type;
     std::vector<std::pair<std::string, string_matcher>> headers; ///< Names compared case-insensitively.
     call_matcher calls;
-    std::optional<double> probability;  ///< Applies with this chance, drawn from the scenario's seed.
-    std::vector<outcome> outcomes;      ///< One or more, consumed in order.
-    bool repeat = true;                 ///< After the last: start again (true) or stick at the last.
+    std::optional<double> probability; ///< Applies with this chance, drawn from the scenario's seed.
+    std::vector<outcome> outcomes;     ///< One or more, consumed in order.
+    bool repeat = true;                ///< After the last: start again (true) or stick at the last.
 };
 
 /** A whole scenario document. */
@@ -159,9 +159,9 @@ struct scenario
     std::string description;
     std::uint64_t seed = 1;
     std::vector<rule> rules;
-    outcome fallback;                   ///< "default": when no rule matches (success unless set).
-    conversation_script conversation;   ///< "remoteParty", "events" and "links".
-    std::string source_text;            ///< The document as loaded, for GET /__admin/scenario.
+    outcome fallback;                 ///< "default": when no rule matches (success unless set).
+    conversation_script conversation; ///< "remoteParty", "events" and "links".
+    std::string source_text;          ///< The document as loaded, for GET /__admin/scenario.
 };
 
 /** Parses a scenario document.
@@ -179,9 +179,9 @@ load_scenario(std::string_view name_or_file, std::filesystem::path const& dir);
 struct decision
 {
     outcome chosen;
-    std::string rule;                     ///< The rule's name; empty for the default.
-    std::chrono::milliseconds delay{0};   ///< Drawn from chosen.delay.
-    conversation_script script;           ///< The scenario's, with the outcome's remote party.
+    std::string rule;                   ///< The rule's name; empty for the default.
+    std::chrono::milliseconds delay{0}; ///< Drawn from chosen.delay.
+    conversation_script script;         ///< The scenario's, with the outcome's remote party.
 };
 
 /** Draws a delay from `range` with `random`: the same seed gives the same delays everywhere. */

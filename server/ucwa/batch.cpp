@@ -24,8 +24,7 @@ next_line(std::string_view& text, std::string_view& line)
 api_error
 bad_part(std::size_t index, std::string const& problem)
 {
-    return make_api_error(errc::deserialization_failure,
-                          "batch part " + std::to_string(index + 1) + ": " + problem);
+    return make_api_error(errc::deserialization_failure, "batch part " + std::to_string(index + 1) + ": " + problem);
 }
 
 } // namespace
@@ -34,7 +33,7 @@ api_result<std::vector<http::request<http::string_body>>>
 parse_batch(std::string_view body, std::string_view boundary, std::string_view authorization)
 {
     auto parts = parse_multipart(body, boundary);
-    if(! parts)
+    if(!parts)
         return parts.error();
     std::vector<http::request<http::string_body>> requests;
     for(std::size_t i = 0; i < parts->size(); ++i)
@@ -44,35 +43,36 @@ parse_batch(std::string_view body, std::string_view boundary, std::string_view a
         // Leading blank lines are tolerated.
         do
         {
-            if(! next_line(text, line))
+            if(!next_line(text, line))
                 return bad_part(i, "no request line");
         } while(line.empty());
         auto const first_space = line.find(' ');
         auto const last_space = line.rfind(' ');
-        if(first_space == std::string_view::npos || last_space == first_space || ! line.substr(last_space + 1).starts_with("HTTP/1."))
+        if(first_space == std::string_view::npos || last_space == first_space ||
+           !line.substr(last_space + 1).starts_with("HTTP/1."))
             return bad_part(i, "the request line must be \"METHOD /path HTTP/1.1\", not \"" + std::string(line) + "\"");
         auto const method = http::string_to_verb(line.substr(0, first_space));
         if(method == http::verb::unknown)
             return bad_part(i, "unknown method \"" + std::string(line.substr(0, first_space)) + "\"");
         auto const target = line.substr(first_space + 1, last_space - first_space - 1);
-        if(! target.starts_with('/'))
+        if(!target.starts_with('/'))
             return bad_part(i, "the target must be a path starting with '/'");
 
         http::request<http::string_body> req{method, target, 11};
-        while(next_line(text, line) && ! line.empty())
+        while(next_line(text, line) && !line.empty())
         {
             auto const colon = line.find(':');
             if(colon == std::string_view::npos || colon == 0)
                 return bad_part(i, "a header line without a name and a colon");
             auto value = line.substr(colon + 1);
-            while(! value.empty() && (value.front() == ' ' || value.front() == '\t'))
+            while(!value.empty() && (value.front() == ' ' || value.front() == '\t'))
                 value.remove_prefix(1);
             req.insert(line.substr(0, colon), value);
         }
         req.body() = std::string(text);
-        while(! req.body().empty() && (req.body().back() == '\n' || req.body().back() == '\r'))
+        while(!req.body().empty() && (req.body().back() == '\n' || req.body().back() == '\r'))
             req.body().pop_back();
-        if(req[http::field::authorization].empty() && ! authorization.empty())
+        if(req[http::field::authorization].empty() && !authorization.empty())
             req.set(http::field::authorization, authorization);
         req.prepare_payload();
         requests.push_back(std::move(req));
@@ -116,7 +116,7 @@ render_batch(std::vector<http::response<http::string_body>> const& responses, st
             out += "\r\n";
         }
         // The library reads the part's Content-Type as its last header, and the body as one line.
-        if(! content_type.empty())
+        if(!content_type.empty())
         {
             out += "Content-Type: ";
             out += content_type;

@@ -13,10 +13,11 @@ callback_url_problem(std::string_view text)
     if(text.size() > 1024)
         return shape;
     auto url = boost::urls::parse_uri(text);
-    if(! url || (url->scheme_id() != boost::urls::scheme::http && url->scheme_id() != boost::urls::scheme::https))
+    if(!url || (url->scheme_id() != boost::urls::scheme::http && url->scheme_id() != boost::urls::scheme::https))
         return std::string(shape) + ", not '" + std::string(text) + "'";
     if(url->has_fragment())
-        return "must not have a fragment ('#" + std::string(url->encoded_fragment()) + "'): a callback cannot receive one";
+        return "must not have a fragment ('#" + std::string(url->encoded_fragment()) +
+            "'): a callback cannot receive one";
     if(url->has_userinfo())
         return "must not carry user information ('" + std::string(url->encoded_userinfo()) + "@')";
     if(url->encoded_host().empty())
@@ -24,8 +25,8 @@ callback_url_problem(std::string_view text)
     // Boost.URL 1.81 ends the port at its first non-digit and takes the rest as the path:
     // "host:80x/cb" has path "x/cb".
     auto const path = url->encoded_path();
-    bool const path_after_port = ! path.empty() && path.front() != '/';
-    if(url->has_port() && (! is_port_number(url->port()) || path_after_port))
+    bool const path_after_port = !path.empty() && path.front() != '/';
+    if(url->has_port() && (!is_port_number(url->port()) || path_after_port))
         return "has a port that is not a number from 1 to 65535: '" + std::string(url->port()) + "'";
     return std::nullopt;
 }

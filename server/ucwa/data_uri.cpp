@@ -2,7 +2,6 @@
 
 #include "text.hpp"
 
-
 namespace ucwa {
 
 namespace {
@@ -34,7 +33,7 @@ base64_value(char ch)
 api_result<data_uri>
 parse_data_uri(std::string_view uri, std::string_view field)
 {
-    if(! iequals(uri.substr(0, 5), "data:"))
+    if(!iequals(uri.substr(0, 5), "data:"))
         return invalid(field, "not a data: URI");
     auto const comma = uri.find(',', 5);
     if(comma == std::string_view::npos)
@@ -49,12 +48,12 @@ parse_data_uri(std::string_view uri, std::string_view field)
     {
         auto const semi = header.find(';');
         auto item = header.substr(0, semi);
-        while(! item.empty() && item.front() == ' ')
+        while(!item.empty() && item.front() == ' ')
             item.remove_prefix(1);
         constexpr std::string_view charset = "charset=";
         if(part == 0)
         {
-            if(! item.empty() && item.find('/') == std::string_view::npos)
+            if(!item.empty() && item.find('/') == std::string_view::npos)
                 return invalid(field, "'" + std::string(item) + "' is not a media type");
             out.media_type = to_lower(item);
         }

@@ -14,7 +14,7 @@ struct data_uri
     std::string media_type; ///< Lower-case, "text/plain" when the URI names none.
     std::string charset;    ///< Empty when the URI names none.
     bool base64 = false;
-    std::string data;       ///< The decoded bytes.
+    std::string data; ///< The decoded bytes.
 };
 
 /** Parses a data: URI; base64, or percent-encoding with '+' for a space.

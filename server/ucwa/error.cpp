@@ -118,7 +118,7 @@ public:
         if(ev == 0)
             return "success";
         auto const* row = find_row(static_cast<errc>(ev));
-        if(! row)
+        if(!row)
             return {};
         return default_message(row->code, row->subcode);
     }
@@ -143,7 +143,7 @@ api_error
 make_api_error(errc e, std::string message)
 {
     auto const* row = find_row(e);
-    if(! row)
+    if(!row)
         row = find_row(errc::service_failure);
     api_error err{row->status, std::string(row->code), std::string(row->subcode), std::move(message)};
     if(err.message.empty())
@@ -171,22 +171,19 @@ default_message(std::string_view code, std::string_view subcode)
             return std::string(row.message);
     std::string text = "The request failed with ";
     text.append(code);
-    if(! subcode.empty())
+    if(!subcode.empty())
         text.append("/").append(subcode);
     text.append(".");
     return text;
 }
 
 std::optional<api_error>
-make_scripted_error(
-    std::string_view code,
-    std::string_view subcode,
-    std::optional<unsigned> status,
-    std::string message)
+make_scripted_error(std::string_view code, std::string_view subcode, std::optional<unsigned> status,
+                    std::string message)
 {
-    if(! status)
+    if(!status)
         status = status_for_code(code);
-    if(! status)
+    if(!status)
         return std::nullopt;
     api_error err{*status, std::string(code), std::string(subcode), std::move(message)};
     if(err.message.empty())

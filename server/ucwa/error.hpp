@@ -53,7 +53,8 @@ struct api_error
     std::string subcode; ///< Empty means "None": the field is omitted.
     std::string message;
 
-    friend bool operator==(api_error const&, api_error const&) = default;
+    friend bool
+    operator==(api_error const&, api_error const&) = default;
 };
 
 /** Makes the error for a condition; an empty message takes the table's default. */
@@ -73,11 +74,8 @@ default_message(std::string_view code, std::string_view subcode);
     @return the error, or nothing when `code` is not a UCWA error code and no status was given.
 */
 std::optional<api_error>
-make_scripted_error(
-    std::string_view code,
-    std::string_view subcode,
-    std::optional<unsigned> status = std::nullopt,
-    std::string message = {});
+make_scripted_error(std::string_view code, std::string_view subcode, std::optional<unsigned> status = std::nullopt,
+                    std::string message = {});
 
 /** Lets boost::system::result<T, api_error>::value() throw. */
 [[noreturn]] void

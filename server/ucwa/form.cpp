@@ -38,7 +38,7 @@ boost::system::result<form_fields, std::string>
 parse_form(std::string_view body)
 {
     form_fields fields;
-    while(! body.empty())
+    while(!body.empty())
     {
         auto const amp = body.find('&');
         auto const pair = body.substr(0, amp);
@@ -47,10 +47,10 @@ parse_form(std::string_view body)
             continue;
         auto const eq = pair.find('=');
         auto name = decode(pair.substr(0, eq));
-        if(! name)
+        if(!name)
             return {boost::system::in_place_error, name.error()};
         auto value = decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
-        if(! value)
+        if(!value)
             return {boost::system::in_place_error, value.error()};
         fields.emplace_back(std::move(*name), std::move(*value));
     }

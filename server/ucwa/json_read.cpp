@@ -18,7 +18,7 @@ std::string
 member_path(std::string_view where, std::string_view name)
 {
     std::string path(where);
-    if(! path.empty())
+    if(!path.empty())
         path += '.';
     path += name;
     return path;
@@ -39,31 +39,32 @@ parse_document(rapidjson::Document& doc, std::string_view text)
 {
     // Iterative: a hostile document nested a million deep must not blow the stack.
     doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
-    if(! doc.HasParseError())
+    if(!doc.HasParseError())
         return {};
-    return field_error({}, std::string("invalid JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) +
-                               " at offset " + std::to_string(doc.GetErrorOffset()));
+    return field_error({},
+                       std::string("invalid JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) +
+                           " at offset " + std::to_string(doc.GetErrorOffset()));
 }
 
 load_check
 check_object(rapidjson::Value const& value, std::string_view where, std::initializer_list<std::string_view> allowed,
              std::initializer_list<std::string_view> also_allowed)
 {
-    if(! value.IsObject())
+    if(!value.IsObject())
         return field_error(std::string(where), std::string("must be an object, not ") + type_name(value));
     for(auto it = value.MemberBegin(); it != value.MemberEnd(); ++it)
     {
         auto const name = string_of(it->name);
         bool const known = name == "description" || name == "$comment" ||
-                           std::find(allowed.begin(), allowed.end(), name) != allowed.end() ||
-                           std::find(also_allowed.begin(), also_allowed.end(), name) != also_allowed.end();
-        if(! known)
+            std::find(allowed.begin(), allowed.end(), name) != allowed.end() ||
+            std::find(also_allowed.begin(), also_allowed.end(), name) != also_allowed.end();
+        if(!known)
         {
             std::string expected;
             for(auto const& list : {allowed, also_allowed})
                 for(auto const a : list)
                 {
-                    if(! expected.empty())
+                    if(!expected.empty())
                         expected += ", ";
                     expected += a;
                 }
@@ -79,7 +80,7 @@ check_object(rapidjson::Value const& value, std::string_view where, std::initial
 rapidjson::Value const*
 find_member(rapidjson::Value const& object, std::string_view name) noexcept
 {
-    if(! object.IsObject())
+    if(!object.IsObject())
         return nullptr;
     for(auto it = object.MemberBegin(); it != object.MemberEnd(); ++it)
         if(string_of(it->name) == name)
@@ -98,19 +99,13 @@ type_name(rapidjson::Value const& value) noexcept
 {
     switch(value.GetType())
     {
-    case rapidjson::kNullType:
-        return "null";
+    case rapidjson::kNullType: return "null";
     case rapidjson::kFalseType:
-    case rapidjson::kTrueType:
-        return "a boolean";
-    case rapidjson::kObjectType:
-        return "an object";
-    case rapidjson::kArrayType:
-        return "an array";
-    case rapidjson::kStringType:
-        return "a string";
-    case rapidjson::kNumberType:
-        return "a number";
+    case rapidjson::kTrueType: return "a boolean";
+    case rapidjson::kObjectType: return "an object";
+    case rapidjson::kArrayType: return "an array";
+    case rapidjson::kStringType: return "a string";
+    case rapidjson::kNumberType: return "a number";
     }
     return "a value";
 }
@@ -119,9 +114,9 @@ boost::system::result<std::optional<std::string>, load_error>
 optional_string(rapidjson::Value const& object, std::string_view where, std::string_view name, bool non_empty)
 {
     auto const* v = find_member(object, name);
-    if(! v)
+    if(!v)
         return std::optional<std::string>{};
-    if(! v->IsString() || (non_empty && v->GetStringLength() == 0))
+    if(!v->IsString() || (non_empty && v->GetStringLength() == 0))
         return field_error(member_path(where, name), non_empty ? "must be a non-empty string" : "must be a string");
     return std::optional<std::string>(std::string(string_of(*v)));
 }
@@ -129,23 +124,24 @@ optional_string(rapidjson::Value const& object, std::string_view where, std::str
 boost::system::result<std::string, load_error>
 required_string(rapidjson::Value const& object, std::string_view where, std::string_view name, bool non_empty)
 {
-    if(! find_member(object, name))
-        return field_error(member_path(where, name), non_empty ? "is required, a non-empty string" : "is required, a string");
+    if(!find_member(object, name))
+        return field_error(member_path(where, name),
+                           non_empty ? "is required, a non-empty string" : "is required, a string");
     auto s = optional_string(object, where, name, non_empty);
-    if(! s)
+    if(!s)
         return s.error();
     // load_error is constructible from a string too: say which one this is.
     return {boost::system::in_place_value, std::move(**s)};
 }
 
 boost::system::result<std::optional<std::uint64_t>, load_error>
-optional_unsigned(rapidjson::Value const& object, std::string_view where, std::string_view name,
-                  std::uint64_t min, std::uint64_t max)
+optional_unsigned(rapidjson::Value const& object, std::string_view where, std::string_view name, std::uint64_t min,
+                  std::uint64_t max)
 {
     auto const* v = find_member(object, name);
-    if(! v)
+    if(!v)
         return std::optional<std::uint64_t>{};
-    if(! v->IsUint64() || v->GetUint64() < min || v->GetUint64() > max)
+    if(!v->IsUint64() || v->GetUint64() < min || v->GetUint64() > max)
     {
         std::string problem = "must be an integer";
         if(max == std::numeric_limits<std::uint64_t>::max())

@@ -74,8 +74,8 @@ required_string(rapidjson::Value const& object, std::string_view where, std::str
 
 /** Reads an optional unsigned integer member within [min, max]. */
 boost::system::result<std::optional<std::uint64_t>, load_error>
-optional_unsigned(rapidjson::Value const& object, std::string_view where, std::string_view name,
-                  std::uint64_t min, std::uint64_t max);
+optional_unsigned(rapidjson::Value const& object, std::string_view where, std::string_view name, std::uint64_t min,
+                  std::uint64_t max);
 
 } // namespace detail
 } // namespace ucwa

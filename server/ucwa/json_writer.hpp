@@ -18,24 +18,75 @@ class json_writer
 public:
     json_writer()
         : writer_(buffer_)
+    {}
+
+    void
+    start_object()
     {
+        writer_.StartObject();
+    }
+    void
+    end_object()
+    {
+        writer_.EndObject();
+    }
+    void
+    start_array()
+    {
+        writer_.StartArray();
+    }
+    void
+    end_array()
+    {
+        writer_.EndArray();
     }
 
-    void start_object() { writer_.StartObject(); }
-    void end_object() { writer_.EndObject(); }
-    void start_array() { writer_.StartArray(); }
-    void end_array() { writer_.EndArray(); }
+    void
+    key(std::string_view name)
+    {
+        write_string(name, true);
+    }
+    void
+    value(std::string_view text)
+    {
+        write_string(text, false);
+    }
 
-    void key(std::string_view name) { write_string(name, true); }
-    void value(std::string_view text) { write_string(text, false); }
-
-    void value(char const* text) { value(std::string_view(text)); }
-    void value(std::string const& text) { value(std::string_view(text)); }
-    void value(bool b) { writer_.Bool(b); }
-    void value(std::uint64_t n) { writer_.Uint64(n); }
-    void value(std::int64_t n) { writer_.Int64(n); }
-    void value(double d) { writer_.Double(d); }
-    void null() { writer_.Null(); }
+    void
+    value(char const* text)
+    {
+        value(std::string_view(text));
+    }
+    void
+    value(std::string const& text)
+    {
+        value(std::string_view(text));
+    }
+    void
+    value(bool b)
+    {
+        writer_.Bool(b);
+    }
+    void
+    value(std::uint64_t n)
+    {
+        writer_.Uint64(n);
+    }
+    void
+    value(std::int64_t n)
+    {
+        writer_.Int64(n);
+    }
+    void
+    value(double d)
+    {
+        writer_.Double(d);
+    }
+    void
+    null()
+    {
+        writer_.Null();
+    }
 
     /** Writes "name": value. */
     template<class T>

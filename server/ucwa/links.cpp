@@ -17,7 +17,7 @@ bool
 is_segment_char(char c) noexcept
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-           c == '_' || c == '~';
+        c == '_' || c == '~';
 }
 
 // Like the real service's event keys: everything but letters, digits, "-", "." and "_" is %XX.
@@ -45,7 +45,7 @@ encode_key(std::string_view text)
 void
 append_path(std::string& out, std::string_view pattern, path_values values)
 {
-    while(! pattern.empty())
+    while(!pattern.empty())
     {
         auto const open = pattern.find('{');
         if(open == std::string_view::npos)
@@ -91,7 +91,7 @@ normalize_prefix(std::string_view prefix)
                 return std::nullopt;
             slash = true;
         }
-        else if(! is_segment_char(c))
+        else if(!is_segment_char(c))
             return std::nullopt;
         else
             slash = false;
@@ -106,11 +106,9 @@ is_known_rel_namespace(std::string_view ns) noexcept
     return ns.empty() || ns == "service:" || ns == "ms:rtc:saas:";
 }
 
-
 link_maker::link_maker(link_style style)
     : style_(std::move(style))
-{
-}
+{}
 
 std::string
 link_maker::rel(std::string_view name) const
@@ -130,11 +128,11 @@ link_maker::href(std::string_view pattern, path_values values, std::string_view 
     out.reserve(style_.prefix.size() + pattern.size() + 32);
     out += style_.prefix;
     append_path(out, pattern, values);
-    if(! extra_query.empty() || ! style_.endpoint_query.empty())
+    if(!extra_query.empty() || !style_.endpoint_query.empty())
     {
         out += '?';
         out += extra_query;
-        if(! extra_query.empty() && ! style_.endpoint_query.empty())
+        if(!extra_query.empty() && !style_.endpoint_query.empty())
             out += '&';
         out += style_.endpoint_query;
     }

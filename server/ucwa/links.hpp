@@ -27,7 +27,8 @@ inline constexpr std::string_view invitation = "/v1/applications/{app}/communica
 inline constexpr std::string_view messaging_invitation =
     "/v1/applications/{app}/communication/messagingInvitations/{invitation}";
 inline constexpr std::string_view conversation = "/v1/applications/{app}/communication/conversations/{conversation}";
-inline constexpr std::string_view messaging = "/v1/applications/{app}/communication/conversations/{conversation}/messaging";
+inline constexpr std::string_view messaging =
+    "/v1/applications/{app}/communication/conversations/{conversation}/messaging";
 inline constexpr std::string_view messages =
     "/v1/applications/{app}/communication/conversations/{conversation}/messaging/messages";
 inline constexpr std::string_view message =
@@ -59,7 +60,8 @@ struct link_style
     /// member of it, as on the real service; otherwise the reference page's form.
     bool invitation_collection = false;
 
-    friend bool operator==(link_style const&, link_style const&) = default;
+    friend bool
+    operator==(link_style const&, link_style const&) = default;
 };
 
 /** Returns "" or a prefix with one leading slash and none trailing ("platformservice/" -> "/platformservice").
@@ -97,20 +99,34 @@ public:
     href(std::string_view pattern, path_values values, std::string_view extra_query = {}) const;
 
     // The hrefs of the messaging flow.
-    std::string application(std::string_view app) const;
-    std::string communication(std::string_view app) const;
-    std::string start_messaging(std::string_view app) const;
-    std::string invitation(std::string_view app, std::string_view number) const;
-    std::string conversation(std::string_view app, std::string_view conv) const;
-    std::string messaging(std::string_view app, std::string_view conv) const;
-    std::string messages(std::string_view app, std::string_view conv) const;
-    std::string message(std::string_view app, std::string_view conv, std::string_view number) const;
-    std::string terminate(std::string_view app, std::string_view conv) const;
-    std::string typing(std::string_view app, std::string_view conv) const;
-    std::string typing_participants(std::string_view app, std::string_view conv) const;
-    std::string participant(std::string_view app, std::string_view conv, std::string_view id) const;
-    std::string participant_messaging(std::string_view app, std::string_view conv, std::string_view id) const;
-    std::string events(std::string_view app, std::uint64_t ack, std::string_view key) const;
+    std::string
+    application(std::string_view app) const;
+    std::string
+    communication(std::string_view app) const;
+    std::string
+    start_messaging(std::string_view app) const;
+    std::string
+    invitation(std::string_view app, std::string_view number) const;
+    std::string
+    conversation(std::string_view app, std::string_view conv) const;
+    std::string
+    messaging(std::string_view app, std::string_view conv) const;
+    std::string
+    messages(std::string_view app, std::string_view conv) const;
+    std::string
+    message(std::string_view app, std::string_view conv, std::string_view number) const;
+    std::string
+    terminate(std::string_view app, std::string_view conv) const;
+    std::string
+    typing(std::string_view app, std::string_view conv) const;
+    std::string
+    typing_participants(std::string_view app, std::string_view conv) const;
+    std::string
+    participant(std::string_view app, std::string_view conv, std::string_view id) const;
+    std::string
+    participant_messaging(std::string_view app, std::string_view conv, std::string_view id) const;
+    std::string
+    events(std::string_view app, std::uint64_t ack, std::string_view key) const;
 
 private:
     link_style style_;

@@ -12,7 +12,7 @@ load_error::to_string() const
     {
         if(part->empty())
             continue;
-        if(! text.empty())
+        if(!text.empty())
             text += ": ";
         text += *part;
     }

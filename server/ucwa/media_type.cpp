@@ -58,7 +58,7 @@ parse_media_type(std::string_view value)
     media_type mt;
     auto const type = trim(essence.substr(0, slash));
     auto const subtype = trim(essence.substr(slash + 1));
-    if(! is_token(type) || ! is_token(subtype))
+    if(!is_token(type) || !is_token(subtype))
         return std::nullopt;
     mt.type = to_lower(type);
     mt.subtype = to_lower(subtype);
@@ -76,7 +76,7 @@ parse_media_type(std::string_view value)
         if(eq == std::string_view::npos)
             return std::nullopt;
         auto const name = trim(value.substr(pos, eq - pos));
-        if(! is_token(name))
+        if(!is_token(name))
             return std::nullopt;
         pos = eq + 1;
         while(pos < value.size() && (value[pos] == ' ' || value[pos] == '\t'))
@@ -99,13 +99,14 @@ parse_media_type(std::string_view value)
                 else
                     param += ch;
             }
-            if(! closed)
+            if(!closed)
                 return std::nullopt;
         }
         else
         {
             auto const end = value.find(';', pos);
-            param = std::string(trim(value.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos)));
+            param = std::string(
+                trim(value.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos)));
             pos = end == std::string_view::npos ? value.size() : end;
         }
         mt.parameters.emplace_back(to_lower(name), std::move(param));
@@ -133,14 +134,14 @@ preferred_format(std::string_view accept)
     std::size_t json_index = 0;
     std::size_t xml_index = 0;
     std::size_t index = 0;
-    while(! accept.empty())
+    while(!accept.empty())
     {
         auto const comma = accept.find(',');
         auto const item = accept.substr(0, comma);
         accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
         ++index;
         auto mt = parse_media_type(item);
-        if(! mt)
+        if(!mt)
             continue;
         double q = 1;
         if(auto qv = mt->parameter("q"))

@@ -14,8 +14,6 @@ bad(std::string const& problem)
     return make_api_error(errc::deserialization_failure, "multipart body: " + problem);
 }
 
-
-
 // Finds "--boundary" at the start of a line, from `from`.
 std::size_t
 find_delimiter(std::string_view body, std::string const& delimiter, std::size_t from)
@@ -96,11 +94,12 @@ parse_multipart(std::string_view body, std::string_view boundary)
 body_part const&
 root_part(std::vector<body_part> const& parts, std::string_view start)
 {
-    if(! start.empty())
+    if(!start.empty())
         for(auto const& part : parts)
         {
             auto id = part.content_id;
-            if(id == start || (id.size() > 2 && id.front() == '<' && std::string_view(id).substr(1, id.size() - 2) == start) ||
+            if(id == start ||
+               (id.size() > 2 && id.front() == '<' && std::string_view(id).substr(1, id.size() - 2) == start) ||
                (start.size() > 2 && start.front() == '<' && start.substr(1, start.size() - 2) == id))
                 return part;
         }

@@ -108,7 +108,7 @@ write_xml(tinyxml2::XMLPrinter& out, resource const& r, bool root)
     auto const chars = [&spare](std::string const& text) { return xml_chars(text, spare); };
     out.OpenElement("resource", true);
     out.PushAttribute("rel", chars(r.rel));
-    if(! r.self.empty())
+    if(!r.self.empty())
         out.PushAttribute("href", chars(r.self));
     if(root)
         out.PushAttribute("xmlns", "http://schemas.microsoft.com/rtc/2012/03/ucwa");
@@ -171,15 +171,9 @@ write_json(json_writer& out, resource const& r)
         out.key(p.name);
         switch(p.what)
         {
-        case resource_property::kind::text:
-            out.value(p.text);
-            break;
-        case resource_property::kind::boolean:
-            out.value(p.flag);
-            break;
-        case resource_property::kind::null:
-            out.null();
-            break;
+        case resource_property::kind::text: out.value(p.text); break;
+        case resource_property::kind::boolean: out.value(p.flag); break;
+        case resource_property::kind::null: out.null(); break;
         case resource_property::kind::list:
             out.start_array();
             for(auto const& item : p.items)
@@ -188,17 +182,17 @@ write_json(json_writer& out, resource const& r)
             break;
         }
     }
-    if(! r.self.empty() || ! r.links.empty())
+    if(!r.self.empty() || !r.links.empty())
     {
         out.key("_links");
         out.start_object();
-        if(! r.self.empty())
+        if(!r.self.empty())
             write_link(out, resource_link{"self", r.self, std::nullopt});
         for(auto const& l : r.links)
             write_link(out, l);
         out.end_object();
     }
-    if(! r.embedded.empty())
+    if(!r.embedded.empty())
     {
         out.key("_embedded");
         out.start_object();

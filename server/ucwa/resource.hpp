@@ -49,19 +49,26 @@ struct resource_embedding
 
 struct resource
 {
-    std::string rel;                          ///< The resource's own rel, e.g. "service:conversation".
-    std::string self;                         ///< Its href; empty for none.
+    std::string rel;  ///< The resource's own rel, e.g. "service:conversation".
+    std::string self; ///< Its href; empty for none.
     std::vector<resource_property> properties;
-    std::vector<resource_link> links;         ///< Besides self.
+    std::vector<resource_link> links; ///< Besides self.
     std::vector<resource_embedding> embedded;
 
-    resource& text(std::string name, std::string value);
-    resource& boolean(std::string name, bool value);
-    resource& list(std::string name, std::vector<std::string> values);
-    resource& null(std::string name);
-    resource& link(std::string rel, std::string href, std::optional<std::string> title = std::nullopt);
-    resource& embed(std::string rel, resource r);
-    resource& embed_list(std::string rel, std::vector<resource> items);
+    resource&
+    text(std::string name, std::string value);
+    resource&
+    boolean(std::string name, bool value);
+    resource&
+    list(std::string name, std::vector<std::string> values);
+    resource&
+    null(std::string name);
+    resource&
+    link(std::string rel, std::string href, std::optional<std::string> title = std::nullopt);
+    resource&
+    embed(std::string rel, resource r);
+    resource&
+    embed_list(std::string rel, std::vector<resource> items);
 };
 
 /** Writes the resource as a JSON object: properties, _links (self first), _embedded, rel. */

@@ -39,8 +39,9 @@ invalid(std::string_view field, std::string const& problem)
 api_error
 nul_byte(std::string_view format, std::size_t offset)
 {
-    return make_api_error(errc::deserialization_failure, std::string(format) + " body: a NUL byte at offset " +
-                                                             std::to_string(offset) + "; the body must be one whole document");
+    return make_api_error(errc::deserialization_failure,
+                          std::string(format) + " body: a NUL byte at offset " + std::to_string(offset) +
+                              "; the body must be one whole document");
 }
 
 // The JSON fields of the input that hold strings, with where they go.
@@ -67,9 +68,12 @@ constexpr string_field json_fields[] = {
 class start_messaging_reader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, start_messaging_reader>
 {
 public:
-    explicit start_messaging_reader(start_messaging_input& input) noexcept : input_(input) {}
+    explicit start_messaging_reader(start_messaging_input& input) noexcept
+        : input_(input)
+    {}
 
-    bool Key(char const* text, rapidjson::SizeType length, bool)
+    bool
+    Key(char const* text, rapidjson::SizeType length, bool)
     {
         target_ = target::none;
         if(depth_ != watched_)
@@ -94,20 +98,23 @@ public:
         return true;
     }
 
-    bool String(char const* text, rapidjson::SizeType length, bool)
+    bool
+    String(char const* text, rapidjson::SizeType length, bool)
     {
         if(auto* slot = string_slot())
             slot->emplace(text, length);
         return true;
     }
 
-    bool Null()
+    bool
+    Null()
     {
         target_ = target::none;
         return true;
     }
 
-    bool StartObject()
+    bool
+    StartObject()
     {
         auto const t = target_;
         not_a_string();
@@ -122,7 +129,8 @@ public:
         return true;
     }
 
-    bool EndObject(rapidjson::SizeType)
+    bool
+    EndObject(rapidjson::SizeType)
     {
         if(depth_-- == watched_)
             --watched_;
@@ -130,21 +138,24 @@ public:
         return true;
     }
 
-    bool StartArray()
+    bool
+    StartArray()
     {
         not_a_string();
         ++depth_;
         return true;
     }
 
-    bool EndArray(rapidjson::SizeType)
+    bool
+    EndArray(rapidjson::SizeType)
     {
         --depth_;
         return true;
     }
 
     // Numbers and booleans: a field that holds one is not a string.
-    bool Default()
+    bool
+    Default()
     {
         not_a_string();
         return true;
@@ -154,7 +165,7 @@ public:
     std::optional<api_error>
     problem() const
     {
-        if(! root_is_object_)
+        if(!root_is_object_)
             return make_api_error(errc::deserialization_failure, "JSON body: must be an object");
         for(std::size_t i = 0; i < std::size(json_fields); ++i)
             if(field_not_string_[i])
@@ -165,16 +176,25 @@ public:
     }
 
 private:
-    enum class target { none, field, links, message, href };
-
-    void claim(bool& seen, target t) noexcept
+    enum class target
     {
-        if(! seen)
+        none,
+        field,
+        links,
+        message,
+        href
+    };
+
+    void
+    claim(bool& seen, target t) noexcept
+    {
+        if(!seen)
             target_ = t;
         seen = true;
     }
 
-    std::optional<std::string>* string_slot() noexcept
+    std::optional<std::string>*
+    string_slot() noexcept
     {
         auto const t = std::exchange(target_, target::none);
         if(t == target::field)
@@ -184,7 +204,8 @@ private:
         return nullptr;
     }
 
-    void not_a_string() noexcept
+    void
+    not_a_string() noexcept
     {
         auto const t = std::exchange(target_, target::none);
         if(t == target::field)
@@ -194,8 +215,8 @@ private:
     }
 
     start_messaging_input& input_;
-    std::size_t depth_ = 0;    ///< Objects and arrays open.
-    std::size_t watched_ = 0;  ///< The depth of the innermost open object of root, `_links`, `message`.
+    std::size_t depth_ = 0;   ///< Objects and arrays open.
+    std::size_t watched_ = 0; ///< The depth of the innermost open object of root, `_links`, `message`.
     target target_ = target::none;
     std::size_t field_ = 0;
     std::array<bool, std::size(json_fields)> field_seen_{};
@@ -231,7 +252,8 @@ decode_json(std::string_view body)
     }
     char stack_buffer[1024];
     rapidjson::MemoryPoolAllocator<> stack_allocator(stack_buffer, sizeof stack_buffer);
-    rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>> reader(&stack_allocator, 256);
+    rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>> reader(
+        &stack_allocator, 256);
     rapidjson::GenericInsituStringStream<rapidjson::UTF8<>> stream(text);
     start_messaging_input input;
     start_messaging_reader events(input);
@@ -244,8 +266,8 @@ decode_json(std::string_view body)
         return nul_byte("JSON", stopped);
     if(parsed.IsError())
         return make_api_error(errc::deserialization_failure,
-                              std::string("JSON body: ") + rapidjson::GetParseError_En(parsed.Code()) +
-                                  " at offset " + std::to_string(parsed.Offset()));
+                              std::string("JSON body: ") + rapidjson::GetParseError_En(parsed.Code()) + " at offset " +
+                                  std::to_string(parsed.Offset()));
     if(auto problem = events.problem())
         return *problem;
     return input;
@@ -255,9 +277,9 @@ std::string
 trimmed(char const* text)
 {
     std::string_view v = text ? text : "";
-    while(! v.empty() && std::isspace(static_cast<unsigned char>(v.front())))
+    while(!v.empty() && std::isspace(static_cast<unsigned char>(v.front())))
         v.remove_prefix(1);
-    while(! v.empty() && std::isspace(static_cast<unsigned char>(v.back())))
+    while(!v.empty() && std::isspace(static_cast<unsigned char>(v.back())))
         v.remove_suffix(1);
     return std::string(v);
 }
@@ -319,11 +341,12 @@ decode_xml(std::string_view body)
     if(doc.Parse(body.data(), body.size()) != tinyxml2::XML_SUCCESS)
         return make_api_error(errc::deserialization_failure,
                               std::string("XML body: ") + doc.ErrorName() + " at line " +
-                                  std::to_string(doc.ErrorLineNum()) + (doc.ErrorStr() ? std::string(": ") + doc.ErrorStr() : ""));
+                                  std::to_string(doc.ErrorLineNum()) +
+                                  (doc.ErrorStr() ? std::string(": ") + doc.ErrorStr() : ""));
     if(auto beside = content_beside_root(doc))
         return *beside;
     auto const* root = doc.RootElement();
-    if(! root || std::string_view(root->Name()) != "input")
+    if(!root || std::string_view(root->Name()) != "input")
         return make_api_error(errc::deserialization_failure,
                               std::string("XML body: the root element must be <input xmlns=\"") +
                                   std::string(ucwa_namespace) + "\">, not <" + (root ? root->Name() : "") + ">");
@@ -337,7 +360,7 @@ decode_xml(std::string_view body)
         if(tag == "property")
         {
             auto const* name_attribute = e->Attribute("name");
-            if(! name_attribute)
+            if(!name_attribute)
                 return invalid("property", "needs a name attribute");
             std::string_view const name = name_attribute;
             for(auto const& f : json_fields)
@@ -353,7 +376,7 @@ decode_xml(std::string_view body)
             auto const* href = e->Attribute("href");
             if(rel && std::string_view(rel) == "message")
             {
-                if(! href)
+                if(!href)
                     return invalid("_links.message.href", "<link rel=\"message\"> needs an href");
                 input.message_href = href;
             }
@@ -379,14 +402,14 @@ decode(media_type const& mt, std::string_view content_type, std::string_view bod
     if(allow_multipart && mt.type == "multipart" && mt.subtype == "related")
     {
         auto parts = parse_multipart(body, mt.parameter("boundary").value_or(""));
-        if(! parts)
+        if(!parts)
             return parts.error();
         auto const& root = root_part(*parts, mt.parameter("start").value_or(""));
         std::string root_type = root.content_type;
         if(root_type.empty())
             root_type = std::string(mt.parameter("type").value_or(""));
         auto root_mt = parse_media_type(root_type);
-        if(! root_mt)
+        if(!root_mt)
             return unsupported(root_type);
         return decode(*root_mt, root_type, root.body, false);
     }
@@ -444,7 +467,7 @@ decode_start_messaging(std::string_view content_type, std::optional<media_type> 
         return make_api_error(errc::unsupported_media_type,
                               "The request has a body but no Content-Type; use application/json or application/xml.");
     }
-    if(! mt)
+    if(!mt)
         return unsupported(content_type);
     if(body.empty() && classify(*mt))
         return start_messaging_input{};
@@ -454,7 +477,7 @@ decode_start_messaging(std::string_view content_type, std::optional<media_type> 
 api_result<void>
 validate_start_messaging(start_messaging_input& input, std::optional<std::string_view> query_to)
 {
-    if(! input.to && query_to)
+    if(!input.to && query_to)
         input.to = std::string(*query_to);
     // Answers (JSON or XML) may echo any field: each must be text both can carry.
     for(auto const& f : json_fields)
@@ -466,9 +489,9 @@ validate_start_messaging(start_messaging_input& input, std::optional<std::string
             return invalid("_links.message.href", *problem);
     if(input.operation_id && length(*input.operation_id) > 50)
         return invalid("operationId", "must be at most 50 characters");
-    if(! input.to)
+    if(!input.to)
         return invalid("to", "is required (in the body or the query)");
-    if(! is_sip_uri(*input.to))
+    if(!is_sip_uri(*input.to))
         return invalid("to", "must be a SIP URI such as sip:john@contoso.com, not '" + *input.to + "'");
     if(input.subject && length(*input.subject) > 250)
         return invalid("subject", "must be at most 250 characters");
@@ -486,16 +509,16 @@ validate_start_messaging(start_messaging_input& input, std::optional<std::string
     if(input.message_href)
     {
         auto uri = parse_data_uri(*input.message_href, "_links.message.href");
-        if(! uri)
+        if(!uri)
             return uri.error();
         input.first_message = message_content{uri->media_type, uri->charset, std::move(uri->data)};
     }
     if(input.message)
     {
         auto uri = parse_data_uri(*input.message, "message");
-        if(! uri)
+        if(!uri)
             return uri.error();
-        if(! input.first_message)
+        if(!input.first_message)
             input.first_message = message_content{uri->media_type, uri->charset, std::move(uri->data)};
     }
     return {};

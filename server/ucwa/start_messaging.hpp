@@ -27,8 +27,8 @@ struct start_messaging_input
     std::optional<std::string> subject;
     std::optional<std::string> importance;
     std::optional<std::string> thread_id;
-    std::optional<std::string> message_href;     ///< `_links.message.href` or XML `<link rel="message">`.
-    std::optional<std::string> message;          ///< A top-level `message` data: string.
+    std::optional<std::string> message_href; ///< `_links.message.href` or XML `<link rel="message">`.
+    std::optional<std::string> message;      ///< A top-level `message` data: string.
     std::optional<std::string> callback_url;
     std::optional<std::string> callback_context;
 

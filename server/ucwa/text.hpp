@@ -23,9 +23,8 @@ ascii_lower(char c) noexcept
 inline bool
 iequals(std::string_view a, std::string_view b) noexcept
 {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return ascii_lower(x) == ascii_lower(y);
-           });
+    return a.size() == b.size() &&
+        std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
 /** Returns the text without leading and trailing spaces, tabs and CRs. */
@@ -33,9 +32,9 @@ inline std::string_view
 trim(std::string_view text) noexcept
 {
     auto const blank = [](char ch) { return ch == ' ' || ch == '\t' || ch == '\r'; };
-    while(! text.empty() && blank(text.front()))
+    while(!text.empty() && blank(text.front()))
         text.remove_prefix(1);
-    while(! text.empty() && blank(text.back()))
+    while(!text.empty() && blank(text.back()))
         text.remove_suffix(1);
     return text;
 }
@@ -45,8 +44,7 @@ inline std::string
 to_lower(std::string_view text)
 {
     std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](char ch) { return ascii_lower(ch); });
+    std::transform(out.begin(), out.end(), out.begin(), [](char ch) { return ascii_lower(ch); });
     return out;
 }
 
@@ -124,7 +122,7 @@ constexpr bool
 is_xml_char(char32_t c) noexcept
 {
     return c == 0x9 || c == 0xa || c == 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) ||
-           (c >= 0x10000 && c <= 0x10ffff);
+        (c >= 0x10000 && c <= 0x10ffff);
 }
 
 /** Where text first stops being what an answer can carry as it is: well-formed UTF-8, and with
@@ -143,7 +141,7 @@ first_unwritable(std::string_view text, bool for_xml) noexcept
         }
         char32_t c = 0;
         int const n = utf8_sequence(text.substr(i), c);
-        if(n < 0 || (for_xml && ! is_xml_char(c)))
+        if(n < 0 || (for_xml && !is_xml_char(c)))
             return i;
         i += static_cast<std::size_t>(n);
     }
@@ -158,12 +156,12 @@ replace_unwritable(std::string_view text, bool for_xml)
     constexpr std::string_view replacement = "\xef\xbf\xbd";
     std::string out;
     out.reserve(text.size() + 8);
-    while(! text.empty())
+    while(!text.empty())
     {
         char32_t c = 0;
         int const n = utf8_sequence(text, c);
         auto const length = static_cast<std::size_t>(n < 0 ? -n : n);
-        if(n < 0 || (for_xml && ! is_xml_char(c)))
+        if(n < 0 || (for_xml && !is_xml_char(c)))
             out += replacement;
         else
             out.append(text.substr(0, length));
@@ -193,7 +191,7 @@ text_problem(std::string_view text)
     }
     std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(c));
     return "holds " + std::string(hex) + " at offset " + std::to_string(at) +
-           ", a character XML 1.0 cannot carry (of the controls only tab, LF and CR are text)";
+        ", a character XML 1.0 cannot carry (of the controls only tab, LF and CR are text)";
 }
 
 /** Returns true for a TCP port written in decimal, 1 to 65535 (Boost.URL 1.81's port_number()

@@ -25,7 +25,7 @@ answer_for(callback_request const& request)
 {
     callback_answer a;
     auto url = boost::urls::parse_absolute_uri(request.url);
-    if(! url)
+    if(!url)
     {
         a.error = "the callback URL is not an absolute URI";
         return a;
@@ -42,7 +42,8 @@ answer_for(callback_request const& request)
     }
 
     // What the real client would write, headers and all.
-    http::request<http::string_body> message{http::verb::post, url->encoded_resource().empty() ? "/" : std::string(url->encoded_resource()), 11};
+    http::request<http::string_body> message{
+        http::verb::post, url->encoded_resource().empty() ? "/" : std::string(url->encoded_resource()), 11};
     message.set(http::field::host, std::string(url->encoded_host_and_port()));
     for(auto const& [name, value] : request.headers)
         message.set(name, value);

@@ -14,7 +14,7 @@ LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size)
     auto const applications = nul == std::string_view::npos ? text : text.substr(0, nul);
     auto const tokens = nul == std::string_view::npos ? text : text.substr(nul + 1);
     auto parsed = ucwa::parse_fixtures(applications, tokens);
-    if(! parsed)
+    if(!parsed)
     {
         (void)parsed.error().to_string();
         return 0;

@@ -76,7 +76,7 @@ get()
         // The app loads and owns the fixtures, the scenario and the state, and
         // binds a socket on an ephemeral port; it is never started.
         auto created = app::create(settings, {}, quiet ? quiet : stderr);
-        if(! created)
+        if(!created)
         {
             std::fprintf(stderr, "fuzz_request_handler: cannot create the mock: %s\n", created.error().c_str());
             std::abort();
@@ -153,7 +153,7 @@ deliver(harness& h, std::shared_ptr<request_type> const& request, Reply& r)
                 slot->answer = std::move(answer);
             });
             run_ready(h);
-            if(! slot->answer)
+            if(!slot->answer)
             {
                 slot->abandoned = true;
                 return false;
@@ -168,14 +168,13 @@ deliver(harness& h, std::shared_ptr<request_type> const& request, Reply& r)
         }
     }
     std::ostringstream wire;
-    if(! r.fault)
+    if(!r.fault)
         wire << r.response;
     if(verbose())
     {
         // UCWA_FUZZ_VERBOSE=1: each exchange on stderr, for looking at seeds.
         std::fprintf(stderr, "> %s %s\n< %s\n", std::string(request->method_string()).c_str(),
-                     std::string(request->target()).c_str(),
-                     r.fault ? "(fault)" : wire.str().substr(0, 600).c_str());
+                     std::string(request->target()).c_str(), r.fault ? "(fault)" : wire.str().substr(0, 600).c_str());
     }
     (void)format_access_line(*request, r, std::chrono::milliseconds(1));
     run_after_send(r);
@@ -217,7 +216,7 @@ LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size)
         parser.eager(true);
 
         beast::error_code ec;
-        while(! parser.is_done())
+        while(!parser.is_done())
         {
             auto const used = parser.put(rest, ec);
             rest += used;
@@ -228,19 +227,19 @@ LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size)
                     continue;
                 // No more bytes will come: the client closed. Before a byte of
                 // a request that is a quiet end; a request cut short is a read error.
-                if(! parser.got_some())
+                if(!parser.got_some())
                 {
                     ec = http::error::end_of_stream;
                     break;
                 }
                 parser.put_eof(ec);
-                if(! ec && ! parser.is_done())
+                if(!ec && !parser.is_done())
                     ec = http::error::partial_message;
                 break;
             }
             if(ec)
                 break;
-            if(used == 0 && ! parser.is_done())
+            if(used == 0 && !parser.is_done())
             {
                 // Cannot happen; guards against a spin.
                 ec = http::error::partial_message;
@@ -262,7 +261,7 @@ LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size)
 
         auto request = std::make_shared<request_type>(parser.release());
         auto r = h.handler->handle(*request);
-        if(! deliver(h, request, r) || r.fault || ! r.response.keep_alive() || rest.size() == 0)
+        if(!deliver(h, request, r) || r.fault || !r.response.keep_alive() || rest.size() == 0)
             break;
     }
 

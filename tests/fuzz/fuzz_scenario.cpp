@@ -11,7 +11,7 @@ LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size)
 {
     std::string_view const json(reinterpret_cast<char const*>(data), size);
     auto parsed = ucwa::parse_scenario(json, "<fuzz>");
-    if(! parsed)
+    if(!parsed)
     {
         (void)parsed.error().to_string();
         return 0;

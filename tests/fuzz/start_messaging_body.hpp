@@ -13,7 +13,7 @@ decode_and_validate(std::initializer_list<char const*> media_types, std::string_
     for(auto const* type : media_types)
     {
         auto input = ucwa::decode_start_messaging(type, body);
-        if(! input)
+        if(!input)
             continue;
         auto copy = *input; // The body's `to` wins over the query's.
         (void)ucwa::validate_start_messaging(*input, std::nullopt);
