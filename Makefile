@@ -7,7 +7,7 @@ ARGS ?=
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps browser-deps configure build run test test-asan test-tsan fuzz bench callgrind soak-hostile docker docker-test clean
+.PHONY: all deps browser-deps configure build run test test-asan test-tsan fuzz bench callgrind soak-hostile docker docker-test format format-check tidy clean
 
 all: build
 
@@ -36,14 +36,14 @@ test:
 # The whole suite under sanitizers, each in its own build folder.
 test-asan: deps
 	@scripts/install-browser-deps.sh
-	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DUCWA_MOCK_SANITIZE=address,undefined >/dev/null
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DUCWA_MOCK_SANITIZE=address,undefined $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir build-asan --output-on-failure -j $(JOBS)
 
 test-tsan: deps
 	@scripts/install-browser-deps.sh
-	@cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DUCWA_MOCK_SANITIZE=thread >/dev/null
+	@cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DUCWA_MOCK_SANITIZE=thread $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-tsan -j $(JOBS)
 	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j $(JOBS)
 
@@ -68,6 +68,22 @@ docker:
 
 docker-test:
 	@scripts/docker-test.sh
+
+# The C++ sources as .clang-format lays them out (clang-format 14, Debian's clang-format).
+CXX_SOURCES = $(shell git ls-files 'server/*.cpp' 'server/*.hpp' 'tests/*.cpp' 'tests/*.hpp')
+
+format:
+	@scripts/install-deps.sh clang-format
+	clang-format -i $(CXX_SOURCES)
+
+format-check:
+	@scripts/install-deps.sh clang-format
+	clang-format --dry-run --Werror $(CXX_SOURCES)
+
+# .clang-tidy's checks over every server source (needs a configured build for compile_commands.json).
+tidy: configure
+	@scripts/install-deps.sh clang-tidy
+	run-clang-tidy -quiet -p $(BUILD_DIR) -j $(JOBS) '$(CURDIR)/server/'
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -8,9 +8,13 @@ ROUNDS="${ROUNDS:-3}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-5}"
 CONNECTIONS=32
 
-cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DUCWA_MOCK_TESTS=OFF >/dev/null
-cmake --build build-release -j "$(nproc)" --target ucwa-mock >/dev/null
-MOCK=build-release/ucwa-mock
+# BENCH_MOCK: a built mock to measure instead (e.g. another commit's, for a before/after).
+MOCK="${BENCH_MOCK:-}"
+if [ -z "$MOCK" ]; then
+    cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DUCWA_MOCK_TESTS=OFF >/dev/null
+    cmake --build build-release -j "$(nproc)" --target ucwa-mock >/dev/null
+    MOCK=build-release/ucwa-mock
+fi
 
 work=$(mktemp -d)
 pids=()
