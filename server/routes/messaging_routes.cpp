@@ -1,11 +1,11 @@
 #include "messaging_routes.hpp"
 
 #include "auth.hpp"
+#include "channel_sink.hpp"
 #include "media_type.hpp"
 #include "resource.hpp"
 #include "start_messaging.hpp"
 #include "text.hpp"
-#include "user_routes.hpp"
 
 #include <charconv>
 #include <chrono>
@@ -276,7 +276,7 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
     std::function<void(std::string const&)> sink;
     if(!route && a.person)
     {
-        sink = channel_sink(state, a.application_id);
+        sink = channel_sink(*state.channels, a.application_id);
         c.user_flavour = true;
         // The remote party is a person the application can look up, by its fixtures name if declared.
         c.remote.contact = user_contact_path(a.application_id, c.remote.uri);

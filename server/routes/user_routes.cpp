@@ -12,8 +12,6 @@
 #include <charconv>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 namespace ucwa {
 
@@ -23,7 +21,6 @@ constexpr std::string_view root_path = "/Autodiscover/AutodiscoverService.svc/ro
 constexpr std::string_view user_path = "/Autodiscover/AutodiscoverService.svc/root/oauth/user";
 constexpr std::string_view xframe_path = "/Autodiscover/XFrame/XFrame.html";
 constexpr std::string_view token_path = "/WebTicket/oauthtoken";
-constexpr std::string_view applications_path = "/ucwa/oauth/v1/applications";
 constexpr auto token_lifetime = std::chrono::hours(8);
 
 // Absolute hrefs on the origin the client used: the XFrame can only reach its own origin.
@@ -121,7 +118,7 @@ get_user(request_context& ctx, mock_state& state)
     w.key("_links");
     w.start_object();
     write_link(w, "self", base + std::string(user_path));
-    write_link(w, "applications", base + std::string(applications_path));
+    write_link(w, "applications", base + std::string(user_applications_path));
     // The same xframe as the root's: a different one would make the library reload its frame.
     write_link(w, "xframe", base + std::string(xframe_path));
     w.end_object();
@@ -198,16 +195,10 @@ post_token(request_context& ctx, mock_state& state)
     return r;
 }
 
-std::string
-application_path(std::string_view id)
-{
-    return std::string(applications_path) + "/" + std::string(id);
-}
-
 resource
 application_resource(user_application const& app)
 {
-    auto const path = application_path(app.id);
+    auto const path = user_application_path(app.id);
     resource me;
     me.rel = "me";
     me.self = path + "/me";
@@ -314,7 +305,7 @@ create_application(request_context& ctx, mock_state& state)
         return r;
     }
     auto r = resource_answer(ctx, http::status::created, application_resource(*created));
-    r.response.set(http::field::location, application_path(created->id));
+    r.response.set(http::field::location, user_application_path(created->id));
     r.minted_id = created->id;
     r.application_id = created->id;
     return r;
@@ -370,7 +361,7 @@ make_me_available(request_context& ctx, mock_state& state, signed_in const& who,
     // 204 and no body: the library caches any JSON answer as the application.
     state.user_apps.make_available(app.id, who.token);
     // The person is available now: "me updated" on the event channel.
-    auto const me = application_path(app.id) + "/me";
+    auto const me = user_application_path(app.id) + "/me";
     json_writer w;
     w.start_object();
     w.key("link");
@@ -430,7 +421,7 @@ contact_resource(user_application const& app, user_fixture const& user)
 {
     resource r;
     r.rel = "contact";
-    r.self = application_path(app.id) + "/people/" + user.uri.substr(4);
+    r.self = user_application_path(app.id) + "/people/" + user.uri.substr(4);
     r.text("uri", user.uri).text("name", user.name);
     return r;
 }
@@ -445,7 +436,7 @@ get_contacts(request_context& ctx, mock_state& state, signed_in const&, user_app
             contacts.push_back(contact_resource(app, user));
     resource r;
     r.rel = "myContacts";
-    r.self = application_path(app.id) + "/people/contacts";
+    r.self = user_application_path(app.id) + "/people/contacts";
     r.embed_list("contact", std::move(contacts));
     return resource_answer(ctx, http::status::ok, r);
 }
@@ -524,43 +515,6 @@ post_batch(request_context& ctx, part_router const& route_part, user_application
 }
 
 } // namespace
-
-std::string
-user_events_path(std::string_view application_id)
-{
-    return application_path(application_id) + "/events";
-}
-
-std::string
-user_contact_path(std::string_view application_id, std::string_view uri)
-{
-    return application_path(application_id) + "/people/" + participant_id(uri);
-}
-
-std::function<void(std::string const&)>
-channel_sink(mock_state& state, std::string const& application_id)
-{
-    auto channel = state.channels->of(application_id, user_events_path(application_id));
-    // The conversation engine writes webhook documents; the channel takes their events one by one.
-    return [channel](std::string const& doc) {
-        rapidjson::Document d;
-        d.Parse(doc.data(), doc.size());
-        if(d.HasParseError() || !d.IsObject() || !d.HasMember("sender") || !d["sender"].IsArray())
-            return;
-        for(auto const& sender : d["sender"].GetArray())
-        {
-            std::string const rel = sender["rel"].GetString();
-            std::string const href = sender["href"].GetString();
-            for(auto const& e : sender["events"].GetArray())
-            {
-                rapidjson::StringBuffer buffer;
-                rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-                e.Accept(writer);
-                channel->push(rel, href, std::string(buffer.GetString(), buffer.GetSize()));
-            }
-        }
-    };
-}
 
 std::string
 xframe_page(std::span<std::string const> allowed_origins)
@@ -683,7 +637,7 @@ add_user_routes(router& r, mock_state& state, part_router route_part)
     add(http::verb::get, xframe_path, "xframe", get_xframe);
     add(http::verb::get, user_path, "user", get_user);
     add(http::verb::post, token_path, "oauthToken", post_token);
-    std::string const apps(applications_path);
+    std::string const apps(user_applications_path);
     add(http::verb::post, apps, "createApplication", create_application);
     add_owned(http::verb::get, apps + "/{app}", "userApplication", get_application);
     add_owned(http::verb::delete_, apps + "/{app}", "deleteApplication", delete_application);
