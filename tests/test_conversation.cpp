@@ -3,6 +3,7 @@
 
 #include "json_support.hpp"
 #include "scenario.hpp"
+#include "scenario_engine.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,5 +1,6 @@
 // Test that header file is self-contained.
 #include "scenario.hpp"
+#include "scenario_engine.hpp"
 
 #include <doctest/doctest.h>
 

@@ -3,7 +3,7 @@
 #include "origin_policy.hpp"
 
 #include "config.hpp"
-#include "user_routes.hpp"
+#include "xframe_page.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,11 +1,12 @@
 #include "messaging_routes.hpp"
 
+#include "admission.hpp"
 #include "auth.hpp"
+#include "route_replies.hpp"
+#include "start_messaging_route.hpp"
 #include "media_type.hpp"
 #include "resource.hpp"
-#include "start_messaging.hpp"
 #include "text.hpp"
-#include "user_routes.hpp"
 
 #include <charconv>
 #include <chrono>
@@ -13,163 +14,6 @@
 namespace ucwa {
 
 namespace {
-
-std::optional<std::string_view>
-view(std::optional<std::string> const& value)
-{
-    if(!value)
-        return std::nullopt;
-    return std::string_view(*value);
-}
-
-// The facts a scenario rule can match on.
-request_facts
-make_facts(request_context const& ctx, std::string_view application_id, start_messaging_input const& input,
-           std::string const& media_type_essence)
-{
-    request_facts facts;
-    facts.operation = "startMessaging";
-    facts.application_id = application_id;
-    facts.method = ctx.request.method_string();
-    facts.path = ctx.target.encoded_path();
-    facts.media_type = media_type_essence;
-    facts.to = view(input.to);
-    facts.subject = view(input.subject);
-    facts.importance = view(input.importance);
-    facts.thread_id = view(input.thread_id);
-    facts.operation_id = view(input.operation_id);
-    for(auto const& field : ctx.request)
-        facts.headers.emplace_back(field.name_string(), field.value());
-    return facts;
-}
-
-reply
-not_found(request_context const& ctx)
-{
-    return ctx.error(make_api_error(errc::not_found, "No resource at " + std::string(ctx.target.encoded_path()) + "."));
-}
-
-// A request that got past routing: its application, token and link style.
-struct admitted
-{
-    std::string application_id;
-    application_fixture const* fixture = nullptr;
-    std::optional<user_application> person; ///< A person's application (UCWA proper), looked up once.
-    link_maker links{link_style{}};
-};
-
-// Checks the prefix (a wrong one is a 404, like any unknown path) and the token.
-std::optional<reply>
-admit(request_context& ctx, mock_state& state, admitted& out)
-{
-    out.application_id = std::string(ctx.capture("app"));
-    out.fixture = state.known.find_application(out.application_id);
-    out.person = state.user_apps.find_any(out.application_id);
-    out.links = link_maker(style_for(state, out.application_id, out.person.has_value()));
-    bool const known = out.fixture || out.person;
-    auto const prefix = ctx.capture("prefix");
-    bool const ucwa_path = iequals(prefix, "/ucwa/oauth");
-    // An unknown id under UCWA's own prefix is an application that does not exist, not an unknown path.
-    if(!iequals(prefix, out.links.style().prefix) && (known || !ucwa_path))
-        return not_found(ctx);
-
-    auto const& req = ctx.request;
-    // Authentication comes first: a client without a valid token learns nothing else.
-    auto grant =
-        authorize(state.known, state.issued_tokens, req[http::field::authorization], out.application_id,
-                  out.person ? application_kind::person : application_kind::trusted, std::chrono::system_clock::now());
-    // Only the fixtures' applications and people's exist, whatever a token allows: as the real
-    // service does, ApplicationNotFound, 403 on the Trusted API's paths and 404 on UCWA's
-    // (/ucwa/oauth, even when --path-prefix puts the Trusted API there too).
-    if(!known && (grant || grant.error() == auth_failure::wrong_application))
-    {
-        state.limits.hit(state.limits.unknown_applications);
-        auto error = make_api_error(errc::application_not_found, "No application " + out.application_id + ".");
-        if(ucwa_path)
-        {
-            error.status = 404;
-            error.code = "NotFound";
-        }
-        auto r = ctx.error(error);
-        r.application_id = out.application_id;
-        r.outcome = "refused: no such application";
-        return r;
-    }
-    // A person's application answers only to the sign-in that created it (as its other routes do):
-    // any other valid token, a fixture's too, learns only that there is no such application.
-    bool const valid = grant || grant.error() == auth_failure::wrong_application;
-    if(valid && out.person && out.person->owner != *bearer_token(req[http::field::authorization]))
-    {
-        auto r =
-            ctx.error(make_api_error(errc::not_found, "No application " + out.application_id + " of this sign-in."));
-        r.application_id = out.application_id;
-        r.outcome = "refused: another sign-in's application";
-        return r;
-    }
-    if(grant)
-        return std::nullopt;
-    reply r;
-    bool const persons = grant.error() == auth_failure::wrong_application &&
-        state.issued_tokens.find(*bearer_token(req[http::field::authorization])).has_value();
-    if(persons && !out.fixture)
-        // No application at all by that id: what UCWA answers a person who names one.
-        r = ctx.error(make_api_error(errc::not_found, "No application " + out.application_id + " of this sign-in."));
-    else if(grant.error() == auth_failure::wrong_application)
-        r = ctx.error(make_api_error(errc::application_not_found,
-                                     "The token is not valid for application " + out.application_id +
-                                         (persons ? ": a signed-in person's token is not valid for the Trusted "
-                                                    "Application API."
-                                                  : ".")));
-    else
-        r = make_unauthorized_reply(grant.error(), req[http::field::host], req.version(), req.keep_alive());
-    r.application_id = out.application_id;
-    r.outcome = std::string("refused: ") + std::string(to_string(grant.error()));
-    return r;
-}
-
-reply
-resource_reply(request_context const& ctx, resource const& res, std::string const& application_id)
-{
-    reply r;
-    r.response.version(ctx.request.version());
-    r.response.result(http::status::ok);
-    r.response.set(http::field::content_type, ctx.format.content_type());
-    r.response.set(http::field::cache_control, "no-cache");
-    r.response.body() = ctx.format.format == body_format::xml ? to_xml(res) : to_json(res);
-    r.response.keep_alive(ctx.request.keep_alive());
-    r.response.prepare_payload();
-    r.application_id = application_id;
-    r.outcome = "success";
-    return r;
-}
-
-// What an answer needs of its request; it outlives the request_context.
-struct reply_shape
-{
-    answer_format format;
-    unsigned version = 11;
-    bool keep_alive = true;
-
-    explicit reply_shape(request_context const& ctx)
-        : format(ctx.format)
-        , version(ctx.request.version())
-        , keep_alive(ctx.request.keep_alive())
-    {}
-
-    reply
-    error(api_error const& e) const
-    {
-        return make_error_reply(e, format, version, keep_alive);
-    }
-};
-
-reply
-empty_reply(reply_shape const& shape, http::status status, std::string const& application_id)
-{
-    auto r = make_empty_reply(status, shape.version, shape.keep_alive);
-    r.application_id = application_id;
-    return r;
-}
 
 std::optional<std::uint64_t>
 number_of(std::string_view text)
@@ -179,23 +23,6 @@ number_of(std::string_view text)
     if(ec != std::errc{} || end != text.data() + text.size() || n == 0)
         return std::nullopt;
     return n;
-}
-
-// The absolute base the client reached us at, for baseuri and discovery.
-std::string
-base_uri(request_context const& ctx, mock_state const& state)
-{
-    auto const host = ctx.request[http::field::host];
-    if(!host.empty())
-        return "http://" + std::string(host);
-    return state.self_url;
-}
-
-std::string
-user_part(std::string_view uri)
-{
-    auto id = participant_id(uri);
-    return id.substr(0, id.find('@'));
 }
 
 // The conversation of a {conversation} capture, when it exists and is not deleted: a copy without
@@ -213,207 +40,14 @@ live_conversation(request_context const& ctx, mock_state& state, admitted const&
     return c;
 }
 
-reply
-created(reply_shape const& shape, std::string location, std::string const& application_id)
-{
-    auto r = empty_reply(shape, http::status::created, application_id);
-    r.response.set(http::field::location, std::move(location));
-    return r;
-}
-
-// The 201 of a startMessaging whose outcome is success (and whose callback, if any, answered).
-reply
-accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a, start_messaging_input& input,
-                  decision const& verdict, std::shared_ptr<callback_route> route, std::string const& base)
-{
-    auto const number = state.invitations.mint(a.application_id);
-    conversation c;
-    c.application_id = a.application_id;
-    c.number = number;
-    c.style = a.links.style();
-    c.base_uri = base;
-    // The conversation takes the input's strings; only `to` is read again, for the journal.
-    c.operation_id = std::move(input.operation_id).value_or("");
-    c.to = input.to.value_or("");
-    c.subject = std::move(input.subject).value_or("");
-    c.importance = std::move(input.importance).value_or("Normal");
-    c.thread_id = std::move(input.thread_id).value_or("");
-    c.local.uri = a.fixture && !a.fixture->endpoint_id.empty()
-        ? a.fixture->endpoint_id
-        : "sip:application-" + a.application_id + "@ucwa-mock.local";
-    c.local.name = a.fixture ? a.fixture->name : a.application_id;
-    c.remote.uri = c.to;
-    c.script = verdict.script;
-    c.remote.name = c.script.remote.name.empty() ? user_part(c.to) : c.script.remote.name;
-    c.created = std::chrono::system_clock::now();
-    c.silent = !route;
-    if(a.person)
-    {
-        c.local.uri = a.person->user_uri;
-        c.local.name = a.person->user_name;
-    }
-
-    auto href = a.links.invitation(a.application_id, c.id());
-    invitation_fields inv;
-    inv.application_id = a.application_id;
-    inv.number = number;
-    inv.href = href;
-    inv.operation_id = c.operation_id;
-    inv.to = c.to;
-    inv.subject = c.subject;
-    inv.importance = c.importance;
-    inv.thread_id = c.thread_id;
-    if(input.callback_url)
-        inv.callback_url = *input.callback_url;
-    if(input.callback_context)
-        inv.callback_context = *input.callback_context;
-    inv.created = c.created;
-    state.invitations.record(inv);
-
-    auto r = created(shape, std::move(href), a.application_id);
-    r.minted_id = std::to_string(number);
-    // A person's application hears its events on its event channel instead of a webhook.
-    std::function<void(std::string const&)> sink;
-    if(!route && a.person)
-    {
-        sink = channel_sink(state, a.application_id);
-        c.user_flavour = true;
-        // The remote party is a person the application can look up, by its fixtures name if declared.
-        c.remote.contact = user_contact_path(a.application_id, c.remote.uri);
-        if(c.script.remote.name.empty())
-            for(auto const& user : state.known.users)
-                if(iequals(user.uri, c.remote.uri))
-                    c.remote.name = user.name;
-        c.silent = false;
-    }
-    bool const listened = route != nullptr || sink != nullptr;
-    auto const serial = state.conversations->add(std::move(c), std::move(route), std::move(sink));
-    // The events follow the 201 (the SDK waits for them; some clients read the Location first).
-    if(listened)
-    {
-        auto* flow = state.conversations.get();
-        r.after_send = [flow, serial] { flow->begin(serial); };
-    }
-    return r;
-}
-
-reply
-start_messaging(request_context& ctx, mock_state& state)
-{
-    admitted a;
-    if(auto refused = admit(ctx, state, a))
-        return std::move(*refused);
-    auto const& req = ctx.request;
-    auto const& application_id = a.application_id;
-
-    auto const content_type = req[http::field::content_type];
-    auto const parsed_type = parse_media_type(content_type);
-    auto input = decode_start_messaging(content_type, parsed_type, req.body());
-    if(!input)
-    {
-        auto r = ctx.error(input.error());
-        r.application_id = application_id;
-        r.outcome = "invalid: " + input.error().message;
-        return r;
-    }
-    auto const query_to = ctx.query("to");
-    if(auto valid = validate_start_messaging(*input, view(query_to)); !valid)
-    {
-        auto r = ctx.error(valid.error());
-        r.application_id = application_id;
-        r.to = input->to.value_or("");
-        r.outcome = "invalid: " + valid.error().message;
-        return r;
-    }
-
-    std::string essence;
-    if(parsed_type)
-        essence = parsed_type->essence();
-    auto const verdict = state.applications.decide(make_facts(ctx, application_id, *input, essence));
-    auto const finish = [&](reply& r) {
-        r.delay = verdict.delay;
-        r.application_id = application_id;
-        r.to = input->to.value_or("");
-        r.rule = verdict.rule.empty() ? "default" : verdict.rule;
-    };
-
-    reply r;
-    switch(verdict.chosen.what)
-    {
-    case outcome::kind::error:
-        r = ctx.error(verdict.chosen.error);
-        r.outcome = "error " + verdict.chosen.error.code +
-            (verdict.chosen.error.subcode.empty() ? "" : "/" + verdict.chosen.error.subcode);
-        break;
-    case outcome::kind::fault:
-        r.fault = verdict.chosen.fault;
-        r.outcome = std::string("fault ") + std::string(fault_name(verdict.chosen.fault));
-        break;
-    case outcome::kind::success: {
-        auto const base = base_uri(ctx, state);
-        // The request's callbackUrl, else the application's; a callbackContext rides along.
-        std::string url = input->callback_url.value_or("");
-        if(url.empty() && a.fixture && a.fixture->callback_url)
-            url = *a.fixture->callback_url;
-        if(url.empty())
-        {
-            // The common case, built in place rather than assigned over `r`.
-            auto accepted = accept_invitation(reply_shape(ctx), state, a, *input, verdict, nullptr, base);
-            accepted.outcome = "success";
-            finish(accepted);
-            return accepted;
-        }
-        auto const token = a.fixture && !a.fixture->callback_token.empty()
-            ? a.fixture->callback_token
-            : "ucwa-mock-callback-token-" + application_id;
-        auto route = std::make_shared<callback_route>(url, input->callback_context.value_or(""), token);
-        // Like the real service: an unreachable callback fails the request with CallbackChannelError.
-        // Everything the answer needs is copied: the request context is gone by then.
-        r.deferred = [shape = reply_shape(ctx), &state, a, input = *input, verdict, route,
-                      base](reply_sink sink) mutable {
-            auto heartbeat = heartbeat_document(base + a.links.style().prefix + std::string(paths::applications));
-            auto* callbacks = state.callbacks.get();
-            callbacks->probe(
-                route, a.application_id, std::move(heartbeat),
-                [shape, &state, a, input = std::move(input), verdict = std::move(verdict), route, base,
-                 sink = std::move(sink)](callback_answer answer) mutable {
-                    reply out;
-                    if(!answer.ok())
-                    {
-                        auto const why =
-                            answer.error.empty() ? "it answered " + std::to_string(answer.status) : answer.error;
-                        out = shape.error(make_api_error(errc::callback_channel_error,
-                                                         "The remote event channel is not reachable: callbackUrl " +
-                                                             route->url() + ": " + why + "."));
-                        out.outcome = "error ServiceFailure/CallbackChannelError (" + why + ")";
-                    }
-                    else
-                    {
-                        out = accept_invitation(shape, state, a, input, verdict, route, base);
-                        out.outcome = "success";
-                    }
-                    out.delay = verdict.delay;
-                    out.application_id = a.application_id;
-                    out.to = input.to.value_or("");
-                    out.rule = verdict.rule.empty() ? "default" : verdict.rule;
-                    sink(std::move(out));
-                });
-        };
-        r.outcome = "probing callback";
-        break;
-    }
-    }
-    finish(r);
-    return r;
-}
-
 // GET of a resource of a declared application (the application itself, its communication).
 reply
 get_application_part(request_context& ctx, mock_state& state, resource (*render)(link_maker const&, std::string_view))
 {
-    admitted a;
-    if(auto refused = admit(ctx, state, a))
-        return std::move(*refused);
+    auto admission = admit(ctx, state);
+    if(!admission)
+        return admission.error();
+    auto const& a = *admission;
     if(!a.fixture)
         return ctx.error(make_api_error(errc::not_found, "No application " + a.application_id + " in the fixtures."));
     return resource_reply(ctx, render(a.links, a.application_id), a.application_id);
@@ -422,9 +56,10 @@ get_application_part(request_context& ctx, mock_state& state, resource (*render)
 reply
 get_invitation(request_context& ctx, mock_state& state)
 {
-    admitted a;
-    if(auto refused = admit(ctx, state, a))
-        return std::move(*refused);
+    auto admission = admit(ctx, state);
+    if(!admission)
+        return admission.error();
+    auto const& a = *admission;
     auto number = number_of(ctx.capture("invitation"));
     auto c = number ? state.conversations->find_shallow(a.application_id, *number) : std::nullopt;
     if(!c)
@@ -438,9 +73,10 @@ reply
 get_conversation_part(request_context& ctx, mock_state& state, Render render,
                       std::optional<std::uint64_t> only_message = std::nullopt)
 {
-    admitted a;
-    if(auto refused = admit(ctx, state, a))
-        return std::move(*refused);
+    auto admission = admit(ctx, state);
+    if(!admission)
+        return admission.error();
+    auto const& a = *admission;
     auto c = live_conversation(ctx, state, a, only_message);
     if(!c)
         return not_found(ctx);
@@ -454,9 +90,10 @@ get_conversation_part(request_context& ctx, mock_state& state, Render render,
 reply
 stop_conversation(request_context& ctx, mock_state& state)
 {
-    admitted a;
-    if(auto refused = admit(ctx, state, a))
-        return std::move(*refused);
+    auto admission = admit(ctx, state);
+    if(!admission)
+        return admission.error();
+    auto const& a = *admission;
     auto number = number_of(ctx.capture("conversation"));
     if(!number)
         return not_found(ctx);
@@ -472,9 +109,10 @@ stop_conversation(request_context& ctx, mock_state& state)
 reply
 send_message(request_context& ctx, mock_state& state)
 {
-    admitted a;
-    if(auto refused = admit(ctx, state, a))
-        return std::move(*refused);
+    auto admission = admit(ctx, state);
+    if(!admission)
+        return admission.error();
+    auto const& a = *admission;
     auto number = number_of(ctx.capture("conversation"));
     if(!number)
         return not_found(ctx);
@@ -548,9 +186,10 @@ send_message(request_context& ctx, mock_state& state)
 reply
 set_is_typing(request_context& ctx, mock_state& state)
 {
-    admitted a;
-    if(auto refused = admit(ctx, state, a))
-        return std::move(*refused);
+    auto admission = admit(ctx, state);
+    if(!admission)
+        return admission.error();
+    auto const& a = *admission;
     auto c = live_conversation(ctx, state, a);
     if(!c)
         return not_found(ctx);
@@ -632,27 +271,6 @@ prefixed(std::string_view pattern)
 }
 
 } // namespace
-
-link_style
-style_for(mock_state const& state, std::string_view application_id)
-{
-    return style_for(state, application_id, state.user_apps.exists(application_id));
-}
-
-link_style
-style_for(mock_state const& state, std::string_view application_id, bool person)
-{
-    // A person's application (UCWA proper) always lives under /ucwa/oauth, rels plain.
-    if(person)
-        return link_style{"/ucwa/oauth", "", "", true};
-    auto const script = state.applications.script(application_id);
-    link_style style;
-    style.prefix = script.links.prefix.value_or(state.settings.path_prefix);
-    style.rel_namespace = script.links.rel_namespace.value_or(state.settings.rel_namespace);
-    if(auto const* app = state.known.find_application(application_id); app && !app->endpoint_id.empty())
-        style.endpoint_query = "endpointId=" + app->endpoint_id;
-    return style;
-}
 
 void
 add_messaging_routes(router& r, mock_state& state)

@@ -86,4 +86,17 @@ forget_application(mock_state& state, std::string const& application_id)
     state.callbacks->reset_log(application_id);
 }
 
+// The applications of forgotten tokens (expired, or pushed out by --max-tokens) go with them.
+inline void
+forget_sign_ins(mock_state& state, std::vector<std::string> const& tokens)
+{
+    for(auto const& token : tokens)
+        for(auto const& id : state.user_apps.remove_owned_by(token))
+        {
+            state.channels->remove(id);
+            forget_application(state, id);
+            state.limits.hit(state.limits.applications_dropped);
+        }
+}
+
 } // namespace ucwa

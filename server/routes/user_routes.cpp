@@ -1,9 +1,9 @@
 #include "user_routes.hpp"
 
-#include "auth.hpp"
+#include "admission.hpp"
+#include "sign_in_routes.hpp"
 #include "batch.hpp"
 #include "event_channel.hpp"
-#include "form.hpp"
 #include "json_writer.hpp"
 #include "media_type.hpp"
 #include "resource.hpp"
@@ -12,202 +12,15 @@
 #include <charconv>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 namespace ucwa {
 
 namespace {
 
-constexpr std::string_view root_path = "/Autodiscover/AutodiscoverService.svc/root";
-constexpr std::string_view user_path = "/Autodiscover/AutodiscoverService.svc/root/oauth/user";
-constexpr std::string_view xframe_path = "/Autodiscover/XFrame/XFrame.html";
-constexpr std::string_view token_path = "/WebTicket/oauthtoken";
-constexpr std::string_view applications_path = "/ucwa/oauth/v1/applications";
-constexpr auto token_lifetime = std::chrono::hours(8);
-
-// Absolute hrefs on the origin the client used: the XFrame can only reach its own origin.
-std::string
-origin(request_context const& ctx, mock_state const& state)
-{
-    auto const host = ctx.request[http::field::host];
-    return host.empty() ? state.self_url : "http://" + std::string(host);
-}
-
-void
-write_link(json_writer& w, std::string_view rel, std::string const& href)
-{
-    w.key(rel);
-    w.start_object();
-    w.field("href", href);
-    w.end_object();
-}
-
-reply
-json_answer(request_context const& ctx, http::status status, std::string body)
-{
-    return make_json_reply(status, std::move(body), ctx.request.version(), ctx.request.keep_alive());
-}
-
-reply
-get_root(request_context& ctx, mock_state& state)
-{
-    auto const base = origin(ctx, state);
-    json_writer w;
-    w.start_object();
-    w.key("_links");
-    w.start_object();
-    write_link(w, "self", base + std::string(root_path));
-    write_link(w, "user", base + std::string(user_path));
-    write_link(w, "xframe", base + std::string(xframe_path));
-    w.end_object();
-    w.end_object();
-    return json_answer(ctx, http::status::ok, w.take());
-}
-
-reply
-get_xframe(request_context& ctx, mock_state& state)
-{
-    reply r;
-    r.response.version(ctx.request.version());
-    r.response.result(http::status::ok);
-    // Frameable from any origin (no X-Frame-Options, no frame-ancestors): the page itself serves
-    // only the origins of --xframe-origins.
-    r.response.set(http::field::content_type, "text/html; charset=utf-8");
-    r.response.set(http::field::cache_control, "no-cache");
-    r.response.body() = xframe_page(state.settings.xframe_origins);
-    r.response.keep_alive(ctx.request.keep_alive());
-    r.response.prepare_payload();
-    r.outcome = "success";
-    return r;
-}
-
-// The token and user of a request made by a signed-in person, or the 401 to answer.
-struct signed_in
-{
-    std::string token;
-    user_fixture user;
-};
-
-std::optional<reply>
-require_user(request_context const& ctx, mock_state& state, signed_in& out)
-{
-    auto const& req = ctx.request;
-    auto const token = bearer_token(req[http::field::authorization]);
-    auto const user = token ? state.issued_tokens.user_of(*token) : std::nullopt;
-    auto const grant = token ? state.issued_tokens.find(*token) : std::nullopt;
-    if(user && grant && !(grant->expires && *grant->expires <= std::chrono::system_clock::now()))
-    {
-        out.token = std::string(*token);
-        out.user = *user;
-        return std::nullopt;
-    }
-    auto const why = !token ? token.error() : (user ? auth_failure::expired : auth_failure::unknown_token);
-    auto r = make_unauthorized_reply(why, req[http::field::host], req.version(), req.keep_alive());
-    r.outcome = std::string("refused: ") + std::string(to_string(why));
-    return r;
-}
-
-reply
-get_user(request_context& ctx, mock_state& state)
-{
-    // Not signed in: the 401's challenge names the token endpoint.
-    signed_in who;
-    if(auto refused = require_user(ctx, state, who))
-        return std::move(*refused);
-    auto const base = origin(ctx, state);
-    json_writer w;
-    w.start_object();
-    w.key("_links");
-    w.start_object();
-    write_link(w, "self", base + std::string(user_path));
-    write_link(w, "applications", base + std::string(applications_path));
-    // The same xframe as the root's: a different one would make the library reload its frame.
-    write_link(w, "xframe", base + std::string(xframe_path));
-    w.end_object();
-    w.field("rel", "user");
-    w.end_object();
-    return json_answer(ctx, http::status::ok, w.take());
-}
-
-reply
-oauth_error(request_context const& ctx, std::string_view error, std::string description)
-{
-    json_writer w;
-    w.start_object();
-    w.field("error", error);
-    w.field("error_description", description);
-    w.end_object();
-    auto r = json_answer(ctx, http::status::bad_request, w.take());
-    r.outcome = std::string("refused: ") + std::string(error);
-    return r;
-}
-
-// The applications of forgotten tokens (expired, or pushed out by --max-tokens) go with them.
-void
-forget_sign_ins(mock_state& state, std::vector<std::string> const& tokens)
-{
-    for(auto const& token : tokens)
-        for(auto const& id : state.user_apps.remove_owned_by(token))
-        {
-            state.channels->remove(id);
-            forget_application(state, id);
-            state.limits.hit(state.limits.applications_dropped);
-        }
-}
-
-reply
-post_token(request_context& ctx, mock_state& state)
-{
-    // Browsers send "application/x-www-form-urlencoded;charset='UTF-8'", quotes and all.
-    auto const type = trim(ctx.request[http::field::content_type]);
-    auto const essence = type.substr(0, type.find(';'));
-    if(!iequals(trim(essence), "application/x-www-form-urlencoded"))
-        return oauth_error(ctx, "invalid_request",
-                           "The token endpoint takes an application/x-www-form-urlencoded body, not '" +
-                               std::string(type) + "'.");
-    auto fields = parse_form(ctx.request.body());
-    if(!fields)
-        return oauth_error(ctx, "invalid_request", "The form body is malformed: " + fields.error() + ".");
-    auto const grant_type = form_value(*fields, "grant_type");
-    if(!grant_type)
-        return oauth_error(ctx, "invalid_request", "grant_type is required.");
-    if(*grant_type != "password")
-        return oauth_error(ctx, "unsupported_grant_type",
-                           "The mock signs users in with grant_type=password only, not '" + *grant_type + "'.");
-    auto const username = form_value(*fields, "username");
-    auto const password = form_value(*fields, "password");
-    if(!username || !password)
-        return oauth_error(ctx, "invalid_request", "username and password are required with grant_type=password.");
-    auto const* user = state.known.find_user(*username);
-    if(!user || user->password != *password)
-        return oauth_error(ctx, "invalid_grant", "The user name or password is not correct.");
-
-    std::vector<std::string> forgotten;
-    auto const token = state.issued_tokens.issue(*user, token_lifetime, &forgotten);
-    forget_sign_ins(state, forgotten);
-    json_writer w;
-    w.start_object();
-    w.field("access_token", token);
-    w.field("token_type", "Bearer");
-    w.field("expires_in", static_cast<std::uint64_t>(std::chrono::seconds(token_lifetime).count()));
-    w.field("ms_rtc_identityscope", "local");
-    w.end_object();
-    auto r = json_answer(ctx, http::status::ok, w.take());
-    r.outcome = "success";
-    return r;
-}
-
-std::string
-application_path(std::string_view id)
-{
-    return std::string(applications_path) + "/" + std::string(id);
-}
-
 resource
 application_resource(user_application const& app)
 {
-    auto const path = application_path(app.id);
+    auto const path = user_application_path(app.id);
     resource me;
     me.rel = "me";
     me.self = path + "/me";
@@ -247,7 +60,7 @@ application_resource(user_application const& app)
 reply
 resource_answer(request_context const& ctx, http::status status, resource const& res)
 {
-    auto r = json_answer(ctx, status, to_json(res));
+    auto r = make_json_reply(status, to_json(res), ctx.request.version(), ctx.request.keep_alive());
     r.outcome = "success";
     return r;
 }
@@ -261,9 +74,9 @@ no_content(request_context const& ctx)
 reply
 create_application(request_context& ctx, mock_state& state)
 {
-    signed_in who;
-    if(auto refused = require_user(ctx, state, who))
-        return std::move(*refused);
+    auto who = require_user(ctx, state);
+    if(!who)
+        return who.error();
     auto const type = parse_media_type(ctx.request[http::field::content_type]);
     if(!type || classify(*type) != body_format::json)
         return ctx.error(make_api_error(errc::unsupported_media_type,
@@ -297,9 +110,9 @@ create_application(request_context& ctx, mock_state& state)
         return ctx.error(make_api_error(errc::parameter_validation_failure, "userAgent: is required."));
     if(app.endpoint_id.empty())
         return ctx.error(make_api_error(errc::parameter_validation_failure, "endpointId: is required."));
-    app.owner = who.token;
-    app.user_uri = who.user.uri;
-    app.user_name = who.user.name;
+    app.owner = who->token;
+    app.user_uri = who->user.uri;
+    app.user_name = who->user.name;
     forget_sign_ins(state, state.issued_tokens.purge_expired());
     auto const created = state.user_apps.create(std::move(app));
     if(!created)
@@ -308,38 +121,16 @@ create_application(request_context& ctx, mock_state& state)
         // The reference infers 409 Conflict for the TooManyApplications subcode.
         auto r = ctx.error(
             *make_scripted_error("Conflict", "TooManyApplications", std::nullopt,
-                                 who.user.uri + " has " + std::to_string(state.settings.max_applications_per_user) +
+                                 who->user.uri + " has " + std::to_string(state.settings.max_applications_per_user) +
                                      " applications already (--max-applications-per-user): delete one first."));
         r.outcome = "refused: too many applications";
         return r;
     }
     auto r = resource_answer(ctx, http::status::created, application_resource(*created));
-    r.response.set(http::field::location, application_path(created->id));
+    r.response.set(http::field::location, user_application_path(created->id));
     r.minted_id = created->id;
     r.application_id = created->id;
     return r;
-}
-
-// The application of a {app} capture, owned by the signed-in person, or the answer to give.
-std::optional<reply>
-owned_application(request_context& ctx, mock_state& state, signed_in& who, user_application& out)
-{
-    // With --path-prefix /ucwa/oauth the Trusted Application API shares these paths:
-    // an id that is no person's application is left to its routes.
-    if(!state.user_apps.exists(ctx.capture("app")))
-    {
-        reply pass;
-        pass.pass = true;
-        return pass;
-    }
-    if(auto refused = require_user(ctx, state, who))
-        return refused;
-    auto app = state.user_apps.find(ctx.capture("app"), who.token);
-    if(!app)
-        return ctx.error(
-            make_api_error(errc::not_found, "No application " + std::string(ctx.capture("app")) + " of this sign-in."));
-    out = std::move(*app);
-    return std::nullopt;
 }
 
 reply
@@ -370,7 +161,7 @@ make_me_available(request_context& ctx, mock_state& state, signed_in const& who,
     // 204 and no body: the library caches any JSON answer as the application.
     state.user_apps.make_available(app.id, who.token);
     // The person is available now: "me updated" on the event channel.
-    auto const me = application_path(app.id) + "/me";
+    auto const me = user_application_path(app.id) + "/me";
     json_writer w;
     w.start_object();
     w.key("link");
@@ -430,7 +221,7 @@ contact_resource(user_application const& app, user_fixture const& user)
 {
     resource r;
     r.rel = "contact";
-    r.self = application_path(app.id) + "/people/" + user.uri.substr(4);
+    r.self = user_application_path(app.id) + "/people/" + user.uri.substr(4);
     r.text("uri", user.uri).text("name", user.name);
     return r;
 }
@@ -445,7 +236,7 @@ get_contacts(request_context& ctx, mock_state& state, signed_in const&, user_app
             contacts.push_back(contact_resource(app, user));
     resource r;
     r.rel = "myContacts";
-    r.self = application_path(app.id) + "/people/contacts";
+    r.self = user_application_path(app.id) + "/people/contacts";
     r.embed_list("contact", std::move(contacts));
     return resource_answer(ctx, http::status::ok, r);
 }
@@ -525,128 +316,6 @@ post_batch(request_context& ctx, part_router const& route_part, user_application
 
 } // namespace
 
-std::string
-user_events_path(std::string_view application_id)
-{
-    return application_path(application_id) + "/events";
-}
-
-std::string
-user_contact_path(std::string_view application_id, std::string_view uri)
-{
-    return application_path(application_id) + "/people/" + participant_id(uri);
-}
-
-std::function<void(std::string const&)>
-channel_sink(mock_state& state, std::string const& application_id)
-{
-    auto channel = state.channels->of(application_id, user_events_path(application_id));
-    // The conversation engine writes webhook documents; the channel takes their events one by one.
-    return [channel](std::string const& doc) {
-        rapidjson::Document d;
-        d.Parse(doc.data(), doc.size());
-        if(d.HasParseError() || !d.IsObject() || !d.HasMember("sender") || !d["sender"].IsArray())
-            return;
-        for(auto const& sender : d["sender"].GetArray())
-        {
-            std::string const rel = sender["rel"].GetString();
-            std::string const href = sender["href"].GetString();
-            for(auto const& e : sender["events"].GetArray())
-            {
-                rapidjson::StringBuffer buffer;
-                rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-                e.Accept(writer);
-                channel->push(rel, href, std::string(buffer.GetString(), buffer.GetSize()));
-            }
-        }
-    };
-}
-
-std::string
-xframe_page(std::span<std::string const> allowed_origins)
-{
-    // The allow-list goes into the page as a JSON array: entries are normalized origins, "*" or "null".
-    json_writer list;
-    list.start_array();
-    for(auto const& origin : allowed_origins)
-        list.value(origin);
-    list.end_array();
-    constexpr std::string_view head = R"html(<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>ucwa-mock XFrame</title></head>
-<body><script>
-// ucwa-mock's cross-domain bridge for UCWA web clients. A page on another origin posts a
-// request here as a JSON string; it is sent same-origin and the answer is posted back.
-// Only pages of the origins the mock allows (--xframe-origins) are served.
-(function () {
-  var allowedOrigins = )html";
-    constexpr std::string_view tail = R"html(;
-  // "*" allows all; "scheme://host:*" any port of that host, its default one included.
-  function allowed(origin) {
-    return allowedOrigins.some(function (entry) {
-      if (entry === '*' || entry === origin) return true;
-      if (entry.slice(-2) !== ':*') return false;
-      var base = entry.slice(0, -2);
-      return origin === base || (origin.indexOf(base + ':') === 0 && /^[0-9]+$/.test(origin.slice(base.length + 1)));
-    });
-  }
-  function titleCase(name) {
-    return name.split('-').map(function (p) { return p.charAt(0).toUpperCase() + p.slice(1); }).join('-');
-  }
-  // Browsers give lower-case names; clients read them as servers spell them.
-  var spellings = { 'www-authenticate': ['WWW-Authenticate'], 'x-ms-diagnostics': ['X-Ms-diagnostics'] };
-  function headerBlock(xhr) {
-    var lines = [];
-    xhr.getAllResponseHeaders().split('\r\n').forEach(function (line) {
-      var colon = line.indexOf(':');
-      if (colon <= 0) return;
-      var name = line.slice(0, colon).toLowerCase(), rest = line.slice(colon);
-      lines.push(titleCase(name) + rest);
-      (spellings[name] || []).forEach(function (n) { lines.push(n + rest); });
-    });
-    return lines.join('\r\n');
-  }
-  window.addEventListener('message', function (event) {
-    var request;
-    try { request = typeof event.data === 'string' ? JSON.parse(event.data) : event.data; } catch (e) { return; }
-    if (!request || !request.type || !request.url) return;
-    if (!allowed(event.origin)) {
-      // Nothing is sent; the page learns why, as a real server's 403 tells UCWA's web library.
-      if (event.origin !== 'null') event.source.postMessage(JSON.stringify({
-        messageId: request.messageId, status: 403, statusText: 'Forbidden',
-        headers: 'Content-Type: application/json; charset=utf-8\r\nX-Ms-diagnostics: 1;reason="The origin ' +
-                 event.origin + ' is not on the allowed list of ucwa-mock (--xframe-origins)."',
-        responseText: JSON.stringify({ code: 'Forbidden', message: 'The origin ' + event.origin +
-                 ' is not on the mock\'s list of allowed origins; see --xframe-origins.' })
-      }), event.origin);
-      return;
-    }
-    var xhr = new XMLHttpRequest();
-    xhr.open(String(request.type).toUpperCase(), request.url, true);
-    var headers = request.headers || {};
-    Object.keys(headers).forEach(function (name) { if (headers[name]) xhr.setRequestHeader(name, headers[name]); });
-    xhr.setRequestHeader('X-Ms-Origin', event.origin);
-    xhr.setRequestHeader('X-Requested-With', 'XMLHttpRequest');
-    xhr.onreadystatechange = function () {
-      if (xhr.readyState !== 4) return;
-      event.source.postMessage(JSON.stringify({
-        messageId: request.messageId, status: xhr.status, statusText: xhr.statusText,
-        headers: headerBlock(xhr), responseText: xhr.responseText
-      }), event.origin === 'null' ? '*' : event.origin);
-    };
-    xhr.send(request.data === '' || request.data === undefined || request.data === null ? null : request.data);
-  });
-})();
-</script></body></html>
-)html";
-    // "</" cannot occur in the list: entries hold no '<' (parse_origin_list keeps them to origins).
-    std::string page;
-    page.reserve(head.size() + tail.size() + 256);
-    page += head;
-    page += list.take();
-    page += tail;
-    return page;
-}
-
 void
 add_user_routes(router& r, mock_state& state, part_router route_part)
 {
@@ -660,30 +329,22 @@ add_user_routes(router& r, mock_state& state, part_router route_part)
             return answer;
         });
     };
-    // The routes of one person's application: only its own sign-in gets past owned_application.
+    // The routes of one person's application: only its own sign-in gets past admit_owner.
     auto add_owned =
         [&](http::verb method, std::string_view pattern, std::string name,
             std::function<reply(request_context&, mock_state&, signed_in const&, user_application const&)> handler) {
             r.add(method, std::string(pattern), std::move(name),
                   [&state, handler = std::move(handler)](request_context& ctx) {
-                      signed_in who;
-                      user_application app;
-                      auto answer = owned_application(ctx, state, who, app);
-                      if(!answer)
-                          answer = handler(ctx, state, who, app);
+                      auto owner = admit_owner(ctx, state);
+                      auto answer = owner ? handler(ctx, state, owner->who, owner->app) : owner.error();
                       // The journal files a request under the application its path names (?app=101).
-                      if(answer->application_id.empty() && !answer->pass)
-                          answer->application_id = std::string(ctx.capture("app"));
-                      return std::move(*answer);
+                      if(answer.application_id.empty() && !answer.pass)
+                          answer.application_id = std::string(ctx.capture("app"));
+                      return answer;
                   });
         };
-    add(http::verb::get, "/", "autodiscover", get_root);
-    add(http::verb::get, root_path, "autodiscover", get_root);
-    add(http::verb::get, "/xframe", "xframe", get_xframe);
-    add(http::verb::get, xframe_path, "xframe", get_xframe);
-    add(http::verb::get, user_path, "user", get_user);
-    add(http::verb::post, token_path, "oauthToken", post_token);
-    std::string const apps(applications_path);
+    add_sign_in_routes(r, state);
+    std::string const apps(user_applications_path);
     add(http::verb::post, apps, "createApplication", create_application);
     add_owned(http::verb::get, apps + "/{app}", "userApplication", get_application);
     add_owned(http::verb::delete_, apps + "/{app}", "deleteApplication", delete_application);

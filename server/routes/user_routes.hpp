@@ -1,13 +1,12 @@
 #pragma once
-// The UCWA user flavour's way in: the autodiscover root, the XFrame page, the
-// user resource (401 with the MsRtcOAuth challenge until signed in) and the
-// OAuth token endpoint (password grant against fixtures/users.json).
+// The UCWA user flavour: its way in (sign_in_routes.hpp), then a signed-in person's
+// applications (create, get, delete), me and makeMeAvailable, the event channel,
+// batches and contacts.
 
 #include "mock_state.hpp"
 #include "router.hpp"
 
 #include <functional>
-#include <span>
 #include <string>
 #include <string_view>
 
@@ -18,22 +17,5 @@ using part_router = std::function<reply(http::request<http::string_body>& part)>
 
 void
 add_user_routes(router& r, mock_state& state, part_router route_part);
-
-/** Returns the path of a user application's event channel, "/ucwa/oauth/v1/applications/<id>/events". */
-std::string
-user_events_path(std::string_view application_id);
-
-/** Returns the path of a person as a user application sees it, "/ucwa/oauth/v1/applications/<id>/people/<user@domain>". */
-std::string
-user_contact_path(std::string_view application_id, std::string_view uri);
-
-/** Returns a sink that puts the events of event documents on a user application's channel. */
-std::function<void(std::string const&)>
-channel_sink(mock_state& state, std::string const& application_id);
-
-/** Returns the XFrame page: a postMessage bridge that sends requests same-origin for the
-    pages of the allowed origins (entries of parse_origin_list) and answers others 403. */
-std::string
-xframe_page(std::span<std::string const> allowed_origins);
 
 } // namespace ucwa

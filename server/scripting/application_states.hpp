@@ -6,7 +6,7 @@
 #include "adaptive_mutex.hpp"
 #include "error.hpp"
 #include "limit_counters.hpp"
-#include "scenario.hpp"
+#include "scenario_engine.hpp"
 
 #include <atomic>
 #include <cstdint>

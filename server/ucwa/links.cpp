@@ -239,4 +239,22 @@ participant_id(std::string_view uri)
     return std::string(uri);
 }
 
+std::string
+user_application_path(std::string_view application_id)
+{
+    return std::string(user_applications_path) + "/" + std::string(application_id);
+}
+
+std::string
+user_events_path(std::string_view application_id)
+{
+    return user_application_path(application_id) + "/events";
+}
+
+std::string
+user_contact_path(std::string_view application_id, std::string_view uri)
+{
+    return user_application_path(application_id) + "/people/" + participant_id(uri);
+}
+
 } // namespace ucwa

@@ -136,4 +136,19 @@ private:
 std::string
 participant_id(std::string_view uri);
 
+/** Where the UCWA user flavour keeps a signed-in person's applications. */
+inline constexpr std::string_view user_applications_path = "/ucwa/oauth/v1/applications";
+
+/** Returns the path of a user application, "/ucwa/oauth/v1/applications/<id>". */
+std::string
+user_application_path(std::string_view application_id);
+
+/** Returns the path of a user application's event channel, "/ucwa/oauth/v1/applications/<id>/events". */
+std::string
+user_events_path(std::string_view application_id);
+
+/** Returns the path of a person as a user application sees it, "/ucwa/oauth/v1/applications/<id>/people/<user@domain>". */
+std::string
+user_contact_path(std::string_view application_id, std::string_view uri);
+
 } // namespace ucwa

@@ -1,6 +1,7 @@
 // libFuzzer target: scenario documents (rules, matchers with regexes, outcomes),
 // parsed and then applied by the engine to a fixed request.
 #include "scenario.hpp"
+#include "scenario_engine.hpp"
 
 #include <cstddef>
 #include <cstdint>

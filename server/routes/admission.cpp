@@ -1,0 +1,136 @@
+#include "admission.hpp"
+
+#include "auth.hpp"
+#include "route_replies.hpp"
+#include "text.hpp"
+
+#include <chrono>
+
+namespace ucwa {
+
+boost::system::result<admitted, reply>
+admit(request_context const& ctx, mock_state& state)
+{
+    admitted a;
+    a.application_id = std::string(ctx.capture("app"));
+    a.fixture = state.known.find_application(a.application_id);
+    a.person = state.user_apps.find_any(a.application_id);
+    a.links = link_maker(style_for(state, a.application_id, a.person.has_value()));
+    bool const known = a.fixture || a.person;
+    auto const prefix = ctx.capture("prefix");
+    bool const ucwa_path = iequals(prefix, "/ucwa/oauth");
+    // An unknown id under UCWA's own prefix is an application that does not exist, not an unknown path.
+    if(!iequals(prefix, a.links.style().prefix) && (known || !ucwa_path))
+        return not_found(ctx);
+
+    auto const& req = ctx.request;
+    // Authentication comes first: a client without a valid token learns nothing else.
+    auto grant =
+        authorize(state.known, state.issued_tokens, req[http::field::authorization], a.application_id,
+                  a.person ? application_kind::person : application_kind::trusted, std::chrono::system_clock::now());
+    // Only the fixtures' applications and people's exist, whatever a token allows: as the real
+    // service does, ApplicationNotFound, 403 on the Trusted API's paths and 404 on UCWA's
+    // (/ucwa/oauth, even when --path-prefix puts the Trusted API there too).
+    if(!known && (grant || grant.error() == auth_failure::wrong_application))
+    {
+        state.limits.hit(state.limits.unknown_applications);
+        auto error = make_api_error(errc::application_not_found, "No application " + a.application_id + ".");
+        if(ucwa_path)
+        {
+            error.status = 404;
+            error.code = "NotFound";
+        }
+        auto r = ctx.error(error);
+        r.application_id = a.application_id;
+        r.outcome = "refused: no such application";
+        return r;
+    }
+    // A person's application answers only to the sign-in that created it (as its other routes do):
+    // any other valid token, a fixture's too, learns only that there is no such application.
+    bool const valid = grant || grant.error() == auth_failure::wrong_application;
+    if(valid && a.person && a.person->owner != *bearer_token(req[http::field::authorization]))
+    {
+        auto r = ctx.error(make_api_error(errc::not_found, "No application " + a.application_id + " of this sign-in."));
+        r.application_id = a.application_id;
+        r.outcome = "refused: another sign-in's application";
+        return r;
+    }
+    if(grant)
+        return a;
+    reply r;
+    bool const persons = grant.error() == auth_failure::wrong_application &&
+        state.issued_tokens.find(*bearer_token(req[http::field::authorization])).has_value();
+    if(persons && !a.fixture)
+        // No application at all by that id: what UCWA answers a person who names one.
+        r = ctx.error(make_api_error(errc::not_found, "No application " + a.application_id + " of this sign-in."));
+    else if(grant.error() == auth_failure::wrong_application)
+        r = ctx.error(make_api_error(errc::application_not_found,
+                                     "The token is not valid for application " + a.application_id +
+                                         (persons ? ": a signed-in person's token is not valid for the Trusted "
+                                                    "Application API."
+                                                  : ".")));
+    else
+        r = make_unauthorized_reply(grant.error(), req[http::field::host], req.version(), req.keep_alive());
+    r.application_id = a.application_id;
+    r.outcome = std::string("refused: ") + std::string(to_string(grant.error()));
+    return r;
+}
+
+link_style
+style_for(mock_state const& state, std::string_view application_id)
+{
+    return style_for(state, application_id, state.user_apps.exists(application_id));
+}
+
+link_style
+style_for(mock_state const& state, std::string_view application_id, bool person)
+{
+    // A person's application (UCWA proper) always lives under /ucwa/oauth, rels plain.
+    if(person)
+        return link_style{"/ucwa/oauth", "", "", true};
+    auto const script = state.applications.script(application_id);
+    link_style style;
+    style.prefix = script.links.prefix.value_or(state.settings.path_prefix);
+    style.rel_namespace = script.links.rel_namespace.value_or(state.settings.rel_namespace);
+    if(auto const* app = state.known.find_application(application_id); app && !app->endpoint_id.empty())
+        style.endpoint_query = "endpointId=" + app->endpoint_id;
+    return style;
+}
+
+boost::system::result<signed_in, reply>
+require_user(request_context const& ctx, mock_state& state)
+{
+    auto const& req = ctx.request;
+    auto const token = bearer_token(req[http::field::authorization]);
+    auto const user = token ? state.issued_tokens.user_of(*token) : std::nullopt;
+    auto const grant = token ? state.issued_tokens.find(*token) : std::nullopt;
+    if(user && grant && !(grant->expires && *grant->expires <= std::chrono::system_clock::now()))
+        return signed_in{std::string(*token), *user};
+    auto const why = !token ? token.error() : (user ? auth_failure::expired : auth_failure::unknown_token);
+    auto r = make_unauthorized_reply(why, req[http::field::host], req.version(), req.keep_alive());
+    r.outcome = std::string("refused: ") + std::string(to_string(why));
+    return r;
+}
+
+boost::system::result<owned_application, reply>
+admit_owner(request_context const& ctx, mock_state& state)
+{
+    // With --path-prefix /ucwa/oauth the Trusted Application API shares these paths:
+    // an id that is no person's application is left to its routes.
+    if(!state.user_apps.exists(ctx.capture("app")))
+    {
+        reply pass;
+        pass.pass = true;
+        return pass;
+    }
+    auto who = require_user(ctx, state);
+    if(!who)
+        return who.error();
+    auto app = state.user_apps.find(ctx.capture("app"), who->token);
+    if(!app)
+        return ctx.error(
+            make_api_error(errc::not_found, "No application " + std::string(ctx.capture("app")) + " of this sign-in."));
+    return owned_application{std::move(*who), std::move(*app)};
+}
+
+} // namespace ucwa

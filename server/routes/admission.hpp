@@ -1,0 +1,65 @@
+#pragma once
+// Who may reach a route: the Trusted Application API's admission (path prefix, token,
+// application) and the UCWA user flavour's (a signed-in person, the application it owns).
+// Each answers one result: what was admitted, or the reply that refuses the request.
+
+#include "links.hpp"
+#include "mock_state.hpp"
+#include "router.hpp"
+
+#include <boost/system/result.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ucwa {
+
+/** A request that got past routing: its application, token and link style. */
+struct admitted
+{
+    std::string application_id;
+    application_fixture const* fixture = nullptr;
+    std::optional<user_application> person; ///< A person's application (UCWA proper), looked up once.
+    link_maker links{link_style{}};
+};
+
+/** Admits a request to an application's resources (the {prefix*} and {app} captures): a wrong
+    prefix is a 404 like any unknown path; then the token, then whether the application exists. */
+boost::system::result<admitted, reply>
+admit(request_context const& ctx, mock_state& state);
+
+/** Returns the link style of an application: the scenario's overrides over the settings,
+    and the application's endpointId query. */
+link_style
+style_for(mock_state const& state, std::string_view application_id);
+
+/** The same, when the caller already knows whether it is a person's application. */
+link_style
+style_for(mock_state const& state, std::string_view application_id, bool person);
+
+/** The token and user of a request made by a signed-in person. */
+struct signed_in
+{
+    std::string token;
+    user_fixture user;
+};
+
+/** Admits a signed-in person, or answers 401 with the MsRtcOAuth challenge. */
+boost::system::result<signed_in, reply>
+require_user(request_context const& ctx, mock_state& state);
+
+/** A person's application, reached by the sign-in that created it. */
+struct owned_application
+{
+    signed_in who;
+    user_application app;
+};
+
+/** Admits a request to the application of an {app} capture owned by the signed-in person.
+    An id that is no person's application is refused with a reply that passes it on
+    (with --path-prefix /ucwa/oauth the Trusted Application API shares these paths). */
+boost::system::result<owned_application, reply>
+admit_owner(request_context const& ctx, mock_state& state);
+
+} // namespace ucwa

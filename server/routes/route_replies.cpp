@@ -1,0 +1,52 @@
+#include "route_replies.hpp"
+
+namespace ucwa {
+
+reply
+resource_reply(request_context const& ctx, resource const& res, std::string const& application_id)
+{
+    reply r;
+    r.response.version(ctx.request.version());
+    r.response.result(http::status::ok);
+    r.response.set(http::field::content_type, ctx.format.content_type());
+    r.response.set(http::field::cache_control, "no-cache");
+    r.response.body() = ctx.format.format == body_format::xml ? to_xml(res) : to_json(res);
+    r.response.keep_alive(ctx.request.keep_alive());
+    r.response.prepare_payload();
+    r.application_id = application_id;
+    r.outcome = "success";
+    return r;
+}
+
+reply
+empty_reply(reply_shape const& shape, http::status status, std::string const& application_id)
+{
+    auto r = make_empty_reply(status, shape.version, shape.keep_alive);
+    r.application_id = application_id;
+    return r;
+}
+
+reply
+created(reply_shape const& shape, std::string location, std::string const& application_id)
+{
+    auto r = empty_reply(shape, http::status::created, application_id);
+    r.response.set(http::field::location, std::move(location));
+    return r;
+}
+
+reply
+not_found(request_context const& ctx)
+{
+    return ctx.error(make_api_error(errc::not_found, "No resource at " + std::string(ctx.target.encoded_path()) + "."));
+}
+
+std::string
+base_uri(request_context const& ctx, mock_state const& state)
+{
+    auto const host = ctx.request[http::field::host];
+    if(!host.empty())
+        return "http://" + std::string(host);
+    return state.self_url;
+}
+
+} // namespace ucwa

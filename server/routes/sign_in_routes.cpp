@@ -1,0 +1,178 @@
+#include "sign_in_routes.hpp"
+
+#include "admission.hpp"
+#include "auth.hpp"
+#include "form.hpp"
+#include "json_writer.hpp"
+#include "text.hpp"
+#include "xframe_page.hpp"
+
+#include <chrono>
+
+namespace ucwa {
+
+namespace {
+
+constexpr std::string_view root_path = "/Autodiscover/AutodiscoverService.svc/root";
+constexpr std::string_view user_path = "/Autodiscover/AutodiscoverService.svc/root/oauth/user";
+constexpr std::string_view xframe_path = "/Autodiscover/XFrame/XFrame.html";
+constexpr std::string_view token_path = "/WebTicket/oauthtoken";
+constexpr auto token_lifetime = std::chrono::hours(8);
+
+// Absolute hrefs on the origin the client used: the XFrame can only reach its own origin.
+std::string
+origin(request_context const& ctx, mock_state const& state)
+{
+    auto const host = ctx.request[http::field::host];
+    return host.empty() ? state.self_url : "http://" + std::string(host);
+}
+
+void
+write_link(json_writer& w, std::string_view rel, std::string const& href)
+{
+    w.key(rel);
+    w.start_object();
+    w.field("href", href);
+    w.end_object();
+}
+
+reply
+json_answer(request_context const& ctx, http::status status, std::string body)
+{
+    return make_json_reply(status, std::move(body), ctx.request.version(), ctx.request.keep_alive());
+}
+
+reply
+get_root(request_context& ctx, mock_state& state)
+{
+    auto const base = origin(ctx, state);
+    json_writer w;
+    w.start_object();
+    w.key("_links");
+    w.start_object();
+    write_link(w, "self", base + std::string(root_path));
+    write_link(w, "user", base + std::string(user_path));
+    write_link(w, "xframe", base + std::string(xframe_path));
+    w.end_object();
+    w.end_object();
+    return json_answer(ctx, http::status::ok, w.take());
+}
+
+reply
+get_xframe(request_context& ctx, mock_state& state)
+{
+    reply r;
+    r.response.version(ctx.request.version());
+    r.response.result(http::status::ok);
+    // Frameable from any origin (no X-Frame-Options, no frame-ancestors): the page itself serves
+    // only the origins of --xframe-origins.
+    r.response.set(http::field::content_type, "text/html; charset=utf-8");
+    r.response.set(http::field::cache_control, "no-cache");
+    r.response.body() = xframe_page(state.settings.xframe_origins);
+    r.response.keep_alive(ctx.request.keep_alive());
+    r.response.prepare_payload();
+    r.outcome = "success";
+    return r;
+}
+
+reply
+get_user(request_context& ctx, mock_state& state)
+{
+    // Not signed in: the 401's challenge names the token endpoint.
+    auto who = require_user(ctx, state);
+    if(!who)
+        return who.error();
+    auto const base = origin(ctx, state);
+    json_writer w;
+    w.start_object();
+    w.key("_links");
+    w.start_object();
+    write_link(w, "self", base + std::string(user_path));
+    write_link(w, "applications", base + std::string(user_applications_path));
+    // The same xframe as the root's: a different one would make the library reload its frame.
+    write_link(w, "xframe", base + std::string(xframe_path));
+    w.end_object();
+    w.field("rel", "user");
+    w.end_object();
+    return json_answer(ctx, http::status::ok, w.take());
+}
+
+reply
+oauth_error(request_context const& ctx, std::string_view error, std::string description)
+{
+    json_writer w;
+    w.start_object();
+    w.field("error", error);
+    w.field("error_description", description);
+    w.end_object();
+    auto r = json_answer(ctx, http::status::bad_request, w.take());
+    r.outcome = std::string("refused: ") + std::string(error);
+    return r;
+}
+
+reply
+post_token(request_context& ctx, mock_state& state)
+{
+    // Browsers send "application/x-www-form-urlencoded;charset='UTF-8'", quotes and all.
+    auto const type = trim(ctx.request[http::field::content_type]);
+    auto const essence = type.substr(0, type.find(';'));
+    if(!iequals(trim(essence), "application/x-www-form-urlencoded"))
+        return oauth_error(ctx, "invalid_request",
+                           "The token endpoint takes an application/x-www-form-urlencoded body, not '" +
+                               std::string(type) + "'.");
+    auto fields = parse_form(ctx.request.body());
+    if(!fields)
+        return oauth_error(ctx, "invalid_request", "The form body is malformed: " + fields.error() + ".");
+    auto const grant_type = form_value(*fields, "grant_type");
+    if(!grant_type)
+        return oauth_error(ctx, "invalid_request", "grant_type is required.");
+    if(*grant_type != "password")
+        return oauth_error(ctx, "unsupported_grant_type",
+                           "The mock signs users in with grant_type=password only, not '" + *grant_type + "'.");
+    auto const username = form_value(*fields, "username");
+    auto const password = form_value(*fields, "password");
+    if(!username || !password)
+        return oauth_error(ctx, "invalid_request", "username and password are required with grant_type=password.");
+    auto const* user = state.known.find_user(*username);
+    if(!user || user->password != *password)
+        return oauth_error(ctx, "invalid_grant", "The user name or password is not correct.");
+
+    std::vector<std::string> forgotten;
+    auto const token = state.issued_tokens.issue(*user, token_lifetime, &forgotten);
+    forget_sign_ins(state, forgotten);
+    json_writer w;
+    w.start_object();
+    w.field("access_token", token);
+    w.field("token_type", "Bearer");
+    w.field("expires_in", static_cast<std::uint64_t>(std::chrono::seconds(token_lifetime).count()));
+    w.field("ms_rtc_identityscope", "local");
+    w.end_object();
+    auto r = json_answer(ctx, http::status::ok, w.take());
+    r.outcome = "success";
+    return r;
+}
+
+} // namespace
+
+void
+add_sign_in_routes(router& r, mock_state& state)
+{
+    auto add = [&](http::verb method, std::string_view pattern, std::string name,
+                   reply (*handler)(request_context&, mock_state&)) {
+        r.add(method, std::string(pattern), std::move(name), [&state, handler](request_context& ctx) {
+            auto answer = handler(ctx, state);
+            // The journal files a request under the application its path names (?app=101).
+            if(answer.application_id.empty() && !answer.pass)
+                answer.application_id = std::string(ctx.capture("app"));
+            return answer;
+        });
+    };
+    add(http::verb::get, "/", "autodiscover", get_root);
+    add(http::verb::get, root_path, "autodiscover", get_root);
+    add(http::verb::get, "/xframe", "xframe", get_xframe);
+    add(http::verb::get, xframe_path, "xframe", get_xframe);
+    add(http::verb::get, user_path, "user", get_user);
+    add(http::verb::post, token_path, "oauthToken", post_token);
+}
+
+} // namespace ucwa

@@ -1,0 +1,241 @@
+#include "start_messaging_route.hpp"
+
+#include "admission.hpp"
+#include "channel_sink.hpp"
+#include "media_type.hpp"
+#include "route_replies.hpp"
+#include "start_messaging.hpp"
+#include "text.hpp"
+
+#include <chrono>
+
+namespace ucwa {
+
+namespace {
+
+std::optional<std::string_view>
+view(std::optional<std::string> const& value)
+{
+    if(!value)
+        return std::nullopt;
+    return std::string_view(*value);
+}
+
+// The facts a scenario rule can match on.
+request_facts
+make_facts(request_context const& ctx, std::string_view application_id, start_messaging_input const& input,
+           std::string const& media_type_essence)
+{
+    request_facts facts;
+    facts.operation = "startMessaging";
+    facts.application_id = application_id;
+    facts.method = ctx.request.method_string();
+    facts.path = ctx.target.encoded_path();
+    facts.media_type = media_type_essence;
+    facts.to = view(input.to);
+    facts.subject = view(input.subject);
+    facts.importance = view(input.importance);
+    facts.thread_id = view(input.thread_id);
+    facts.operation_id = view(input.operation_id);
+    for(auto const& field : ctx.request)
+        facts.headers.emplace_back(field.name_string(), field.value());
+    return facts;
+}
+
+std::string
+user_part(std::string_view uri)
+{
+    auto id = participant_id(uri);
+    return id.substr(0, id.find('@'));
+}
+
+// The 201 of a startMessaging whose outcome is success (and whose callback, if any, answered).
+reply
+accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a, start_messaging_input& input,
+                  decision const& verdict, std::shared_ptr<callback_route> route, std::string const& base)
+{
+    auto const number = state.invitations.mint(a.application_id);
+    conversation c;
+    c.application_id = a.application_id;
+    c.number = number;
+    c.style = a.links.style();
+    c.base_uri = base;
+    // The conversation takes the input's strings; only `to` is read again, for the journal.
+    c.operation_id = std::move(input.operation_id).value_or("");
+    c.to = input.to.value_or("");
+    c.subject = std::move(input.subject).value_or("");
+    c.importance = std::move(input.importance).value_or("Normal");
+    c.thread_id = std::move(input.thread_id).value_or("");
+    c.local.uri = a.fixture && !a.fixture->endpoint_id.empty()
+        ? a.fixture->endpoint_id
+        : "sip:application-" + a.application_id + "@ucwa-mock.local";
+    c.local.name = a.fixture ? a.fixture->name : a.application_id;
+    c.remote.uri = c.to;
+    c.script = verdict.script;
+    c.remote.name = c.script.remote.name.empty() ? user_part(c.to) : c.script.remote.name;
+    c.created = std::chrono::system_clock::now();
+    c.silent = !route;
+    if(a.person)
+    {
+        c.local.uri = a.person->user_uri;
+        c.local.name = a.person->user_name;
+    }
+
+    auto href = a.links.invitation(a.application_id, c.id());
+    invitation_fields inv;
+    inv.application_id = a.application_id;
+    inv.number = number;
+    inv.href = href;
+    inv.operation_id = c.operation_id;
+    inv.to = c.to;
+    inv.subject = c.subject;
+    inv.importance = c.importance;
+    inv.thread_id = c.thread_id;
+    if(input.callback_url)
+        inv.callback_url = *input.callback_url;
+    if(input.callback_context)
+        inv.callback_context = *input.callback_context;
+    inv.created = c.created;
+    state.invitations.record(inv);
+
+    auto r = created(shape, std::move(href), a.application_id);
+    r.minted_id = std::to_string(number);
+    // A person's application hears its events on its event channel instead of a webhook.
+    std::function<void(std::string const&)> sink;
+    if(!route && a.person)
+    {
+        sink = channel_sink(*state.channels, a.application_id);
+        c.user_flavour = true;
+        // The remote party is a person the application can look up, by its fixtures name if declared.
+        c.remote.contact = user_contact_path(a.application_id, c.remote.uri);
+        if(c.script.remote.name.empty())
+            for(auto const& user : state.known.users)
+                if(iequals(user.uri, c.remote.uri))
+                    c.remote.name = user.name;
+        c.silent = false;
+    }
+    bool const listened = route != nullptr || sink != nullptr;
+    auto const serial = state.conversations->add(std::move(c), std::move(route), std::move(sink));
+    // The events follow the 201 (the SDK waits for them; some clients read the Location first).
+    if(listened)
+    {
+        auto* flow = state.conversations.get();
+        r.after_send = [flow, serial] { flow->begin(serial); };
+    }
+    return r;
+}
+
+} // namespace
+
+reply
+start_messaging(request_context& ctx, mock_state& state)
+{
+    auto admission = admit(ctx, state);
+    if(!admission)
+        return admission.error();
+    auto const& a = *admission;
+    auto const& req = ctx.request;
+    auto const& application_id = a.application_id;
+
+    auto const content_type = req[http::field::content_type];
+    auto const parsed_type = parse_media_type(content_type);
+    auto input = decode_start_messaging(content_type, parsed_type, req.body());
+    if(!input)
+    {
+        auto r = ctx.error(input.error());
+        r.application_id = application_id;
+        r.outcome = "invalid: " + input.error().message;
+        return r;
+    }
+    auto const query_to = ctx.query("to");
+    if(auto valid = validate_start_messaging(*input, view(query_to)); !valid)
+    {
+        auto r = ctx.error(valid.error());
+        r.application_id = application_id;
+        r.to = input->to.value_or("");
+        r.outcome = "invalid: " + valid.error().message;
+        return r;
+    }
+
+    std::string essence;
+    if(parsed_type)
+        essence = parsed_type->essence();
+    auto const verdict = state.applications.decide(make_facts(ctx, application_id, *input, essence));
+    auto const finish = [&](reply& r) {
+        r.delay = verdict.delay;
+        r.application_id = application_id;
+        r.to = input->to.value_or("");
+        r.rule = verdict.rule.empty() ? "default" : verdict.rule;
+    };
+
+    reply r;
+    switch(verdict.chosen.what)
+    {
+    case outcome::kind::error:
+        r = ctx.error(verdict.chosen.error);
+        r.outcome = "error " + verdict.chosen.error.code +
+            (verdict.chosen.error.subcode.empty() ? "" : "/" + verdict.chosen.error.subcode);
+        break;
+    case outcome::kind::fault:
+        r.fault = verdict.chosen.fault;
+        r.outcome = std::string("fault ") + std::string(fault_name(verdict.chosen.fault));
+        break;
+    case outcome::kind::success: {
+        auto const base = base_uri(ctx, state);
+        // The request's callbackUrl, else the application's; a callbackContext rides along.
+        std::string url = input->callback_url.value_or("");
+        if(url.empty() && a.fixture && a.fixture->callback_url)
+            url = *a.fixture->callback_url;
+        if(url.empty())
+        {
+            // The common case, built in place rather than assigned over `r`.
+            auto accepted = accept_invitation(reply_shape(ctx), state, a, *input, verdict, nullptr, base);
+            accepted.outcome = "success";
+            finish(accepted);
+            return accepted;
+        }
+        auto const token = a.fixture && !a.fixture->callback_token.empty()
+            ? a.fixture->callback_token
+            : "ucwa-mock-callback-token-" + application_id;
+        auto route = std::make_shared<callback_route>(url, input->callback_context.value_or(""), token);
+        // Like the real service: an unreachable callback fails the request with CallbackChannelError.
+        // Everything the answer needs is copied: the request context is gone by then.
+        r.deferred = [shape = reply_shape(ctx), &state, a, input = *input, verdict, route,
+                      base](reply_sink sink) mutable {
+            auto heartbeat = heartbeat_document(base + a.links.style().prefix + std::string(paths::applications));
+            auto* callbacks = state.callbacks.get();
+            callbacks->probe(
+                route, a.application_id, std::move(heartbeat),
+                [shape, &state, a, input = std::move(input), verdict = std::move(verdict), route, base,
+                 sink = std::move(sink)](callback_answer answer) mutable {
+                    reply out;
+                    if(!answer.ok())
+                    {
+                        auto const why =
+                            answer.error.empty() ? "it answered " + std::to_string(answer.status) : answer.error;
+                        out = shape.error(make_api_error(errc::callback_channel_error,
+                                                         "The remote event channel is not reachable: callbackUrl " +
+                                                             route->url() + ": " + why + "."));
+                        out.outcome = "error ServiceFailure/CallbackChannelError (" + why + ")";
+                    }
+                    else
+                    {
+                        out = accept_invitation(shape, state, a, input, verdict, route, base);
+                        out.outcome = "success";
+                    }
+                    out.delay = verdict.delay;
+                    out.application_id = a.application_id;
+                    out.to = input.to.value_or("");
+                    out.rule = verdict.rule.empty() ? "default" : verdict.rule;
+                    sink(std::move(out));
+                });
+        };
+        r.outcome = "probing callback";
+        break;
+    }
+    }
+    finish(r);
+    return r;
+}
+
+} // namespace ucwa
