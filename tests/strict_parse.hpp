@@ -7,6 +7,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/encodings.h>
 #include <rapidjson/memorystream.h>
+#include <rapidjson/stringbuffer.h>
 #include <tinyxml2.h>
 
 #include <string>

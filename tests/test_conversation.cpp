@@ -1,5 +1,7 @@
 // Test that header file is self-contained.
 #include "conversation.hpp"
+#include "conversation_events.hpp"
+#include "conversation_resources.hpp"
 
 #include "json_support.hpp"
 #include "scenario.hpp"
@@ -30,6 +32,13 @@ sample(link_style style = {})
     c.local = {"sip:samplebot@contoso.com", "Sample Bot"};
     c.remote = {"sip:john@contoso.com", "john"};
     return c;
+}
+
+// The documents of a step's events (rendered from the conversation as the step left it).
+std::vector<std::string>
+rendered(conversation const& c, std::vector<conversation_event> const& events)
+{
+    return render_events(c, events);
 }
 
 std::vector<std::string>
@@ -131,8 +140,8 @@ TEST_SUITE("conversation")
     TEST_CASE("an accepted invitation: the recorded order, acks counting up, the operationId echoed")
     {
         auto c = sample(link_style{"/platformservice", "ms:rtc:saas:", ""});
-        auto docs = invite(c);
-        auto more = answer(c);
+        auto docs = rendered(c, invite(c));
+        auto more = rendered(c, answer(c));
         docs.insert(docs.end(), more.begin(), more.end());
         CHECK(summaries(docs) ==
               std::vector<std::string>{"ms:rtc:saas:messagingInvitation started", "ms:rtc:saas:conversation added",
@@ -152,11 +161,31 @@ TEST_SUITE("conversation")
               "/platformservice/v1/applications/833/communication/conversations/7/messaging/messages");
         CHECK(at(docs[6], "/sender/0/events/0/status") == "Success");
         CHECK(at(docs[6], "/baseuri") == "http://mock.example:8080");
-        CHECK(c.invitation_state == "Connected");
-        CHECK(c.conversation_state == "Connected");
-        CHECK(c.messaging_state == "Connected");
+        CHECK(c.invitation == invitation_state::connected);
+        CHECK(c.state == conversation_state::connected);
+        CHECK(c.messaging == messaging_state::connected);
         // A second answer (a late timer) changes nothing.
-        CHECK(answer(c).empty());
+        CHECK(rendered(c, answer(c)).empty());
+    }
+
+    TEST_CASE("an event shows the states its step made, whenever it is rendered")
+    {
+        auto c = sample();
+        auto const started = invite(c);
+        auto const answered = answer(c);
+        auto const stopped = stop(c);
+        // Rendered after the teardown, as the flow may: each still shows its own moment.
+        auto const first = rendered(c, started);
+        CHECK(at(first[0], "/sender/0/events/0/_embedded/messagingInvitation/state") == "Connecting");
+        CHECK(at(first[1], "/sender/0/events/0/_embedded/conversation/state") == "Connecting");
+        auto const second = rendered(c, answered);
+        CHECK(at(second[0], "/sender/0/events/0/_embedded/conversation/state") == "Connected");
+        CHECK(at(second[3], "/sender/0/events/0/_embedded/messaging/state") == "Connected");
+        CHECK(at(second[4], "/sender/0/events/0/_embedded/messagingInvitation/state") == "Connected");
+        auto const third = rendered(c, stopped);
+        CHECK(at(third[0], "/sender/0/events/0/_embedded/messaging/state") == "Disconnected");
+        CHECK(to_string(c.state) == "Disconnected");
+        CHECK(to_string(c.invitation) == "Connected");
     }
 
     TEST_CASE("declined, unknown, no answer: a failed completion with its reason, then the teardown")
@@ -169,8 +198,8 @@ TEST_SUITE("conversation")
             CAPTURE(subcode);
             auto c = sample();
             c.script.remote.behaviour = behaviour;
-            invite(c);
-            auto docs = answer(c);
+            rendered(c, invite(c));
+            auto docs = rendered(c, answer(c));
             CHECK(
                 summaries(docs) ==
                 std::vector<std::string>{"messagingInvitation completed", "messaging updated", "conversation deleted"});
@@ -185,30 +214,31 @@ TEST_SUITE("conversation")
     TEST_CASE("messages: completed Success, incoming replies as data: links")
     {
         auto c = sample();
-        invite(c);
-        answer(c);
-        c.messages.push_back(conversation_message{c.next_message++, true, false, "hi", "op", {}, "Pending"});
-        auto done = message_delivered(c, 1);
+        rendered(c, invite(c));
+        rendered(c, answer(c));
+        c.messages.push_back(
+            conversation_message{c.next_message++, true, false, "hi", "op", {}, message_status::pending});
+        auto done = rendered(c, message_delivered(c, 1));
         REQUIRE(done.size() == 1);
         CHECK(at(done[0], "/sender/0/events/0/link/href") ==
               "/v1/applications/833/communication/conversations/7/messaging/messages/1");
         CHECK(at(done[0], "/sender/0/events/0/_embedded/message/direction") == "Outgoing");
-        CHECK(message_delivered(c, 1).empty());
+        CHECK(rendered(c, message_delivered(c, 1)).empty());
 
-        auto html = remote_message(c, "<b>A & B</b>", true);
+        auto html = rendered(c, remote_message(c, "<b>A & B</b>", true));
         REQUIRE(html.size() == 1);
         CHECK(at(html[0], "/sender/0/events/0/_embedded/message/_links/htmlMessage/href") ==
               "data:text/html;charset=utf-8,%3Cb%3EA%20%26%20B%3C%2Fb%3E");
         CHECK(at(html[0], "/sender/0/events/0/_embedded/message/direction") == "Incoming");
 
-        auto teardown = stop(c);
+        auto teardown = rendered(c, stop(c));
         CHECK(summaries(teardown) ==
               std::vector<std::string>{"messaging updated", "participant deleted", "conversation deleted"});
         CHECK(at(teardown[0], "/sender/0/events/0/_embedded/messaging/_links/addMessaging/href") ==
               "/v1/applications/833/communication/conversations/7/messaging");
         CHECK(at(teardown[2], "/sender/0/rel") == "communication");
-        CHECK(stop(c).empty());
-        CHECK(remote_message(c, "late", false).empty());
+        CHECK(rendered(c, stop(c)).empty());
+        CHECK(rendered(c, remote_message(c, "late", false)).empty());
     }
 
     TEST_CASE("the heartbeat document")

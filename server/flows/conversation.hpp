@@ -1,20 +1,61 @@
 #pragma once
-// A messaging conversation as the mock plays it: its state, its resources
-// (invitation, conversation, messaging, participants, messages) and the event
-// documents each step of the flow produces. Pure: no clock, no I/O.
+// A messaging conversation as the mock records it: its parties, messages and
+// states. The resources it renders are in conversation_resources.hpp, the
+// steps of its flow and their event documents in conversation_events.hpp.
 
 #include "conversation_script.hpp"
 #include "error.hpp"
 #include "links.hpp"
-#include "resource.hpp"
 
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ucwa {
+
+/** The state of a messaging invitation. */
+enum class invitation_state
+{
+    connecting,
+    connected,
+    failed,
+};
+
+/** The state of a conversation (deleted is a flag of its own: the invitation outlives it). */
+enum class conversation_state
+{
+    connecting,
+    connected,
+    disconnected,
+};
+
+/** The state of a conversation's messaging modality. */
+enum class messaging_state
+{
+    connecting,
+    connected,
+    disconnected,
+};
+
+/** The delivery status of a message. */
+enum class message_status
+{
+    pending,
+    success,
+};
+
+/** Returns the wire name of a state: "Connecting", "Connected", "Failed", "Disconnected", "Pending", "Success". */
+std::string_view
+to_string(invitation_state s) noexcept;
+std::string_view
+to_string(conversation_state s) noexcept;
+std::string_view
+to_string(messaging_state s) noexcept;
+std::string_view
+to_string(message_status s) noexcept;
 
 struct conversation_party
 {
@@ -31,14 +72,14 @@ struct conversation_message
     std::string text;
     std::string operation_id;
     std::chrono::system_clock::time_point time;
-    std::string status = "Pending"; ///< "Pending", then "Success".
+    message_status status = message_status::pending;
 };
 
 struct conversation
 {
     std::uint64_t serial = 0; ///< Unique in the process, across resets.
     std::string application_id;
-    std::uint64_t number = 0; ///< The invitation's and the conversation's id.
+    std::uint64_t number = 0; ///< The invitation's and the conversation's id, minted by the flow.
     link_style style;         ///< Fixed at creation: hrefs never change.
     std::string base_uri;     ///< Absolute, e.g. "http://127.0.0.1:8080".
     std::string operation_id;
@@ -46,13 +87,15 @@ struct conversation
     std::string subject;
     std::string importance = "Normal";
     std::string thread_id;
-    conversation_party local;  ///< The application.
-    conversation_party remote; ///< The invited party.
+    std::string callback_url;     ///< As the startMessaging request named it (empty: none, or the fixture's).
+    std::string callback_context; ///< As the startMessaging request named it.
+    conversation_party local;     ///< The application.
+    conversation_party remote;    ///< The invited party.
     conversation_script script;
 
-    std::string invitation_state = "Connecting";
-    std::string conversation_state = "Connecting";
-    std::string messaging_state = "Connecting";
+    invitation_state invitation = invitation_state::connecting;
+    conversation_state state = conversation_state::connecting;
+    messaging_state messaging = messaging_state::connecting;
     bool remote_joined = false;
     bool deleted = false;             ///< After "conversation deleted": only the invitation remains.
     std::optional<api_error> failure; ///< The reason of a failed invitation.
@@ -60,7 +103,7 @@ struct conversation
     std::uint64_t next_message = 1;
     std::uint64_t next_ack = 1;
     std::chrono::system_clock::time_point created;
-    bool silent = false;       ///< Nobody listens: states change, no documents are made.
+    bool silent = false;       ///< Nobody listens: states change, no events are made.
     bool user_flavour = false; ///< UCWA proper: localParticipant and messaging Connecting events too.
 
     /** Returns the number as text, the id in hrefs. */
@@ -76,59 +119,8 @@ struct conversation
     }
 };
 
-// The resources, as GET answers them and events embed them.
-resource
-invitation_resource(conversation const& c);
-resource
-conversation_resource(conversation const& c);
-resource
-messaging_resource(conversation const& c);
-resource
-participant_resource(conversation const& c, conversation_party const& p);
-resource
-participant_messaging_resource(conversation const& c, conversation_party const& p);
-resource
-message_resource(conversation const& c, conversation_message const& m);
-resource
-communication_resource(link_maker const& links, std::string_view application_id);
-resource
-application_resource(link_maker const& links, std::string_view application_id);
-
 /** Returns the participant of a conversation by its id in hrefs ("john@contoso.com"), if any. */
 conversation_party const*
 find_party(conversation const& c, std::string_view id);
-
-/** Returns the UCWA `/Date(ms)/` and ISO 8601 forms of a time. */
-std::string
-aspnet_date(std::chrono::system_clock::time_point t);
-std::string
-iso_date(std::chrono::system_clock::time_point t);
-
-// Steps of the flow. Each updates the conversation's state and returns the
-// event documents to deliver, in order, one event per document as recorded.
-
-/** The invitation is out: invitation started, conversation added. */
-std::vector<std::string>
-invite(conversation& c);
-
-/** The remote party answers as scripted (accept, decline, notFound or noAnswer). */
-std::vector<std::string>
-answer(conversation& c);
-
-/** The client's message was delivered: message completed (Success). */
-std::vector<std::string>
-message_delivered(conversation& c, std::uint64_t number);
-
-/** The remote party sends a message: message completed, direction Incoming. */
-std::vector<std::string>
-remote_message(conversation& c, std::string text, bool html);
-
-/** stopMessaging (or DELETE, or cancel while connecting): the teardown. */
-std::vector<std::string>
-stop(conversation& c);
-
-/** Returns the empty heartbeat document the service probes callbacks with. */
-std::string
-heartbeat_document(std::string_view base_uri);
 
 } // namespace ucwa

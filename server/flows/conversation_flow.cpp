@@ -1,10 +1,40 @@
 #include "conversation_flow.hpp"
 
+#include <limits>
+
 namespace ucwa {
+
+namespace {
+
+// A copy of a conversation without its history: what a GET renders, and what events are rendered from.
+conversation
+copy_without_messages(conversation& c)
+{
+    // The history steps aside while the rest is copied, and comes back whatever happens.
+    struct restore
+    {
+        std::vector<conversation_message>& into;
+        std::vector<conversation_message> held;
+        ~restore()
+        {
+            into = std::move(held);
+        }
+    } history{c.messages, std::move(c.messages)};
+    c.messages.clear();
+    return c;
+}
+
+} // namespace
 
 conversation_flow::conversation_flow(net::any_io_executor executor, callback_dispatcher& dispatcher,
                                      std::size_t capacity, std::size_t max_messages, limit_counters* counters)
-    : executor_(std::move(executor))
+    : conversation_flow(std::make_unique<asio_timeline_clock>(std::move(executor)), dispatcher, capacity, max_messages,
+                        counters)
+{}
+
+conversation_flow::conversation_flow(std::unique_ptr<timeline_clock> clock, callback_dispatcher& dispatcher,
+                                     std::size_t capacity, std::size_t max_messages, limit_counters* counters)
+    : clock_(std::move(clock))
     , dispatcher_(dispatcher)
     , capacity_(capacity)
     , max_messages_(max_messages == 0 ? 1 : max_messages)
@@ -23,24 +53,29 @@ conversation_flow::forget_old_messages(conversation& c)
         counters_->hit(counters_->messages_forgotten, excess);
 }
 
-std::uint64_t
-conversation_flow::add(conversation&& c, std::shared_ptr<callback_route> route,
-                       std::function<void(std::string const&)> sink)
+conversation_flow::added
+conversation_flow::add(conversation&& c, std::shared_ptr<callback_route> route, event_sink sink)
 {
     // Evicted conversations are destroyed after the lock is released: the
     // other threads wait for the bookkeeping only, not for freeing.
     decltype(entries_)::node_type evicted;
-    std::optional<std::chrono::steady_clock::time_point> due;
+    std::optional<timeline_clock::time_point> due;
     if(!route && !sink)
     {
         // Nobody listens: no documents, no timers; the answer is due at its time.
-        due = std::chrono::steady_clock::now() + c.script.remote.answer_wait();
+        due = clock_->now() + c.script.remote.answer_wait();
     }
-    auto key = std::make_pair(c.application_id, c.number);
+    auto key = std::make_pair(c.application_id, std::uint64_t{0});
     std::lock_guard lock(mutex_);
+    auto app = applications_.find(c.application_id);
+    if(app == applications_.end())
+        app = applications_.emplace(c.application_id, per_application{}).first;
     auto const serial = next_serial_++;
+    auto const number = app->second.next_number++;
     c.serial = serial;
-    auto& order = order_[c.application_id];
+    c.number = number;
+    key.second = number;
+    auto& order = app->second.serials;
     order.push_back(serial);
     while(order.size() > capacity_)
     {
@@ -57,32 +92,54 @@ conversation_flow::add(conversation&& c, std::shared_ptr<callback_route> route,
     index_.insert_or_assign(std::move(key), serial);
     entries_.emplace(std::piecewise_construct, std::forward_as_tuple(serial),
                      std::forward_as_tuple(std::move(c), std::move(route), std::move(sink), due));
-    return serial;
+    return added{serial, number};
+}
+
+std::uint64_t
+conversation_flow::minted(std::string_view application_id) const
+{
+    std::lock_guard lock(mutex_);
+    auto it = applications_.find(application_id);
+    return it == applications_.end() ? 0 : it->second.next_number - 1;
 }
 
 void
 conversation_flow::catch_up(entry& e)
 {
-    if(e.answer_due && std::chrono::steady_clock::now() >= *e.answer_due)
+    if(e.answer_due && clock_->now() >= *e.answer_due)
     {
         e.answer_due.reset();
-        answer(e.c);
+        answer(e.c); // Silent: no events.
     }
 }
 
 void
 conversation_flow::begin(std::uint64_t serial)
 {
-    run_step(serial, [](conversation& c) { return invite(c); });
-    std::chrono::milliseconds wait{0};
+    std::vector<timed_step> timeline;
     {
         std::lock_guard lock(mutex_);
         auto it = entries_.find(serial);
         if(it == entries_.end())
             return;
-        wait = it->second.c.script.remote.answer_wait();
+        timeline = invitation_timeline(it->second.c.script);
     }
-    after(wait, serial, [](conversation& c) { return answer(c); });
+    auto const start = clock_->now();
+    for(auto const& t : timeline)
+    {
+        step s;
+        switch(t.step)
+        {
+        case timeline_step::invite: s = [](conversation& c) { return invite(c); }; break;
+        case timeline_step::answer: s = [](conversation& c) { return answer(c); }; break;
+        case timeline_step::deliver_message:
+        case timeline_step::remote_reply: continue;
+        }
+        if(t.offset.count() == 0)
+            run_step(serial, s);
+        else
+            clock_->call_at(start + t.offset, [this, serial, s = std::move(s)] { run_step(serial, s); });
+    }
 }
 
 std::optional<conversation>
@@ -106,20 +163,9 @@ conversation_flow::find_shallow(std::string_view application_id, std::uint64_t n
     if(!e)
         return std::nullopt;
     catch_up(*e);
-    // The history steps aside while the rest is copied, and comes back whatever happens.
-    struct restore
-    {
-        std::vector<conversation_message>& into;
-        std::vector<conversation_message> held;
-        ~restore()
-        {
-            into = std::move(held);
-        }
-    } history{e->c.messages, std::move(e->c.messages)};
-    e->c.messages.clear();
-    std::optional<conversation> copy(e->c);
+    std::optional<conversation> copy(copy_without_messages(e->c));
     if(only_message)
-        for(auto const& m : history.held)
+        for(auto const& m : e->c.messages)
             if(m.number == *only_message)
                 copy->messages.push_back(m);
     return copy;
@@ -137,9 +183,9 @@ conversation_flow::send_message(std::string_view application_id, std::uint64_t n
         return make_api_error(errc::not_found,
                               "No conversation " + std::to_string(number) + " in application " +
                                   std::string(application_id) + ".");
-    if(e->c.messaging_state != "Connected")
+    if(e->c.messaging != messaging_state::connected)
         return make_api_error(errc::conflict,
-                              "Messaging is " + e->c.messaging_state +
+                              "Messaging is " + std::string(to_string(e->c.messaging)) +
                                   ", not Connected: wait for the messaging updated event with "
                                   "state Connected before sendMessage.");
     conversation_message m;
@@ -158,32 +204,58 @@ conversation_flow::send_message(std::string_view application_id, std::uint64_t n
 void
 conversation_flow::message_sent(std::uint64_t serial, std::uint64_t message)
 {
-    std::chrono::milliseconds wait{0};
+    std::vector<timed_step> timeline;
     {
         std::lock_guard lock(mutex_);
         auto it = entries_.find(serial);
         if(it == entries_.end())
             return;
-        wait = it->second.c.script.timing.message_completed_after;
+        timeline = message_timeline(it->second.c.script);
     }
-    after(wait, serial, [this, serial, message](conversation& c) {
-        conversation_message const* sent = nullptr;
-        for(auto const& m : c.messages)
-            if(m.number == message && m.status == "Pending")
-                sent = &m;
-        if(!sent)
-            return std::vector<std::string>{};
-        auto docs = message_delivered(c, message);
-        // The remote party reads it and, as scripted, answers.
-        auto const& remote = c.script.remote;
-        if(remote.reply == reply_kind::none)
-            return docs;
-        auto text = remote.reply == reply_kind::echo ? sent->text : remote.reply_text;
-        bool const html = remote.reply == reply_kind::echo && sent->html;
-        after(remote.reply_after, serial,
-              [text = std::move(text), html](conversation& c2) { return remote_message(c2, text, html); });
-        return docs;
-    });
+    // What the remote party will say, decided when the message is delivered (no reply if it never is).
+    // Only the steps touch it, under the lock.
+    struct reply_text
+    {
+        std::string text;
+        bool html = false;
+    };
+    auto reply = std::make_shared<std::optional<reply_text>>();
+    auto const start = clock_->now();
+    for(auto const& t : timeline)
+    {
+        step s;
+        switch(t.step)
+        {
+        case timeline_step::deliver_message:
+            s = [message, reply](conversation& c) {
+                conversation_message const* sent = nullptr;
+                for(auto const& m : c.messages)
+                    if(m.number == message && m.status == message_status::pending)
+                        sent = &m;
+                if(!sent)
+                    return std::vector<conversation_event>{};
+                // The remote party reads it and, as scripted, answers.
+                auto const& remote = c.script.remote;
+                bool const echo = remote.reply == reply_kind::echo;
+                *reply = reply_text{echo ? sent->text : remote.reply_text, echo && sent->html};
+                return message_delivered(c, message);
+            };
+            break;
+        case timeline_step::remote_reply:
+            s = [reply](conversation& c) {
+                if(!*reply)
+                    return std::vector<conversation_event>{};
+                return remote_message(c, std::move((*reply)->text), (*reply)->html);
+            };
+            break;
+        case timeline_step::invite:
+        case timeline_step::answer: continue;
+        }
+        if(t.offset.count() == 0)
+            run_step(serial, s);
+        else
+            clock_->call_at(start + t.offset, [this, serial, s = std::move(s)] { run_step(serial, s); });
+    }
 }
 
 api_result<std::uint64_t>
@@ -211,11 +283,11 @@ conversation_flow::list(std::string_view application_id)
 {
     std::lock_guard lock(mutex_);
     std::vector<conversation> out;
-    for(auto const& [app, serials] : order_)
+    for(auto const& [app, slot] : applications_)
     {
         if(!application_id.empty() && app != application_id)
             continue;
-        for(auto serial : serials)
+        for(auto serial : slot.serials)
             if(auto it = entries_.find(serial); it != entries_.end())
             {
                 catch_up(it->second);
@@ -225,23 +297,25 @@ conversation_flow::list(std::string_view application_id)
     return out;
 }
 
+template<class Copy>
 conversation_flow::page
-conversation_flow::list(std::string_view application_id, std::size_t offset, std::size_t limit, std::size_t byte_budget)
+conversation_flow::list_page(std::string_view application_id, std::size_t offset, std::size_t limit,
+                             std::size_t byte_budget, Copy copy)
 {
     page out;
     std::size_t skipped = 0;
     std::size_t bytes = 0;
     std::lock_guard lock(mutex_);
-    for(auto const& [app, serials] : order_)
+    for(auto const& [app, slot] : applications_)
     {
         if(!application_id.empty() && app != application_id)
             continue;
-        if(skipped + serials.size() <= offset)
+        if(skipped + slot.serials.size() <= offset)
         {
-            skipped += serials.size();
+            skipped += slot.serials.size();
             continue;
         }
-        for(auto serial : serials)
+        for(auto serial : slot.serials)
         {
             auto it = entries_.find(serial);
             if(it == entries_.end())
@@ -261,24 +335,37 @@ conversation_flow::list(std::string_view application_id, std::size_t offset, std
             }
             bytes += size;
             catch_up(it->second);
-            out.conversations.push_back(it->second.c);
+            out.conversations.push_back(copy(it->second.c));
         }
     }
     return out;
+}
+
+conversation_flow::page
+conversation_flow::list(std::string_view application_id, std::size_t offset, std::size_t limit, std::size_t byte_budget)
+{
+    return list_page(application_id, offset, limit, byte_budget, [](conversation const& c) { return c; });
+}
+
+conversation_flow::page
+conversation_flow::list_shallow(std::string_view application_id, std::size_t offset, std::size_t limit)
+{
+    return list_page(application_id, offset, limit, std::numeric_limits<std::size_t>::max(),
+                     [](conversation& c) { return copy_without_messages(c); });
 }
 
 void
 conversation_flow::reset(std::string_view application_id)
 {
     std::lock_guard lock(mutex_);
-    for(auto it = order_.begin(); it != order_.end();)
+    for(auto it = applications_.begin(); it != applications_.end();)
     {
         if(!application_id.empty() && it->first != application_id)
         {
             ++it;
             continue;
         }
-        for(auto serial : it->second)
+        for(auto serial : it->second.serials)
         {
             if(auto e = entries_.find(serial); e != entries_.end())
             {
@@ -286,77 +373,126 @@ conversation_flow::reset(std::string_view application_id)
                 entries_.erase(e);
             }
         }
-        it = order_.erase(it);
+        it = applications_.erase(it);
     }
-}
-
-void
-conversation_flow::after(std::chrono::milliseconds delay, std::uint64_t serial, step s)
-{
-    auto timer = std::make_shared<net::steady_timer>(executor_, delay);
-    timer->async_wait([this, timer, serial, s = std::move(s)](beast::error_code ec) {
-        if(!ec)
-            run_step(serial, s);
-    });
 }
 
 void
 conversation_flow::run_step(std::uint64_t serial, step const& s)
 {
-    std::lock_guard lock(mutex_);
-    auto it = entries_.find(serial);
-    // Gone (reset, or pushed out by newer ones): its timeline ends here.
-    if(it == entries_.end())
-        return;
-    catch_up(it->second);
-    auto docs = s(it->second.c);
-    forget_old_messages(it->second.c); // The remote party's messages count too.
-    emit(it->second, std::move(docs));
-}
-
-void
-conversation_flow::emit(entry& e, std::vector<std::string> docs)
-{
-    auto const now = std::chrono::steady_clock::now();
-    for(auto& doc : docs)
     {
-        auto const at = std::max(now, e.next_emit);
-        e.next_emit = at + e.c.script.timing.gap;
-        // Under the lock, so documents reach the dispatcher in the order they were made.
-        if(e.route)
-            dispatcher_.deliver(e.route, e.c.application_id, e.c.number, std::move(doc), at);
-        else if(e.sink)
-            e.outbox.emplace_back(at, std::move(doc));
-    }
-    if(e.sink)
-        flush_outbox(e);
-}
-
-// The event channel gets each document at its time, in order: the scenario's gap holds there too.
-void
-conversation_flow::flush_outbox(entry& e)
-{
-    auto const now = std::chrono::steady_clock::now();
-    while(!e.outbox.empty() && e.outbox.front().first <= now)
-    {
-        e.sink(e.outbox.front().second);
-        e.outbox.pop_front();
-    }
-    if(e.outbox.empty() || e.outbox_timer)
-        return;
-    e.outbox_timer = true;
-    auto timer = std::make_shared<net::steady_timer>(executor_, e.outbox.front().first);
-    timer->async_wait([this, timer, serial = e.c.serial](beast::error_code ec) {
-        if(ec)
-            return;
         std::lock_guard lock(mutex_);
         auto it = entries_.find(serial);
-        // Gone (reset, or pushed out): what it had not delivered goes with it.
+        // Gone (reset, or pushed out by newer ones): its timeline ends here.
         if(it == entries_.end())
             return;
-        it->second.outbox_timer = false;
-        flush_outbox(it->second);
-    });
+        auto& e = it->second;
+        catch_up(e);
+        auto events = s(e.c);
+        forget_old_messages(e.c); // The remote party's messages count too.
+        if(events.empty() || (!e.route && !e.sink))
+            return;
+        batch b;
+        b.snapshot = copy_without_messages(e.c);
+        b.due = document_times(clock_->now(), e.next_emit, e.c.script.timing.gap, events.size());
+        b.events = std::move(events);
+        e.pending.push_back(std::move(b));
+        // One thread sends a conversation's documents at a time, so they leave in the order they were made.
+        if(e.sending)
+            return;
+        e.sending = true;
+    }
+    send_pending(serial);
+}
+
+// Renders and sends what the steps of a conversation left, in order, outside the lock; then the
+// event channel's documents as they fall due (the scenario's gap holds there too).
+void
+conversation_flow::send_pending(std::uint64_t serial)
+{
+    for(;;)
+    {
+        std::optional<batch> next;
+        std::shared_ptr<callback_route> route;
+        event_sink sink;
+        std::vector<std::string> due_now;
+        std::optional<timeline_clock::time_point> wake_at;
+        {
+            std::lock_guard lock(mutex_);
+            auto it = entries_.find(serial);
+            // Gone (reset, or pushed out): what it had not sent goes with it.
+            if(it == entries_.end())
+                return;
+            auto& e = it->second;
+            if(!e.pending.empty())
+            {
+                next.emplace(std::move(e.pending.front()));
+                e.pending.pop_front();
+                route = e.route;
+            }
+            else
+            {
+                auto const now = clock_->now();
+                while(!e.outbox.empty() && e.outbox.front().first <= now)
+                {
+                    due_now.push_back(std::move(e.outbox.front().second));
+                    e.outbox.pop_front();
+                }
+                if(!due_now.empty())
+                    sink = e.sink;
+                else
+                {
+                    e.sending = false;
+                    if(!e.outbox.empty() && !e.outbox_timer)
+                    {
+                        e.outbox_timer = true;
+                        wake_at = e.outbox.front().first;
+                    }
+                }
+            }
+        }
+
+        if(next)
+        {
+            auto const application_id = next->snapshot.application_id;
+            auto const number = next->snapshot.number;
+            auto docs = render_events(std::move(next->snapshot), next->events);
+            if(route)
+            {
+                for(std::size_t i = 0; i < docs.size(); ++i)
+                    dispatcher_.deliver(route, application_id, number, std::move(docs[i]), next->due[i]);
+                continue;
+            }
+            std::lock_guard lock(mutex_);
+            auto it = entries_.find(serial);
+            if(it == entries_.end())
+                return;
+            for(std::size_t i = 0; i < docs.size(); ++i)
+                it->second.outbox.emplace_back(next->due[i], std::move(docs[i]));
+            continue;
+        }
+        if(!due_now.empty())
+        {
+            for(auto const& doc : due_now)
+                sink(doc);
+            continue;
+        }
+        if(wake_at)
+            clock_->call_at(*wake_at, [this, serial] {
+                {
+                    std::lock_guard lock(mutex_);
+                    auto it = entries_.find(serial);
+                    if(it == entries_.end())
+                        return;
+                    it->second.outbox_timer = false;
+                    if(it->second.sending)
+                        return; // The sending thread flushes what is due.
+                    it->second.sending = true;
+                }
+                send_pending(serial);
+            });
+        return;
+    }
 }
 
 conversation_flow::entry*

@@ -1,20 +1,24 @@
 #pragma once
-// Plays conversations over time: keeps them, runs each one's scripted timeline
-// on timers, and hands the event documents of every step, in order, to the
-// callback dispatcher. Thread-safe.
+// Plays conversations over time: mints their ids, keeps them, runs each one's
+// scripted timeline on a clock, and hands the event documents of every step,
+// in order, to the callback dispatcher or the event channel. Thread-safe:
+// under its lock only states change; documents are rendered and sent after.
 
-#include "adaptive_mutex.hpp"
 #include "callback_dispatcher.hpp"
 #include "conversation.hpp"
+#include "conversation_events.hpp"
+#include "conversation_timeline.hpp"
 #include "error.hpp"
 #include "limit_counters.hpp"
 #include "net.hpp"
+#include "timeline_clock.hpp"
 
 #include <chrono>
 #include <cstdint>
 #include <deque>
-#include <list>
 #include <functional>
+#include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,10 +37,29 @@ public:
     conversation_flow(net::any_io_executor executor, callback_dispatcher& dispatcher, std::size_t capacity = 10000,
                       std::size_t max_messages = 100, limit_counters* counters = nullptr);
 
-    /** Records a new conversation; `route` is null when nobody listens to its events.
-        Nothing happens until begin(). @return its serial. */
+    /** The same, with timelines on `clock` (tests move one by hand). */
+    conversation_flow(std::unique_ptr<timeline_clock> clock, callback_dispatcher& dispatcher,
+                      std::size_t capacity = 10000, std::size_t max_messages = 100, limit_counters* counters = nullptr);
+
+    /** Where a conversation's documents go when it has no callback route: the UCWA event channel. */
+    using event_sink = std::function<void(std::string const&)>;
+
+    /** A recorded conversation: its serial, and its number (its id in hrefs). */
+    struct added
+    {
+        std::uint64_t serial = 0;
+        std::uint64_t number = 0;
+    };
+
+    /** Records a new conversation under the next number of its application (1, 2, …; unique under
+        any concurrency); `route` is null when nobody listens to its events. Nothing happens until
+        begin(). */
+    added
+    add(conversation&& c, std::shared_ptr<callback_route> route, event_sink sink = {});
+
+    /** Returns how many numbers were minted for an application since its last reset. */
     std::uint64_t
-    add(conversation&& c, std::shared_ptr<callback_route> route, std::function<void(std::string const&)> sink = {});
+    minted(std::string_view application_id) const;
 
     /** Starts the timeline: invitation started, conversation added, then the scripted answer.
         (A silent conversation, one without a route, starts in add() and needs no call.) */
@@ -91,15 +114,28 @@ public:
     list(std::string_view application_id, std::size_t offset, std::size_t limit,
          std::size_t byte_budget = 8 * 1024 * 1024);
 
-    /** Forgets an application's conversations (empty id: all); their timers do nothing more. */
+    /** Like the paged list(), but the copies hold no messages: what the invitations listing shows. */
+    page
+    list_shallow(std::string_view application_id, std::size_t offset, std::size_t limit);
+
+    /** Forgets an application's conversations (empty id: all) and restarts its numbers at 1;
+        their timers do nothing more. */
     void
     reset(std::string_view application_id);
 
 private:
+    /** The events of one step, waiting to be rendered and sent, with the conversation as it was then. */
+    struct batch
+    {
+        conversation snapshot; ///< Without its messages.
+        std::vector<conversation_event> events;
+        std::vector<timeline_clock::time_point> due;
+    };
+
     struct entry
     {
-        entry(conversation&& conv, std::shared_ptr<callback_route> r, std::function<void(std::string const&)> s,
-              std::optional<std::chrono::steady_clock::time_point> due)
+        entry(conversation&& conv, std::shared_ptr<callback_route> r, event_sink s,
+              std::optional<timeline_clock::time_point> due)
             : c(std::move(conv))
             , route(std::move(r))
             , sink(std::move(s))
@@ -108,39 +144,48 @@ private:
 
         conversation c;
         std::shared_ptr<callback_route> route;
-        std::function<void(std::string const&)> sink; ///< Instead of a route: the UCWA event channel.
-        std::chrono::steady_clock::time_point next_emit{};
+        event_sink sink; ///< Instead of a route: the UCWA event channel.
+        timeline_clock::time_point next_emit{};
         /// A silent conversation needs no timer for its answer: it is applied when next looked at.
-        std::optional<std::chrono::steady_clock::time_point> answer_due;
+        std::optional<timeline_clock::time_point> answer_due;
+        /// Steps not sent yet, oldest first, and whether a thread is sending them (one at a time, in order).
+        std::deque<batch> pending;
+        bool sending = false;
         /// Channel documents not due yet (events.gapMs apart), oldest first, and whether a timer waits for the first.
         /// A list: most conversations never hold one, and an empty list allocates nothing.
-        std::list<std::pair<std::chrono::steady_clock::time_point, std::string>> outbox;
+        std::list<std::pair<timeline_clock::time_point, std::string>> outbox;
         bool outbox_timer = false;
     };
 
-    using step = std::function<std::vector<std::string>(conversation&)>;
+    using step = std::function<std::vector<conversation_event>(conversation&)>;
 
-    void
-    after(std::chrono::milliseconds delay, std::uint64_t serial, step s);
+    struct per_application
+    {
+        std::uint64_t next_number = 1;
+        std::deque<std::uint64_t> serials; ///< Oldest first.
+    };
+
     void
     run_step(std::uint64_t serial, step const& s);
     void
-    emit(entry& e, std::vector<std::string> docs);
+    send_pending(std::uint64_t serial);
     void
-    flush_outbox(entry& e);
-    static void
     catch_up(entry& e);
     void
     forget_old_messages(conversation& c);
     entry*
     find_locked(std::string_view application_id, std::uint64_t number);
+    template<class Copy>
+    page
+    list_page(std::string_view application_id, std::size_t offset, std::size_t limit, std::size_t byte_budget,
+              Copy copy);
 
-    net::any_io_executor executor_;
+    std::unique_ptr<timeline_clock> clock_;
     callback_dispatcher& dispatcher_;
     std::size_t capacity_;
     std::size_t max_messages_;
     limit_counters* counters_;
-    mutable adaptive_mutex mutex_;
+    mutable std::mutex mutex_;
     std::uint64_t next_serial_ = 1;
     std::unordered_map<std::uint64_t, entry> entries_;
     /// (application, number) -> serial.
@@ -154,7 +199,8 @@ private:
         }
     };
     std::unordered_map<std::pair<std::string, std::uint64_t>, std::uint64_t, key_hash> index_;
-    std::unordered_map<std::string, std::deque<std::uint64_t>> order_;
+    /// By application id: listings go by application, then age.
+    std::map<std::string, per_application, std::less<>> applications_;
 };
 
 } // namespace ucwa

@@ -490,32 +490,31 @@ add_admin_routes(router& r, mock_state& state)
               auto paging = page_from_query(ctx, "offset");
               if(!paging)
                   return admin_error(ctx, errc::parameter_validation_failure, paging.error());
-              auto const page =
-                  state.invitations.list(app_param(ctx), static_cast<std::size_t>(paging->start), paging->limit);
+              auto const page = state.conversations->list_shallow(
+                  app_param(ctx), static_cast<std::size_t>(paging->start), paging->limit);
               json_writer w;
               w.start_object();
               w.key("invitations");
               w.start_array();
-              for(auto const& inv : page.invitations)
+              for(auto const& c : page.conversations)
               {
                   w.start_object();
-                  w.field("application", inv.application_id);
-                  w.field("id", inv.number);
-                  w.field("href", inv.href);
-                  w.field("operationId", inv.operation_id);
-                  w.field("to", inv.to);
-                  w.field("subject", inv.subject);
-                  w.field("importance", inv.importance);
-                  w.field("threadId", inv.thread_id);
-                  w.field("callbackUrl", inv.callback_url);
-                  w.field("callbackContext", inv.callback_context);
-                  auto const live = state.conversations->find_shallow(inv.application_id, inv.number);
-                  w.field("state", live ? live->invitation_state : inv.state);
-                  w.field("created", utc_timestamp(inv.created));
+                  w.field("application", c.application_id);
+                  w.field("id", c.number);
+                  w.field("href", c.links().invitation(c.application_id, c.id()));
+                  w.field("operationId", c.operation_id);
+                  w.field("to", c.to);
+                  w.field("subject", c.subject);
+                  w.field("importance", c.importance);
+                  w.field("threadId", c.thread_id);
+                  w.field("callbackUrl", c.callback_url);
+                  w.field("callbackContext", c.callback_context);
+                  w.field("state", to_string(c.invitation));
+                  w.field("created", utc_timestamp(c.created));
                   w.end_object();
               }
               w.end_array();
-              write_paging(w, ctx, "offset", page.more, paging->start + page.invitations.size(), paging->limit);
+              write_paging(w, ctx, "offset", page.more, paging->start + page.conversations.size(), paging->limit);
               w.end_object();
               return admin_json(ctx, http::status::ok, w.take());
           }));
@@ -578,9 +577,9 @@ add_admin_routes(router& r, mock_state& state)
                   w.field("href", c.links().conversation(c.application_id, c.id()));
                   w.field("to", c.to);
                   w.field("remoteParty", behaviour_name(c.script.remote.behaviour));
-                  w.field("invitationState", c.invitation_state);
-                  w.field("conversationState", c.deleted ? std::string("Deleted") : c.conversation_state);
-                  w.field("messagingState", c.messaging_state);
+                  w.field("invitationState", to_string(c.invitation));
+                  w.field("conversationState", c.deleted ? std::string_view("Deleted") : to_string(c.state));
+                  w.field("messagingState", to_string(c.messaging));
                   w.key("messages");
                   w.start_array();
                   for(auto const& m : c.messages)
@@ -591,7 +590,7 @@ add_admin_routes(router& r, mock_state& state)
                       w.field("format", m.html ? "Html" : "Plain");
                       w.field("text", m.text);
                       w.field("operationId", m.operation_id);
-                      w.field("status", m.status);
+                      w.field("status", to_string(m.status));
                       w.end_object();
                   }
                   w.end_array();

@@ -2,6 +2,8 @@
 
 #include "admission.hpp"
 #include "auth.hpp"
+#include "conversation_events.hpp"
+#include "conversation_resources.hpp"
 #include "route_replies.hpp"
 #include "start_messaging_route.hpp"
 #include "media_type.hpp"

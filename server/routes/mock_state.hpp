@@ -1,6 +1,6 @@
 #pragma once
 // The state every handler shares: settings, fixtures, the scenario engine,
-// the minted invitations and the logger.
+// the conversations (and their invitations) and the logger.
 
 #include "application_states.hpp"
 #include "callback_dispatcher.hpp"
@@ -8,7 +8,6 @@
 #include "event_channel.hpp"
 #include "config.hpp"
 #include "fixtures.hpp"
-#include "invitation_store.hpp"
 #include "journal.hpp"
 #include "limit_counters.hpp"
 #include "logger.hpp"
@@ -42,7 +41,6 @@ struct mock_state
     std::filesystem::path scenarios_dir;
     fixtures known;
     application_states applications;
-    invitation_store invitations;
     journal requests;
     token_registry issued_tokens; ///< Issued by the sign-in token endpoint.
     user_applications user_apps;  ///< Created by signed-in people.
@@ -78,10 +76,6 @@ inline void
 forget_application(mock_state& state, std::string const& application_id)
 {
     state.applications.reset(application_id);
-    if(application_id.empty())
-        state.invitations.reset_all();
-    else
-        state.invitations.reset(application_id);
     state.conversations->reset(application_id);
     state.callbacks->reset_log(application_id);
 }

@@ -54,10 +54,8 @@ reply
 accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a, start_messaging_input& input,
                   decision const& verdict, std::shared_ptr<callback_route> route, std::string const& base)
 {
-    auto const number = state.invitations.mint(a.application_id);
     conversation c;
     c.application_id = a.application_id;
-    c.number = number;
     c.style = a.links.style();
     c.base_uri = base;
     // The conversation takes the input's strings; only `to` is read again, for the journal.
@@ -66,6 +64,8 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
     c.subject = std::move(input.subject).value_or("");
     c.importance = std::move(input.importance).value_or("Normal");
     c.thread_id = std::move(input.thread_id).value_or("");
+    c.callback_url = std::move(input.callback_url).value_or("");
+    c.callback_context = std::move(input.callback_context).value_or("");
     c.local.uri = a.fixture && !a.fixture->endpoint_id.empty()
         ? a.fixture->endpoint_id
         : "sip:application-" + a.application_id + "@ucwa-mock.local";
@@ -81,25 +81,6 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
         c.local.name = a.person->user_name;
     }
 
-    auto href = a.links.invitation(a.application_id, c.id());
-    invitation_fields inv;
-    inv.application_id = a.application_id;
-    inv.number = number;
-    inv.href = href;
-    inv.operation_id = c.operation_id;
-    inv.to = c.to;
-    inv.subject = c.subject;
-    inv.importance = c.importance;
-    inv.thread_id = c.thread_id;
-    if(input.callback_url)
-        inv.callback_url = *input.callback_url;
-    if(input.callback_context)
-        inv.callback_context = *input.callback_context;
-    inv.created = c.created;
-    state.invitations.record(inv);
-
-    auto r = created(shape, std::move(href), a.application_id);
-    r.minted_id = std::to_string(number);
     // A person's application hears its events on its event channel instead of a webhook.
     std::function<void(std::string const&)> sink;
     if(!route && a.person)
@@ -115,12 +96,15 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
         c.silent = false;
     }
     bool const listened = route != nullptr || sink != nullptr;
-    auto const serial = state.conversations->add(std::move(c), std::move(route), std::move(sink));
+    auto const added = state.conversations->add(std::move(c), std::move(route), std::move(sink));
+    auto id = std::to_string(added.number);
+    auto r = created(shape, a.links.invitation(a.application_id, id), a.application_id);
+    r.minted_id = std::move(id);
     // The events follow the 201 (the SDK waits for them; some clients read the Location first).
     if(listened)
     {
         auto* flow = state.conversations.get();
-        r.after_send = [flow, serial] { flow->begin(serial); };
+        r.after_send = [flow, serial = added.serial] { flow->begin(serial); };
     }
     return r;
 }

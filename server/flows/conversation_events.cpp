@@ -1,0 +1,349 @@
+#include "conversation_events.hpp"
+
+#include "conversation_resources.hpp"
+#include "json_writer.hpp"
+
+namespace ucwa {
+
+namespace {
+
+using about = conversation_event::about;
+
+resource_link
+link_of(std::string rel, std::string href, std::optional<std::string> title = std::nullopt)
+{
+    return resource_link{std::move(rel), std::move(href), std::move(title)};
+}
+
+void
+write_link(json_writer& out, char const* name, resource_link const& l)
+{
+    out.key(name);
+    out.start_object();
+    out.field("rel", l.rel);
+    out.field("href", l.href);
+    if(l.title)
+        out.field("title", *l.title);
+    out.end_object();
+}
+
+std::string
+event_document(conversation const& c, conversation_event const& e)
+{
+    auto const links = c.links();
+    auto const id = c.id();
+    auto const remote_id = participant_id(c.remote.uri);
+
+    // What the event points at, who sends it, and what rides along.
+    bool from_conversation = true;
+    resource_link link;
+    std::optional<resource_link> in;
+    std::optional<resource> embedded;
+    switch(e.what)
+    {
+    case about::invitation:
+        from_conversation = false;
+        link = link_of(links.rel("messagingInvitation"), links.invitation(c.application_id, id));
+        if(e.embed)
+            embedded = invitation_resource(c);
+        break;
+    case about::conversation:
+        from_conversation = false;
+        link = link_of(links.rel("conversation"), links.conversation(c.application_id, id));
+        if(e.embed)
+            embedded = conversation_resource(c);
+        break;
+    case about::local_participant:
+        link = link_of(links.rel("localParticipant"),
+                       links.participant(c.application_id, id, participant_id(c.local.uri)), c.local.name);
+        break;
+    case about::messaging:
+        link = link_of(links.rel("messaging"), links.messaging(c.application_id, id));
+        if(e.embed)
+            embedded = messaging_resource(c);
+        break;
+    case about::participant:
+        link = link_of(links.rel("participant"), links.participant(c.application_id, id, remote_id), std::string());
+        if(e.embed)
+            embedded = participant_resource(c, c.remote);
+        break;
+    case about::participant_messaging:
+        link = link_of(links.rel("participantMessaging"), links.participant_messaging(c.application_id, id, remote_id));
+        in = link_of(links.rel("participant"), links.participant(c.application_id, id, remote_id), std::string());
+        if(e.embed)
+            embedded = participant_messaging_resource(c, c.remote);
+        break;
+    case about::message:
+        link = link_of(links.rel("message"), links.message(c.application_id, id, std::to_string(e.message->number)));
+        if(e.embed)
+            embedded = message_resource(c, *e.message);
+        break;
+    }
+
+    // The key names the conversation, as the service's does.
+    std::string key = c.application_id + "~" + c.local.uri + "~" + id;
+    json_writer out;
+    out.start_object();
+    out.key("_links");
+    out.start_object();
+    out.key("self");
+    out.start_object();
+    out.field("href", links.events(c.application_id, e.ack, key));
+    out.end_object();
+    out.key("next");
+    out.start_object();
+    out.field("href", links.events(c.application_id, e.ack + 1, key));
+    out.end_object();
+    out.end_object();
+
+    out.key("sender");
+    out.start_array();
+    out.start_object();
+    if(from_conversation)
+    {
+        out.field("rel", links.rel("conversation"));
+        out.field("href", links.conversation(c.application_id, id));
+    }
+    else
+    {
+        out.field("rel", links.rel("communication"));
+        out.field("href", links.communication(c.application_id));
+    }
+    out.key("events");
+    out.start_array();
+    out.start_object();
+    write_link(out, "link", link);
+    if(in)
+        write_link(out, "in", *in);
+    if(!e.status.empty())
+        out.field("status", e.status);
+    if(embedded)
+    {
+        // The embedded key is the link's rel (UCWA JS reads _embedded[link.rel]).
+        out.key("_embedded");
+        out.start_object();
+        out.key(link.rel);
+        write_json(out, *embedded);
+        out.end_object();
+    }
+    if(e.reason)
+    {
+        out.key("reason");
+        out.start_object();
+        out.field("code", e.reason->code);
+        if(!e.reason->subcode.empty())
+            out.field("subcode", e.reason->subcode);
+        out.field("message", e.reason->message);
+        out.end_object();
+    }
+    out.field("type", e.type);
+    out.end_object();
+    out.end_array();
+    out.end_object();
+    out.end_array();
+    out.field("baseuri", c.base_uri);
+    out.end_object();
+    return out.take();
+}
+
+/** Counts an event in the feed and, when someone listens, returns it to be filled in (else null). */
+conversation_event*
+add_event(conversation& c, std::vector<conversation_event>& events, about what, std::string_view type, bool embed)
+{
+    auto const ack = c.next_ack++;
+    if(c.silent)
+        return nullptr;
+    auto& e = events.emplace_back();
+    e.what = what;
+    e.type = type;
+    e.ack = ack;
+    e.embed = embed;
+    e.invitation = c.invitation;
+    e.state = c.state;
+    e.messaging = c.messaging;
+    return &e;
+}
+
+void
+add_invitation_completed(conversation& c, std::vector<conversation_event>& events)
+{
+    if(auto* e = add_event(c, events, about::invitation, "completed", true))
+    {
+        e->status = c.invitation == invitation_state::connected ? "Success" : "Failure";
+        e->reason = c.failure;
+    }
+}
+
+void
+add_message_completed(conversation& c, std::vector<conversation_event>& events, conversation_message const& m)
+{
+    if(auto* e = add_event(c, events, about::message, "completed", true))
+    {
+        e->status = "Success";
+        e->message = m;
+    }
+}
+
+api_error
+reason_for(remote_behaviour b)
+{
+    switch(b)
+    {
+    case remote_behaviour::decline: return api_error{0, "RemoteFailure", "Declined", "Your invitation was declined."};
+    case remote_behaviour::not_found:
+        return api_error{0, "NotFound", "DestinationNotFound", "The targeted user doesn't exist."};
+    case remote_behaviour::no_answer:
+        return api_error{0, "RemoteFailure", "Timeout", "The invitation was not answered in time."};
+    case remote_behaviour::accept: break;
+    }
+    return api_error{0, "RemoteFailure", "", "The invitation failed."};
+}
+
+// After a failure or a stop: messaging Disconnected, then the conversation goes
+// (for UCWA proper, after a conversation updated Disconnected).
+void
+tear_down(conversation& c, std::vector<conversation_event>& events, bool remote_leaves)
+{
+    c.messaging = messaging_state::disconnected;
+    add_event(c, events, about::messaging, "updated", true);
+    if(remote_leaves && c.remote_joined)
+    {
+        add_event(c, events, about::participant, "deleted", false);
+        c.remote_joined = false;
+    }
+    c.state = conversation_state::disconnected;
+    // UCWA proper says so before the conversation goes; the web library cleans up on it.
+    if(c.user_flavour)
+        add_event(c, events, about::conversation, "updated", true);
+    c.deleted = true;
+    add_event(c, events, about::conversation, "deleted", false);
+}
+
+} // namespace
+
+std::vector<conversation_event>
+invite(conversation& c)
+{
+    std::vector<conversation_event> events;
+    add_event(c, events, about::invitation, "started", true);
+    add_event(c, events, about::conversation, "added", true);
+    if(c.user_flavour)
+    {
+        // UCWA proper also announces the local participant and messaging Connecting.
+        add_event(c, events, about::local_participant, "added", false);
+        add_event(c, events, about::messaging, "updated", true);
+    }
+    return events;
+}
+
+std::vector<conversation_event>
+answer(conversation& c)
+{
+    std::vector<conversation_event> events;
+    if(c.invitation != invitation_state::connecting || c.deleted)
+        return events;
+    if(c.script.remote.behaviour == remote_behaviour::accept)
+    {
+        c.state = conversation_state::connected;
+        c.messaging = messaging_state::connected;
+        c.remote_joined = true;
+        add_event(c, events, about::conversation, "updated", true);
+        add_event(c, events, about::participant, "added", true);
+        add_event(c, events, about::participant_messaging, "added", true);
+        add_event(c, events, about::messaging, "updated", true);
+        c.invitation = invitation_state::connected;
+        add_invitation_completed(c, events);
+        return events;
+    }
+    c.invitation = invitation_state::failed;
+    c.failure = reason_for(c.script.remote.behaviour);
+    add_invitation_completed(c, events);
+    tear_down(c, events, false);
+    return events;
+}
+
+std::vector<conversation_event>
+message_delivered(conversation& c, std::uint64_t number)
+{
+    std::vector<conversation_event> events;
+    for(auto& m : c.messages)
+    {
+        if(m.number != number || m.status != message_status::pending)
+            continue;
+        m.status = message_status::success;
+        add_message_completed(c, events, m);
+    }
+    return events;
+}
+
+std::vector<conversation_event>
+remote_message(conversation& c, std::string text, bool html)
+{
+    std::vector<conversation_event> events;
+    if(c.deleted || c.messaging != messaging_state::connected)
+        return events;
+    conversation_message m;
+    m.number = c.next_message++;
+    m.outgoing = false;
+    m.html = html;
+    m.text = std::move(text);
+    m.time = std::chrono::system_clock::now();
+    m.status = message_status::success;
+    c.messages.push_back(std::move(m));
+    add_message_completed(c, events, c.messages.back());
+    return events;
+}
+
+std::vector<conversation_event>
+stop(conversation& c)
+{
+    std::vector<conversation_event> events;
+    if(c.deleted)
+        return events;
+    if(c.invitation == invitation_state::connecting)
+    {
+        // Cancelled before the answer: the invitation fails, as the SDK expects of a cancel.
+        c.invitation = invitation_state::failed;
+        c.failure = api_error{0, "Informational", "", "The invitation was cancelled."};
+        add_invitation_completed(c, events);
+    }
+    tear_down(c, events, true);
+    return events;
+}
+
+std::vector<std::string>
+render_events(conversation c, std::vector<conversation_event> const& events)
+{
+    std::vector<std::string> docs;
+    docs.reserve(events.size());
+    for(auto const& e : events)
+    {
+        c.invitation = e.invitation;
+        c.state = e.state;
+        c.messaging = e.messaging;
+        docs.push_back(event_document(c, e));
+    }
+    return docs;
+}
+
+std::string
+heartbeat_document(std::string_view base_uri)
+{
+    json_writer out;
+    out.start_object();
+    out.key("_links");
+    out.start_object();
+    out.key("self");
+    out.start_object();
+    out.field("href", "/eventsservice");
+    out.end_object();
+    out.end_object();
+    out.key("sender");
+    out.start_array();
+    out.end_array();
+    out.field("baseuri", base_uri);
+    out.end_object();
+    return out.take();
+}
+
+} // namespace ucwa
