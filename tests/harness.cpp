@@ -6,8 +6,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/pidfd.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -269,7 +269,8 @@ child_process::child_process(std::vector<std::string> args, std::vector<std::str
     REQUIRE(spawned == 0);
     pid_ = pid;
     // A pidfd becomes readable when the child exits: waits block on it instead of polling waitpid.
-    pidfd_ = ::pidfd_open(pid_, 0);
+    // (The system call itself: glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++.)
+    pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
     REQUIRE(pidfd_ >= 0);
 }
 
