@@ -3,6 +3,7 @@
 // 127.0.0.1 port 0, on its own thread, that records every request and
 // answers as told.
 
+#include "harness.hpp"
 #include "net.hpp"
 
 #include <chrono>
@@ -61,11 +62,11 @@ public:
     /** Waits (with a deadline, never a sleep) until `done` holds for what was received; returns it. */
     std::vector<received_callback>
     wait_for(std::function<bool(std::vector<received_callback> const&)> const& done,
-             std::chrono::milliseconds deadline = std::chrono::seconds(10));
+             std::chrono::milliseconds deadline = std::chrono::seconds(10) * sanitizer_slowdown);
 
     /** Waits until `n` requests whose summary is not "heartbeat" arrived; returns all requests. */
     std::vector<received_callback>
-    wait_for_events(std::size_t n, std::chrono::milliseconds deadline = std::chrono::seconds(10));
+    wait_for_events(std::size_t n, std::chrono::milliseconds deadline = std::chrono::seconds(10) * sanitizer_slowdown);
 
     std::vector<received_callback>
     received() const;

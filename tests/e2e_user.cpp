@@ -211,7 +211,8 @@ TEST_SUITE("e2e user sign-in")
         auto const events = at(created.response.body(), "/_links/events/href");
         REQUIRE(events == self + "/events?ack=1");
 
-        // Nothing yet: the request is held and ends at the timeout with an empty batch and its next link.
+        // Nothing yet: the request is held and ends at the timeout with an empty batch and its next link
+        // (not before it, less a margin: the bound is a lower one only).
         auto const started = std::chrono::steady_clock::now();
         auto empty = client.send(make_request(http::verb::get, events, {}, {}, alice));
         REQUIRE(empty.response.result() == http::status::ok);
@@ -248,10 +249,9 @@ TEST_SUITE("e2e user sign-in")
         std::thread waiter([&] {
             replaced = first.send(make_request(http::verb::get, self + "/events?ack=3&timeout=30", {}, {}, alice));
         });
-        // Wait (without sleeping) until the first request is held.
-        auto const until = std::chrono::steady_clock::now() + 5s;
-        while(server.mock().state().channels->find("101")->held() == 0 && std::chrono::steady_clock::now() < until)
-            std::this_thread::yield();
+        // Until the first request is held (nothing notifies of it: ask the server, each step a request).
+        // CHECK, not REQUIRE: the waiting thread is to be joined either way.
+        CHECK(ask_until(client, [&] { return server.mock().state().channels->find("101")->held() == 1; }));
         auto second = client.send(make_request(http::verb::get, self + "/events?ack=3", {}, {}, alice));
         waiter.join();
         REQUIRE_FALSE(replaced.ec);
@@ -275,13 +275,13 @@ TEST_SUITE("e2e user sign-in")
         auto const events = at(created.response.body(), "/_links/events/href");
         exchange held;
         std::thread waiter([&] { held = client.send(make_request(http::verb::get, events, {}, {}, alice)); });
-        auto const until = std::chrono::steady_clock::now() + 5s;
-        while(server->mock().state().channels->find("101") == nullptr ||
-              server->mock().state().channels->find("101")->held() == 0)
+        // Until the request is held (nothing notifies of it: ask the server, each step a request).
         {
-            if(std::chrono::steady_clock::now() > until)
-                break;
-            std::this_thread::yield();
+            test_client probe(server->port());
+            CHECK(ask_until(probe, [&] {
+                auto const channel = server->mock().state().channels->find("101");
+                return channel && channel->held() == 1;
+            }));
         }
         server->mock().shutdown();
         waiter.join();

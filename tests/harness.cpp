@@ -1,6 +1,20 @@
 #include "harness.hpp"
 
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
 #include <stdexcept>
+
+extern char** environ;
 
 namespace ucwa::test {
 
@@ -180,6 +194,187 @@ admin(test_client& client, http::verb method, std::string const& target, std::st
     if(!token.empty())
         request.set(http::field::authorization, "Bearer " + token);
     return client.send(request);
+}
+
+exchange
+ask_until(test_client& client, http::request<http::string_body> const& request,
+          std::function<bool(exchange const&)> const& done, std::chrono::milliseconds deadline)
+{
+    auto const until = std::chrono::steady_clock::now() + deadline;
+    while(true)
+    {
+        auto answer = client.send(request);
+        if(done(answer) || std::chrono::steady_clock::now() >= until)
+            return answer;
+    }
+}
+
+bool
+ask_until(test_client& client, std::function<bool()> const& done, std::chrono::milliseconds deadline)
+{
+    auto const until = std::chrono::steady_clock::now() + deadline;
+    auto const health = make_request(http::verb::get, "/__admin/health", {}, {}, "");
+    while(!done())
+    {
+        if(std::chrono::steady_clock::now() >= until)
+            return false;
+        client.send(health);
+    }
+    return true;
+}
+
+child_process::child_process(std::vector<std::string> args, std::vector<std::string> extra_env,
+                             std::optional<unsigned> descriptor_limit)
+{
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    posix_spawn_file_actions_addchdir_np(&actions, UCWA_MOCK_SOURCE_DIR);
+    args.insert(args.begin(), UCWA_MOCK_BINARY);
+    std::vector<char*> argv;
+    for(auto& a : args)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env_strings;
+    for(char** e = environ; *e; ++e)
+        if(std::strncmp(*e, "UCWA_MOCK_", 10) != 0)
+            env_strings.emplace_back(*e);
+    for(auto& e : extra_env)
+        env_strings.push_back(std::move(e));
+    std::vector<char*> envp;
+    for(auto& e : env_strings)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
+    // The child inherits the soft limit; ours is put back at once.
+    rlimit saved{};
+    if(descriptor_limit)
+    {
+        REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+        rlimit lowered = saved;
+        lowered.rlim_cur = *descriptor_limit;
+        REQUIRE(::setrlimit(RLIMIT_NOFILE, &lowered) == 0);
+    }
+    pid_t pid = -1;
+    auto const spawned = posix_spawn(&pid, UCWA_MOCK_BINARY, &actions, nullptr, argv.data(), envp.data());
+    if(descriptor_limit)
+        ::setrlimit(RLIMIT_NOFILE, &saved);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(fds[1]);
+    out_ = fds[0];
+    ::fcntl(out_, F_SETFL, O_NONBLOCK);
+    REQUIRE(spawned == 0);
+    pid_ = pid;
+    // A pidfd becomes readable when the child exits: waits block on it instead of polling waitpid.
+    // (The system call itself: glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++.)
+    pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+    REQUIRE(pidfd_ >= 0);
+}
+
+child_process::~child_process()
+{
+    if(pid_ > 0)
+    {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+    }
+    if(pidfd_ >= 0)
+        ::close(pidfd_);
+    ::close(out_);
+}
+
+std::optional<std::vector<std::string>>
+child_process::wait_for_line(std::regex const& pattern, std::chrono::milliseconds deadline)
+{
+    auto const until = std::chrono::steady_clock::now() + deadline;
+    while(true)
+    {
+        drain();
+        for(; matched_lines_ < lines_.size(); ++matched_lines_)
+        {
+            std::smatch m;
+            if(std::regex_search(lines_[matched_lines_], m, pattern))
+            {
+                ++matched_lines_;
+                return std::vector<std::string>(m.begin(), m.end());
+            }
+        }
+        // Only the pipe: its end says the child is gone.
+        if(out_ended_ || !wait_event(until, false))
+            return std::nullopt;
+    }
+}
+
+std::optional<int>
+child_process::wait_exit(std::chrono::milliseconds deadline)
+{
+    if(pid_ <= 0)
+        return std::nullopt;
+    auto const until = std::chrono::steady_clock::now() + deadline;
+    while(true)
+    {
+        int status = 0;
+        if(::waitpid(pid_, &status, WNOHANG) == pid_)
+        {
+            pid_ = -1;
+            drain();
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        if(!wait_event(until, true))
+            return std::nullopt;
+        drain();
+    }
+}
+
+void
+child_process::signal(int number)
+{
+    if(pid_ > 0)
+        ::kill(pid_, number);
+}
+
+std::string
+child_process::output()
+{
+    drain();
+    std::string all;
+    for(auto const& line : lines_)
+        all += line + "\n";
+    return all + pending_;
+}
+
+bool
+child_process::wait_event(std::chrono::steady_clock::time_point until, bool or_exit)
+{
+    auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    if(left.count() <= 0)
+        return false;
+    // poll() ignores a negative descriptor: an ended pipe is left out (it would be readable forever).
+    std::array<pollfd, 2> watched{pollfd{out_ended_ ? -1 : out_, POLLIN, 0},
+                                  pollfd{or_exit && pid_ > 0 ? pidfd_ : -1, POLLIN, 0}};
+    return ::poll(watched.data(), watched.size(), static_cast<int>(left.count())) > 0;
+}
+
+void
+child_process::drain()
+{
+    if(out_ended_)
+        return;
+    char buffer[4096];
+    ssize_t n;
+    while((n = ::read(out_, buffer, sizeof buffer)) > 0)
+        pending_.append(buffer, static_cast<std::size_t>(n));
+    if(n == 0)
+        out_ended_ = true;
+    std::size_t newline;
+    while((newline = pending_.find('\n')) != std::string::npos)
+    {
+        lines_.push_back(pending_.substr(0, newline));
+        pending_.erase(0, newline + 1);
+    }
 }
 
 } // namespace ucwa::test

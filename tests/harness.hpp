@@ -1,6 +1,8 @@
 #pragma once
-// End-to-end test harness: the real app on 127.0.0.1 port 0, and an async
-// HTTP client whose every step has a deadline (blocking calls have none).
+// End-to-end test harness: the real app on 127.0.0.1 port 0, an async HTTP
+// client whose every step has a deadline (blocking calls have none), and the
+// binary as a child process. Nothing here sleeps or spins: waits block on an
+// event (an answer, a line of output, an exit) up to a deadline.
 
 #include "app.hpp"
 #include "net.hpp"
@@ -10,8 +12,11 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <regex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace ucwa::test {
 
@@ -115,20 +120,76 @@ exchange
 admin(test_client& client, http::verb method, std::string const& target, std::string body = {},
       std::string const& token = {});
 
-/** Waits for a condition that another thread makes true, up to a deadline.
-    (A polling wait: the end-to-end tests are to move to condition waits.) */
-template<class Predicate>
+/** Sends `request` until `done(answer)` holds or the deadline passes; returns the last answer.
+
+    For the mock's state that nothing notifies a test of (an admin listing reaching N entries):
+    each step is a real request that the server answers, so the loop goes at the server's pace
+    and is no spin; a refused or failed step counts as "not yet".
+*/
+exchange
+ask_until(test_client& client, http::request<http::string_body> const& request,
+          std::function<bool(exchange const&)> const& done,
+          std::chrono::milliseconds deadline = 5s * sanitizer_slowdown);
+
+/** As above for in-process state the server changes on its own threads (a held event request, a
+    reloaded scenario): each step is a GET /__admin/health on `client`, then `done` is asked.
+
+    @return whether `done` held before the deadline.
+*/
 bool
-eventually(Predicate done, std::chrono::milliseconds deadline = 5s)
+ask_until(test_client& client, std::function<bool()> const& done,
+          std::chrono::milliseconds deadline = 5s * sanitizer_slowdown);
+
+/** The real binary (UCWA_MOCK_BINARY) as a child process in the source folder, without the
+    UCWA_MOCK_ variables of the tests' environment, its stdout and stderr on one pipe. Its waits
+    block in poll() on the pipe and on a pidfd, up to a deadline. */
+class child_process
 {
-    auto const until = std::chrono::steady_clock::now() + deadline;
-    while(!done())
-    {
-        if(std::chrono::steady_clock::now() > until)
-            return false;
-        std::this_thread::yield();
-    }
-    return true;
-}
+public:
+    /** Starts the binary with `args` and `extra_env` ("NAME=value"); a `descriptor_limit`
+        lowers its soft limit on open files (RLIMIT_NOFILE). */
+    explicit child_process(std::vector<std::string> args, std::vector<std::string> extra_env = {},
+                           std::optional<unsigned> descriptor_limit = std::nullopt);
+
+    /** Kills the child if it still runs. */
+    ~child_process();
+
+    child_process(child_process const&) = delete;
+    child_process&
+    operator=(child_process const&) = delete;
+
+    /** Reads output until a line matches `pattern`; returns the match's groups (0 is the whole
+        match), or nothing when the output ends or the deadline passes. */
+    std::optional<std::vector<std::string>>
+    wait_for_line(std::regex const& pattern, std::chrono::milliseconds deadline = 5s * sanitizer_slowdown);
+
+    /** Waits for the exit; returns the exit status (128 + the signal when killed), or nothing at the deadline. */
+    std::optional<int>
+    wait_exit(std::chrono::milliseconds deadline);
+
+    void
+    signal(int number);
+
+    /** Everything printed so far. */
+    std::string
+    output();
+
+private:
+    /** Waits until output (or, when `or_exit`, the exit) comes, up to `until`; false at the deadline. */
+    bool
+    wait_event(std::chrono::steady_clock::time_point until, bool or_exit);
+
+    /** Reads what the pipe holds now, without blocking. */
+    void
+    drain();
+
+    int pid_ = -1;
+    int pidfd_ = -1;
+    int out_ = -1;
+    bool out_ended_ = false;
+    std::string pending_;            ///< Output not yet split into lines.
+    std::vector<std::string> lines_; ///< Complete lines, in order.
+    std::size_t matched_lines_ = 0;  ///< Lines that wait_for_line has looked at.
+};
 
 } // namespace ucwa::test

@@ -41,7 +41,8 @@ struct user_app
 user_app
 create_user_app(test_client& client, std::string const& user, std::string const& password);
 
-/** Follows the event channel like the library: each answer's resync or next, until `done` holds. */
+/** Follows the event channel like the library: each answer's resync or next, until `done` holds.
+    Each step is a held GET that an event or the channel's timeout answers: it waits, never spins. */
 struct channel_reader
 {
     test_client& client;
@@ -53,7 +54,7 @@ struct channel_reader
     std::vector<std::chrono::steady_clock::time_point> received; ///< When each event's batch came.
 
     bool
-    read_until(std::function<bool()> const& done, std::chrono::seconds deadline = 10s);
+    read_until(std::function<bool()> const& done, std::chrono::seconds deadline = 10s * sanitizer_slowdown);
 
     bool
     seen(std::string const& summary) const;
