@@ -85,7 +85,7 @@ public:
     journal(std::size_t capacity, std::size_t body_limit);
 
     /** Keeps a request and its answer: assigns its sequence, cuts its body at the body
-        limit and leaves out the headers past the header limit (both marked and counted). */
+        limit (marked and counted) and leaves out the headers past the header limit (marked). */
     void
     record(journal_entry e);
 
