@@ -17,19 +17,18 @@ using namespace ucwa;
 namespace {
 
 void
-record(journal& j, std::string const& app, std::string const& body = {}, std::span<journal_header const> headers = {})
+record(journal& j, std::string const& app, std::string const& body = {},
+       std::vector<std::pair<std::string, std::string>> headers = {})
 {
-    // The record holds views: the target must outlive record().
-    auto const target = "/v1/applications/" + app + "/communication/startMessaging";
-    journal_record r;
-    r.time = std::chrono::system_clock::now();
-    r.application_id = app;
-    r.method = "POST";
-    r.target = target;
-    r.headers = headers;
-    r.body = body;
-    r.status = 401;
-    j.record(r);
+    journal_entry e;
+    e.time = std::chrono::system_clock::now();
+    e.application_id = app;
+    e.method = "POST";
+    e.target = "/v1/applications/" + app + "/communication/startMessaging";
+    e.headers = std::move(headers);
+    e.body = body;
+    e.status = 401;
+    j.record(std::move(e));
 }
 
 } // namespace
@@ -72,7 +71,8 @@ TEST_SUITE("bounds")
         limit_counters limits;
         journal j(journal::limits{10000, 64 * 1024, 4096, 256}, &limits);
         std::string const header_value(200, 'h');
-        journal_header const headers[] = {{"X-One", header_value}, {"X-Two", header_value}};
+        std::vector<std::pair<std::string, std::string>> const headers = {{"X-One", header_value},
+                                                                          {"X-Two", header_value}};
         for(int i = 0; i < 100; ++i)
             record(j, "833", std::string(8192, 'b'), headers);
         CHECK(j.bytes() <= 64 * 1024);

@@ -34,13 +34,8 @@ TEST_SUITE("redact")
         CHECK_FALSE(is_credential_header("X-Ms-Origin"));
         CHECK_FALSE(is_credential_header("Authorizations"));
 
-        header_redactor r;
-        std::string_view const host = "ucwa-mock.local";
-        CHECK(r.value("Host", host).data() == host.data());
-        auto const a = r.value("Authorization", "Bearer cwt=first-secret-token");
-        auto const b = r.value("authorization", "Bearer cwt=second-secret-token");
-        // Both views stay valid while the redactor lives.
-        CHECK(a == "Bearer cwt=firs...[redacted: 22 characters]");
-        CHECK(b == "Bearer cwt=seco...[redacted: 23 characters]");
+        CHECK(journaled_value("Host", "ucwa-mock.local") == "ucwa-mock.local");
+        CHECK(journaled_value("authorization", "Bearer cwt=second-secret-token") ==
+              "Bearer cwt=seco...[redacted: 23 characters]");
     }
 }

@@ -233,7 +233,10 @@ TEST_SUITE("utf8")
             CHECK(e.subcode == "DeserializationFailure");
             CHECK(e.message.find("offset " + std::to_string(json.size() + tail.find('\0'))) != std::string::npos);
         }
-        CHECK(decode_error("application/json", json + "garbage").subcode == "DeserializationFailure");
+        auto const trailing = decode_error("application/json", json + " garbage");
+        CHECK(trailing.status == 400);
+        CHECK(trailing.subcode == "DeserializationFailure");
+        CHECK(trailing.message.find("offset " + std::to_string(json.size() + 1)) != std::string::npos);
         auto const inside = decode_error("application/json", "{\"to\":\"sip:john@contoso.com\"\0}"s);
         CHECK(inside.subcode == "DeserializationFailure");
         // Trailing white space stays fine, at every length near the in-place buffer's edges.
@@ -254,6 +257,7 @@ TEST_SUITE("utf8")
         {
             CAPTURE(tail);
             auto const e = decode_error("application/xml", xml + tail);
+            CHECK(e.status == 400);
             CHECK(e.subcode == "DeserializationFailure");
             CHECK(e.message.find("NUL byte at offset " + std::to_string(xml.size())) != std::string::npos);
         }
@@ -273,6 +277,7 @@ TEST_SUITE("utf8")
         {
             CAPTURE(tail);
             auto const e = decode_error("application/xml", xml + tail);
+            CHECK(e.status == 400);
             CHECK(e.subcode == "DeserializationFailure");
             CHECK(e.message.find("after the root element") != std::string::npos);
         }

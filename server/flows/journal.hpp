@@ -5,7 +5,6 @@
 
 #include "adaptive_mutex.hpp"
 #include "limit_counters.hpp"
-#include "packed_strings.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -13,7 +12,6 @@
 #include <deque>
 #include <mutex>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,7 +19,8 @@
 
 namespace ucwa {
 
-/** One request as received, and its answer. */
+/** One request as received, and its answer: what record_exchange fills, the journal
+    keeps and listings hand out (by copy). */
 struct journal_entry
 {
     std::uint64_t sequence = 0; ///< Order of arrival across the whole journal.
@@ -41,31 +40,6 @@ struct journal_entry
     std::chrono::microseconds latency{0};
 };
 
-/** A request header as the journal receives it. */
-struct journal_header
-{
-    std::string_view name;
-    std::string_view value;
-};
-
-/** What the request handler records: views into the request and its reply,
-    which record() copies into a single allocation. */
-struct journal_record
-{
-    std::chrono::system_clock::time_point time;
-    std::string_view application_id;
-    std::string_view method;
-    std::string_view target;
-    std::span<journal_header const> headers;
-    std::string_view body; ///< Cut at the journal's body limit by record().
-    std::string_view to;
-    unsigned status = 0;
-    std::string_view outcome;
-    std::string_view rule;
-    std::string_view minted_id;
-    std::chrono::microseconds latency{0};
-};
-
 /** What to select; empty fields match everything. */
 struct journal_filter
 {
@@ -77,10 +51,9 @@ struct journal_filter
     std::optional<std::chrono::system_clock::time_point> since; ///< Inclusive.
     std::optional<std::chrono::system_clock::time_point> until; ///< Exclusive.
 
-    /** Returns true when an entry with these facts is selected. */
+    /** Returns true when the entry is selected. */
     bool
-    matches(std::string_view application_id, std::string_view method, std::string_view target, unsigned status,
-            std::string_view to, std::chrono::system_clock::time_point time) const;
+    matches(journal_entry const& e) const;
 };
 
 /** One page of selected entries. */
@@ -111,9 +84,10 @@ public:
     /** Keeps at most `capacity` entries; bodies are cut at `body_limit` bytes. */
     journal(std::size_t capacity, std::size_t body_limit);
 
-    /** Records a request and its answer (assigns its sequence). */
+    /** Keeps a request and its answer: assigns its sequence, cuts its body at the body
+        limit (marked and counted) and leaves out the headers past the header limit (marked). */
     void
-    record(journal_record const& r);
+    record(journal_entry e);
 
     /** Returns the selected entries, oldest first, and how many entries were dropped in all. */
     std::pair<std::vector<journal_entry>, std::uint64_t>
@@ -139,48 +113,11 @@ public:
     bytes() const;
 
 private:
-    // An entry packed into one string: a request costs one allocation to keep and
-    // one to drop, and the journal's memory stays dense.
-    struct packed_entry
-    {
-        enum part : std::size_t
-        {
-            application_id,
-            method,
-            target,
-            body,
-            to,
-            outcome,
-            rule,
-            minted_id,
-            headers,
-            count
-        };
-
-        std::uint64_t sequence = 0;
-        std::chrono::system_clock::time_point time;
-        std::chrono::microseconds latency{0};
-        unsigned status = 0;
-        bool body_truncated = false;
-        bool headers_truncated = false;
-        packed_strings<part::count> parts; ///< The headers part holds length-prefixed names and values.
-
-        bool
-        selected_by(journal_filter const& filter) const;
-        journal_entry
-        unpack() const;
-        std::size_t
-        bytes() const noexcept
-        {
-            return sizeof(packed_entry) + parts.bytes();
-        }
-    };
-
     limits bounds_;
     limit_counters* counters_;
     mutable adaptive_mutex mutex_;
     std::uint64_t next_sequence_ = 1;
-    std::deque<packed_entry> entries_; ///< In sequence order.
+    std::deque<journal_entry> entries_; ///< In sequence order.
     std::size_t bytes_ = 0;
     std::uint64_t dropped_ = 0;
 };

@@ -30,4 +30,10 @@ redact_credential(std::string_view value)
     return out;
 }
 
+std::string
+journaled_value(std::string_view name, std::string_view value)
+{
+    return is_credential_header(name) ? redact_credential(value) : std::string(value);
+}
+
 } // namespace ucwa

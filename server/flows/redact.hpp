@@ -2,7 +2,6 @@
 // What the journal keeps of credentials: a web page that can read /__admin/requests must not
 // learn a token it could use.
 
-#include <forward_list>
 #include <string>
 #include <string_view>
 
@@ -18,21 +17,8 @@ is_credential_header(std::string_view name) noexcept;
 std::string
 redact_credential(std::string_view value);
 
-/** Redacts the credential headers of one request; keeps the texts it makes while it lives. */
-class header_redactor
-{
-public:
-    /** Returns the value to journal for a header: the value itself, or its redacted text. */
-    std::string_view
-    value(std::string_view name, std::string_view value)
-    {
-        if(!is_credential_header(name))
-            return value;
-        return kept_.emplace_front(redact_credential(value));
-    }
-
-private:
-    std::forward_list<std::string> kept_; // Stable addresses: the journal holds views until it copies.
-};
+/** Returns the value to journal for a header: the value itself, or its redacted text. */
+std::string
+journaled_value(std::string_view name, std::string_view value);
 
 } // namespace ucwa
