@@ -1,14 +1,13 @@
 #pragma once
-// The composition root: loads fixtures and the scenario, builds the routes,
-// the handler and the listener, runs the threads and stops them. Used by main
-// and by the end-to-end tests alike.
+// The composition root: the mock's handler (mock_handler.hpp) behind a
+// listener, run on threads and stopped. Used by main and by the end-to-end
+// tests alike.
 
 #include "config.hpp"
 #include "listener.hpp"
 #include "logger.hpp"
+#include "mock_handler.hpp"
 #include "mock_state.hpp"
-#include "request_handler.hpp"
-#include "router.hpp"
 #include "session_registry.hpp"
 
 #include <boost/system/result.hpp>
@@ -54,21 +53,21 @@ public:
     mock_state&
     state() noexcept
     {
-        return *state_;
+        return core_->state();
     }
 
     /** Returns the logger. */
     logger&
     log() noexcept
     {
-        return log_;
+        return core_->log();
     }
 
-    /** Returns the first io_context, which runs the timers and the acceptor (for signal handling in main). */
+    /** Returns the first io_context, the handler's, which runs the timers and the acceptor (for signal handling in main). */
     net::io_context&
     context() noexcept
     {
-        return *iocs_.front();
+        return core_->context();
     }
 
     /** Starts accepting and runs the threads in the background. */
@@ -89,7 +88,7 @@ public:
     stop();
 
 private:
-    app(config settings, std::FILE* log_output);
+    explicit app(std::unique_ptr<mock_handler> core);
 
     void
     schedule_flush();
@@ -98,18 +97,16 @@ private:
     void
     check_scenario_file();
 
-    // Declared so that the io_context goes before what its handlers use;
-    // ~app() also destroys the I/O objects before the io_context.
-    logger log_;
-    std::unique_ptr<mock_state> state_;
-    router routes_;
-    std::unique_ptr<request_handler> handler_;
+    // ~app() destroys the I/O objects, then the io_contexts (the handler's last,
+    // with the handler), while the registry their sessions leave is still there.
+    std::unique_ptr<mock_handler> core_;
     session_registry registry_;
     std::atomic<bool> shutting_down_{false};
     std::atomic<bool> destroying_{false};
     // One io_context per thread: a connection stays on one, so sessions need no strand
-    // and no scheduler is shared between threads. The first also runs the timers.
-    std::vector<std::unique_ptr<net::io_context>> iocs_;
+    // and no scheduler is shared between threads. The first, the handler's, also runs the timers.
+    std::vector<net::io_context*> iocs_;
+    std::vector<std::unique_ptr<net::io_context>> more_iocs_; ///< Those of the threads after the first.
     std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
     std::atomic<std::size_t> next_context_{0};
     std::shared_ptr<listener> listener_;

@@ -1,26 +1,23 @@
 // libFuzzer target: raw bytes on a connection, as a session reads them.
 //
 // The input is parsed by Beast's request parser with the server's limits; each
-// complete request goes to a request_handler built once over the real
-// fixtures/ and scenarios/ of the source tree, and its reply is delivered as a
+// complete request goes to the mock's own request handler (mock_handler.hpp:
+// the real route table, user flavour, Trusted API and admin) built once over
+// the real fixtures/ and scenarios/ of the source tree, and its reply is delivered as a
 // session would: a deferred reply is started and awaited, the response is
 // serialized and access-logged, and the after-send hook runs. Up to eight
 // pipelined requests are taken from one input, so that admin calls
 // (PUT /__admin/scenario, POST /__admin/outcomes, ...) can change what the
 // following requests get.
 //
-// The app's io_context never runs on threads: the harness polls it for the
-// handlers that are ready. Where the server has a callback client, the fuzz
+// Nothing listens, and the handler's io_context never runs on threads: the
+// harness polls it for the handlers that are ready. Where the server has a callback client, the fuzz
 // build replaces it with fake_callback_client.cpp (no sockets). The state is put
 // back to the start after every input (POST /__admin/reset), so inputs do not
 // depend on each other (timers of earlier inputs that expire later find their
 // conversations gone).
 #include "access_log.hpp"
-#include "admin_routes.hpp"
-#include "app.hpp"
-#include "messaging_routes.hpp"
-#include "request_handler.hpp"
-#include "router.hpp"
+#include "mock_handler.hpp"
 
 #include <boost/beast/http/write.hpp>
 
@@ -51,9 +48,8 @@ using request_type = http::request<http::string_body>;
 
 struct harness
 {
-    std::unique_ptr<app> mock;
-    router routes;
-    std::unique_ptr<request_handler> handler;
+    std::unique_ptr<mock_handler> mock;
+    request_handler* handler = nullptr;
 };
 
 harness&
@@ -65,7 +61,7 @@ get()
         std::filesystem::path const source(UCWA_MOCK_SOURCE_DIR);
         config settings;
         settings.bind = "127.0.0.1";
-        settings.port = 0;
+        settings.port = 8080;
         settings.threads = 1;
         settings.fixtures_dir = source / "fixtures";
         settings.scenarios_dir = source / "scenarios";
@@ -73,20 +69,15 @@ get()
         settings.max_body = max_body;
         settings.max_header = max_header;
         static std::FILE* const quiet = std::fopen("/dev/null", "w");
-        // The app loads and owns the fixtures, the scenario and the state, and
-        // binds a socket on an ephemeral port; it is never started.
-        auto created = app::create(settings, {}, quiet ? quiet : stderr);
+        // The fixtures, the scenario, the state and the app's route table; no socket.
+        auto created = mock_handler::create(settings, {}, quiet ? quiet : stderr);
         if(!created)
         {
             std::fprintf(stderr, "fuzz_request_handler: cannot create the mock: %s\n", created.error().c_str());
             std::abort();
         }
         made->mock = std::move(*created);
-        // The app keeps its own handler to itself: the same routes over its state.
-        auto& state = made->mock->state();
-        add_messaging_routes(made->routes, state);
-        add_admin_routes(made->routes, state);
-        made->handler = std::make_unique<request_handler>(made->routes, state);
+        made->handler = &made->mock->handler();
         return made;
     }();
     return *h;

@@ -1,0 +1,83 @@
+#include "mock_handler.hpp"
+
+#include "admin_routes.hpp"
+#include "exchange_record.hpp"
+#include "messaging_routes.hpp"
+#include "user_routes.hpp"
+
+namespace ucwa {
+
+mock_handler::mock_handler(config const& settings, std::FILE* log_output)
+    : log_(settings.level, log_output)
+    , ioc_(std::make_unique<net::io_context>(1))
+{}
+
+boost::system::result<std::unique_ptr<mock_handler>, std::string>
+mock_handler::create(config settings, std::filesystem::path const& executable, std::FILE* log_output)
+{
+    if(settings.fixtures_dir.empty())
+        settings.fixtures_dir = find_data_dir("fixtures", executable);
+    if(settings.scenarios_dir.empty())
+        settings.scenarios_dir = find_data_dir("scenarios", executable);
+
+    auto known = load_fixtures(settings.fixtures_dir);
+    if(!known)
+        return "fixtures: " + known.error().to_string();
+    auto active = load_scenario(settings.scenario, settings.scenarios_dir);
+    if(!active)
+        return "scenario: " + active.error().to_string();
+
+    std::unique_ptr<mock_handler> m(new mock_handler(settings, log_output));
+    auto& state = *(m->state_ = std::make_unique<mock_state>(settings, settings.scenarios_dir, std::move(*known),
+                                                             std::move(*active), m->log_));
+    auto const executor = m->ioc_->get_executor();
+    callback_settings callbacks;
+    callbacks.timeout = settings.callback_timeout;
+    callbacks.retries = settings.callback_retries;
+    callbacks.backlog = settings.callback_backlog;
+    state.callbacks = std::make_unique<callback_dispatcher>(executor, callbacks);
+    state.channels = std::make_unique<event_channels>(executor);
+    state.conversations = std::make_unique<conversation_flow>(executor, *state.callbacks, settings.conversations,
+                                                              settings.max_messages_per_conversation, &state.limits);
+    // Until a listener tells the real port: what the settings ask for.
+    beast::error_code ec;
+    if(auto const address = net::ip::make_address(settings.bind, ec); !ec)
+        state.self_url = origin_of(tcp::endpoint(address, settings.port));
+
+    // The user flavour's fixed paths first: with --path-prefix /ucwa/oauth the Trusted
+    // routes match them too, and the user routes pass what is not theirs.
+    add_user_routes(m->routes_, state,
+                    [self = m.get()](http::request<http::string_body>& part) { return self->routes_.handle(part); });
+    add_messaging_routes(m->routes_, state);
+    add_admin_routes(m->routes_, state);
+    m->handler_ =
+        std::make_unique<request_handler>(m->routes_, state.settings,
+                                          [&state](http::request<http::string_body> const& request, reply const& answer,
+                                                   std::chrono::steady_clock::duration handling) {
+                                              record_exchange(state.requests, request, answer, handling);
+                                          });
+    return m;
+}
+
+mock_handler::~mock_handler()
+{
+    // What owns timers goes before the io_context, and the io_context, whose
+    // queued handlers may still refer to the state, before the state.
+    if(state_)
+    {
+        state_->conversations.reset();
+        state_->callbacks.reset();
+        state_->channels.reset();
+    }
+    ioc_.reset();
+}
+
+std::string
+mock_handler::origin_of(tcp::endpoint const& endpoint)
+{
+    auto const address = endpoint.address();
+    return "http://" + (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
+        std::to_string(endpoint.port());
+}
+
+} // namespace ucwa

@@ -1,0 +1,589 @@
+// Every route of the real table (user flavour, Trusted API, admin), through the
+// app's request handler without a socket: each gets at least one request, and
+// its status and a key part of its answer are checked. The last case fails when
+// a route of the table has no request here.
+
+#include "json_support.hpp"
+#include "mock_handler.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+using namespace ucwa;
+using namespace ucwa::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr char const* reference_token = "cwt=PHNhbWw6QXNzZXJ0aW9uIHhtbG5...uZm8";
+constexpr char const* apps_path = "/ucwa/oauth/v1/applications";
+
+// A scenario whose remote party answers at once: the conversation's timers expire as soon as the io_context runs.
+constexpr char const* prompt_scenario =
+    R"({"name":"prompt","remoteParty":{"behaviour":"accept","answerAfterMs":0,"reply":"echo","replyAfterMs":0},)"
+    R"("events":{"gapMs":0,"messageCompletedAfterMs":0},"default":{"outcome":"success"}})";
+
+using response_type = http::response<http::string_body>;
+
+// The real handler over the fixtures and scenarios of the source tree; nothing listens.
+class routes_under_test
+{
+public:
+    explicit routes_under_test(std::function<void(config&)> const& adjust = {})
+    {
+        config settings;
+        std::filesystem::path const source(UCWA_MOCK_SOURCE_DIR);
+        settings.fixtures_dir = source / "fixtures";
+        settings.scenarios_dir = source / "scenarios";
+        settings.level = log_level::error;
+        if(adjust)
+            adjust(settings);
+        auto created = mock_handler::create(settings, {}, stderr);
+        REQUIRE_MESSAGE(created, (created ? std::string() : created.error()));
+        mock_ = std::move(*created);
+    }
+
+    mock_handler&
+    mock()
+    {
+        return *mock_;
+    }
+
+    /** Handles a request as a session would: a deferred answer is awaited on the io_context
+        (up to a deadline), the after-send hook runs, and what it made ready runs too. */
+    response_type
+    send(http::request<http::string_body> request)
+    {
+        auto r = mock_->handler().handle(request);
+        if(r.deferred)
+        {
+            std::optional<reply> answer;
+            auto deferred = std::move(r.deferred);
+            deferred([&answer](reply got) { answer = std::move(got); });
+            REQUIRE_MESSAGE(run_until([&] { return answer.has_value(); }),
+                            "no answer to the deferred " << request.target());
+            r = std::move(*answer);
+        }
+        if(r.after_send)
+            r.after_send();
+        poll();
+        return std::move(r.response);
+    }
+
+    /** Runs the io_context's handlers until `done` holds or the deadline passes; returns `done()`. */
+    bool
+    run_until(std::function<bool()> const& done, std::chrono::milliseconds deadline = 5s)
+    {
+        auto& ioc = mock_->context();
+        auto const until = std::chrono::steady_clock::now() + deadline;
+        ioc.restart();
+        ioc.poll();
+        while(!done())
+        {
+            auto const now = std::chrono::steady_clock::now();
+            if(now >= until)
+                return false;
+            if(ioc.stopped())
+                ioc.restart();
+            // Waits for the next handler (a timer), without spinning.
+            if(ioc.run_one_for(until - now) == 0 && ioc.stopped() && !done())
+                return false;
+        }
+        return true;
+    }
+
+    /** Waits until the conversation's messaging is Connected. */
+    bool
+    connected(std::string const& application, std::uint64_t number)
+    {
+        return run_until([&] {
+            auto const c = mock_->state().conversations->find(application, number);
+            return c && c->messaging_state == "Connected";
+        });
+    }
+
+    /** Waits until the conversation is deleted. */
+    bool
+    deleted(std::string const& application, std::uint64_t number)
+    {
+        return run_until([&] {
+            auto const c = mock_->state().conversations->find(application, number);
+            return c && c->deleted;
+        });
+    }
+
+    /** Runs the handlers that are ready. */
+    void
+    poll()
+    {
+        mock_->context().restart();
+        mock_->context().poll();
+    }
+
+private:
+    std::unique_ptr<mock_handler> mock_;
+};
+
+http::request<http::string_body>
+make_request(http::verb method, std::string const& target, std::string body = {}, std::string const& content_type = {},
+             std::string const& token = reference_token)
+{
+    http::request<http::string_body> request{method, target, 11};
+    request.set(http::field::host, "fe1.contoso.com");
+    if(!token.empty())
+        request.set(http::field::authorization, "Bearer " + token);
+    if(!content_type.empty())
+        request.set(http::field::content_type, content_type);
+    request.body() = std::move(body);
+    request.keep_alive(true);
+    request.prepare_payload();
+    return request;
+}
+
+http::request<http::string_body>
+admin_request(http::verb method, std::string const& target, std::string body = {})
+{
+    return make_request(method, target, std::move(body), "application/json", "");
+}
+
+std::string
+sign_in(routes_under_test& mock, std::string const& user, std::string const& password)
+{
+    auto got = mock.send(make_request(http::verb::post, "/WebTicket/oauthtoken",
+                                      "grant_type=password&username=" + user + "&password=" + password,
+                                      "application/x-www-form-urlencoded", ""));
+    REQUIRE(got.result() == http::status::ok);
+    return at(got.body(), "/access_token");
+}
+
+// A person's application: its JSON.
+std::string
+create_user_app(routes_under_test& mock, std::string const& token)
+{
+    auto got = mock.send(
+        make_request(http::verb::post, apps_path, R"({"userAgent":"x","endpointId":"e"})", "application/json", token));
+    REQUIRE(got.result() == http::status::created);
+    return got.body();
+}
+
+// The values of a header that occurs more than once.
+std::vector<std::string>
+all_of(response_type const& response, http::field name)
+{
+    std::vector<std::string> values;
+    for(auto const& f : response)
+        if(f.name() == name)
+            values.emplace_back(f.value());
+    return values;
+}
+
+} // namespace
+
+TEST_SUITE("routes")
+{
+    TEST_CASE("Trusted API: discovery, the applications, the application and its communication")
+    {
+        routes_under_test mock;
+        auto discover = mock.send(make_request(http::verb::get, "/discover", {}, {}, ""));
+        REQUIRE(discover.result() == http::status::ok);
+        CHECK(discover[http::field::content_type] == "application/json; charset=utf-8");
+        CHECK(at(discover.body(), "/_links/applications/href") == "http://fe1.contoso.com/v1/applications");
+        CHECK_FALSE(discover["X-MS-Correlation-Id"].empty());
+
+        auto applications = mock.send(make_request(http::verb::get, "/v1/applications"));
+        REQUIRE(applications.result() == http::status::ok);
+        CHECK(at(applications.body(), "/_links/application/href") == "/v1/applications/833");
+
+        auto application = mock.send(make_request(http::verb::get, "/v1/applications/833"));
+        REQUIRE(application.result() == http::status::ok);
+        CHECK(at(application.body(), "/rel") == "application");
+        CHECK(at(application.body(), "/_embedded/communication/_links/startMessaging/href") ==
+              "/v1/applications/833/communication/startMessaging");
+
+        auto communication = mock.send(make_request(http::verb::get, "/v1/applications/833/communication"));
+        REQUIRE(communication.result() == http::status::ok);
+        CHECK(at(communication.body(), "/rel") == "communication");
+        CHECK(at(communication.body(), "/_links/self/href") == "/v1/applications/833/communication");
+    }
+
+    TEST_CASE("Trusted API: startMessaging answers 201 with a Location, 401 with both challenges without a token")
+    {
+        routes_under_test mock;
+        auto started = mock.send(make_request(
+            http::verb::post, "/v1/applications/833/communication/startMessaging",
+            R"({"operationId":"74cb7404e0a247d5a2d4eb0376a47dbf","to":"sip:john@contoso.com","subject":"Skype for Business"})",
+            "application/json"));
+        REQUIRE(started.result() == http::status::created);
+        CHECK(started[http::field::location] == "/v1/applications/833/communication/invitations/1");
+        CHECK(started.body().empty());
+        CHECK(mock.mock().state().invitations.minted("833") == 1);
+
+        auto anonymous = mock.send(make_request(
+            http::verb::post, "/v1/applications/833/communication/startMessaging?to=sip:john@contoso.com", {}, {}, ""));
+        CHECK(anonymous.result() == http::status::unauthorized);
+        auto const challenges = all_of(anonymous, http::field::www_authenticate);
+        REQUIRE(challenges.size() == 2);
+        CHECK(challenges[0].starts_with("Bearer"));
+        CHECK(challenges[1].starts_with("MsRtcOAuth href="));
+
+        // The collection the user flavour's link names starts messaging too.
+        auto collection =
+            mock.send(make_request(http::verb::post, "/v1/applications/833/communication/messagingInvitations",
+                                   R"({"to":"sip:john@contoso.com"})", "application/json"));
+        REQUIRE(collection.result() == http::status::created);
+        CHECK(collection[http::field::location] == "/v1/applications/833/communication/invitations/2");
+    }
+
+    TEST_CASE("Trusted API: the conversation after a start - invitation, conversation, messaging, messages, stop")
+    {
+        routes_under_test mock;
+        REQUIRE(mock.send(admin_request(http::verb::put, "/__admin/scenario?app=833", prompt_scenario)).result() ==
+                http::status::ok);
+        auto started =
+            mock.send(make_request(http::verb::post, "/v1/applications/833/communication/startMessaging",
+                                   R"({"operationId":"op-1","to":"sip:john@contoso.com"})", "application/json"));
+        REQUIRE(started.result() == http::status::created);
+        std::string const invitation(started[http::field::location]);
+
+        auto got = mock.send(make_request(http::verb::get, invitation));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/rel") == "messagingInvitation");
+        CHECK(at(got.body(), "/operationId") == "op-1");
+        auto const conversation = at(got.body(), "/_links/conversation/href");
+        CHECK(conversation == "/v1/applications/833/communication/conversations/1");
+
+        REQUIRE(mock.connected("833", 1));
+        got = mock.send(make_request(http::verb::get, conversation));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/rel") == "conversation");
+        CHECK(at(got.body(), "/state") == "Connected");
+
+        auto messaging = mock.send(make_request(http::verb::get, conversation + "/messaging"));
+        REQUIRE(messaging.result() == http::status::ok);
+        CHECK(at(messaging.body(), "/rel") == "messaging");
+        CHECK(at(messaging.body(), "/state") == "Connected");
+        auto const send_href = at(messaging.body(), "/_links/sendMessage/href");
+        CHECK(send_href == conversation + "/messaging/messages");
+
+        auto sent = mock.send(make_request(http::verb::post, send_href, "Hello", "text/plain"));
+        REQUIRE(sent.result() == http::status::created);
+        std::string const message(sent[http::field::location]);
+        CHECK(message == conversation + "/messaging/messages/1");
+        got = mock.send(make_request(http::verb::get, message));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/rel") == "message");
+        CHECK(at(got.body(), "/direction") == "Outgoing");
+
+        got = mock.send(make_request(http::verb::get, conversation + "/participants/john@contoso.com"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/rel") == "participant");
+        CHECK(at(got.body(), "/uri") == "sip:john@contoso.com");
+        got = mock.send(make_request(http::verb::get, conversation + "/participants/john@contoso.com/messaging"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/rel") == "participantMessaging");
+        CHECK(mock.send(make_request(http::verb::get, conversation + "/participants/nobody@contoso.com")).result() ==
+              http::status::not_found);
+
+        CHECK(mock.send(make_request(http::verb::post, conversation + "/messaging/typing")).result() ==
+              http::status::no_content);
+        CHECK(mock.send(make_request(http::verb::post, conversation + "/messaging/terminate")).result() ==
+              http::status::no_content);
+        REQUIRE(mock.deleted("833", 1));
+        CHECK(mock.send(make_request(http::verb::get, conversation + "/messaging")).result() ==
+              http::status::not_found);
+
+        // A second conversation, ended by DELETE.
+        REQUIRE(mock.send(make_request(http::verb::post, "/v1/applications/833/communication/startMessaging",
+                                       R"({"to":"sip:john@contoso.com"})", "application/json"))
+                    .result() == http::status::created);
+        REQUIRE(mock.connected("833", 2));
+        auto const second = std::string("/v1/applications/833/communication/conversations/2");
+        CHECK(mock.send(make_request(http::verb::delete_, second)).result() == http::status::no_content);
+        REQUIRE(mock.deleted("833", 2));
+    }
+
+    TEST_CASE("user flavour: autodiscover, XFrame, user 401 with the MsRtcOAuth challenge, token, user")
+    {
+        routes_under_test mock;
+        for(auto const* root : {"/", "/Autodiscover/AutodiscoverService.svc/root"})
+        {
+            CAPTURE(root);
+            auto got = mock.send(make_request(http::verb::get, root, {}, {}, ""));
+            REQUIRE(got.result() == http::status::ok);
+            CHECK(at(got.body(), "/_links/user/href") ==
+                  "http://fe1.contoso.com/Autodiscover/AutodiscoverService.svc/root/oauth/user");
+            CHECK(at(got.body(), "/_links/xframe/href") == "http://fe1.contoso.com/Autodiscover/XFrame/XFrame.html");
+        }
+        for(auto const* frame : {"/xframe", "/Autodiscover/XFrame/XFrame.html"})
+        {
+            CAPTURE(frame);
+            auto got = mock.send(make_request(http::verb::get, frame, {}, {}, ""));
+            REQUIRE(got.result() == http::status::ok);
+            CHECK(got[http::field::content_type] == "text/html; charset=utf-8");
+            CHECK(got.body().find("postMessage") != std::string::npos);
+        }
+
+        std::string const user = "/Autodiscover/AutodiscoverService.svc/root/oauth/user";
+        auto anonymous = mock.send(make_request(http::verb::get, user, {}, {}, ""));
+        REQUIRE(anonymous.result() == http::status::unauthorized);
+        auto const challenges = all_of(anonymous, http::field::www_authenticate);
+        CHECK(
+            std::find(
+                challenges.begin(), challenges.end(),
+                R"(MsRtcOAuth href="http://fe1.contoso.com/WebTicket/oauthtoken",grant_type="urn:microsoft.rtc:windows,urn:microsoft.rtc:anonmeeting,password")") !=
+            challenges.end());
+
+        auto token = mock.send(make_request(http::verb::post, "/WebTicket/oauthtoken",
+                                            "grant_type=password&username=alice%40contoso.com&password=alice-password",
+                                            "application/x-www-form-urlencoded", ""));
+        REQUIRE(token.result() == http::status::ok);
+        auto const access = at(token.body(), "/access_token");
+        CHECK(access.starts_with("cwt="));
+        CHECK(at(token.body(), "/token_type") == "Bearer");
+        auto wrong = mock.send(make_request(http::verb::post, "/WebTicket/oauthtoken",
+                                            "grant_type=password&username=alice%40contoso.com&password=wrong",
+                                            "application/x-www-form-urlencoded", ""));
+        CHECK(wrong.result() == http::status::bad_request);
+        CHECK(at(wrong.body(), "/error") == "invalid_grant");
+
+        auto signed_in = mock.send(make_request(http::verb::get, user, {}, {}, access));
+        REQUIRE(signed_in.result() == http::status::ok);
+        CHECK(at(signed_in.body(), "/_links/applications/href") == "http://fe1.contoso.com/ucwa/oauth/v1/applications");
+    }
+
+    TEST_CASE("user flavour: an application, me, makeMeAvailable, events, contacts, batch, delete")
+    {
+        routes_under_test mock;
+        auto const alice = sign_in(mock, "alice%40contoso.com", "alice-password");
+        auto const bob = sign_in(mock, "bob%40contoso.com", "bob-password");
+        auto const app = create_user_app(mock, alice);
+        auto const self = at(app, "/_links/self/href");
+        REQUIRE(self == std::string(apps_path) + "/101");
+        CHECK(at(app, "/_links/events/href") == self + "/events?ack=1");
+
+        auto got = mock.send(make_request(http::verb::get, self, {}, {}, alice));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/rel") == "application");
+        CHECK(mock.send(make_request(http::verb::get, self, {}, {}, bob)).result() == http::status::not_found);
+
+        got = mock.send(make_request(http::verb::get, self + "/me", {}, {}, alice));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/name") == "Alice Smith");
+
+        got = mock.send(make_request(http::verb::post, self + "/me/makeMeAvailable",
+                                     R"({"SupportedModalities":["Messaging"]})", "application/json", alice));
+        CHECK(got.result() == http::status::no_content);
+        CHECK(got.body().empty());
+
+        // The channel has makeMeAvailable's event: the (deferred) answer comes at once.
+        got = mock.send(make_request(http::verb::get, self + "/events?ack=1", {}, {}, alice));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/sender/0/rel") == "me");
+        CHECK(at(got.body(), "/sender/0/events/0/type") == "updated");
+        CHECK(at(got.body(), "/_links/next/href") == self + "/events?ack=2");
+
+        got = mock.send(make_request(http::verb::get, self + "/people/contacts", {}, {}, alice));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/rel") == "myContacts");
+        CHECK(at(got.body(), "/_embedded/contact/0/uri") == "sip:bob@contoso.com");
+        got = mock.send(make_request(http::verb::get, self + "/people/bob@contoso.com", {}, {}, alice));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/name") == "Bob Jones");
+
+        std::string const b = "77f2569d";
+        std::string const body = "\r\n--" + b + "\r\nContent-Type: application/http; msgtype=request\r\n\r\nGET " +
+            self + "/me HTTP/1.1\r\nHost: fe1.contoso.com\r\nAccept: application/json\r\n\r\n--" + b + "--";
+        got =
+            mock.send(make_request(http::verb::post, self + "/batch", body, "multipart/batching;boundary=" + b, alice));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(got[http::field::content_type] == "multipart/batching; boundary=" + b);
+        CHECK(got.body().starts_with(
+            "--" + b + "\r\nContent-Type: application/http; msgtype=response\r\n\r\nHTTP/1.1 200 OK\r\n"));
+        CHECK(got.body().find(R"("name":"Alice Smith")") != std::string::npos);
+
+        CHECK(mock.send(make_request(http::verb::delete_, self, {}, {}, alice)).result() == http::status::no_content);
+        CHECK(mock.send(make_request(http::verb::get, self, {}, {}, alice)).result() == http::status::not_found);
+    }
+
+    TEST_CASE("user flavour: startMessaging by the application's link, the invitation in the collection")
+    {
+        routes_under_test mock;
+        auto const alice = sign_in(mock, "alice%40contoso.com", "alice-password");
+        auto const app = create_user_app(mock, alice);
+        auto const start = at(app, "/_embedded/communication/_links/startMessaging/href");
+        REQUIRE(start == std::string(apps_path) + "/101/communication/messagingInvitations");
+        auto started =
+            mock.send(make_request(http::verb::post, start, R"({"operationId":"op-42","to":"sip:bob@contoso.com"})",
+                                   "application/json", alice));
+        REQUIRE(started.result() == http::status::created);
+        std::string const invitation(started[http::field::location]);
+        CHECK(invitation == start + "/1");
+        auto got = mock.send(make_request(http::verb::get, invitation, {}, {}, alice));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/rel") == "messagingInvitation");
+        CHECK(at(got.body(), "/operationId") == "op-42");
+        // Another sign-in does not see it.
+        auto const bob = sign_in(mock, "bob%40contoso.com", "bob-password");
+        CHECK(mock.send(make_request(http::verb::get, invitation, {}, {}, bob)).result() == http::status::not_found);
+    }
+
+    TEST_CASE("admin: health, scenario, outcomes, requests, count, invitations, events, conversations, reset")
+    {
+        routes_under_test mock;
+        auto got = mock.send(admin_request(http::verb::get, "/__admin/health"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(got.body() == R"({"status":"ok"})");
+
+        got = mock.send(admin_request(http::verb::get, "/__admin/scenario"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/name") == "happy-path");
+        got = mock.send(admin_request(http::verb::put, "/__admin/scenario?app=834", R"({"name":"already-exists"})"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/name") == "already-exists");
+        got = mock.send(admin_request(http::verb::get, "/__admin/scenario?app=834"));
+        CHECK(at(got.body(), "/name") == "already-exists");
+        got = mock.send(admin_request(http::verb::put, "/__admin/scenario", R"({"name":"../etc"})"));
+        CHECK(got.result() == http::status::bad_request);
+
+        // The README's flow: a queued TooManyGroups, then success.
+        got = mock.send(admin_request(
+            http::verb::post, "/__admin/outcomes?app=833",
+            R"({"outcomes":[{"outcome":"error","code":"Conflict","subcode":"TooManyGroups"},{"outcome":"success"}]})"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(got.body() == R"({"queued":2,"pending":2})");
+        auto const start = [&] {
+            return mock.send(make_request(http::verb::post, "/v1/applications/833/communication/startMessaging",
+                                          R"({"to":"sip:john@contoso.com"})", "application/json"));
+        };
+        auto refused = start();
+        CHECK(refused.result() == http::status::conflict);
+        CHECK(at(refused.body(), "/subcode") == "TooManyGroups");
+        CHECK(start().result() == http::status::created);
+
+        got = mock.send(
+            admin_request(http::verb::post, "/__admin/requests/count?app=833", R"({"method":"POST","status":409})"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(got.body() == R"({"count":1})");
+        got = mock.send(admin_request(http::verb::get, "/__admin/requests?app=833"));
+        REQUIRE(got.result() == http::status::ok);
+        auto const journal = parse_json(got.body());
+        REQUIRE(journal["requests"].Size() == 2);
+        CHECK(at(journal, "/requests/0/outcome") == "error Conflict/TooManyGroups");
+        CHECK(at(journal, "/requests/1/target") == "/v1/applications/833/communication/startMessaging");
+
+        got = mock.send(admin_request(http::verb::get, "/__admin/invitations?app=833"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/invitations/0/href") == "/v1/applications/833/communication/invitations/1");
+        CHECK(at(got.body(), "/invitations/0/to") == "sip:john@contoso.com");
+
+        got = mock.send(admin_request(http::verb::get, "/__admin/conversations?app=833"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/conversations/0/href") == "/v1/applications/833/communication/conversations/1");
+
+        got = mock.send(admin_request(http::verb::get, "/__admin/events?app=833"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(parse_json(got.body())["attempts"].IsArray());
+        CHECK(got.body().find(R"("dropped":0)") != std::string::npos);
+
+        got = mock.send(admin_request(http::verb::delete_, "/__admin/requests?app=833"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(got.body() == R"({"cleared":true})");
+        got = mock.send(admin_request(http::verb::post, "/__admin/requests/count?app=833"));
+        CHECK(got.body() == R"({"count":0})");
+
+        got = mock.send(admin_request(http::verb::post, "/__admin/reset"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(got.body() == R"({"reset":true})");
+        CHECK(mock.mock().state().invitations.minted("833") == 0);
+        got = mock.send(admin_request(http::verb::get, "/__admin/scenario?app=834"));
+        CHECK(at(got.body(), "/name") == "happy-path");
+    }
+
+    TEST_CASE("admin: with --admin-token every call but health needs it")
+    {
+        routes_under_test mock([](config& c) { c.admin_token = "secret"; });
+        CHECK(mock.send(admin_request(http::verb::get, "/__admin/health")).result() == http::status::ok);
+        auto refused = mock.send(admin_request(http::verb::get, "/__admin/requests"));
+        CHECK(refused.result() == http::status::unauthorized);
+        CHECK(refused[http::field::www_authenticate] == R"(Bearer realm="ucwa-mock admin")");
+        auto allowed = admin_request(http::verb::get, "/__admin/requests");
+        allowed.set(http::field::authorization, "Bearer secret");
+        CHECK(mock.send(allowed).result() == http::status::ok);
+    }
+
+    TEST_CASE("every route of the table has a case here")
+    {
+        // "METHOD pattern" of each route the cases above send a request to: a route added
+        // to the table without a case fails here.
+        std::set<std::string> const covered{
+            // User flavour.
+            "GET /",
+            "GET /Autodiscover/AutodiscoverService.svc/root",
+            "GET /xframe",
+            "GET /Autodiscover/XFrame/XFrame.html",
+            "GET /Autodiscover/AutodiscoverService.svc/root/oauth/user",
+            "POST /WebTicket/oauthtoken",
+            "POST /ucwa/oauth/v1/applications",
+            "GET /ucwa/oauth/v1/applications/{app}",
+            "DELETE /ucwa/oauth/v1/applications/{app}",
+            "GET /ucwa/oauth/v1/applications/{app}/me",
+            "GET /ucwa/oauth/v1/applications/{app}/events",
+            "POST /ucwa/oauth/v1/applications/{app}/batch",
+            "POST /ucwa/oauth/v1/applications/{app}/me/makeMeAvailable",
+            "GET /ucwa/oauth/v1/applications/{app}/people/contacts",
+            "GET /ucwa/oauth/v1/applications/{app}/people/{contact}",
+            // Trusted Application API (and a person's conversations).
+            "GET /{prefix*}/discover",
+            "GET /{prefix*}/v1/applications",
+            "GET /{prefix*}/v1/applications/{app}",
+            "GET /{prefix*}/v1/applications/{app}/communication",
+            "POST /{prefix*}/v1/applications/{app}/communication/startMessaging",
+            "POST /{prefix*}/v1/applications/{app}/communication/messagingInvitations",
+            "GET /{prefix*}/v1/applications/{app}/communication/invitations/{invitation}",
+            "GET /{prefix*}/v1/applications/{app}/communication/messagingInvitations/{invitation}",
+            "GET /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}",
+            "DELETE /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}",
+            "GET /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/messaging",
+            "POST /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/messaging/messages",
+            "GET /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/messaging/messages/"
+            "{message}",
+            "POST /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/messaging/terminate",
+            "POST /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/messaging/typing",
+            "GET /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/participants/"
+            "{participant}",
+            "GET /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/participants/"
+            "{participant}/messaging",
+            // Admin.
+            "GET /__admin/health",
+            "GET /__admin/scenario",
+            "PUT /__admin/scenario",
+            "POST /__admin/outcomes",
+            "GET /__admin/requests",
+            "DELETE /__admin/requests",
+            "POST /__admin/requests/count",
+            "GET /__admin/invitations",
+            "POST /__admin/reset",
+            "GET /__admin/events",
+            "GET /__admin/conversations",
+        };
+        routes_under_test mock;
+        std::set<std::string> in_table;
+        for(auto const& r : mock.mock().routes().routes())
+        {
+            auto const key = std::string(http::to_string(r.method)) + " " + r.pattern;
+            CAPTURE(r.name);
+            CHECK_MESSAGE(covered.contains(key), "route '" << key << "' has no case in test_routes.cpp");
+            in_table.insert(key);
+        }
+        // And the table above lists no route that is gone.
+        for(auto const& key : covered)
+            CHECK_MESSAGE(in_table.contains(key), "'" << key << "' is not in the route table");
+    }
+}
