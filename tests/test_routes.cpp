@@ -223,7 +223,7 @@ TEST_SUITE("routes")
         REQUIRE(started.result() == http::status::created);
         CHECK(started[http::field::location] == "/v1/applications/833/communication/invitations/1");
         CHECK(started.body().empty());
-        CHECK(mock.mock().state().invitations.minted("833") == 1);
+        CHECK(mock.mock().state().conversations->minted("833") == 1);
 
         auto anonymous = mock.send(make_request(
             http::verb::post, "/v1/applications/833/communication/startMessaging?to=sip:john@contoso.com", {}, {}, ""));
@@ -501,7 +501,7 @@ TEST_SUITE("routes")
         got = mock.send(admin_request(http::verb::post, "/__admin/reset"));
         REQUIRE(got.result() == http::status::ok);
         CHECK(got.body() == R"({"reset":true})");
-        CHECK(mock.mock().state().invitations.minted("833") == 0);
+        CHECK(mock.mock().state().conversations->minted("833") == 0);
         got = mock.send(admin_request(http::verb::get, "/__admin/scenario?app=834"));
         CHECK(at(got.body(), "/name") == "happy-path");
     }
