@@ -105,7 +105,7 @@ public:
     {
         return run_until([&] {
             auto const c = mock_->state().conversations->find(application, number);
-            return c && c->messaging_state == "Connected";
+            return c && c->messaging == messaging_state::connected;
         });
     }
 

@@ -3,7 +3,6 @@
 // in entries and bytes across all applications (the oldest entries go first,
 // and are counted), filterable and paged for verification.
 
-#include "adaptive_mutex.hpp"
 #include "limit_counters.hpp"
 
 #include <chrono>
@@ -115,7 +114,7 @@ public:
 private:
     limits bounds_;
     limit_counters* counters_;
-    mutable adaptive_mutex mutex_;
+    mutable std::mutex mutex_;
     std::uint64_t next_sequence_ = 1;
     std::deque<journal_entry> entries_; ///< In sequence order.
     std::size_t bytes_ = 0;

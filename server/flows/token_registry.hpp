@@ -3,7 +3,6 @@
 // They are bearer tokens for the rest of the API, like the fixtures' own.
 // Bounded: a token is forgotten once expired, and the oldest go first past the cap.
 
-#include "adaptive_mutex.hpp"
 #include "fixtures.hpp"
 #include "limit_counters.hpp"
 
@@ -63,7 +62,7 @@ private:
 
     std::size_t capacity_;
     limit_counters* counters_;
-    mutable adaptive_mutex mutex_;
+    mutable std::mutex mutex_;
     std::unordered_map<std::string, grant> issued_;
     /// Tokens in the order they were issued; every token has one lifetime, so also in order of expiry.
     std::deque<std::pair<std::chrono::system_clock::time_point, std::string>> order_;

@@ -2,8 +2,6 @@
 // The applications a signed-in person creates under /ucwa/oauth/v1/applications:
 // owned by the token that created it, bounded per person, and gone with that token.
 
-#include "adaptive_mutex.hpp"
-
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -67,7 +65,7 @@ public:
     clear();
 
 private:
-    mutable adaptive_mutex mutex_;
+    mutable std::mutex mutex_;
     std::uint64_t next_ = 101;
     void
     erase_locked(std::unordered_map<std::string, user_application>::iterator it);

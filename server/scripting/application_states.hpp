@@ -3,7 +3,6 @@
 // engine and queue of scripted outcomes, so one test suite's changes never
 // reach another's. Applications without their own scenario follow the default.
 
-#include "adaptive_mutex.hpp"
 #include "error.hpp"
 #include "limit_counters.hpp"
 #include "scenario_engine.hpp"
@@ -104,7 +103,7 @@ private:
 
     application_limits const limits_;
     limit_counters* counters_;
-    mutable adaptive_mutex mutex_;
+    mutable std::mutex mutex_;
     scenario initial_;
     scenario default_;
     std::deque<queued_outcome> shared_queue_;

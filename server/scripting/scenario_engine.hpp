@@ -3,13 +3,13 @@
 // (matching, call counts, sequences, probabilities, delays), thread-safe and
 // deterministic from the scenario's seed.
 
-#include "adaptive_mutex.hpp"
 #include "scenario.hpp"
 
 #include <boost/container/small_vector.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <random>
@@ -87,7 +87,7 @@ private:
     std::shared_ptr<scenario const>
     active() const;
 
-    mutable adaptive_mutex mutex_;
+    mutable std::mutex mutex_;
     std::shared_ptr<scenario const> scenario_; ///< Replaced whole, never changed: read outside the lock.
     std::vector<rule_state> states_;
     std::mt19937_64 random_;
