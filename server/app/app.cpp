@@ -78,8 +78,9 @@ app::~app()
     state.channels.reset();
     guards_.clear();
     iocs_.clear();
+    // The first io_context goes first: its pending accept holds a socket of another one.
+    core_->close_context();
     more_iocs_.clear();
-    // The first io_context goes with the handler.
     core_.reset();
 }
 

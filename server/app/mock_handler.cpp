@@ -61,6 +61,12 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
 
 mock_handler::~mock_handler()
 {
+    close_context();
+}
+
+void
+mock_handler::close_context()
+{
     // What owns timers goes before the io_context, and the io_context, whose
     // queued handlers may still refer to the state, before the state.
     if(state_)

@@ -79,6 +79,11 @@ public:
         return *ioc_;
     }
 
+    /** Destroys the io_context and what owns timers on it, keeping the state and the handler:
+        the app's other io_contexts must outlive it (its pending accept holds one of their sockets). */
+    void
+    close_context();
+
 private:
     mock_handler(config const& settings, std::FILE* log_output);
 

@@ -176,13 +176,10 @@ conversation_flow::send_message(std::string_view application_id, std::uint64_t n
                                 std::string operation_id)
 {
     std::lock_guard lock(mutex_);
-    auto* e = find_locked(application_id, number);
-    if(e)
-        catch_up(*e);
-    if(!e || e->c.deleted)
-        return make_api_error(errc::not_found,
-                              "No conversation " + std::to_string(number) + " in application " +
-                                  std::string(application_id) + ".");
+    auto live = live_locked(application_id, number);
+    if(!live)
+        return live.error();
+    auto* e = *live;
     if(e->c.messaging != messaging_state::connected)
         return make_api_error(errc::conflict,
                               "Messaging is " + std::string(to_string(e->c.messaging)) +
@@ -262,13 +259,10 @@ api_result<std::uint64_t>
 conversation_flow::check_stop(std::string_view application_id, std::uint64_t number)
 {
     std::lock_guard lock(mutex_);
-    auto* e = find_locked(application_id, number);
-    if(e)
-        catch_up(*e);
-    if(!e || e->c.deleted)
-        return make_api_error(errc::not_found,
-                              "No conversation " + std::to_string(number) + " in application " +
-                                  std::string(application_id) + ".");
+    auto live = live_locked(application_id, number);
+    if(!live)
+        return live.error();
+    auto* e = *live;
     return api_result<std::uint64_t>(boost::system::in_place_value, e->c.serial);
 }
 
@@ -503,6 +497,19 @@ conversation_flow::find_locked(std::string_view application_id, std::uint64_t nu
         return nullptr;
     auto e = entries_.find(it->second);
     return e == entries_.end() ? nullptr : &e->second;
+}
+
+api_result<conversation_flow::entry*>
+conversation_flow::live_locked(std::string_view application_id, std::uint64_t number)
+{
+    auto* e = find_locked(application_id, number);
+    if(e)
+        catch_up(*e);
+    if(!e || e->c.deleted)
+        return make_api_error(errc::not_found,
+                              "No conversation " + std::to_string(number) + " in application " +
+                                  std::string(application_id) + ".");
+    return api_result<entry*>(boost::system::in_place_value, e);
 }
 
 } // namespace ucwa

@@ -175,6 +175,9 @@ private:
     forget_old_messages(conversation& c);
     entry*
     find_locked(std::string_view application_id, std::uint64_t number);
+    /// The conversation brought up to date, or 404 when it is unknown or deleted.
+    api_result<entry*>
+    live_locked(std::string_view application_id, std::uint64_t number);
     template<class Copy>
     page
     list_page(std::string_view application_id, std::size_t offset, std::size_t limit, std::size_t byte_budget,

@@ -49,4 +49,16 @@ base_uri(request_context const& ctx, mock_state const& state)
     return state.self_url;
 }
 
+route_handler
+filed_by_path(mock_state& state, reply (*handler)(request_context&, mock_state&))
+{
+    return [&state, handler](request_context& ctx) {
+        auto answer = handler(ctx, state);
+        // The journal files a request under the application its path names (?app=101).
+        if(answer.application_id.empty() && !answer.pass)
+            answer.application_id = std::string(ctx.capture("app"));
+        return answer;
+    };
+}
+
 } // namespace ucwa

@@ -48,6 +48,11 @@ created(reply_shape const& shape, std::string location, std::string const& appli
 reply
 not_found(request_context const& ctx);
 
+/** A route handler over a plain function, whose answer the journal files under the application its
+    path names ({app}) when the handler named none. */
+route_handler
+filed_by_path(mock_state& state, reply (*handler)(request_context&, mock_state&));
+
 /** The absolute base the client reached us at, for baseuri and discovery. */
 std::string
 base_uri(request_context const& ctx, mock_state const& state);

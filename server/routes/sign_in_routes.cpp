@@ -2,6 +2,7 @@
 
 #include "admission.hpp"
 #include "auth.hpp"
+#include "route_replies.hpp"
 #include "form.hpp"
 #include "json_writer.hpp"
 #include "text.hpp"
@@ -159,13 +160,7 @@ add_sign_in_routes(router& r, mock_state& state)
 {
     auto add = [&](http::verb method, std::string_view pattern, std::string name,
                    reply (*handler)(request_context&, mock_state&)) {
-        r.add(method, std::string(pattern), std::move(name), [&state, handler](request_context& ctx) {
-            auto answer = handler(ctx, state);
-            // The journal files a request under the application its path names (?app=101).
-            if(answer.application_id.empty() && !answer.pass)
-                answer.application_id = std::string(ctx.capture("app"));
-            return answer;
-        });
+        r.add(method, std::string(pattern), std::move(name), filed_by_path(state, handler));
     };
     add(http::verb::get, "/", "autodiscover", get_root);
     add(http::verb::get, root_path, "autodiscover", get_root);

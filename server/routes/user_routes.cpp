@@ -7,6 +7,7 @@
 #include "json_writer.hpp"
 #include "media_type.hpp"
 #include "resource.hpp"
+#include "route_replies.hpp"
 #include "text.hpp"
 
 #include <charconv>
@@ -321,13 +322,7 @@ add_user_routes(router& r, mock_state& state, part_router route_part)
 {
     auto add = [&](http::verb method, std::string_view pattern, std::string name,
                    reply (*handler)(request_context&, mock_state&)) {
-        r.add(method, std::string(pattern), std::move(name), [&state, handler](request_context& ctx) {
-            auto answer = handler(ctx, state);
-            // The journal files a request under the application its path names (?app=101).
-            if(answer.application_id.empty() && !answer.pass)
-                answer.application_id = std::string(ctx.capture("app"));
-            return answer;
-        });
+        r.add(method, std::string(pattern), std::move(name), filed_by_path(state, handler));
     };
     // The routes of one person's application: only its own sign-in gets past admit_owner.
     auto add_owned =
