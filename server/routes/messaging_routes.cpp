@@ -27,6 +27,26 @@ number_of(std::string_view text)
     return n;
 }
 
+// An admitted request and the conversation number its path names (not that it exists).
+struct addressed_conversation
+{
+    admitted application;
+    std::uint64_t number = 0;
+};
+
+// The request's admission, then its {conversation} number; or the answer that refuses it.
+boost::system::result<addressed_conversation, reply>
+admit_conversation(request_context& ctx, mock_state& state)
+{
+    auto admission = admit(ctx, state);
+    if(!admission)
+        return admission.error();
+    auto number = number_of(ctx.capture("conversation"));
+    if(!number)
+        return not_found(ctx);
+    return addressed_conversation{std::move(*admission), *number};
+}
+
 // The conversation of a {conversation} capture, when it exists and is not deleted: a copy without
 // its messages, or with only message `only_message`.
 std::optional<conversation>
@@ -92,14 +112,12 @@ get_conversation_part(request_context& ctx, mock_state& state, Render render,
 reply
 stop_conversation(request_context& ctx, mock_state& state)
 {
-    auto admission = admit(ctx, state);
-    if(!admission)
-        return admission.error();
-    auto const& a = *admission;
-    auto number = number_of(ctx.capture("conversation"));
-    if(!number)
-        return not_found(ctx);
-    auto serial = state.conversations->check_stop(a.application_id, *number);
+    auto target = admit_conversation(ctx, state);
+    if(!target)
+        return target.error();
+    auto const& a = target->application;
+    auto const number = target->number;
+    auto serial = state.conversations->check_stop(a.application_id, number);
     if(!serial)
         return ctx.error(serial.error());
     auto r = empty_reply(reply_shape(ctx), http::status::no_content, a.application_id);
@@ -111,13 +129,11 @@ stop_conversation(request_context& ctx, mock_state& state)
 reply
 send_message(request_context& ctx, mock_state& state)
 {
-    auto admission = admit(ctx, state);
-    if(!admission)
-        return admission.error();
-    auto const& a = *admission;
-    auto number = number_of(ctx.capture("conversation"));
-    if(!number)
-        return not_found(ctx);
+    auto target = admit_conversation(ctx, state);
+    if(!target)
+        return target.error();
+    auto const& a = target->application;
+    auto const number = target->number;
 
     auto const content_type = ctx.request[http::field::content_type];
     auto mt = parse_media_type(content_type);
@@ -165,7 +181,7 @@ send_message(request_context& ctx, mock_state& state)
         return r;
     }
 
-    auto sent = state.conversations->send_message(a.application_id, *number, ctx.request.body(),
+    auto sent = state.conversations->send_message(a.application_id, number, ctx.request.body(),
                                                   mt->essence() == "text/html", operation_id);
     if(!sent)
     {
@@ -176,7 +192,7 @@ send_message(request_context& ctx, mock_state& state)
     auto const serial = sent->first;
     auto const message = sent->second;
     auto r =
-        created(reply_shape(ctx), a.links.message(a.application_id, std::to_string(*number), std::to_string(message)),
+        created(reply_shape(ctx), a.links.message(a.application_id, std::to_string(number), std::to_string(message)),
                 a.application_id);
     r.minted_id = std::to_string(message);
     auto* flow = state.conversations.get();
