@@ -19,6 +19,13 @@ enum class log_level
     error,
 };
 
+/** How log lines are written: text, or one JSON object per line. */
+enum class log_format
+{
+    text,
+    json,
+};
+
 class logger
 {
 public:

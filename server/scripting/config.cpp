@@ -284,6 +284,16 @@ options()
              c.level = *level;
              return {};
          }},
+        {"log-format", true, "FORMAT text (default) or json: one JSON object per line",
+         [](config& c, std::string const& v) -> parse_result {
+             if(v == "text")
+                 c.format = log_format::text;
+             else if(v == "json")
+                 c.format = log_format::json;
+             else
+                 return std::string("'" + v + "' is not one of text, json");
+             return {};
+         }},
         {"watch", false, "        reload the scenario file when it changes on disk",
          [](config& c, std::string const&) -> parse_result {
              c.watch = true;

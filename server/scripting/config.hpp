@@ -28,6 +28,7 @@ struct config : server_settings
     unsigned threads = 0;                           ///< 0: the core count.
     std::chrono::milliseconds shutdown_grace{1500}; ///< In-flight requests get this long.
     log_level level = log_level::info;
+    log_format format = log_format::text; ///< Of every log line: text or one JSON object.
     std::size_t journal_size = 10000;             ///< Journal entries kept in all (every application together).
     std::size_t journal_bytes = 64 * 1024 * 1024; ///< Bytes of journal entries kept in all.
     std::size_t conversations = 2000;             ///< Conversations kept per application (older ones: 404).
