@@ -153,6 +153,33 @@ TEST_SUITE("e2e lifecycle")
             mock.signal(SIGTERM);
             CHECK(mock.wait_exit(3s * sanitizer_slowdown) == 0);
         }
+        SUBCASE("--print-config writes a file that --config starts from; a bad file exits 2 naming its line")
+        {
+            child_process printer({"--print-config", "--port", "0"}, {"UCWA_MOCK_SCENARIO=conflict"});
+            REQUIRE(printer.wait_exit(5s * sanitizer_slowdown) == 0);
+            auto const text = printer.output();
+            CHECK(text.find("\nport = 0\n") != std::string::npos);
+            CHECK(text.find("\nscenario = \"conflict\"\n") != std::string::npos);
+            auto const dir = std::filesystem::temp_directory_path() / ("ucwa-mock-cfg-" + std::to_string(::getpid()));
+            std::filesystem::create_directories(dir);
+            std::ofstream(dir / "ucwa.toml") << text;
+            std::ofstream(dir / "bad.toml") << "# bad\nport = \"x\"\n";
+            {
+                child_process mock({"--config", (dir / "ucwa.toml").string()});
+                auto line = mock.wait_for_line(listening);
+                INFO(mock.output());
+                REQUIRE(line);
+                CHECK((*line)[2] == "conflict");
+                mock.signal(SIGTERM);
+                CHECK(mock.wait_exit(3s * sanitizer_slowdown) == 0);
+            }
+            {
+                child_process bad({}, {"UCWA_MOCK_CONFIG=" + (dir / "bad.toml").string()});
+                CHECK(bad.wait_exit(5s * sanitizer_slowdown) == 2);
+                CHECK(bad.output().find("bad.toml line 2: port: 'x' is not a whole number") != std::string::npos);
+            }
+            std::filesystem::remove_all(dir);
+        }
         SUBCASE("a bad environment value names the variable")
         {
             child_process mock({}, {"UCWA_MOCK_THREADS=many"});

@@ -33,6 +33,11 @@ main(int argc, char* argv[])
         std::cout << "ucwa-mock " UCWA_MOCK_VERSION "\n";
         return 0;
     }
+    if(settings->print_config)
+    {
+        std::cout << ucwa::config_file_text(*settings);
+        return 0;
+    }
 
     if(settings->probe)
     {

@@ -1,5 +1,6 @@
 #pragma once
-// The mock's settings: command-line flags, each also read from UCWA_MOCK_<FLAG>.
+// The mock's settings: command-line flags (parsed by CLI11), each also read from UCWA_MOCK_<FLAG>
+// and from a config file (--config FILE); a flag wins over a variable, a variable over the file.
 
 #include "logger.hpp"
 #include "server_settings.hpp"
@@ -28,7 +29,7 @@ struct config : server_settings
     unsigned threads = 0;                           ///< 0: the core count.
     std::chrono::milliseconds shutdown_grace{1500}; ///< In-flight requests get this long.
     log_level level = log_level::info;
-    log_format format = log_format::text; ///< Of every log line: text or one JSON object.
+    log_format format = log_format::text;         ///< Of every log line: text or one JSON object.
     std::size_t journal_size = 10000;             ///< Journal entries kept in all (every application together).
     std::size_t journal_bytes = 64 * 1024 * 1024; ///< Bytes of journal entries kept in all.
     std::size_t conversations = 2000;             ///< Conversations kept per application (older ones: 404).
@@ -53,16 +54,22 @@ struct config : server_settings
 
     bool probe = false; ///< Ask a running mock's health and exit (for HEALTHCHECK).
 
+    std::filesystem::path config_file; ///< The file the settings were read from, if any.
+
     bool show_help = false;
     bool show_version = false;
+    bool print_config = false; ///< Print the settings as a config file and exit.
 };
 
 /** Reads an environment variable; returns nothing when it is unset. */
 using env_reader = std::function<std::optional<std::string>(std::string const& name)>;
 
-/** Parses flags (argv[1..]) over the environment over the defaults.
+/** Parses flags (argv[1..]) over the environment (UCWA_MOCK_<FLAG>, read through `env`) over the
+    config file (--config FILE or UCWA_MOCK_CONFIG) over the defaults. Every value given is
+    checked, also one that a higher source overrides.
 
-    @return the config, or a message naming the flag (or variable) and the problem.
+    @return the config, or a message naming the setting and its source ("--port (flag): …",
+    "UCWA_MOCK_PORT (environment): …", "ucwa.toml line 7: port: …") and the problem.
 */
 boost::system::result<config, std::string>
 parse_config(std::vector<std::string> const& args, env_reader const& env);
@@ -70,6 +77,10 @@ parse_config(std::vector<std::string> const& args, env_reader const& env);
 /** Returns the --help text. */
 std::string
 usage_text();
+
+/** Returns the settings as a config file that --config reads back to the same settings (--print-config). */
+std::string
+config_file_text(config const& settings);
 
 /** Parses a log level name (debug, info, warn, error). */
 std::optional<log_level>
