@@ -177,6 +177,9 @@ make_options()
               0, 1000000),
         size("max-body", network, "largest request body; larger ones get 413 (default 1M)", &config::max_body),
         size("max-header", network, "largest request line and headers (default 16K)", &config::max_header),
+        millis("shutdown-grace", network,
+               "on SIGTERM or SIGINT, how long requests in flight may take before the mock stops (default 1500)",
+               &config::shutdown_grace, 600 * 1000),
         millis("idle-timeout", network, "deadline of every read and write (default 30000)", &config::idle_timeout,
                3600 * 1000),
 
@@ -233,6 +236,9 @@ make_options()
 
         whole("journal-size", bounds, "journal entries kept, all applications together (default 10000)",
               &config::journal_size, 1, 10000000),
+        size("journal-body-limit", bounds,
+             "bytes of each request body the journal keeps; the rest is cut and marked (default 64K)",
+             &config::journal_body_limit),
         size("journal-bytes", bounds, "bytes of journal entries kept, all applications together (default 64M)",
              &config::journal_bytes),
         whole("conversations", bounds, "conversations kept per application; older ones answer 404 (default 2000)",
