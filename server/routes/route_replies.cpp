@@ -30,7 +30,7 @@ reply
 created(reply_shape const& shape, std::string location, std::string const& application_id)
 {
     auto r = empty_reply(shape, http::status::created, application_id);
-    r.response.set(http::field::location, std::move(location));
+    r.response.set(http::field::location, location);
     return r;
 }
 

@@ -190,7 +190,7 @@ start_messaging(request_context& ctx, mock_state& state)
             auto* callbacks = state.callbacks.get();
             callbacks->probe(
                 route, a.application_id, std::move(heartbeat),
-                [shape, &state, a, input = std::move(input), verdict = std::move(verdict), route, base,
+                [shape, &state, a, input = std::move(input), verdict, route, base,
                  sink = std::move(sink)](callback_answer answer) mutable {
                     reply out;
                     if(!answer.ok())
