@@ -18,6 +18,18 @@ namespace {
 
 std::regex const listening(R"(listening on http://127\.0\.0\.1:(\d+) \(scenario ([a-z-]+))");
 
+// The mock says it listens with `scenario`, then exits 0 on SIGTERM.
+void
+check_serves_scenario(ucwa::test::child_process& mock, std::string const& scenario)
+{
+    auto line = mock.wait_for_line(listening);
+    INFO(mock.output());
+    REQUIRE(line);
+    CHECK((*line)[2] == scenario);
+    mock.signal(SIGTERM);
+    CHECK(mock.wait_exit(3s * sanitizer_slowdown) == 0);
+}
+
 } // namespace
 
 TEST_SUITE("e2e lifecycle")
@@ -146,12 +158,7 @@ TEST_SUITE("e2e lifecycle")
         SUBCASE("UCWA_MOCK_PORT and UCWA_MOCK_SCENARIO are read, flags win")
         {
             child_process mock({"--scenario", "conflict"}, {"UCWA_MOCK_PORT=0", "UCWA_MOCK_SCENARIO=slow"});
-            auto line = mock.wait_for_line(listening);
-            INFO(mock.output());
-            REQUIRE(line);
-            CHECK((*line)[2] == "conflict");
-            mock.signal(SIGTERM);
-            CHECK(mock.wait_exit(3s * sanitizer_slowdown) == 0);
+            check_serves_scenario(mock, "conflict");
         }
         SUBCASE("--print-config writes a file that --config starts from; a bad file exits 2 naming its line")
         {
@@ -166,12 +173,7 @@ TEST_SUITE("e2e lifecycle")
             std::ofstream(dir / "bad.toml") << "# bad\nport = \"x\"\n";
             {
                 child_process mock({"--config", (dir / "ucwa.toml").string()});
-                auto line = mock.wait_for_line(listening);
-                INFO(mock.output());
-                REQUIRE(line);
-                CHECK((*line)[2] == "conflict");
-                mock.signal(SIGTERM);
-                CHECK(mock.wait_exit(3s * sanitizer_slowdown) == 0);
+                check_serves_scenario(mock, "conflict");
             }
             {
                 child_process bad({}, {"UCWA_MOCK_CONFIG=" + (dir / "bad.toml").string()});
