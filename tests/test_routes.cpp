@@ -5,6 +5,7 @@
 
 #include "json_support.hpp"
 #include "mock_handler.hpp"
+#include "prometheus_text.hpp"
 
 #include <doctest/doctest.h>
 
@@ -518,6 +519,42 @@ TEST_SUITE("routes")
         CHECK(mock.send(allowed).result() == http::status::ok);
     }
 
+    TEST_CASE("admin: metrics count requests by route and status, behind the admin token")
+    {
+        routes_under_test mock([](config& c) { c.admin_token = "secret"; });
+        auto const start = [&](std::string const& to) {
+            return mock.send(make_request(http::verb::post, "/v1/applications/833/communication/startMessaging",
+                                          R"({"to":")" + to + R"("})", "application/json"));
+        };
+        CHECK(start("sip:john@contoso.com").result() == http::status::created);
+        CHECK(start("sip:already-exists@contoso.com").result() == http::status::conflict);
+        CHECK(mock.send(make_request(http::verb::get, "/nowhere")).result() == http::status::not_found);
+
+        CHECK(mock.send(admin_request(http::verb::get, "/__admin/metrics")).result() == http::status::unauthorized);
+        auto scrape = admin_request(http::verb::get, "/__admin/metrics");
+        scrape.set(http::field::authorization, "Bearer secret");
+        auto const got = mock.send(scrape);
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(got[http::field::content_type] == "text/plain; version=0.0.4; charset=utf-8");
+        auto const metrics = parse_prometheus(got.body());
+        REQUIRE_MESSAGE(metrics.error.empty(), metrics.error);
+        using labels = std::map<std::string, std::string>;
+        CHECK(metrics.value("ucwa_mock_requests_total", labels{{"route", "startMessaging"}, {"status", "201"}}) == 1);
+        CHECK(metrics.value("ucwa_mock_requests_total", labels{{"route", "startMessaging"}, {"status", "409"}}) == 1);
+        CHECK(metrics.value("ucwa_mock_requests_total", labels{{"route", "none"}, {"status", "404"}}) == 1);
+        CHECK(metrics.value("ucwa_mock_requests_total", labels{{"route", "admin.metrics"}, {"status", "401"}}) == 1);
+        CHECK(metrics.value("ucwa_mock_request_duration_seconds_count", labels{{"route", "startMessaging"}}) == 2);
+        CHECK(metrics.value("ucwa_mock_start_messaging_outcomes_total",
+                            labels{{"rule", "default"}, {"outcome", "success"}}) == 1);
+        CHECK(metrics.value(
+                  "ucwa_mock_start_messaging_outcomes_total",
+                  labels{{"rule", "recipient already-exists"}, {"outcome", "error Conflict/AlreadyExists"}}) == 1);
+        // Admin calls are not journaled: the journal holds the three others.
+        CHECK(metrics.value("ucwa_mock_journal_entries") == 3);
+        CHECK(metrics.value("ucwa_mock_conversations_open") == 1);
+        CHECK(metrics.value("ucwa_mock_resident_memory_bytes") > 0);
+    }
+
     TEST_CASE("every route of the table has a case here")
     {
         // "METHOD pattern" of each route the cases above send a request to: a route added
@@ -562,6 +599,7 @@ TEST_SUITE("routes")
             "{participant}/messaging",
             // Admin.
             "GET /__admin/health",
+            "GET /__admin/metrics",
             "GET /__admin/scenario",
             "PUT /__admin/scenario",
             "POST /__admin/outcomes",

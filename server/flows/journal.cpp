@@ -179,4 +179,11 @@ journal::bytes() const
     return bytes_;
 }
 
+journal::usage
+journal::current_usage() const
+{
+    std::lock_guard lock(mutex_);
+    return {entries_.size(), bytes_, dropped_};
+}
+
 } // namespace ucwa

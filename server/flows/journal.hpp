@@ -111,6 +111,16 @@ public:
     std::size_t
     bytes() const;
 
+    /** What the journal holds now, and how many entries its bounds pushed out. */
+    struct usage
+    {
+        std::size_t entries = 0;
+        std::size_t bytes = 0;
+        std::uint64_t dropped = 0;
+    };
+    usage
+    current_usage() const;
+
 private:
     limits bounds_;
     limit_counters* counters_;

@@ -1,6 +1,8 @@
 #include "admin_routes.hpp"
 
 #include "access_log.hpp"
+#include "admin_guard.hpp"
+#include "admin_metrics_route.hpp"
 #include "json_writer.hpp"
 
 #include <rapidjson/document.h>
@@ -330,23 +332,12 @@ void
 add_admin_routes(router& r, mock_state& state)
 {
     // Every admin route but health goes through the admin token, when one is set.
-    auto const guarded = [&state](route_handler handler) -> route_handler {
-        return [&state, handler = std::move(handler)](request_context& ctx) -> reply {
-            auto const& token = state.settings.admin_token;
-            if(!token.empty() && ctx.request[http::field::authorization] != "Bearer " + token)
-            {
-                auto rep =
-                    admin_error(ctx, errc::forbidden, "The admin API needs 'Authorization: Bearer <admin token>'.");
-                rep.response.result(http::status::unauthorized);
-                rep.response.set(http::field::www_authenticate, "Bearer realm=\"ucwa-mock admin\"");
-                return rep;
-            }
-            return handler(ctx);
-        };
-    };
+    auto const guarded = [&state](route_handler handler) { return admin_guarded(state, std::move(handler)); };
 
     r.add(http::verb::get, "/__admin/health", "admin.health",
           [](request_context& ctx) { return admin_json(ctx, http::status::ok, R"({"status":"ok"})"); });
+
+    add_admin_metrics_route(r, state);
 
     r.add(http::verb::get, "/__admin/scenario", "admin.scenario.get", guarded([&state](request_context& ctx) {
               return admin_json(ctx, http::status::ok, render_scenario(state.applications.current(app_param(ctx))));
