@@ -1,6 +1,8 @@
 #include "admin_routes.hpp"
 
 #include "access_log.hpp"
+#include "admin_openapi_route.hpp"
+#include "admin_replies.hpp"
 #include "json_writer.hpp"
 
 #include <rapidjson/document.h>
@@ -14,24 +16,6 @@
 namespace ucwa {
 
 namespace {
-
-// Admin answers are plain JSON and never journaled.
-reply
-admin_json(request_context const& ctx, http::status status, std::string body)
-{
-    auto r = make_json_reply(status, std::move(body), ctx.request.version(), ctx.request.keep_alive());
-    r.journaled = false;
-    return r;
-}
-
-reply
-admin_error(request_context const& ctx, errc e, std::string message)
-{
-    auto r = make_error_reply(make_api_error(e, std::move(message)), answer_format{}, ctx.request.version(),
-                              ctx.request.keep_alive());
-    r.journaled = false;
-    return r;
-}
 
 // The application named by ?app=, empty for "all".
 std::string
@@ -330,20 +314,7 @@ void
 add_admin_routes(router& r, mock_state& state)
 {
     // Every admin route but health goes through the admin token, when one is set.
-    auto const guarded = [&state](route_handler handler) -> route_handler {
-        return [&state, handler = std::move(handler)](request_context& ctx) -> reply {
-            auto const& token = state.settings.admin_token;
-            if(!token.empty() && ctx.request[http::field::authorization] != "Bearer " + token)
-            {
-                auto rep =
-                    admin_error(ctx, errc::forbidden, "The admin API needs 'Authorization: Bearer <admin token>'.");
-                rep.response.result(http::status::unauthorized);
-                rep.response.set(http::field::www_authenticate, "Bearer realm=\"ucwa-mock admin\"");
-                return rep;
-            }
-            return handler(ctx);
-        };
-    };
+    auto const guarded = [&state](route_handler handler) { return guard_admin(state, std::move(handler)); };
 
     r.add(http::verb::get, "/__admin/health", "admin.health",
           [](request_context& ctx) { return admin_json(ctx, http::status::ok, R"({"status":"ok"})"); });
@@ -601,6 +572,8 @@ add_admin_routes(router& r, mock_state& state)
               w.end_object();
               return admin_json(ctx, http::status::ok, w.take());
           }));
+
+    add_admin_openapi_route(r, state);
 }
 
 } // namespace ucwa
