@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -514,6 +515,8 @@ TEST_SUITE("routes")
         auto refused = mock.send(admin_request(http::verb::get, "/__admin/requests"));
         CHECK(refused.result() == http::status::unauthorized);
         CHECK(refused[http::field::www_authenticate] == R"(Bearer realm="ucwa-mock admin")");
+        CHECK(mock.send(admin_request(http::verb::get, "/__admin/openapi.json")).result() ==
+              http::status::unauthorized);
         auto allowed = admin_request(http::verb::get, "/__admin/requests");
         allowed.set(http::field::authorization, "Bearer secret");
         CHECK(mock.send(allowed).result() == http::status::ok);
@@ -553,6 +556,45 @@ TEST_SUITE("routes")
         CHECK(metrics.value("ucwa_mock_journal_entries") == 3);
         CHECK(metrics.value("ucwa_mock_conversations_open") == 1);
         CHECK(metrics.value("ucwa_mock_resident_memory_bytes") > 0);
+    }
+
+    TEST_CASE("admin: GET /__admin/openapi.json describes every admin route of the table, and no other")
+    {
+        routes_under_test mock;
+        auto got = mock.send(admin_request(http::verb::get, "/__admin/openapi.json"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(got[http::field::content_type] == "application/json; charset=utf-8");
+        auto const doc = parse_json(got.body());
+        CHECK(at(doc, "/openapi") == "3.1.0");
+        REQUIRE(doc.HasMember("paths"));
+        REQUIRE(doc["paths"].IsObject());
+
+        // "METHOD path" of each operation; the other members of a path item are not methods.
+        std::set<std::string> const methods{"get", "put", "post", "delete", "options", "head", "patch", "trace"};
+        std::set<std::string> documented;
+        for(auto const& path : doc["paths"].GetObject())
+        {
+            REQUIRE(path.value.IsObject());
+            for(auto const& member : path.value.GetObject())
+            {
+                std::string method = member.name.GetString();
+                if(!methods.contains(method))
+                    continue;
+                std::transform(method.begin(), method.end(), method.begin(),
+                               [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+                documented.insert(method + " " + path.name.GetString());
+                CHECK_MESSAGE(member.value.HasMember("responses"), method << " " << path.name.GetString());
+            }
+        }
+        std::set<std::string> routed;
+        for(auto const& r : mock.mock().routes().routes())
+            if(r.pattern.starts_with("/__admin/"))
+                routed.insert(std::string(http::to_string(r.method)) + " " + r.pattern);
+        REQUIRE_FALSE(routed.empty());
+        for(auto const& key : routed)
+            CHECK_MESSAGE(documented.contains(key), "'" << key << "' is routed but not in docs/openapi.yaml");
+        for(auto const& key : documented)
+            CHECK_MESSAGE(routed.contains(key), "'" << key << "' is in docs/openapi.yaml but not routed");
     }
 
     TEST_CASE("every route of the table has a case here")
@@ -610,6 +652,7 @@ TEST_SUITE("routes")
             "POST /__admin/reset",
             "GET /__admin/events",
             "GET /__admin/conversations",
+            "GET /__admin/openapi.json",
         };
         routes_under_test mock;
         std::set<std::string> in_table;

@@ -1,6 +1,6 @@
 #include "admin_metrics_route.hpp"
 
-#include "admin_guard.hpp"
+#include "admin_replies.hpp"
 
 namespace ucwa {
 

@@ -1,8 +1,9 @@
 #include "admin_routes.hpp"
 
 #include "access_log.hpp"
-#include "admin_guard.hpp"
 #include "admin_metrics_route.hpp"
+#include "admin_openapi_route.hpp"
+#include "admin_replies.hpp"
 #include "json_writer.hpp"
 
 #include <rapidjson/document.h>
@@ -16,24 +17,6 @@
 namespace ucwa {
 
 namespace {
-
-// Admin answers are plain JSON and never journaled.
-reply
-admin_json(request_context const& ctx, http::status status, std::string body)
-{
-    auto r = make_json_reply(status, std::move(body), ctx.request.version(), ctx.request.keep_alive());
-    r.journaled = false;
-    return r;
-}
-
-reply
-admin_error(request_context const& ctx, errc e, std::string message)
-{
-    auto r = make_error_reply(make_api_error(e, std::move(message)), answer_format{}, ctx.request.version(),
-                              ctx.request.keep_alive());
-    r.journaled = false;
-    return r;
-}
 
 // The application named by ?app=, empty for "all".
 std::string
@@ -592,6 +575,8 @@ add_admin_routes(router& r, mock_state& state)
               w.end_object();
               return admin_json(ctx, http::status::ok, w.take());
           }));
+
+    add_admin_openapi_route(r, state);
 }
 
 } // namespace ucwa
