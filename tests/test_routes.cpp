@@ -508,6 +508,48 @@ TEST_SUITE("routes")
         CHECK(at(got.body(), "/name") == "happy-path");
     }
 
+    TEST_CASE("admin: the journal as HAR - the filters and pages of /__admin/requests, an attachment")
+    {
+        routes_under_test mock;
+        auto const start = [&](std::string const& app) {
+            return mock.send(make_request(http::verb::post, "/v1/applications/" + app + "/communication/startMessaging",
+                                          R"({"to":"sip:john@contoso.com"})", "application/json",
+                                          app == "834" ? "cwt=app-834-token" : reference_token));
+        };
+        CHECK(start("833").result() == http::status::created);
+        CHECK(start("834").result() == http::status::created);
+        CHECK(start("833").result() == http::status::created);
+
+        auto got = mock.send(admin_request(http::verb::get, "/__admin/requests.har?app=833&limit=1"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(got[http::field::content_type].starts_with("application/json"));
+        CHECK(got[http::field::content_disposition] == R"(attachment; filename="ucwa-mock-833.har")");
+        auto har = parse_json(got.body());
+        CHECK(at(har, "/log/version") == "1.2");
+        REQUIRE(har["log"]["entries"].Size() == 1);
+        CHECK(at(har, "/log/entries/0/request/url").ends_with("/v1/applications/833/communication/startMessaging"));
+        CHECK(har["log"]["entries"][0]["response"]["status"].GetUint() == 201);
+        CHECK(har["log"]["_more"].GetBool());
+        std::string const next = at(har, "/log/_next");
+        CHECK(next.starts_with("/__admin/requests.har?app=833&after="));
+        auto rest = parse_json(mock.send(admin_request(http::verb::get, next)).body());
+        REQUIRE(rest["log"]["entries"].Size() == 1);
+        CHECK(rest["log"]["entries"][0]["_sequence"].GetUint64() > har["log"]["entries"][0]["_sequence"].GetUint64());
+        CHECK_FALSE(rest["log"]["_more"].GetBool());
+
+        // The same refusals as /__admin/requests, word for word.
+        for(auto const* query : {"?status=99", "?since=yesterday", "?limit=0", "?after=x"})
+        {
+            auto bad = mock.send(admin_request(http::verb::get, std::string("/__admin/requests.har") + query));
+            auto same = mock.send(admin_request(http::verb::get, std::string("/__admin/requests") + query));
+            CHECK(bad.result() == http::status::bad_request);
+            CHECK(bad.body() == same.body());
+        }
+        // A made-up ?app= still names a file that is only a name.
+        got = mock.send(admin_request(http::verb::get, "/__admin/requests.har?app=..%2F%22x"));
+        CHECK(got[http::field::content_disposition] == R"(attachment; filename="ucwa-mock-..__x.har")");
+    }
+
     TEST_CASE("admin: with --admin-token every call but health needs it")
     {
         routes_under_test mock([](config& c) { c.admin_token = "secret"; });
@@ -519,6 +561,10 @@ TEST_SUITE("routes")
               http::status::unauthorized);
         auto allowed = admin_request(http::verb::get, "/__admin/requests");
         allowed.set(http::field::authorization, "Bearer secret");
+        CHECK(mock.send(allowed).result() == http::status::ok);
+        CHECK(mock.send(admin_request(http::verb::get, "/__admin/requests.har")).result() ==
+              http::status::unauthorized);
+        allowed.target("/__admin/requests.har");
         CHECK(mock.send(allowed).result() == http::status::ok);
     }
 
@@ -646,6 +692,7 @@ TEST_SUITE("routes")
             "PUT /__admin/scenario",
             "POST /__admin/outcomes",
             "GET /__admin/requests",
+            "GET /__admin/requests.har",
             "DELETE /__admin/requests",
             "POST /__admin/requests/count",
             "GET /__admin/invitations",

@@ -37,6 +37,11 @@ struct journal_entry
     std::string rule;               ///< The scenario rule (or "queue") that decided; empty if none.
     std::string minted_id;
     std::chrono::microseconds latency{0};
+    // The answer, for the HAR export (GET /__admin/requests.har); empty for a fault.
+    std::vector<std::pair<std::string, std::string>> response_headers;
+    std::string response_body;          ///< As sent, cut at the journal's body limit.
+    std::size_t response_body_size = 0; ///< Its size before the cut.
+    bool response_body_truncated = false;
 };
 
 /** What to select; empty fields match everything. */
