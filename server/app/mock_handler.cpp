@@ -8,7 +8,7 @@
 namespace ucwa {
 
 mock_handler::mock_handler(config const& settings, std::FILE* log_output)
-    : log_(settings.level, log_output)
+    : log_(settings.level, log_output, settings.format)
     , ioc_(std::make_unique<net::io_context>(1))
 {}
 

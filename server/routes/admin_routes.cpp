@@ -87,11 +87,13 @@ render_scenario(scenario const& s)
 }
 
 void
-write_limits(json_writer& w, limit_counters const& limits)
+write_limits(json_writer& w, limit_counters const& limits, std::uint64_t log_lines_dropped)
 {
     w.key("limits");
     w.start_object();
     limits.for_each([&](limit_counter const& c) { w.field(c.name(), c.value()); });
+    // Counted by the logger's queue, not by a limit_counter: no warning goes with it.
+    w.field("logLinesDropped", log_lines_dropped);
     w.end_object();
 }
 
@@ -212,7 +214,7 @@ add_admin_routes(router& r, mock_state& state)
               w.field("dropped", page.dropped);
               write_paging(w, ctx, "after", page.more,
                            page.entries.empty() ? paging.start : page.entries.back().sequence, paging.limit);
-              write_limits(w, state.limits);
+              write_limits(w, state.limits, state.log.dropped_lines());
               w.end_object();
               return admin_json(ctx, http::status::ok, w.take());
           }));
