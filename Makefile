@@ -6,6 +6,8 @@ JOBS ?= $(shell nproc)
 ARGS ?=
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 60
+# What only the tests need beyond the build's packages: jsonschema checks the admin answers against docs/openapi.yaml.
+TEST_PACKAGES = python3-jsonschema
 
 .PHONY: all deps browser-deps configure build run test test-asan test-tsan fuzz bench callgrind soak-hostile docker docker-test format format-check tidy clean
 
@@ -29,12 +31,14 @@ run: build
 
 # The browser test's set-up goes first, so the configure step finds it and registers the test.
 test:
+	@scripts/install-deps.sh $(TEST_PACKAGES)
 	@scripts/install-browser-deps.sh
 	@$(MAKE) --no-print-directory build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 # The whole suite under sanitizers, each in its own build folder.
 test-asan: deps
+	@scripts/install-deps.sh $(TEST_PACKAGES)
 	@scripts/install-browser-deps.sh
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DUCWA_MOCK_SANITIZE=address,undefined $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-asan -j $(JOBS)
@@ -42,6 +46,7 @@ test-asan: deps
 	  ctest --test-dir build-asan --output-on-failure -j $(JOBS)
 
 test-tsan: deps
+	@scripts/install-deps.sh $(TEST_PACKAGES)
 	@scripts/install-browser-deps.sh
 	@cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DUCWA_MOCK_SANITIZE=thread $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-tsan -j $(JOBS)

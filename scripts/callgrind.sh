@@ -3,11 +3,14 @@
 # valgrind's callgrind over REQUESTS requests of each kind on one keep-alive connection
 # (after a warm-up, counters zeroed before and dumped after each kind).
 #
-# Environment: REQUESTS (2000), CALLGRIND_MOCK (a built mock to count instead of building one).
+# Environment: REQUESTS (2000), CALLGRIND_MOCK (a built mock to count instead of building one),
+# CALLGRIND_LOG_LEVEL (error; info counts the access log too), CALLGRIND_LOG_FORMAT (text or json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh valgrind python3 curl
 REQUESTS="${REQUESTS:-2000}"
+log_args=(--log-level "${CALLGRIND_LOG_LEVEL:-error}")
+[ -n "${CALLGRIND_LOG_FORMAT:-}" ] && log_args+=(--log-format "$CALLGRIND_LOG_FORMAT")
 
 MOCK="${CALLGRIND_MOCK:-}"
 if [ -z "$MOCK" ]; then
@@ -23,7 +26,7 @@ trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
-    "$MOCK" --port "$port" --threads 1 --log-level error >"$work/mock.log" 2>&1 &
+    "$MOCK" --port "$port" --threads 1 "${log_args[@]}" >"$work/mock.log" 2>&1 &
 pid=$!
 
 # Sends N requests of one kind on one connection and checks each status.

@@ -1,5 +1,7 @@
 #include "harness.hpp"
 
+#include "json_writer.hpp"
+
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
@@ -11,12 +13,54 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <mutex>
 #include <stdexcept>
 
 extern char** environ;
 
 namespace ucwa::test {
+
+namespace {
+
+// With UCWA_MOCK_TEST_ADMIN_ANSWERS=<folder>, each admin exchange is appended as one JSON line to
+// <folder>/admin-answers-<pid>.jsonl (a file per process: ctest -j runs several), for
+// tests/openapi/check_admin_answers.py to validate against docs/openapi.yaml.
+void
+record_admin_exchange(http::request<http::string_body> const& request,
+                      http::response<http::string_body> const& response)
+{
+    std::string_view const target = request.target();
+    if(!target.starts_with("/__admin/"))
+        return;
+    static char const* const folder = std::getenv("UCWA_MOCK_TEST_ADMIN_ANSWERS");
+    if(!folder || !*folder)
+        return;
+    static std::mutex mutex;
+    static std::ofstream out;
+    auto const question = target.find('?');
+    json_writer w;
+    w.start_object();
+    w.field("method", std::string_view(request.method_string()));
+    w.field("path", target.substr(0, question));
+    w.field("query", question == std::string_view::npos ? std::string_view() : target.substr(question + 1));
+    w.field("status", static_cast<std::uint64_t>(response.result_int()));
+    w.field("contentType", std::string_view(response[http::field::content_type]));
+    w.field("body", std::string_view(response.body()));
+    w.end_object();
+    std::lock_guard lock(mutex);
+    if(!out.is_open())
+    {
+        std::filesystem::create_directories(folder);
+        out.open(std::filesystem::path(folder) / ("admin-answers-" + std::to_string(::getpid()) + ".jsonl"),
+                 std::ios::app);
+    }
+    out << w.take() << '\n' << std::flush;
+}
+
+} // namespace
 
 std::filesystem::path
 source_dir()
@@ -99,6 +143,8 @@ test_client::send(http::request<http::string_body> request)
     });
     ioc_.restart();
     ioc_.run();
+    if(!out.ec)
+        record_admin_exchange(request, out.response);
     if(out.ec || !out.response.keep_alive())
         close();
     return out;

@@ -5,10 +5,12 @@
 
 #include "json_support.hpp"
 #include "mock_handler.hpp"
+#include "prometheus_text.hpp"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -506,6 +508,48 @@ TEST_SUITE("routes")
         CHECK(at(got.body(), "/name") == "happy-path");
     }
 
+    TEST_CASE("admin: the journal as HAR - the filters and pages of /__admin/requests, an attachment")
+    {
+        routes_under_test mock;
+        auto const start = [&](std::string const& app) {
+            return mock.send(make_request(http::verb::post, "/v1/applications/" + app + "/communication/startMessaging",
+                                          R"({"to":"sip:john@contoso.com"})", "application/json",
+                                          app == "834" ? "cwt=app-834-token" : reference_token));
+        };
+        CHECK(start("833").result() == http::status::created);
+        CHECK(start("834").result() == http::status::created);
+        CHECK(start("833").result() == http::status::created);
+
+        auto got = mock.send(admin_request(http::verb::get, "/__admin/requests.har?app=833&limit=1"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(got[http::field::content_type].starts_with("application/json"));
+        CHECK(got[http::field::content_disposition] == R"(attachment; filename="ucwa-mock-833.har")");
+        auto har = parse_json(got.body());
+        CHECK(at(har, "/log/version") == "1.2");
+        REQUIRE(har["log"]["entries"].Size() == 1);
+        CHECK(at(har, "/log/entries/0/request/url").ends_with("/v1/applications/833/communication/startMessaging"));
+        CHECK(har["log"]["entries"][0]["response"]["status"].GetUint() == 201);
+        CHECK(har["log"]["_more"].GetBool());
+        std::string const next = at(har, "/log/_next");
+        CHECK(next.starts_with("/__admin/requests.har?app=833&after="));
+        auto rest = parse_json(mock.send(admin_request(http::verb::get, next)).body());
+        REQUIRE(rest["log"]["entries"].Size() == 1);
+        CHECK(rest["log"]["entries"][0]["_sequence"].GetUint64() > har["log"]["entries"][0]["_sequence"].GetUint64());
+        CHECK_FALSE(rest["log"]["_more"].GetBool());
+
+        // The same refusals as /__admin/requests, word for word.
+        for(auto const* query : {"?status=99", "?since=yesterday", "?limit=0", "?after=x"})
+        {
+            auto bad = mock.send(admin_request(http::verb::get, std::string("/__admin/requests.har") + query));
+            auto same = mock.send(admin_request(http::verb::get, std::string("/__admin/requests") + query));
+            CHECK(bad.result() == http::status::bad_request);
+            CHECK(bad.body() == same.body());
+        }
+        // A made-up ?app= still names a file that is only a name.
+        got = mock.send(admin_request(http::verb::get, "/__admin/requests.har?app=..%2F%22x"));
+        CHECK(got[http::field::content_disposition] == R"(attachment; filename="ucwa-mock-..__x.har")");
+    }
+
     TEST_CASE("admin: with --admin-token every call but health needs it")
     {
         routes_under_test mock([](config& c) { c.admin_token = "secret"; });
@@ -513,9 +557,90 @@ TEST_SUITE("routes")
         auto refused = mock.send(admin_request(http::verb::get, "/__admin/requests"));
         CHECK(refused.result() == http::status::unauthorized);
         CHECK(refused[http::field::www_authenticate] == R"(Bearer realm="ucwa-mock admin")");
+        CHECK(mock.send(admin_request(http::verb::get, "/__admin/openapi.json")).result() ==
+              http::status::unauthorized);
         auto allowed = admin_request(http::verb::get, "/__admin/requests");
         allowed.set(http::field::authorization, "Bearer secret");
         CHECK(mock.send(allowed).result() == http::status::ok);
+        CHECK(mock.send(admin_request(http::verb::get, "/__admin/requests.har")).result() ==
+              http::status::unauthorized);
+        allowed.target("/__admin/requests.har");
+        CHECK(mock.send(allowed).result() == http::status::ok);
+    }
+
+    TEST_CASE("admin: metrics count requests by route and status, behind the admin token")
+    {
+        routes_under_test mock([](config& c) { c.admin_token = "secret"; });
+        auto const start = [&](std::string const& to) {
+            return mock.send(make_request(http::verb::post, "/v1/applications/833/communication/startMessaging",
+                                          R"({"to":")" + to + R"("})", "application/json"));
+        };
+        CHECK(start("sip:john@contoso.com").result() == http::status::created);
+        CHECK(start("sip:already-exists@contoso.com").result() == http::status::conflict);
+        CHECK(mock.send(make_request(http::verb::get, "/nowhere")).result() == http::status::not_found);
+
+        CHECK(mock.send(admin_request(http::verb::get, "/__admin/metrics")).result() == http::status::unauthorized);
+        auto scrape = admin_request(http::verb::get, "/__admin/metrics");
+        scrape.set(http::field::authorization, "Bearer secret");
+        auto const got = mock.send(scrape);
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(got[http::field::content_type] == "text/plain; version=0.0.4; charset=utf-8");
+        auto const metrics = parse_prometheus(got.body());
+        REQUIRE_MESSAGE(metrics.error.empty(), metrics.error);
+        using labels = std::map<std::string, std::string>;
+        CHECK(metrics.value("ucwa_mock_requests_total", labels{{"route", "startMessaging"}, {"status", "201"}}) == 1);
+        CHECK(metrics.value("ucwa_mock_requests_total", labels{{"route", "startMessaging"}, {"status", "409"}}) == 1);
+        CHECK(metrics.value("ucwa_mock_requests_total", labels{{"route", "none"}, {"status", "404"}}) == 1);
+        CHECK(metrics.value("ucwa_mock_requests_total", labels{{"route", "admin.metrics"}, {"status", "401"}}) == 1);
+        CHECK(metrics.value("ucwa_mock_request_duration_seconds_count", labels{{"route", "startMessaging"}}) == 2);
+        CHECK(metrics.value("ucwa_mock_start_messaging_outcomes_total",
+                            labels{{"rule", "default"}, {"outcome", "success"}}) == 1);
+        CHECK(metrics.value(
+                  "ucwa_mock_start_messaging_outcomes_total",
+                  labels{{"rule", "recipient already-exists"}, {"outcome", "error Conflict/AlreadyExists"}}) == 1);
+        // Admin calls are not journaled: the journal holds the three others.
+        CHECK(metrics.value("ucwa_mock_journal_entries") == 3);
+        CHECK(metrics.value("ucwa_mock_conversations_open") == 1);
+        CHECK(metrics.value("ucwa_mock_resident_memory_bytes") > 0);
+    }
+
+    TEST_CASE("admin: GET /__admin/openapi.json describes every admin route of the table, and no other")
+    {
+        routes_under_test mock;
+        auto got = mock.send(admin_request(http::verb::get, "/__admin/openapi.json"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(got[http::field::content_type] == "application/json; charset=utf-8");
+        auto const doc = parse_json(got.body());
+        CHECK(at(doc, "/openapi") == "3.1.0");
+        REQUIRE(doc.HasMember("paths"));
+        REQUIRE(doc["paths"].IsObject());
+
+        // "METHOD path" of each operation; the other members of a path item are not methods.
+        std::set<std::string> const methods{"get", "put", "post", "delete", "options", "head", "patch", "trace"};
+        std::set<std::string> documented;
+        for(auto const& path : doc["paths"].GetObject())
+        {
+            REQUIRE(path.value.IsObject());
+            for(auto const& member : path.value.GetObject())
+            {
+                std::string method = member.name.GetString();
+                if(!methods.contains(method))
+                    continue;
+                std::transform(method.begin(), method.end(), method.begin(),
+                               [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+                documented.insert(method + " " + path.name.GetString());
+                CHECK_MESSAGE(member.value.HasMember("responses"), method << " " << path.name.GetString());
+            }
+        }
+        std::set<std::string> routed;
+        for(auto const& r : mock.mock().routes().routes())
+            if(r.pattern.starts_with("/__admin/"))
+                routed.insert(std::string(http::to_string(r.method)) + " " + r.pattern);
+        REQUIRE_FALSE(routed.empty());
+        for(auto const& key : routed)
+            CHECK_MESSAGE(documented.contains(key), "'" << key << "' is routed but not in docs/openapi.yaml");
+        for(auto const& key : documented)
+            CHECK_MESSAGE(routed.contains(key), "'" << key << "' is in docs/openapi.yaml but not routed");
     }
 
     TEST_CASE("every route of the table has a case here")
@@ -562,16 +687,19 @@ TEST_SUITE("routes")
             "{participant}/messaging",
             // Admin.
             "GET /__admin/health",
+            "GET /__admin/metrics",
             "GET /__admin/scenario",
             "PUT /__admin/scenario",
             "POST /__admin/outcomes",
             "GET /__admin/requests",
+            "GET /__admin/requests.har",
             "DELETE /__admin/requests",
             "POST /__admin/requests/count",
             "GET /__admin/invitations",
             "POST /__admin/reset",
             "GET /__admin/events",
             "GET /__admin/conversations",
+            "GET /__admin/openapi.json",
         };
         routes_under_test mock;
         std::set<std::string> in_table;

@@ -23,7 +23,6 @@ app::app(std::unique_ptr<mock_handler> core)
         iocs_.push_back(more_iocs_.emplace_back(std::make_unique<net::io_context>(1)).get());
     for(auto* ioc : iocs_)
         guards_.push_back(net::make_work_guard(*ioc));
-    flush_timer_.emplace(*iocs_.front());
     grace_timer_.emplace(*iocs_.front());
     watch_timer_.emplace(*iocs_.front());
 }
@@ -67,7 +66,6 @@ app::~app()
     // I/O objects first, then the io_contexts, whose queued handlers still
     // hold sessions that unregister from the registry as they go.
     destroying_ = true;
-    flush_timer_.reset();
     grace_timer_.reset();
     watch_timer_.reset();
     listener_.reset();
@@ -94,7 +92,6 @@ void
 app::start()
 {
     listener_->run();
-    schedule_flush();
     if(state().settings.watch)
     {
         scenario_file_ = scenario_path(state().settings.scenario, state().settings.scenarios_dir);
@@ -174,26 +171,12 @@ app::check_scenario_file()
     {
         // A bad edit keeps the scenario in force.
         ++state().reload_failures;
-        log().write_now(log_level::warn,
-                        "scenario not reloaded, keeping the previous one: " + loaded.error().to_string());
+        log().write(log_level::warn, "scenario not reloaded, keeping the previous one: " + loaded.error().to_string());
         return;
     }
     auto const name = loaded->name;
     state().applications.replace("", std::move(*loaded));
-    log().write_now(log_level::info, "scenario reloaded: " + name + " from " + scenario_file_.string());
-}
-
-void
-app::schedule_flush()
-{
-    // The access log is buffered; this puts it on screen within a quarter second.
-    flush_timer_->expires_after(std::chrono::milliseconds(250));
-    flush_timer_->async_wait([this](beast::error_code ec) {
-        if(ec)
-            return;
-        log().flush();
-        schedule_flush();
-    });
+    log().write(log_level::info, "scenario reloaded: " + name + " from " + scenario_file_.string());
 }
 
 } // namespace ucwa

@@ -91,8 +91,6 @@ private:
     explicit app(std::unique_ptr<mock_handler> core);
 
     void
-    schedule_flush();
-    void
     schedule_watch();
     void
     check_scenario_file();
@@ -110,7 +108,6 @@ private:
     std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
     std::atomic<std::size_t> next_context_{0};
     std::shared_ptr<listener> listener_;
-    std::optional<net::steady_timer> flush_timer_;
     std::optional<net::steady_timer> grace_timer_;
     std::optional<net::steady_timer> watch_timer_;
     std::filesystem::path scenario_file_;

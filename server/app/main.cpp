@@ -69,8 +69,8 @@ main(int argc, char* argv[])
             return;
         if(++received == 1)
         {
-            mock.log().write_now(ucwa::log_level::info,
-                                 std::string("signal ") + std::to_string(number) + ": draining connections");
+            mock.log().write(ucwa::log_level::info,
+                             std::string("signal ") + std::to_string(number) + ": draining connections");
             mock.shutdown();
             signals.async_wait(on_signal);
         }
@@ -90,7 +90,7 @@ main(int argc, char* argv[])
     line.append(", fixtures ").append(mock.state().settings.fixtures_dir.string());
     line.append(", ").append(std::to_string(mock.state().settings.threads)).append(" threads)");
     // Printed whatever the log level: scripts wait for this line.
-    mock.log().write_now(ucwa::log_level::error, line);
+    mock.log().announce(line);
     mock.start();
     mock.wait();
     return 0;

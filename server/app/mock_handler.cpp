@@ -8,7 +8,7 @@
 namespace ucwa {
 
 mock_handler::mock_handler(config const& settings, std::FILE* log_output)
-    : log_(settings.level, log_output)
+    : log_(settings.level, log_output, settings.format)
     , ioc_(std::make_unique<net::io_context>(1))
 {}
 
@@ -35,7 +35,11 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
     callbacks.timeout = settings.callback_timeout;
     callbacks.retries = settings.callback_retries;
     callbacks.backlog = settings.callback_backlog;
-    state.callbacks = std::make_unique<callback_dispatcher>(executor, callbacks);
+    state.callbacks = std::make_unique<callback_dispatcher>(
+        executor, callbacks,
+        [&metrics = state.metrics](callback_result result, std::uint64_t events, std::chrono::milliseconds took) {
+            metrics.count_callback(result, events, took);
+        });
     state.channels = std::make_unique<event_channels>(executor);
     state.conversations = std::make_unique<conversation_flow>(executor, *state.callbacks, settings.conversations,
                                                               settings.max_messages_per_conversation, &state.limits);
@@ -50,12 +54,20 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
                     [self = m.get()](http::request<http::string_body>& part) { return self->routes_.handle(part); });
     add_messaging_routes(m->routes_, state);
     add_admin_routes(m->routes_, state);
-    m->handler_ =
-        std::make_unique<request_handler>(m->routes_, state.settings,
-                                          [&state](http::request<http::string_body> const& request, reply const& answer,
-                                                   std::chrono::steady_clock::duration handling) {
-                                              record_exchange(state.requests, request, answer, handling);
-                                          });
+    std::vector<std::string> route_names;
+    for(auto const& r : m->routes_.routes())
+        route_names.push_back(r.name);
+    state.metrics.name_routes(route_names);
+    m->handler_ = std::make_unique<request_handler>(
+        m->routes_, state.settings,
+        [&state](http::request<http::string_body> const& request, reply const& answer,
+                 std::chrono::steady_clock::duration handling) {
+            record_exchange(state.requests, request, answer, handling);
+        },
+        [&metrics = state.metrics](std::size_t route, reply const& answer,
+                                   std::chrono::steady_clock::duration handling) {
+            metrics.count_exchange(route, answer, handling);
+        });
     return m;
 }
 

@@ -89,9 +89,11 @@ callback_route::set_context(std::string context)
     context_ = std::move(context);
 }
 
-callback_dispatcher::callback_dispatcher(net::any_io_executor executor, callback_settings settings)
+callback_dispatcher::callback_dispatcher(net::any_io_executor executor, callback_settings settings,
+                                         callback_observer observe)
     : executor_(std::move(executor))
     , settings_(settings)
+    , observe_(std::move(observe))
     , queue_(settings.backlog, settings.connections)
     , timer_(executor_)
 {}
@@ -108,11 +110,17 @@ callback_dispatcher::deliver(std::shared_ptr<callback_route> route, std::string 
     e.conversation = conversation;
     e.document = std::move(document);
     e.not_before = not_before;
+    std::size_t dropped_events = 0;
     {
         std::lock_guard lock(mutex_);
         if(auto dropped = queue_.push(target, std::move(e)))
+        {
             record_dropped(*dropped);
+            dropped_events = dropped->events;
+        }
     }
+    if(dropped_events != 0)
+        tell(callback_result::dropped, dropped_events, {});
     pump();
 }
 
@@ -132,6 +140,8 @@ callback_dispatcher::probe(std::shared_ptr<callback_route> route, std::string ap
                   [this, route = std::move(route), application_id = std::move(application_id), attempt_id,
                    done = std::move(done)](callback_answer answer) {
                       record_answer(application_id, attempt_id, answer);
+                      tell(answer.ok() ? callback_result::probe_delivered : callback_result::probe_failed, 1,
+                           answer.took);
                       // The probe is the first callback a client sees: its answer may set the context.
                       if(answer.ok())
                           if(auto context = context_of(answer.body))
@@ -211,17 +221,24 @@ callback_dispatcher::on_answer(callback_target const& target, queued_event e, ca
     if(answer.ok())
         if(auto context = context_of(answer.body))
             e.route->set_context(std::move(*context));
+    auto result = callback_result::delivered;
     {
         std::lock_guard lock(mutex_);
         if(!answer.ok() && worth_retrying(answer) && e.attempts <= settings_.retries)
         {
+            result = callback_result::retried;
             // The same document again after a backoff; its conversation's later events wait for it.
             auto const backoff = settings_.backoff * (1u << (e.attempts - 1));
             queue_.retry(target, std::move(e), std::chrono::steady_clock::now() + backoff);
         }
         else
+        {
+            if(!answer.ok())
+                result = callback_result::failed;
             queue_.finished(target, e.conversation);
+        }
     }
+    tell(result, 1, answer.took);
     pump();
 }
 
@@ -315,6 +332,20 @@ callback_dispatcher::pending() const
 {
     std::lock_guard lock(mutex_);
     return queue_.waiting() + queue_.in_flight() + probes_in_flight_;
+}
+
+callback_dispatcher::load
+callback_dispatcher::current_load() const
+{
+    std::lock_guard lock(mutex_);
+    return {queue_.waiting(), queue_.in_flight() + probes_in_flight_};
+}
+
+void
+callback_dispatcher::tell(callback_result result, std::uint64_t events, std::chrono::milliseconds took) const
+{
+    if(observe_)
+        observe_(result, events, took);
 }
 
 std::uint64_t

@@ -70,6 +70,22 @@ struct delivery_attempt
     std::chrono::milliseconds took{0};
 };
 
+/** What became of a callback attempt, for the metrics. */
+enum class callback_result
+{
+    delivered,       ///< An event answered 2xx.
+    retried,         ///< An event failed and is tried again.
+    failed,          ///< An event failed and is given up.
+    dropped,         ///< Events pushed out of a full backlog.
+    probe_delivered, ///< A probe answered 2xx.
+    probe_failed,    ///< A probe failed (the startMessaging gets CallbackChannelError).
+};
+inline constexpr std::size_t callback_results = 6;
+
+/** Told of every answered attempt and every drop, outside the dispatcher's lock; must not block. */
+using callback_observer =
+    std::function<void(callback_result result, std::uint64_t events, std::chrono::milliseconds took)>;
+
 struct callback_settings
 {
     std::chrono::milliseconds timeout{5000}; ///< Of each attempt.
@@ -84,7 +100,7 @@ struct callback_settings
 class callback_dispatcher
 {
 public:
-    callback_dispatcher(net::any_io_executor executor, callback_settings settings);
+    callback_dispatcher(net::any_io_executor executor, callback_settings settings, callback_observer observe = {});
 
     /** Queues an event document for delivery not before `not_before`, behind the earlier
         ones of its conversation, for its target (the application and the route's URL). */
@@ -105,6 +121,15 @@ public:
     /** Returns how many documents are waiting or in flight. */
     std::size_t
     pending() const;
+
+    /** Events waiting for their time or their turn, and events and probes on the wire. */
+    struct load
+    {
+        std::size_t waiting = 0;
+        std::size_t in_flight = 0;
+    };
+    load
+    current_load() const;
 
     /** Returns how many events of an application (empty id: all) a full backlog dropped. */
     std::uint64_t
@@ -132,9 +157,12 @@ private:
     record_dropped(dropped_events const& dropped);
     void
     keep(delivery_attempt a);
+    void
+    tell(callback_result result, std::uint64_t events, std::chrono::milliseconds took) const;
 
     net::any_io_executor executor_;
     callback_settings settings_;
+    callback_observer observe_;
     mutable std::mutex mutex_;
     callback_queue queue_;
     net::steady_timer timer_;                                    ///< Wakes the queue when its next event is due.

@@ -1,5 +1,6 @@
 #include "conversation_flow.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace ucwa {
@@ -510,6 +511,14 @@ conversation_flow::live_locked(std::string_view application_id, std::uint64_t nu
                               "No conversation " + std::to_string(number) + " in application " +
                                   std::string(application_id) + ".");
     return api_result<entry*>(boost::system::in_place_value, e);
+}
+
+std::size_t
+conversation_flow::open() const
+{
+    std::lock_guard lock(mutex_);
+    return static_cast<std::size_t>(
+        std::count_if(entries_.begin(), entries_.end(), [](auto const& e) { return !e.second.c.deleted; }));
 }
 
 } // namespace ucwa

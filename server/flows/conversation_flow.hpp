@@ -100,6 +100,11 @@ public:
     std::vector<conversation>
     list(std::string_view application_id);
 
+    /** Returns how many kept conversations are not deleted (a silent conversation whose
+        scripted end is due but not yet looked at still counts). */
+    std::size_t
+    open() const;
+
     /** A page of conversations. */
     struct page
     {

@@ -315,4 +315,19 @@ event_channels::close_all()
         c->close();
 }
 
+std::size_t
+event_channels::held() const
+{
+    std::vector<std::shared_ptr<event_channel>> all;
+    {
+        std::lock_guard lock(mutex_);
+        for(auto const& [id, c] : channels_)
+            all.push_back(c);
+    }
+    std::size_t n = 0;
+    for(auto const& c : all)
+        n += c->held();
+    return n;
+}
+
 } // namespace ucwa

@@ -129,6 +129,10 @@ public:
     void
     close_all();
 
+    /** Returns how many requests the channels hold. */
+    std::size_t
+    held() const;
+
 private:
     net::any_io_executor executor_;
     mutable std::mutex mutex_;

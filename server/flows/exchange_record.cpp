@@ -22,6 +22,13 @@ record_exchange(journal& requests, http::request<http::string_body> const& reque
     e.rule = r.rule;
     e.minted_id = r.minted_id;
     e.latency = std::chrono::duration_cast<std::chrono::microseconds>(handling + r.delay);
+    if(!r.fault)
+    {
+        for(auto const& field : r.response)
+            e.response_headers.emplace_back(field.name_string(), journaled_value(field.name_string(), field.value()));
+        e.response_body = r.response.body();
+        e.response_body_size = e.response_body.size();
+    }
     requests.record(std::move(e));
 }
 

@@ -27,8 +27,10 @@ std::size_t
 entry_bytes(journal_entry const& e) noexcept
 {
     auto bytes = sizeof(journal_entry) + e.application_id.size() + e.method.size() + e.target.size() + e.body.size() +
-        e.to.size() + e.outcome.size() + e.rule.size() + e.minted_id.size();
+        e.to.size() + e.outcome.size() + e.rule.size() + e.minted_id.size() + e.response_body.size();
     for(auto const& h : e.headers)
+        bytes += header_bytes(h);
+    for(auto const& h : e.response_headers)
         bytes += header_bytes(h);
     return bytes;
 }
@@ -78,6 +80,13 @@ journal::record(journal_entry e)
         e.body_truncated = true;
         if(counters_)
             counters_->hit(counters_->journal_bodies_cut);
+    }
+    // The answer's body is cut at the same limit (marked, not counted: journalBodiesCut counts requests).
+    if(e.response_body.size() > bounds_.body)
+    {
+        e.response_body.resize(bounds_.body);
+        e.response_body.shrink_to_fit();
+        e.response_body_truncated = true;
     }
     // Headers in order while they fit the header limit; the rest are left out and marked.
     std::size_t kept = 0;
@@ -177,6 +186,13 @@ journal::bytes() const
 {
     std::lock_guard lock(mutex_);
     return bytes_;
+}
+
+journal::usage
+journal::current_usage() const
+{
+    std::lock_guard lock(mutex_);
+    return {entries_.size(), bytes_, dropped_};
 }
 
 } // namespace ucwa

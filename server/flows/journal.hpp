@@ -37,6 +37,11 @@ struct journal_entry
     std::string rule;               ///< The scenario rule (or "queue") that decided; empty if none.
     std::string minted_id;
     std::chrono::microseconds latency{0};
+    // The answer, for the HAR export (GET /__admin/requests.har); empty for a fault.
+    std::vector<std::pair<std::string, std::string>> response_headers;
+    std::string response_body;          ///< As sent, cut at the journal's body limit.
+    std::size_t response_body_size = 0; ///< Its size before the cut.
+    bool response_body_truncated = false;
 };
 
 /** What to select; empty fields match everything. */
@@ -110,6 +115,16 @@ public:
     /** Returns the bytes the kept entries hold (what --journal-bytes bounds). */
     std::size_t
     bytes() const;
+
+    /** What the journal holds now, and how many entries its bounds pushed out. */
+    struct usage
+    {
+        std::size_t entries = 0;
+        std::size_t bytes = 0;
+        std::uint64_t dropped = 0;
+    };
+    usage
+    current_usage() const;
 
 private:
     limits bounds_;

@@ -1,7 +1,9 @@
 #include "access_log.hpp"
 
+#include "json_writer.hpp"
+
+#include <cmath>
 #include <cstdio>
-#include <ctime>
 
 namespace ucwa {
 
@@ -28,24 +30,9 @@ append_printable(std::string& out, std::string_view text)
         out += (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ? '?' : ch;
 }
 
-} // namespace
-
 std::string
-utc_timestamp(std::chrono::system_clock::time_point when)
-{
-    auto const seconds = std::chrono::system_clock::to_time_t(when);
-    auto const millis = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count() % 1000;
-    std::tm parts{};
-    gmtime_r(&seconds, &parts);
-    char text[64];
-    std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1,
-                  parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, static_cast<int>(millis));
-    return text;
-}
-
-std::string
-format_access_line(http::request<http::string_body> const& request, reply const& r,
-                   std::chrono::steady_clock::duration elapsed)
+format_text(http::request<http::string_body> const& request, reply const& r,
+            std::chrono::steady_clock::duration elapsed)
 {
     std::string line;
     line.reserve(160);
@@ -68,6 +55,50 @@ format_access_line(http::request<http::string_body> const& request, reply const&
     line += " id=";
     line += r.minted_id.empty() ? std::string_view("-") : std::string_view(r.minted_id);
     return line;
+}
+
+// "name": text, or null when there is no text.
+void
+field_or_null(json_writer& w, std::string_view name, std::string_view text)
+{
+    w.key(name);
+    if(text.empty())
+        w.null();
+    else
+        w.value(text);
+}
+
+std::string
+format_json(http::request<http::string_body> const& request, reply const& r,
+            std::chrono::steady_clock::duration elapsed)
+{
+    json_writer w;
+    w.start_object();
+    w.field("time", utc_timestamp(std::chrono::system_clock::now()));
+    w.field("level", level_name(log_level::info));
+    field_or_null(w, "method", request.method_string());
+    field_or_null(w, "target", request.target());
+    if(r.fault)
+        w.field("fault", fault_name(*r.fault));
+    else
+        w.field("status", static_cast<std::uint64_t>(r.response.result_int()));
+    // Two decimals, as in the text line.
+    w.field("durationMs", std::round(std::chrono::duration<double, std::milli>(elapsed).count() * 100) / 100);
+    field_or_null(w, "application", r.application_id);
+    field_or_null(w, "mintedId", r.minted_id);
+    // The id the client got in X-MS-Correlation-Id, to find its request here.
+    field_or_null(w, "correlationId", r.response["X-MS-Correlation-Id"]);
+    w.end_object();
+    return w.take();
+}
+
+} // namespace
+
+std::string
+format_access_line(http::request<http::string_body> const& request, reply const& r,
+                   std::chrono::steady_clock::duration elapsed, log_format format)
+{
+    return format == log_format::json ? format_json(request, r, elapsed) : format_text(request, r, elapsed);
 }
 
 } // namespace ucwa

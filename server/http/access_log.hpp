@@ -1,6 +1,7 @@
 #pragma once
 // The access log line: one per request.
 
+#include "log_line.hpp"
 #include "net.hpp"
 #include "reply.hpp"
 
@@ -9,14 +10,16 @@
 
 namespace ucwa {
 
-/** Formats "<time> <method> <target> <status> <ms>ms app=<id> id=<minted>"; a fault
-    shows as "fault:<kind>" in place of the status. */
+/** Formats the access line of an answered request (or of its fault), stamped now.
+
+    Text: "<time> <method> <target> <status> <ms>ms app=<id> id=<minted>", a fault as
+    "fault:<kind>" in place of the status, "-" for what is missing, controls as '?'.
+    JSON: {"time","level":"info","method","target","status" (or "fault"),"durationMs",
+    "application","mintedId","correlationId"}, null for what is missing; valid UTF-8
+    whatever the request held.
+*/
 std::string
 format_access_line(http::request<http::string_body> const& request, reply const& r,
-                   std::chrono::steady_clock::duration elapsed);
-
-/** Returns the current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ". */
-std::string
-utc_timestamp(std::chrono::system_clock::time_point when);
+                   std::chrono::steady_clock::duration elapsed, log_format format = log_format::text);
 
 } // namespace ucwa

@@ -1,12 +1,25 @@
 #pragma once
-// A small buffered logger: lines go to a buffer that is written out when it
-// fills, on flush(), and by the app's flush timer, so the access log costs
-// one lock and a copy per request rather than a system call.
+// The mock's logger: server lines and the access log go through one asynchronous
+// spdlog logger. A line is formatted on the caller's thread and queued; one thread
+// of the logger's own writes the lines out in order, so a request never waits on
+// the terminal. The queue is bounded: when it is full the oldest line is dropped
+// and counted (dropped_lines()).
 
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
-#include <mutex>
-#include <string>
+#include <memory>
 #include <string_view>
+
+namespace spdlog {
+class async_logger;
+namespace details {
+class thread_pool;
+}
+namespace sinks {
+class sink;
+}
+} // namespace spdlog
 
 namespace ucwa {
 
@@ -29,9 +42,16 @@ enum class log_format
 class logger
 {
 public:
-    /** Writes to `out` (not owned) the lines at `level` and above. */
-    explicit logger(log_level level, std::FILE* out = stdout);
+    /** Lines the queue holds; past that the oldest are dropped. About 400 bytes each while idle. */
+    static constexpr std::size_t default_queue_lines = 8192;
 
+    /** Writes to `out` (not owned) the lines at `level` and above, in `format`. */
+    explicit logger(log_level level, std::FILE* out = stdout, log_format format = log_format::text);
+
+    /** Writes to `sink` through a queue of `queue_lines` lines (tests use this to hold the writer). */
+    logger(log_level level, log_format format, std::shared_ptr<spdlog::sinks::sink> sink, std::size_t queue_lines);
+
+    /** Writes out every queued line and flushes the output. */
     ~logger();
 
     logger(logger const&) = delete;
@@ -45,26 +65,43 @@ public:
         return level >= level_;
     }
 
-    /** Appends a line (a newline is added); buffered. */
-    void
-    write(log_level level, std::string_view line);
+    log_format
+    format() const noexcept
+    {
+        return format_;
+    }
 
-    /** Appends a line and writes the buffer out at once. */
+    /** Queues a server line: the text as it is, or in JSON its "message". */
     void
-    write_now(log_level level, std::string_view line);
+    write(log_level level, std::string_view message);
 
-    /** Writes the buffer out. */
+    /** Queues a server line at info whatever the level (the address scripts wait for). */
+    void
+    announce(std::string_view message);
+
+    /** Queues a line already in this logger's format (the access log's). */
+    void
+    write_formatted(log_level level, std::string_view line);
+
+    /** Has the output flushed once the lines queued so far are written; does not wait. */
     void
     flush();
 
+    /** Returns how many lines were dropped because the queue was full. */
+    std::uint64_t
+    dropped_lines() const;
+
 private:
     void
-    flush_locked();
+    attach(std::shared_ptr<spdlog::sinks::sink> sink);
+    void
+    queue(log_level level, std::string_view line);
 
     log_level level_;
-    std::FILE* out_;
-    std::mutex mutex_;
-    std::string buffer_;
+    log_format format_;
+    std::shared_ptr<spdlog::sinks::sink> sink_;
+    std::shared_ptr<spdlog::details::thread_pool> pool_;
+    std::shared_ptr<spdlog::async_logger> spdlog_;
 };
 
 } // namespace ucwa

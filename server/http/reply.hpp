@@ -34,6 +34,10 @@ struct reply
     std::string application_id;         ///< For the access log; empty if none.
     std::string minted_id;              ///< For the access log; empty if none.
 
+    static constexpr std::size_t no_route = static_cast<std::size_t>(-1);
+    /// The router's index of the route that answered, for the metrics; no_route when none did.
+    std::size_t route = no_route;
+
     // For the journal.
     bool journaled = true; ///< Admin calls are not journaled.
     std::string to;        ///< The recipient, when the request named one.

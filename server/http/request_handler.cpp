@@ -6,10 +6,12 @@
 
 namespace ucwa {
 
-request_handler::request_handler(router const& routes, server_settings const& settings, exchange_recorder record)
+request_handler::request_handler(router const& routes, server_settings const& settings, exchange_recorder record,
+                                 exchange_observer observe)
     : routes_(routes)
     , settings_(settings)
     , record_(std::move(record))
+    , observe_(std::move(observe))
 {}
 
 reply
@@ -24,7 +26,7 @@ request_handler::handle(http::request<http::string_body>& request)
                                    request.keep_alive());
         r.outcome = "error BadRequest";
         add_common_headers(r.response, &request);
-        record_(request, r, std::chrono::steady_clock::now() - started);
+        finish(request, reply::no_route, r, started);
         return r;
     }
     // A page of an origin not on --xframe-origins gets nothing done, whatever the path.
@@ -34,11 +36,10 @@ request_handler::handle(http::request<http::string_body>& request)
     {
         // Headers and the journal entry wait for the real answer; the request
         // outlives the wait (the session keeps it until the answer is written).
-        r.deferred = [this, &request, started, inner = std::move(r.deferred)](reply_sink sink) {
-            inner([this, &request, started, sink = std::move(sink)](reply answer) {
+        r.deferred = [this, &request, started, route = r.route, inner = std::move(r.deferred)](reply_sink sink) {
+            inner([this, &request, started, route, sink = std::move(sink)](reply answer) {
                 add_common_headers(answer.response, &request);
-                if(answer.journaled)
-                    record_(request, answer, std::chrono::steady_clock::now() - started);
+                finish(request, route, answer, started);
                 sink(std::move(answer));
             });
         };
@@ -46,9 +47,19 @@ request_handler::handle(http::request<http::string_body>& request)
     }
     add_common_headers(r.response, &request);
     // Recorded before the answer leaves, so a verification made after it sees the entry.
-    if(r.journaled)
-        record_(request, r, std::chrono::steady_clock::now() - started);
+    finish(request, r.route, r, started);
     return r;
+}
+
+void
+request_handler::finish(http::request<http::string_body> const& request, std::size_t route, reply const& answer,
+                        std::chrono::steady_clock::time_point started)
+{
+    auto const handling = std::chrono::steady_clock::now() - started;
+    if(answer.journaled)
+        record_(request, answer, handling);
+    if(observe_)
+        observe_(route, answer, handling);
 }
 
 reply
@@ -89,6 +100,8 @@ request_handler::handle_read_error(beast::error_code ec)
         e = make_api_error(errc::bad_request, "The request is not valid HTTP/1.1: " + ec.message() + ".");
     reply r = make_error_reply(e, json, 11, false);
     add_common_headers(r.response, nullptr);
+    if(observe_)
+        observe_(reply::no_route, r, {});
     return r;
 }
 

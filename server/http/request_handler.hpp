@@ -16,10 +16,17 @@ namespace ucwa {
 using exchange_recorder = std::function<void(http::request<http::string_body> const& request, reply const& answer,
                                              std::chrono::steady_clock::duration handling)>;
 
+/** Counts a handled request (the metrics): the router's index of the route that answered
+    (reply::no_route when none did), the answer, and the time to it. Called for every request,
+    admin calls and unreadable requests too, on the session's thread: it must not block. */
+using exchange_observer =
+    std::function<void(std::size_t route, reply const& answer, std::chrono::steady_clock::duration handling)>;
+
 class request_handler
 {
 public:
-    request_handler(router const& routes, server_settings const& settings, exchange_recorder record);
+    request_handler(router const& routes, server_settings const& settings, exchange_recorder record,
+                    exchange_observer observe = {});
 
     /** Handles one complete request. Never throws. */
     reply
@@ -41,10 +48,15 @@ public:
 private:
     void
     add_common_headers(http::response<http::string_body>& response, http::request<http::string_body> const* request);
+    /** Journals (when the answer says so) and counts an answered request. */
+    void
+    finish(http::request<http::string_body> const& request, std::size_t route, reply const& answer,
+           std::chrono::steady_clock::time_point started);
 
     router const& routes_;
     server_settings const& settings_;
     exchange_recorder record_;
+    exchange_observer observe_;
     std::atomic<std::uint64_t> next_correlation_id_{1};
 };
 

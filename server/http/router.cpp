@@ -173,12 +173,15 @@ router::handle(http::request<http::string_body>& request) const
             auto answer = r.handler(context);
             if(answer.pass)
                 continue;
+            answer.route = index;
             return answer;
         }
         catch(std::exception const& e)
         {
-            return context.error(make_api_error(errc::service_failure,
-                                                std::string("The mock failed to handle the request: ") + e.what()));
+            auto answer = context.error(make_api_error(
+                errc::service_failure, std::string("The mock failed to handle the request: ") + e.what()));
+            answer.route = index;
+            return answer;
         }
     }
 

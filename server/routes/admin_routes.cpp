@@ -1,6 +1,11 @@
 #include "admin_routes.hpp"
 
 #include "access_log.hpp"
+#include "admin_har_route.hpp"
+#include "admin_metrics_route.hpp"
+#include "admin_openapi_route.hpp"
+#include "admin_replies.hpp"
+#include "admin_support.hpp"
 #include "json_writer.hpp"
 
 #include <rapidjson/document.h>
@@ -15,31 +20,6 @@ namespace ucwa {
 
 namespace {
 
-// Admin answers are plain JSON and never journaled.
-reply
-admin_json(request_context const& ctx, http::status status, std::string body)
-{
-    auto r = make_json_reply(status, std::move(body), ctx.request.version(), ctx.request.keep_alive());
-    r.journaled = false;
-    return r;
-}
-
-reply
-admin_error(request_context const& ctx, errc e, std::string message)
-{
-    auto r = make_error_reply(make_api_error(e, std::move(message)), answer_format{}, ctx.request.version(),
-                              ctx.request.keep_alive());
-    r.journaled = false;
-    return r;
-}
-
-// The application named by ?app=, empty for "all".
-std::string
-app_param(request_context const& ctx)
-{
-    return ctx.query("app").value_or("");
-}
-
 // ?app= of a call that scripts an application must name one that exists (a fixture's or a
 // signed-in person's): state kept for any other id would grow with every made-up id.
 std::optional<reply>
@@ -51,144 +31,6 @@ refuse_unknown_app(request_context const& ctx, mock_state& state)
     state.limits.hit(state.limits.unknown_applications);
     return admin_error(ctx, errc::not_found,
                        "app: no application " + app + " (only the fixtures' applications and people's exist)");
-}
-
-// system_clock counts nanoseconds in 64 bits: about 1678 to 2262. Times are kept to 1900-2200.
-constexpr long long earliest_ms = -2208988800000LL; // 1900-01-01
-constexpr long long latest_ms = 7289654400000LL;    // 2201-01-01: the whole of 2200
-
-std::optional<std::chrono::system_clock::time_point>
-from_epoch_ms(long long millis)
-{
-    if(millis < earliest_ms || millis > latest_ms)
-        return std::nullopt;
-    return std::chrono::system_clock::time_point(std::chrono::milliseconds(millis));
-}
-
-// Parses an RFC 3339 UTC time ("2026-11-25T01:02:03Z", fraction optional) or epoch milliseconds.
-std::optional<std::chrono::system_clock::time_point>
-parse_time(std::string_view text)
-{
-    long long millis = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), millis);
-    if(ec == std::errc{} && end == text.data() + text.size())
-        return from_epoch_ms(millis);
-    std::tm parts{};
-    int fraction_ms = 0;
-    std::string copy(text);
-    char const* rest = strptime(copy.c_str(), "%Y-%m-%dT%H:%M:%S", &parts);
-    if(!rest)
-        return std::nullopt;
-    if(*rest == '.')
-    {
-        ++rest;
-        int digits = 0;
-        while(*rest >= '0' && *rest <= '9')
-        {
-            if(digits < 3)
-                fraction_ms = fraction_ms * 10 + (*rest - '0');
-            ++digits;
-            ++rest;
-        }
-        for(; digits < 3; ++digits)
-            fraction_ms *= 10;
-    }
-    if(std::string_view(rest) != "Z" || parts.tm_year < 0 || parts.tm_year > 300)
-        return std::nullopt;
-    return from_epoch_ms(static_cast<long long>(timegm(&parts)) * 1000 + fraction_ms);
-}
-
-// Reads a filter from the query (GET) or a JSON object (count); `where` names the source in errors.
-// journal_filter is an aggregate that a string converts to, so errors are named.
-boost::system::result<journal_filter, std::string>
-filter_error(std::string message)
-{
-    return {boost::system::in_place_error, std::move(message)};
-}
-
-boost::system::result<journal_filter, std::string>
-filter_from_query(request_context const& ctx)
-{
-    journal_filter f;
-    if(auto app = ctx.query("app"))
-        f.application_id = *app;
-    if(auto method = ctx.query("method"))
-        f.method = *method;
-    if(auto path = ctx.query("path"))
-        f.path = *path;
-    if(auto to = ctx.query("to"))
-        f.to = *to;
-    if(auto status = ctx.query("status"))
-    {
-        unsigned value = 0;
-        auto [end, ec] = std::from_chars(status->data(), status->data() + status->size(), value);
-        if(ec != std::errc{} || end != status->data() + status->size() || (value != 0 && value < 100) || value > 599)
-            return filter_error(std::string("status: must be an HTTP status from 100 to 599, or 0 for a fault"));
-        f.status = value;
-    }
-    for(auto const* name : {"since", "until"})
-        if(auto text = ctx.query(name))
-        {
-            auto when = parse_time(*text);
-            if(!when)
-                return filter_error(std::string(name) +
-                                    ": must be an RFC 3339 UTC time or epoch milliseconds, from 1900 to 2200");
-            (std::string_view(name) == "since" ? f.since : f.until) = *when;
-        }
-    return f;
-}
-
-boost::system::result<journal_filter, std::string>
-filter_from_json(rapidjson::Value const& v, std::string const& app)
-{
-    journal_filter f;
-    if(!app.empty())
-        f.application_id = app;
-    if(!v.IsObject())
-        return filter_error(std::string("the filter must be a JSON object"));
-    for(auto const& m : v.GetObject())
-    {
-        std::string_view const name(m.name.GetString(), m.name.GetStringLength());
-        auto const string_field = [&](std::optional<std::string>& out) -> boost::system::result<void, std::string> {
-            if(!m.value.IsString())
-                return std::string(name) + ": must be a string";
-            out = std::string(m.value.GetString(), m.value.GetStringLength());
-            return {};
-        };
-        boost::system::result<void, std::string> r;
-        if(name == "app" || name == "application")
-            r = string_field(f.application_id);
-        else if(name == "method")
-            r = string_field(f.method);
-        else if(name == "path")
-            r = string_field(f.path);
-        else if(name == "to")
-            r = string_field(f.to);
-        else if(name == "status")
-        {
-            if(!m.value.IsUint() || (m.value.GetUint() != 0 && m.value.GetUint() < 100) || m.value.GetUint() > 599)
-                return filter_error(std::string("status: must be an HTTP status from 100 to 599, or 0 for a fault"));
-            f.status = m.value.GetUint();
-        }
-        else if(name == "since" || name == "until")
-        {
-            std::optional<std::chrono::system_clock::time_point> when;
-            if(m.value.IsString())
-                when = parse_time(std::string_view(m.value.GetString(), m.value.GetStringLength()));
-            else if(m.value.IsInt64())
-                when = from_epoch_ms(m.value.GetInt64());
-            if(!when)
-                return filter_error(std::string(name) +
-                                    ": must be an RFC 3339 UTC time or epoch milliseconds, from 1900 to 2200");
-            (name == "since" ? f.since : f.until) = *when;
-        }
-        else
-            return filter_error("unknown filter field '" + std::string(name) +
-                                "' (known: app, method, path, status, to, since, until)");
-        if(!r)
-            return filter_error(r.error());
-    }
-    return f;
 }
 
 // Parses a JSON request body; the error names the position.
@@ -244,83 +86,14 @@ render_scenario(scenario const& s)
     return w.take();
 }
 
-// Listings are paged: ?limit= (default and largest below), and ?after= (a sequence, for the
-// journal) or ?offset= (conversations, invitations). The answer says "more" and links the next page.
-constexpr std::size_t default_page = 500;
-constexpr std::size_t largest_page = 5000;
-
-struct page_request
-{
-    std::size_t limit = default_page;
-    std::uint64_t start = 0; ///< ?after= or ?offset=.
-};
-
-boost::system::result<page_request, std::string>
-page_from_query(request_context const& ctx, std::string_view start_name)
-{
-    page_request p;
-    auto const number = [&](std::string_view name, std::uint64_t min,
-                            std::uint64_t max) -> boost::system::result<std::uint64_t, std::string> {
-        auto text = ctx.query(name);
-        std::uint64_t value = 0;
-        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-        if(ec != std::errc{} || end != text->data() + text->size() || value < min || value > max)
-            return std::string(name) + ": must be a whole number from " + std::to_string(min) + " to " +
-                std::to_string(max);
-        return value;
-    };
-    if(ctx.query("limit"))
-    {
-        auto n = number("limit", 1, largest_page);
-        if(!n)
-            return n.error();
-        p.limit = static_cast<std::size_t>(*n);
-    }
-    if(ctx.query(start_name))
-    {
-        auto n = number(start_name, 0, std::numeric_limits<std::int64_t>::max());
-        if(!n)
-            return n.error();
-        p.start = *n;
-    }
-    return p;
-}
-
-// The summary's paging fields: "more", and "next" (this listing's query, with the next start) when there is more.
 void
-write_paging(json_writer& w, request_context const& ctx, std::string_view start_name, bool more,
-             std::uint64_t next_start, std::size_t limit)
-{
-    w.field("more", more);
-    if(!more)
-        return;
-    std::string next(ctx.target.encoded_path().data(), ctx.target.encoded_path().size());
-    char separator = '?';
-    for(auto const& param : ctx.target.encoded_params())
-    {
-        std::string_view const key(param.key.data(), param.key.size());
-        if(key == "limit" || key == start_name)
-            continue;
-        next += separator;
-        next += key;
-        if(param.has_value)
-        {
-            next += '=';
-            next.append(param.value.data(), param.value.size());
-        }
-        separator = '&';
-    }
-    next += separator;
-    next += std::string(start_name) + "=" + std::to_string(next_start) + "&limit=" + std::to_string(limit);
-    w.field("next", next);
-}
-
-void
-write_limits(json_writer& w, limit_counters const& limits)
+write_limits(json_writer& w, limit_counters const& limits, std::uint64_t log_lines_dropped)
 {
     w.key("limits");
     w.start_object();
     limits.for_each([&](limit_counter const& c) { w.field(c.name(), c.value()); });
+    // Counted by the logger's queue, not by a limit_counter: no warning goes with it.
+    w.field("logLinesDropped", log_lines_dropped);
     w.end_object();
 }
 
@@ -330,23 +103,12 @@ void
 add_admin_routes(router& r, mock_state& state)
 {
     // Every admin route but health goes through the admin token, when one is set.
-    auto const guarded = [&state](route_handler handler) -> route_handler {
-        return [&state, handler = std::move(handler)](request_context& ctx) -> reply {
-            auto const& token = state.settings.admin_token;
-            if(!token.empty() && ctx.request[http::field::authorization] != "Bearer " + token)
-            {
-                auto rep =
-                    admin_error(ctx, errc::forbidden, "The admin API needs 'Authorization: Bearer <admin token>'.");
-                rep.response.result(http::status::unauthorized);
-                rep.response.set(http::field::www_authenticate, "Bearer realm=\"ucwa-mock admin\"");
-                return rep;
-            }
-            return handler(ctx);
-        };
-    };
+    auto const guarded = [&state](route_handler handler) { return admin_guarded(state, std::move(handler)); };
 
     r.add(http::verb::get, "/__admin/health", "admin.health",
           [](request_context& ctx) { return admin_json(ctx, http::status::ok, R"({"status":"ok"})"); });
+
+    add_admin_metrics_route(r, state);
 
     r.add(http::verb::get, "/__admin/scenario", "admin.scenario.get", guarded([&state](request_context& ctx) {
               return admin_json(ctx, http::status::ok, render_scenario(state.applications.current(app_param(ctx))));
@@ -437,13 +199,11 @@ add_admin_routes(router& r, mock_state& state)
           }));
 
     r.add(http::verb::get, "/__admin/requests", "admin.requests.get", guarded([&state](request_context& ctx) {
-              auto filter = filter_from_query(ctx);
-              if(!filter)
-                  return admin_error(ctx, errc::parameter_validation_failure, filter.error());
-              auto paging = page_from_query(ctx, "after");
-              if(!paging)
-                  return admin_error(ctx, errc::parameter_validation_failure, paging.error());
-              auto const page = state.requests.find(*filter, paging->start, paging->limit);
+              auto query = journal_query_from(ctx);
+              if(!query)
+                  return admin_error(ctx, errc::parameter_validation_failure, query.error());
+              auto const& paging = query->page;
+              auto const page = state.requests.find(query->filter, paging.start, paging.limit);
               json_writer w;
               w.start_object();
               w.key("requests");
@@ -453,11 +213,13 @@ add_admin_routes(router& r, mock_state& state)
               w.end_array();
               w.field("dropped", page.dropped);
               write_paging(w, ctx, "after", page.more,
-                           page.entries.empty() ? paging->start : page.entries.back().sequence, paging->limit);
-              write_limits(w, state.limits);
+                           page.entries.empty() ? paging.start : page.entries.back().sequence, paging.limit);
+              write_limits(w, state.limits, state.log.dropped_lines());
               w.end_object();
               return admin_json(ctx, http::status::ok, w.take());
           }));
+
+    add_admin_har_route(r, state);
 
     r.add(http::verb::delete_, "/__admin/requests", "admin.requests.delete", guarded([&state](request_context& ctx) {
               state.requests.clear(app_param(ctx));
@@ -601,6 +363,8 @@ add_admin_routes(router& r, mock_state& state)
               w.end_object();
               return admin_json(ctx, http::status::ok, w.take());
           }));
+
+    add_admin_openapi_route(r, state);
 }
 
 } // namespace ucwa

@@ -6,7 +6,7 @@
 
 namespace ucwa {
 
-/** Adds the admin routes (GET /__admin/health). */
+/** Adds the admin routes (GET /__admin/health, …, GET /__admin/openapi.json). */
 void
 add_admin_routes(router& r, mock_state& state);
 

@@ -11,6 +11,7 @@
 #include "journal.hpp"
 #include "limit_counters.hpp"
 #include "logger.hpp"
+#include "metrics.hpp"
 #include "scenario.hpp"
 #include "token_registry.hpp"
 #include "user_applications.hpp"
@@ -46,6 +47,7 @@ struct mock_state
     user_applications user_apps;  ///< Created by signed-in people.
     logger& log;
     std::atomic<std::uint64_t> reload_failures{0}; ///< Bad edits seen by --watch.
+    mock_metrics metrics;                          ///< GET /__admin/metrics; the app names its routes.
     std::string self_url; ///< "http://127.0.0.1:PORT": the base of hrefs when a request has no Host.
     // Made by the app once its io_context exists.
     std::unique_ptr<callback_dispatcher> callbacks;
