@@ -89,6 +89,8 @@ std::map<std::string, std::string> const other_values{
     {"callback-timeout", "700"},
     {"callback-retries", "0"},
     {"callback-backlog", "17"},
+    {"callback-ca", "/srv/callback-ca.pem"},
+    {"callback-insecure", "true"},
     {"pget-timeout", "1200"},
     {"admin-token", "s3cret token"},
     {"xframe-origins", "https://app.example.com,http://localhost:*"},

@@ -1,6 +1,7 @@
 #include "mock_handler.hpp"
 
 #include "admin_routes.hpp"
+#include "callback_tls.hpp"
 #include "exchange_record.hpp"
 #include "messaging_routes.hpp"
 #include "user_routes.hpp"
@@ -27,7 +28,16 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
     if(!active)
         return "scenario: " + active.error().to_string();
 
+    // Built once: every https callback shares it.
+    auto callback_tls = make_callback_tls_context(settings.callback_ca, settings.callback_insecure);
+    if(!callback_tls)
+        return "--callback-ca: " + callback_tls.error();
+
     std::unique_ptr<mock_handler> m(new mock_handler(settings, log_output));
+    if(settings.callback_insecure)
+        m->log_.write(log_level::warn,
+                      "--callback-insecure: https callbacks are sent without verifying the "
+                      "certificate or the host name of the receiver");
     auto& state = *(m->state_ = std::make_unique<mock_state>(settings, settings.scenarios_dir, std::move(*known),
                                                              std::move(*active), m->log_));
     auto const executor = m->ioc_->get_executor();
@@ -35,6 +45,7 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
     callbacks.timeout = settings.callback_timeout;
     callbacks.retries = settings.callback_retries;
     callbacks.backlog = settings.callback_backlog;
+    callbacks.tls = std::move(*callback_tls);
     state.callbacks = std::make_unique<callback_dispatcher>(
         executor, callbacks,
         [&metrics = state.metrics](callback_result result, std::uint64_t events, std::chrono::milliseconds took) {

@@ -1,19 +1,81 @@
 #include "callback_client.hpp"
 
+#include "net_ssl.hpp"
+
 #include <boost/url/parse.hpp>
 
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
 #include <memory>
+#include <optional>
+#include <type_traits>
 
 namespace ucwa {
 
 namespace {
 
-class callback_call : public std::enable_shared_from_this<callback_call>
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+
+// Where a callback URL points.
+struct destination
 {
+    bool tls = false;
+    bool host_is_ip = false;
+    std::string host; ///< As the resolver takes it: an IPv6 address without brackets.
+    std::string port;
+    std::string target;
+    std::string host_header;
+};
+
+boost::system::result<destination, std::string>
+destination_of(std::string const& text)
+{
+    auto url = boost::urls::parse_absolute_uri(text);
+    if(!url)
+        return std::string("the callback URL is not an absolute URI");
+    auto const scheme = url->scheme_id();
+    if(scheme != boost::urls::scheme::http && scheme != boost::urls::scheme::https)
+        return "only http:// and https:// callback URLs are supported by the mock, not " + std::string(url->scheme());
+    if(url->host().empty())
+        return std::string("the callback URL has no host");
+    destination d;
+    d.tls = scheme == boost::urls::scheme::https;
+    d.host = url->host_address();
+    d.host_is_ip = url->host_type() == boost::urls::host_type::ipv4 || url->host_type() == boost::urls::host_type::ipv6;
+    d.port = url->has_port() ? std::string(url->port()) : d.tls ? "443" : "80";
+    d.target = url->encoded_resource();
+    if(d.target.empty() || d.target.front() != '/')
+        d.target.insert(0, "/");
+    d.host_header = std::string(url->encoded_host_and_port());
+    return d;
+}
+
+// Why a TLS handshake failed, in the words of OpenSSL's verifier when it was the certificate.
+std::string
+handshake_problem(tls_stream& stream, beast::error_code ec)
+{
+    if(ec == beast::error::timeout)
+        return "handshake timed out";
+    auto const verified = SSL_get_verify_result(stream.native_handle());
+    if(verified != X509_V_OK)
+        return std::string("certificate verify failed: ") + X509_verify_cert_error_string(verified);
+    return ec.message();
+}
+
+// One call over a plain or a TLS stream: the same steps, TLS adding its handshake and close.
+template<class Stream>
+class callback_call : public std::enable_shared_from_this<callback_call<Stream>>
+{
+    static constexpr bool over_tls = std::is_same_v<Stream, tls_stream>;
+
 public:
-    callback_call(net::any_io_executor executor, callback_request request, std::function<void(callback_answer)> done)
+    template<class... StreamArgs>
+    callback_call(net::any_io_executor executor, destination where, callback_request request,
+                  std::function<void(callback_answer)> done, StreamArgs&&... stream_args)
         : resolver_(executor)
-        , stream_(executor)
+        , stream_(executor, std::forward<StreamArgs>(stream_args)...)
+        , where_(std::move(where))
         , request_(std::move(request))
         , done_(std::move(done))
         , started_(std::chrono::steady_clock::now())
@@ -22,24 +84,14 @@ public:
     void
     run()
     {
-        auto url = boost::urls::parse_absolute_uri(request_.url);
-        if(!url)
-            return finish("the callback URL is not an absolute URI");
-        if(url->scheme_id() != boost::urls::scheme::http)
-            return finish("only http:// callback URLs are supported by the mock, not " + std::string(url->scheme()));
-        if(url->host().empty())
-            return finish("the callback URL has no host");
-        host_ = url->host_address();
-        port_ = url->has_port() ? std::string(url->port()) : "80";
-        target_ = url->encoded_resource();
-        if(target_.empty() || target_.front() != '/')
-            target_.insert(0, "/");
-        host_header_ = std::string(url->encoded_host_and_port());
+        if constexpr(over_tls)
+            if(auto problem = set_up_tls())
+                return finish(std::move(*problem));
 
         message_.version(11);
         message_.method(http::verb::post);
-        message_.target(target_);
-        message_.set(http::field::host, host_header_);
+        message_.target(where_.target);
+        message_.set(http::field::host, where_.host_header);
         message_.set(http::field::user_agent, "ucwa-mock/" UCWA_MOCK_VERSION);
         for(auto const& [name, value] : request_.headers)
             message_.set(name, value);
@@ -47,56 +99,114 @@ public:
         message_.prepare_payload();
         message_.keep_alive(false);
 
-        stream_.expires_after(request_.timeout);
+        // One deadline for the connection, the handshake, the request and the answer.
+        beast::get_lowest_layer(stream_).expires_after(request_.timeout);
         // The deadline covers resolving too: the stream's timer cannot, so a timer does.
         resolve_deadline_ = std::make_unique<net::steady_timer>(resolver_.get_executor(), request_.timeout);
-        resolve_deadline_->async_wait([self = shared_from_this()](beast::error_code ec) {
+        resolve_deadline_->async_wait([self = this->shared_from_this()](beast::error_code ec) {
             if(!ec)
                 self->resolver_.cancel();
         });
-        resolver_.async_resolve(host_, port_,
-                                beast::bind_front_handler(&callback_call::on_resolve, shared_from_this()));
+        resolver_.async_resolve(where_.host, where_.port,
+                                beast::bind_front_handler(&callback_call::on_resolve, this->shared_from_this()));
     }
 
 private:
+    // SNI with the URL's host name (never an address: RFC 6066), and the name or address the
+    // certificate must carry; whether a mismatch fails the handshake is the context's verify mode.
+    std::optional<std::string>
+    set_up_tls()
+    {
+        SSL* ssl = stream_.native_handle();
+        if(where_.host_is_ip)
+        {
+            if(X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), where_.host.c_str()) != 1)
+                return "cannot check the certificate against the address " + where_.host;
+            return std::nullopt;
+        }
+        if(SSL_set_tlsext_host_name(ssl, where_.host.c_str()) != 1)
+            return "cannot send " + where_.host + " as the TLS server name";
+        if(SSL_set1_host(ssl, where_.host.c_str()) != 1)
+            return "cannot check the certificate against the name " + where_.host;
+        return std::nullopt;
+    }
+
     void
     on_resolve(beast::error_code ec, tcp::resolver::results_type results)
     {
         resolve_deadline_->cancel();
         if(ec)
-            return finish(ec == net::error::operation_aborted ? "timed out resolving " + host_
-                                                              : "cannot resolve " + host_ + ": " + ec.message());
-        stream_.async_connect(results, beast::bind_front_handler(&callback_call::on_connect, shared_from_this()));
+            return finish(ec == net::error::operation_aborted ? "timed out resolving " + where_.host
+                                                              : "cannot resolve " + where_.host + ": " + ec.message());
+        beast::get_lowest_layer(stream_).async_connect(
+            results, beast::bind_front_handler(&callback_call::on_connect, this->shared_from_this()));
     }
 
     void
     on_connect(beast::error_code ec, tcp::endpoint)
     {
         if(ec)
-            return finish(describe("cannot connect to " + host_header_, ec));
-        http::async_write(stream_, message_, beast::bind_front_handler(&callback_call::on_write, shared_from_this()));
+            return finish(describe("cannot connect to " + where_.host_header, ec));
+        if constexpr(over_tls)
+            stream_.async_handshake(net::ssl::stream_base::client,
+                                    beast::bind_front_handler(&callback_call::on_handshake, this->shared_from_this()));
+        else
+            write();
+    }
+
+    void
+    on_handshake(beast::error_code ec)
+    {
+        if(ec)
+            return finish("cannot set up TLS with " + where_.host_header + ": " + handshake_problem(stream_, ec));
+        write();
+    }
+
+    void
+    write()
+    {
+        http::async_write(stream_, message_,
+                          beast::bind_front_handler(&callback_call::on_write, this->shared_from_this()));
     }
 
     void
     on_write(beast::error_code ec, std::size_t)
     {
         if(ec)
-            return finish(describe("cannot send to " + host_header_, ec));
+            return finish(describe("cannot send to " + where_.host_header, ec));
         parser_.body_limit(64 * 1024);
         http::async_read(stream_, buffer_, parser_,
-                         beast::bind_front_handler(&callback_call::on_read, shared_from_this()));
+                         beast::bind_front_handler(&callback_call::on_read, this->shared_from_this()));
     }
 
     void
     on_read(beast::error_code ec, std::size_t)
     {
         if(ec)
-            return finish(describe("no answer from " + host_header_, ec));
+            return finish(describe("no answer from " + where_.host_header, ec));
         answer_.status = parser_.get().result_int();
         answer_.body = std::move(parser_.get().body());
-        beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
         finish({});
+        close();
+    }
+
+    // After the answer: the caller already has it, so a slow TLS close delays no one.
+    void
+    close()
+    {
+        auto& socket = beast::get_lowest_layer(stream_);
+        if constexpr(over_tls)
+        {
+            socket.expires_after(std::chrono::seconds(1));
+            stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+                beast::get_lowest_layer(self->stream_).close();
+            });
+        }
+        else
+        {
+            beast::error_code ignored;
+            socket.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        }
     }
 
     static std::string
@@ -121,15 +231,12 @@ private:
     }
 
     tcp::resolver resolver_;
-    beast::tcp_stream stream_;
+    Stream stream_;
+    destination where_;
     callback_request request_;
     std::function<void(callback_answer)> done_;
     std::chrono::steady_clock::time_point started_;
     std::unique_ptr<net::steady_timer> resolve_deadline_;
-    std::string host_;
-    std::string port_;
-    std::string target_;
-    std::string host_header_;
     http::request<http::string_body> message_;
     beast::flat_buffer buffer_;
     http::response_parser<http::string_body> parser_;
@@ -141,7 +248,26 @@ private:
 void
 post_callback(net::any_io_executor executor, callback_request request, std::function<void(callback_answer)> done)
 {
-    std::make_shared<callback_call>(std::move(executor), std::move(request), std::move(done))->run();
+    auto where = destination_of(request.url);
+    if(!where || (where->tls && !request.tls))
+    {
+        callback_answer answer;
+        answer.error = where ? std::string("https callbacks are not set up (no TLS context)") : where.error();
+        net::post(executor,
+                  [done = std::move(done), answer = std::move(answer)]() mutable { done(std::move(answer)); });
+        return;
+    }
+    if(where->tls)
+    {
+        auto tls = request.tls;
+        std::make_shared<callback_call<tls_stream>>(executor, std::move(*where), std::move(request), std::move(done),
+                                                    *tls)
+            ->run();
+    }
+    else
+        std::make_shared<callback_call<beast::tcp_stream>>(executor, std::move(*where), std::move(request),
+                                                           std::move(done))
+            ->run();
 }
 
 } // namespace ucwa

@@ -1,13 +1,18 @@
 #pragma once
-// One HTTP POST to a client's callback URL, with a deadline over the whole
-// exchange (resolve, connect, write, read). Plain http only.
+// One HTTP POST to a client's callback URL, http:// or https://, with a deadline over the whole
+// exchange (resolve, connect, TLS handshake, write, read).
 
 #include "net.hpp"
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace boost::asio::ssl {
+class context;
+} // namespace boost::asio::ssl
 
 namespace ucwa {
 
@@ -29,10 +34,13 @@ struct callback_answer
 /** A request to send. */
 struct callback_request
 {
-    std::string url; ///< Absolute http:// URL.
+    std::string url; ///< Absolute http:// or https:// URL.
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers; ///< Besides Host, Content-Length and User-Agent.
     std::chrono::milliseconds timeout{5000};
+    /// How https targets are verified (make_callback_tls_context); shared, never changed once built.
+    /// Without it an https URL fails.
+    std::shared_ptr<net::ssl::context> tls;
 };
 
 /** POSTs asynchronously; `done` runs on `executor` exactly once. */

@@ -1,5 +1,7 @@
 #include "callback_dispatcher.hpp"
 
+#include "callback_tls.hpp"
+
 #include <rapidjson/document.h>
 
 #include <boost/url/encode.hpp>
@@ -96,7 +98,11 @@ callback_dispatcher::callback_dispatcher(net::any_io_executor executor, callback
     , observe_(std::move(observe))
     , queue_(settings.backlog, settings.connections)
     , timer_(executor_)
-{}
+{
+    if(!settings_.tls)
+        if(auto made = make_callback_tls_context({}, false))
+            settings_.tls = std::move(*made);
+}
 
 void
 callback_dispatcher::deliver(std::shared_ptr<callback_route> route, std::string application_id,
@@ -191,6 +197,7 @@ callback_dispatcher::make_request(callback_route const& route, std::string const
     request.url = route.url();
     request.body = document;
     request.timeout = settings_.timeout;
+    request.tls = settings_.tls;
     request.headers = {
         {"Content-Type", event_media_type},
         {"Authorization", "Bearer " + route.token()},

@@ -95,6 +95,8 @@ struct callback_settings
     std::size_t document_limit = 64 * 1024;  ///< Bytes of each document kept in the log.
     std::size_t backlog = 100000;            ///< Events waiting per target; beyond, the oldest conversation's go.
     unsigned connections = 1;                ///< Events on the wire per target at once (not a flag yet).
+    /// The TLS client context of https targets (make_callback_tls_context); null: the system's store.
+    std::shared_ptr<net::ssl::context> tls;
 };
 
 class callback_dispatcher

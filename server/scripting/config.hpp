@@ -47,6 +47,8 @@ struct config : server_settings
     unsigned callback_retries = 3;                    ///< Of a failed event delivery.
     std::size_t callback_backlog =
         100000; ///< Events waiting per callback target; beyond, the oldest conversation's are dropped.
+    std::filesystem::path callback_ca; ///< PEM certificates trusted for https callbacks, besides the system's.
+    bool callback_insecure = false;    ///< https callbacks without certificate verification.
     std::chrono::milliseconds pget_timeout{180000}; ///< How long GET …/events waits without ?timeout=.
 
     bool watch = false; ///< Reload the scenario file when it changes.

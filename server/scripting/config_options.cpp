@@ -269,6 +269,23 @@ make_options()
               "events waiting per callback target (application and URL); beyond, the oldest conversation's are "
               "dropped (default 100000)",
               &config::callback_backlog, 1, 10000000),
+        {"callback-ca", callbacks, "FILE",
+         "PEM certificates (one or more) trusted for https callbacks, besides the system's (default none)",
+         [](config& c, std::string const& v) -> apply_result {
+             c.callback_ca = v;
+             return {};
+         },
+         [](config const& c) { return c.callback_ca.string(); }},
+        {"callback-insecure", callbacks, "",
+         "https callbacks without certificate or host name verification (logged as a warning at start)",
+         [](config& c, std::string const& v) -> apply_result {
+             auto on = parse_switch(v);
+             if(!on)
+                 return on.error();
+             c.callback_insecure = *on;
+             return {};
+         },
+         [](config const& c) { return std::string(c.callback_insecure ? "true" : "false"); }},
         millis("pget-timeout", callbacks,
                "how long an event request waits for events without ?timeout= (default 180000)", &config::pget_timeout,
                1800 * 1000),

@@ -3,7 +3,7 @@
 // so that fuzzing never connects anywhere and stays fast and repeatable.
 //
 // The answer follows from the URL, so inputs can reach every branch:
-//   a URL that is not absolute http:// with a host: the real client's errors;
+//   a URL that is not absolute http:// or https:// with a host: the real client's errors;
 //   host "refused.invalid":                      no answer ("connection refused");
 //   host "timeout.invalid":                      no answer ("timed out");
 //   a path holding "/status/NNN":                status NNN;
@@ -30,9 +30,10 @@ answer_for(callback_request const& request)
         a.error = "the callback URL is not an absolute URI";
         return a;
     }
-    if(url->scheme_id() != boost::urls::scheme::http)
+    if(url->scheme_id() != boost::urls::scheme::http && url->scheme_id() != boost::urls::scheme::https)
     {
-        a.error = "only http:// callback URLs are supported by the mock, not " + std::string(url->scheme());
+        a.error =
+            "only http:// and https:// callback URLs are supported by the mock, not " + std::string(url->scheme());
         return a;
     }
     if(url->host().empty())
