@@ -1,9 +1,14 @@
 #include "callback_listener.hpp"
 
+#include "net_ssl.hpp"
+
 #include <rapidjson/document.h>
+
+#include <openssl/ssl.h>
 
 #include <algorithm>
 #include <cctype>
+#include <type_traits>
 
 namespace ucwa::test {
 
@@ -24,36 +29,64 @@ without_namespace(std::string rel)
     return colon == std::string::npos ? rel : rel.substr(colon + 1);
 }
 
-// One connection: read a request, record it, answer, again until the client closes.
-struct connection : std::enable_shared_from_this<connection>
+// One connection, over a plain or a TLS stream: (the handshake, then) read a request, record it,
+// answer, again until the client closes.
+template<class Stream>
+struct connection : std::enable_shared_from_this<connection<Stream>>
 {
-    beast::tcp_stream stream;
+    static constexpr bool over_tls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+    Stream stream;
     beast::flat_buffer buffer;
     http::request<http::string_body> request;
     http::response<http::string_body> response;
     /// Answers a request; returns false to leave it unanswered (the connection is then held, silent).
-    std::function<bool(http::request<http::string_body>&, http::response<http::string_body>&)> handle;
-    std::function<void(std::shared_ptr<connection>)> hold;
+    std::function<bool(http::request<http::string_body>&, std::string, http::response<http::string_body>&)> handle;
+    std::function<void(std::shared_ptr<void>)> hold;
 
-    explicit connection(tcp::socket s)
-        : stream(std::move(s))
+    template<class... Args>
+    explicit connection(tcp::socket s, Args&... args)
+        : stream(std::move(s), args...)
     {}
+
+    void
+    run()
+    {
+        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
+        if constexpr(over_tls)
+            stream.async_handshake(net::ssl::stream_base::server,
+                                   [self = this->shared_from_this()](beast::error_code ec) {
+                                       if(!ec)
+                                           self->read();
+                                   });
+        else
+            read();
+    }
+
+    std::string
+    server_name()
+    {
+        if constexpr(over_tls)
+            if(char const* name = SSL_get_servername(stream.native_handle(), TLSEXT_NAMETYPE_host_name))
+                return name;
+        return {};
+    }
 
     void
     read()
     {
         request = {};
-        stream.expires_after(std::chrono::seconds(30));
-        http::async_read(stream, buffer, request, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
+        http::async_read(stream, buffer, request, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
             if(ec)
                 return;
-            if(!self->handle(self->request, self->response))
+            if(!self->handle(self->request, self->server_name(), self->response))
                 return self->hold(self);
             http::async_write(self->stream, self->response, [self](beast::error_code ec2, std::size_t) {
                 if(ec2 || !self->response.keep_alive())
                 {
                     beast::error_code ignored;
-                    self->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+                    beast::get_lowest_layer(self->stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
                     return;
                 }
                 self->read();
@@ -95,10 +128,16 @@ received_callback::summary() const
     return out;
 }
 
-callback_listener::callback_listener(responder respond)
+callback_listener::callback_listener(responder respond, std::optional<listener_tls> const& tls)
     : acceptor_(ioc_, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0))
     , respond_(std::move(respond))
 {
+    if(tls)
+    {
+        tls_ = std::make_shared<net::ssl::context>(net::ssl::context::tls_server);
+        tls_->use_certificate_chain(net::buffer(tls->chain_pem));
+        tls_->use_private_key(net::buffer(tls->key_pem), net::ssl::context::pem);
+    }
     port_ = acceptor_.local_endpoint().port();
     accept();
     thread_ = std::thread([this] { ioc_.run(); });
@@ -111,9 +150,19 @@ callback_listener::~callback_listener()
 }
 
 std::string
-callback_listener::url(std::string const& path) const
+callback_listener::url(std::string const& path, std::string const& host) const
 {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
+    return (tls_ ? "https://" : "http://") + host + ":" + std::to_string(port_) + path;
+}
+
+template<class Connection>
+void
+callback_listener::start(std::shared_ptr<Connection> c)
+{
+    c->hold = [this](std::shared_ptr<void> held) { held_.push_back(std::move(held)); };
+    c->handle = [this](http::request<http::string_body>& req, std::string server_name,
+                       http::response<http::string_body>& res) { return answer(req, std::move(server_name), res); };
+    c->run();
 }
 
 void
@@ -122,36 +171,42 @@ callback_listener::accept()
     acceptor_.async_accept([this](beast::error_code ec, tcp::socket socket) {
         if(ec)
             return;
-        auto c = std::make_shared<connection>(std::move(socket));
-        c->hold = [this](std::shared_ptr<connection> held) { held_.push_back(std::move(held)); };
-        c->handle = [this](http::request<http::string_body>& req, http::response<http::string_body>& res) {
-            received_callback got;
-            got.method = std::string(req.method_string());
-            got.target = std::string(req.target());
-            for(auto const& field : req)
-                got.headers.emplace_back(field.name_string(), field.value());
-            got.body = req.body();
-            callback_reply answer;
-            {
-                std::lock_guard lock(mutex_);
-                if(respond_)
-                    answer = respond_(got);
-                received_.push_back(std::move(got));
-            }
-            changed_.notify_all();
-            if(answer.hold)
-                return false;
-            res = {static_cast<http::status>(answer.status), req.version()};
-            res.keep_alive(req.keep_alive());
-            if(!answer.body.empty())
-                res.set(http::field::content_type, "application/json");
-            res.body() = answer.body;
-            res.prepare_payload();
-            return true;
-        };
-        c->read();
+        if(tls_)
+            start(std::make_shared<connection<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), *tls_));
+        else
+            start(std::make_shared<connection<beast::tcp_stream>>(std::move(socket)));
         accept();
     });
+}
+
+bool
+callback_listener::answer(http::request<http::string_body> const& req, std::string server_name,
+                          http::response<http::string_body>& res)
+{
+    received_callback got;
+    got.method = std::string(req.method_string());
+    got.target = std::string(req.target());
+    for(auto const& field : req)
+        got.headers.emplace_back(field.name_string(), field.value());
+    got.body = req.body();
+    got.server_name = std::move(server_name);
+    callback_reply reply;
+    {
+        std::lock_guard lock(mutex_);
+        if(respond_)
+            reply = respond_(got);
+        received_.push_back(std::move(got));
+    }
+    changed_.notify_all();
+    if(reply.hold)
+        return false;
+    res = {static_cast<http::status>(reply.status), req.version()};
+    res.keep_alive(req.keep_alive());
+    if(!reply.body.empty())
+        res.set(http::field::content_type, "application/json");
+    res.body() = reply.body;
+    res.prepare_payload();
+    return true;
 }
 
 std::vector<received_callback>

@@ -1,5 +1,5 @@
 #pragma once
-// A client's callback endpoint for end-to-end tests: an HTTP server on
+// A client's callback endpoint for end-to-end tests: an HTTP or HTTPS server on
 // 127.0.0.1 port 0, on its own thread, that records every request and
 // answers as told.
 
@@ -11,10 +11,15 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
+
+namespace boost::asio::ssl {
+class context;
+} // namespace boost::asio::ssl
 
 namespace ucwa::test {
 
@@ -24,6 +29,7 @@ struct received_callback
     std::string target;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    std::string server_name; ///< The TLS server name (SNI) the client sent; "" over http or without one.
 
     /** Returns a header's value ("" when absent); names compare case-insensitively. */
     std::string
@@ -41,12 +47,20 @@ struct callback_reply
     bool hold = false; ///< Never answer: the connection stays open, silent, until the listener goes.
 };
 
+/** What a listener serves https with (e.g. from make_tls_identity). */
+struct listener_tls
+{
+    std::string chain_pem;
+    std::string key_pem;
+};
+
 class callback_listener
 {
 public:
     using responder = std::function<callback_reply(received_callback const&)>;
 
-    explicit callback_listener(responder respond = {});
+    /** Serves http, or https with `tls`. */
+    explicit callback_listener(responder respond = {}, std::optional<listener_tls> const& tls = {});
     ~callback_listener();
 
     unsigned short
@@ -55,9 +69,9 @@ public:
         return port_;
     }
 
-    /** Returns http://127.0.0.1:<port><path>. */
+    /** Returns http(s)://<host>:<port><path>. */
     std::string
-    url(std::string const& path = "/callback") const;
+    url(std::string const& path = "/callback", std::string const& host = "127.0.0.1") const;
 
     /** Waits (with a deadline, never a sleep) until `done` holds for what was received; returns it. */
     std::vector<received_callback>
@@ -77,10 +91,16 @@ public:
 private:
     void
     accept();
+    template<class Connection>
     void
-    serve(std::shared_ptr<tcp::socket> socket);
+    start(std::shared_ptr<Connection> c);
+    /** Records a request and fills its answer; returns false to leave it unanswered. */
+    bool
+    answer(http::request<http::string_body> const& req, std::string server_name,
+           http::response<http::string_body>& res);
 
     net::io_context ioc_;
+    std::shared_ptr<net::ssl::context> tls_; ///< Null: plain http.
     tcp::acceptor acceptor_;
     unsigned short port_ = 0;
     mutable std::mutex mutex_;
