@@ -25,3 +25,15 @@ case "$count" in
   *'"count":'[1-9]*) echo "journal: $count" ;;
   *) echo "journal: expected a count of at least 1, got $count" >&2; exit 1 ;;
 esac
+
+# Over https, trusting the mock's own CA as a client service would.
+if [ -n "${MOCK_HTTPS_URL:-}" ]; then
+  ca=$(mktemp)
+  curl -sS -o "$ca" "$MOCK_URL/__admin/ca.pem"
+  status=$(curl -sS --cacert "$ca" -o /dev/null -w '%{http_code}' \
+    "$MOCK_HTTPS_URL/v1/applications/$APP/communication/startMessaging?to=sip:john@contoso.com" \
+    -X POST -H "Authorization: Bearer $TOKEN")
+  rm -f "$ca"
+  [ "$status" = 201 ] || { echo "https startMessaging: expected 201, got $status" >&2; exit 1; }
+  echo "https startMessaging (CA from /__admin/ca.pem): 201"
+fi

@@ -3,7 +3,7 @@
 # path, driven in turns by wrk; then start-up time and resident memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh wrk nginx-light bc curl python3
+scripts/install-deps.sh wrk nginx-light bc curl python3 openssl
 ROUNDS="${ROUNDS:-3}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-5}"
 CONNECTIONS=32
@@ -34,9 +34,18 @@ wait_201() {  # url, deadline ms; returns when a startMessaging gets 201
     return 1
 }
 
-# nginx: the ceiling, a fixed 201 with a Location, no logging.
+# nginx: the ceiling, a fixed 201 with a Location, no logging; over TLS too, with
+# a certificate of the kind the mock makes (EC P-256, signed by a CA of its own).
 nginx_port=$(free_port)
+nginx_tls_port=$(free_port)
 mkdir -p "$work/nginx"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench-ca \
+    -keyout "$work/nginx/ca.key" -out "$work/nginx/ca.pem" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+    -keyout "$work/nginx/leaf.key" -out "$work/nginx/leaf.csr" 2>/dev/null
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$work/nginx/san.ext"
+openssl x509 -req -in "$work/nginx/leaf.csr" -CA "$work/nginx/ca.pem" -CAkey "$work/nginx/ca.key" -CAcreateserial \
+    -days 2 -extfile "$work/nginx/san.ext" -out "$work/nginx/leaf.pem" 2>/dev/null
 cat > "$work/nginx/nginx.conf" <<CONF
 daemon off;
 worker_processes auto;
@@ -53,18 +62,29 @@ http {
       return 201;
     }
   }
+  server {
+    listen 127.0.0.1:$nginx_tls_port ssl;
+    ssl_certificate $work/nginx/leaf.pem;
+    ssl_certificate_key $work/nginx/leaf.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location / {
+      add_header Location /v1/applications/833/communication/invitations/700 always;
+      return 201;
+    }
+  }
 }
 CONF
 nginx -c "$work/nginx/nginx.conf" & pids+=($!)
 
 mock_port=$(free_port)
-"$MOCK" --port "$mock_port" --log-level warn >"$work/mock.log" 2>&1 & mock_pid=$!; pids+=($mock_pid)
+mock_tls_port=$(free_port)
+"$MOCK" --port "$mock_port" --tls-port "$mock_tls_port" --log-level warn >"$work/mock.log" 2>&1 & mock_pid=$!; pids+=($mock_pid)
 wait_201 "http://127.0.0.1:$mock_port" 5000
 curl -s -o /dev/null "http://127.0.0.1:$nginx_port/" || sleep 0.2
 idle_rss=$(rss_kb "$mock_pid")
 
-run_wrk() {  # url, body (json|xml) -> "req/s p50_us p99_us non2xx requests"
-    out=$(UCWA_BENCH_BODY="$2" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s scripts/bench/start_messaging.lua "$1")
+run_wrk() {  # url, body (json|xml) [close] -> "req/s p50_us p99_us non2xx requests"
+    out=$(UCWA_BENCH_BODY="$2" UCWA_BENCH_CLOSE="${3:-0}" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s scripts/bench/start_messaging.lua "$1")
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p50=$(echo "$out" | awk '/^p50_us/ {print $2}')
     p99=$(echo "$out" | awk '/^p99_us/ {print $2}')
@@ -98,6 +118,23 @@ total_requests=$(( total_requests + m_total ))
 printf '%-6s %-5s %-7s %12.0f %9.2f %9.2f %8s\n' health 1 mock "$m_rps" "$(echo "$m_p50/1000" | bc -l)" "$(echo "$m_p99/1000" | bc -l)" "$m_bad"
 printf '%-6s %-5s %-7s %12.0f %9.2f %9.2f %8s\n' health 1 nginx "$n_rps" "$(echo "$n_p50/1000" | bc -l)" "$(echo "$n_p99/1000" | bc -l)" "$n_bad"
 printf '%-6s ratio mock/nginx %.2f (GET /__admin/health: the plumbing alone, for reference)\n' health "$(echo "$m_rps / $n_rps" | bc -l)"
+
+# HTTPS: keep-alive JSON startMessaging over TLS against nginx over TLS, then the
+# cost of a full handshake (Connection: close, one request per connection).
+for round in $(seq 1 "$ROUNDS"); do
+    read -r m_rps m_p50 m_p99 m_bad m_total < <(run_wrk "https://127.0.0.1:$mock_tls_port" json)
+    read -r n_rps n_p50 n_p99 n_bad _ < <(run_wrk "https://127.0.0.1:$nginx_tls_port" json)
+    total_requests=$(( total_requests + m_total ))
+    printf '%-6s %-5s %-7s %12.0f %9.2f %9.2f %8s\n' https "$round" mock "$m_rps" "$(echo "$m_p50/1000" | bc -l)" "$(echo "$m_p99/1000" | bc -l)" "$m_bad"
+    printf '%-6s %-5s %-7s %12.0f %9.2f %9.2f %8s\n' https "$round" nginx "$n_rps" "$(echo "$n_p50/1000" | bc -l)" "$(echo "$n_p99/1000" | bc -l)" "$n_bad"
+    printf '%-6s %-5s ratio mock/nginx %.2f\n' https "$round" "$(echo "$m_rps / $n_rps" | bc -l)"
+done
+read -r m_rps m_p50 m_p99 m_bad m_total < <(run_wrk "https://127.0.0.1:$mock_tls_port" json 1)
+read -r n_rps n_p50 n_p99 n_bad _ < <(run_wrk "https://127.0.0.1:$nginx_tls_port" json 1)
+total_requests=$(( total_requests + m_total ))
+printf '%-6s %-5s %-7s %12.0f %9.2f %9.2f %8s\n' hshake 1 mock "$m_rps" "$(echo "$m_p50/1000" | bc -l)" "$(echo "$m_p99/1000" | bc -l)" "$m_bad"
+printf '%-6s %-5s %-7s %12.0f %9.2f %9.2f %8s\n' hshake 1 nginx "$n_rps" "$(echo "$n_p50/1000" | bc -l)" "$(echo "$n_p99/1000" | bc -l)" "$n_bad"
+printf '%-6s ratio mock/nginx %.2f (a full TLS handshake per request: handshakes per second)\n' hshake "$(echo "$m_rps / $n_rps" | bc -l)"
 full_rss=$(rss_kb "$mock_pid")
 
 # The soak: 1 000 000 mixed requests (good, invalid, scripted errors, admin calls),

@@ -18,9 +18,9 @@ trap cleanup EXIT
 fail() { echo "docker-test: FAILED: $*" >&2; exit 1; }
 now_ms() { date +%s%3N; }
 
-published_url() {
-    port=$($ENGINE port "$1" 8080/tcp | head -n1 | sed 's/.*://')
-    echo "http://127.0.0.1:$port"
+published_url() {  # container [container port, scheme]
+    port=$($ENGINE port "$1" "${2:-8080}/tcp" | head -n1 | sed 's/.*://')
+    echo "${3:-http}://127.0.0.1:$port"
 }
 
 wait_healthy() {
@@ -38,14 +38,17 @@ wait_healthy() {
 }
 
 start=$(now_ms)
-$ENGINE run -d --name "$name" -p 127.0.0.1::8080 "$IMAGE" >/dev/null
+$ENGINE run -d --name "$name" -p 127.0.0.1::8080 -p 127.0.0.1::8443 "$IMAGE" >/dev/null
 wait_healthy "$name" || { $ENGINE logs "$name" >&2; fail "not healthy within 20 s"; }
 healthy_ms=$(( $(now_ms) - start ))
 url=$(published_url "$name")
 echo "run -> healthy: ${healthy_ms} ms ($url)"
 $ENGINE logs "$name" 2>&1 | grep -q "listening on http://0.0.0.0:8080" || fail "no start-up line"
+$ENGINE logs "$name" 2>&1 | grep -q "listening on https://0.0.0.0:8443" || fail "no https start-up line"
 
-MOCK_URL="$url" docker/compose-client.sh || fail "client test"
+# The client test over http, then over https through the published 8443, trusting the CA
+# the mock serves (its certificate names 127.0.0.1).
+MOCK_URL="$url" MOCK_HTTPS_URL="$(published_url "$name" 8443 https)" docker/compose-client.sh || fail "client test"
 requests=$(curl -sS "$url/__admin/requests?app=833")
 echo "$requests" | grep -q '"mintedId":"1"' || fail "admin journal: $requests"
 echo "admin: GET /__admin/requests?app=833 lists the call"

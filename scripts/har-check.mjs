@@ -5,9 +5,10 @@
 //   node scripts/har-check.mjs http://127.0.0.1:8080 [token]   a running mock's journal
 //   node scripts/har-check.mjs --mock build/ucwa-mock .        starts the mock on port 0, makes a few
 //                                                              exchanges (one past the journal's 64 KiB body limit), checks their HAR (ctest har_schema)
+//   ... --save FILE.har                                       also writes the HAR it checked (ctest browser_har_import reads it)
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -77,6 +78,8 @@ async function exchanges(base) {
 }
 
 const args = process.argv.slice(2);
+const saveAt = args.indexOf('--save');
+const saveTo = saveAt >= 0 ? args.splice(saveAt, 2)[1] : null;
 if (args.length === 0) {
     console.error('usage: node scripts/har-check.mjs <file.har | mock URL [admin token] | --mock <binary> <source dir>>');
     process.exit(2);
@@ -98,6 +101,8 @@ try {
 const har = validateHar(text);
 if (!har)
     process.exit(1);
+if (saveTo)
+    await writeFile(saveTo, text);
 if (args[0] === '--mock') {
     const entries = har.log.entries;
     const problems = [];

@@ -5,21 +5,31 @@
 // the one a UCWA web client walks: discovery, the MsRtcOAuth challenge, the password grant, an
 // application, makeMeAvailable, the event channel, an IM conversation with an echo, stop.
 //
-// usage: node run.mjs PATH/TO/ucwa-mock [SOURCE_DIR]
+// With --https the same flow runs over TLS under the name the web library discovers, as against
+// the real service: Chromium maps lyncdiscover.contoso.com:443 to the mock's TLS port and trusts
+// the certificate the mock made at start (checked first against the CA at /__admin/ca.pem).
+//
+// usage: node run.mjs PATH/TO/ucwa-mock [SOURCE_DIR] [--https]
 // Exits 0 when every check holds; otherwise prints what differed and exits 1.
 
 import { spawn } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
+import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const mockBinary = process.argv[2];
+const positional = process.argv.slice(2).filter((a) => a !== '--https');
+const overTls = process.argv.includes('--https');
+const mockBinary = positional[0];
 // fixtures/ and scenarios/ of the source tree (the second argument, or the tree this file is in).
-const source = path.resolve(process.argv[3] || path.join(here, '..', '..'));
+const source = path.resolve(positional[1] || path.join(here, '..', '..'));
+// The discovery name Microsoft's web library builds for contoso.com, served over https on 443.
+const discoveryName = 'lyncdiscover.contoso.com';
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const deadlineMs = Number(process.env.BROWSER_TEST_DEADLINE_MS || 60000);
 const stepMs = 15000;
@@ -78,6 +88,7 @@ async function until(condition, what, ms = stepMs) {
 function startMock() {
     return new Promise((resolve, reject) => {
         mock = spawn(mockBinary, ['--port', '0', '--bind', '127.0.0.1',
+                                  ...(overTls ? ['--tls-port', '0'] : []),
                                   '--fixtures', path.join(source, 'fixtures'),
                                   '--scenarios', path.join(source, 'scenarios')],
                      { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -86,10 +97,11 @@ function startMock() {
         const onData = (chunk) => {
             mockOutput += chunk.toString();
             const m = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(mockOutput);
-            if (m && !found) {
+            const t = /listening on https:\/\/127\.0\.0\.1:(\d+)/.exec(mockOutput);
+            if (m && (t || !overTls) && !found) {
                 found = true;
                 clearTimeout(timer);
-                resolve(m[1]);
+                resolve({ plain: m[1], tlsPort: t ? Number(t[1]) : null });
             }
         };
         mock.stdout.on('data', onData);
@@ -103,6 +115,23 @@ function startMock() {
             }
         });
     });
+}
+
+// The mock's certificate, as served under the discovery name: it must verify against the CA the mock
+// serves at /__admin/ca.pem; Chromium is then told to trust its key (a hash of its SubjectPublicKeyInfo).
+async function trustedKeyHash(adminOrigin, tlsPort) {
+    const ca = await (await fetch(`${adminOrigin}/__admin/ca.pem`)).text();
+    check(ca.includes('BEGIN CERTIFICATE'), `GET /__admin/ca.pem: not a PEM certificate: ${ca.slice(0, 200)}`);
+    const leaf = await new Promise((resolve, reject) => {
+        const socket = tls.connect({ host: '127.0.0.1', port: tlsPort, servername: discoveryName, ca }, () => {
+            const raw = socket.getPeerCertificate().raw;
+            socket.end();
+            resolve(raw);
+        });
+        socket.on('error', (e) => reject(new Failure(`TLS to the mock as ${discoveryName}, trusting /__admin/ca.pem: ${e.message}`)));
+    });
+    const spki = new X509Certificate(leaf).publicKey.export({ type: 'spki', format: 'der' });
+    return createHash('sha256').update(spki).digest('base64');
 }
 
 async function stopMock() {
@@ -171,7 +200,10 @@ function json(reply) {
 async function run() {
     check(mockBinary, 'usage: node run.mjs PATH/TO/ucwa-mock [SOURCE_DIR]');
     step = 'start the mock';
-    const mockOrigin = await startMock();
+    const listening = await startMock();
+    // Node talks to the admin API over plain http on 127.0.0.1; the browser uses mockOrigin.
+    const adminOrigin = listening.plain;
+    const mockOrigin = overTls ? `https://${discoveryName}` : listening.plain;
     const hostOrigin = await startHost();
     log(`mock on ${mockOrigin}, host page on ${hostOrigin}`);
     check(new URL(mockOrigin).origin !== new URL(hostOrigin).origin, 'the host page must be on another origin than the mock');
@@ -180,7 +212,10 @@ async function run() {
     browser = await chromium.launch({
         executablePath: chromiumPath,
         args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-               '--disable-component-update', '--disable-sync'],
+               '--disable-component-update', '--disable-sync',
+               ...(overTls ? [`--host-resolver-rules=MAP ${discoveryName}:443 127.0.0.1:${listening.tlsPort}`,
+                              `--ignore-certificate-errors-spki-list=${await trustedKeyHash(adminOrigin, listening.tlsPort)}`]
+                           : [])],
         timeout: 30000,
     });
     const page = await browser.newPage();
@@ -412,7 +447,7 @@ async function run() {
 
     // The server's view: what reached it, and with which headers.
     step = 'the journal';
-    const journal = await (await fetch(`${mockOrigin}/__admin/requests`)).json();
+    const journal = await (await fetch(`${adminOrigin}/__admin/requests`)).json();
     const entries = journal.requests;
     const get = (headers, name) => Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
     const fromFrame = entries.filter((r) => get(r.headers, 'Sec-Fetch-Dest') !== 'iframe');
@@ -487,5 +522,5 @@ if (exit && (exit.code !== 0 || exit.signal)) {
 if (exitCode !== 0)
     console.error(`--- mock output ---\n${mockOutput}`);
 else
-    console.log(`PASS: ucwa-mock browser test (XFrame in headless Chromium), ${elapsed()}`);
+    console.log(`PASS: ucwa-mock browser test (XFrame in headless Chromium${overTls ? `, over https as ${discoveryName}` : ''}), ${elapsed()}`);
 process.exit(exitCode);
