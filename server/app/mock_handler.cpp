@@ -51,7 +51,9 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
     // The user flavour's fixed paths first: with --path-prefix /ucwa/oauth the Trusted
     // routes match them too, and the user routes pass what is not theirs.
     add_user_routes(m->routes_, state,
-                    [self = m.get()](http::request<http::string_body>& part) { return self->routes_.handle(part); });
+                    [self = m.get()](http::request<http::string_body>& part, connection_info const& connection) {
+                        return self->routes_.handle(part, connection);
+                    });
     add_messaging_routes(m->routes_, state);
     add_admin_routes(m->routes_, state);
     std::vector<std::string> route_names;

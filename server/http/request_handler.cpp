@@ -15,7 +15,7 @@ request_handler::request_handler(router const& routes, server_settings const& se
 {}
 
 reply
-request_handler::handle(http::request<http::string_body>& request)
+request_handler::handle(http::request<http::string_body>& request, connection_info const& connection)
 {
     auto const started = std::chrono::steady_clock::now();
     // Host is copied into absolute hrefs: a bad one is refused before any route sees it.
@@ -31,7 +31,7 @@ request_handler::handle(http::request<http::string_body>& request)
     }
     // A page of an origin not on --xframe-origins gets nothing done, whatever the path.
     auto refused = refuse_foreign_origin(request, settings_.xframe_origins, settings_.server_fqdn);
-    reply r = refused ? std::move(*refused) : routes_.handle(request);
+    reply r = refused ? std::move(*refused) : routes_.handle(request, connection);
     if(r.deferred)
     {
         // Headers and the journal entry wait for the real answer; the request

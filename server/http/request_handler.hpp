@@ -28,9 +28,9 @@ public:
     request_handler(router const& routes, server_settings const& settings, exchange_recorder record,
                     exchange_observer observe = {});
 
-    /** Handles one complete request. Never throws. */
+    /** Handles one complete request that came on `connection`. Never throws. */
     reply
-    handle(http::request<http::string_body>& request);
+    handle(http::request<http::string_body>& request, connection_info const& connection = {});
 
     /** Answers a deferred request that the shutdown does not wait for: 503
         ServiceUnavailable, closing the connection. */
