@@ -63,8 +63,8 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
     m->handler_ = std::make_unique<request_handler>(
         m->routes_, state.settings,
         [&state](http::request<http::string_body> const& request, reply const& answer,
-                 std::chrono::steady_clock::duration handling) {
-            record_exchange(state.requests, request, answer, handling);
+                 std::chrono::steady_clock::duration handling, connection_info const& connection) {
+            record_exchange(state.requests, request, answer, handling, connection);
         },
         [&metrics = state.metrics](std::size_t route, reply const& answer,
                                    std::chrono::steady_clock::duration handling) {
