@@ -50,7 +50,7 @@ TEST_SUITE("auth")
 
     TEST_CASE("the 401 carries both challenges and no UCWA body")
     {
-        auto r = make_unauthorized_reply(auth_failure::missing, "mock.example:8080", 11, true);
+        auto r = make_unauthorized_reply(auth_failure::missing, "http://mock.example:8080", 11, true);
         CHECK(r.response.result() == http::status::unauthorized);
         std::vector<std::string> challenges;
         auto range = r.response.equal_range(http::field::www_authenticate);
@@ -64,11 +64,20 @@ TEST_SUITE("auth")
               "oauthtoken\",grant_type=\"urn:microsoft.rtc:windows,urn:microsoft.rtc:anonmeeting,password\"");
         CHECK(r.response[http::field::content_type] == "text/html; charset=utf-8");
         CHECK(r.response.body().find("\"code\"") == std::string::npos);
+
+        // Over TLS (or behind a trusted TLS forwarder) both hrefs are https.
+        r = make_unauthorized_reply(auth_failure::missing, "https://lync.contoso.com", 11, true);
+        range = r.response.equal_range(http::field::www_authenticate);
+        CHECK(
+            std::string(range.first->value()).find("authorization_uri=\"https://lync.contoso.com/oauth2/authorize\"") !=
+            std::string::npos);
+        CHECK(std::string(std::next(range.first)->value())
+                  .starts_with("MsRtcOAuth href=\"https://lync.contoso.com/WebTicket/"));
     }
 
     TEST_CASE("a hostile Host header does not reach the challenge")
     {
-        auto r = make_unauthorized_reply(auth_failure::expired, "evil\"\r\nX: y", 11, true);
+        auto r = make_unauthorized_reply(auth_failure::expired, "https://evil\"\r\nX: y", 11, true);
         auto range = r.response.equal_range(http::field::www_authenticate);
         for(auto it = range.first; it != range.second; ++it)
         {

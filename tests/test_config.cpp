@@ -94,6 +94,7 @@ std::map<std::string, std::string> const other_values{
     {"pget-timeout", "1200"},
     {"admin-token", "s3cret token"},
     {"xframe-origins", "https://app.example.com,http://localhost:*"},
+    {"trust-forwarded", "true"},
     {"log-level", "debug"},
     {"log-format", "json"},
 };
@@ -357,6 +358,13 @@ TEST_SUITE("config")
         CHECK_FALSE(parse_config({}, no_env)->watch);
         CHECK(parse_config({}, environment({{"UCWA_MOCK_WATCH", "1"}}))->watch);
         CHECK_FALSE(parse_config({}, environment({{"UCWA_MOCK_WATCH", "false"}}))->watch);
+    }
+
+    TEST_CASE("--trust-forwarded is off unless asked for")
+    {
+        CHECK_FALSE(parse_config({}, no_env)->trust_forwarded);
+        CHECK(parse_config({"--trust-forwarded"}, no_env)->trust_forwarded);
+        CHECK(parse_config({}, environment({{"UCWA_MOCK_TRUST_FORWARDED", "yes"}}))->trust_forwarded);
         CHECK_FALSE(parse_config({"--watch=false"}, environment({{"UCWA_MOCK_WATCH", "true"}}))->watch);
         CHECK(error_of(parse_config({}, environment({{"UCWA_MOCK_WATCH", "often"}})))
                   .starts_with("UCWA_MOCK_WATCH (environment): 'often'"));

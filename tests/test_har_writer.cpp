@@ -97,6 +97,15 @@ TEST_SUITE("har writer")
         CHECK(at(doc, "/log/entries/1/request/url") == "http://elsewhere.test/discover");
     }
 
+    TEST_CASE("a request that came over TLS has an https URL")
+    {
+        auto e = exchange_entry();
+        e.over_tls = true;
+        auto doc = har_of({e});
+        CHECK(at(doc, "/log/entries/0/request/url") ==
+              "https://mock.test:8080/v1/applications/833/communication/startMessaging?a=1&b=x%20y");
+    }
+
     TEST_CASE("what the journal cut is marked: bodies and headers")
     {
         auto e = exchange_entry();

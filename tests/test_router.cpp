@@ -50,6 +50,20 @@ TEST_SUITE("router")
         CHECK(seen == "834|-");
     }
 
+    TEST_CASE("the handler sees the connection the request came on")
+    {
+        router r;
+        std::vector<bool> seen;
+        r.add(http::verb::get, "/v1/x", "x", [&seen](request_context& ctx) {
+            seen.push_back(ctx.connection.over_tls);
+            return make_json_reply(http::status::ok, "{}", ctx.request.version(), true);
+        });
+        auto req = request(http::verb::get, "/v1/x");
+        r.handle(req);
+        r.handle(req, connection_info{.over_tls = true});
+        CHECK(seen == std::vector<bool>{false, true});
+    }
+
     TEST_CASE("a leading {prefix*} takes up to three non-empty segments, and routes keep their order")
     {
         router r;

@@ -62,7 +62,9 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
     // The user flavour's fixed paths first: with --path-prefix /ucwa/oauth the Trusted
     // routes match them too, and the user routes pass what is not theirs.
     add_user_routes(m->routes_, state,
-                    [self = m.get()](http::request<http::string_body>& part) { return self->routes_.handle(part); });
+                    [self = m.get()](http::request<http::string_body>& part, connection_info const& connection) {
+                        return self->routes_.handle(part, connection);
+                    });
     add_messaging_routes(m->routes_, state);
     add_admin_routes(m->routes_, state);
     std::vector<std::string> route_names;
@@ -72,8 +74,8 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
     m->handler_ = std::make_unique<request_handler>(
         m->routes_, state.settings,
         [&state](http::request<http::string_body> const& request, reply const& answer,
-                 std::chrono::steady_clock::duration handling) {
-            record_exchange(state.requests, request, answer, handling);
+                 std::chrono::steady_clock::duration handling, connection_info const& connection) {
+            record_exchange(state.requests, request, answer, handling, connection);
         },
         [&metrics = state.metrics](std::size_t route, reply const& answer,
                                    std::chrono::steady_clock::duration handling) {

@@ -27,6 +27,16 @@ sanitize_host(std::string_view host)
     return out.empty() ? std::string("localhost") : out;
 }
 
+// An origin is echoed into a challenge: http or https, and a sanitized host[:port].
+std::string
+sanitize_origin(std::string_view origin)
+{
+    std::string_view const scheme = origin.starts_with("https://") ? "https://" : "http://";
+    auto const host_start = origin.find("://");
+    return std::string(scheme) +
+        sanitize_host(host_start == std::string_view::npos ? origin : origin.substr(host_start + 3));
+}
+
 } // namespace
 
 boost::system::result<std::string_view, auth_failure>
@@ -92,16 +102,17 @@ authorize(fixtures const& known, token_registry const& issued, std::string_view 
 }
 
 reply
-make_unauthorized_reply(auth_failure why, std::string_view host, unsigned version, bool keep_alive)
+make_unauthorized_reply(auth_failure why, std::string_view origin, unsigned version, bool keep_alive)
 {
+    auto const base = sanitize_origin(origin);
     reply r;
     r.response.version(version);
     r.response.result(http::status::unauthorized);
     r.response.keep_alive(keep_alive);
     std::string bearer = "Bearer trusted_issuers=\"00000001-0000-0000-c000-000000000000@*\", "
                          "client_id=\"00000004-0000-0ff1-ce00-000000000000\", "
-                         "authorization_uri=\"http://" +
-        sanitize_host(host) + "/oauth2/authorize\"";
+                         "authorization_uri=\"" +
+        base + "/oauth2/authorize\"";
     // RFC 6750 names the problem for a token that was presented.
     if(why == auth_failure::unknown_token)
         bearer += ", error=\"invalid_token\", error_description=\"The token is not known.\"";
@@ -109,7 +120,7 @@ make_unauthorized_reply(auth_failure why, std::string_view host, unsigned versio
         bearer += ", error=\"invalid_token\", error_description=\"The token has expired.\"";
     r.response.insert(http::field::www_authenticate, bearer);
     r.response.insert(http::field::www_authenticate,
-                      "MsRtcOAuth href=\"http://" + sanitize_host(host) +
+                      "MsRtcOAuth href=\"" + base +
                           "/WebTicket/oauthtoken\",grant_type=\"urn:microsoft.rtc:windows,"
                           "urn:microsoft.rtc:anonmeeting,password\"");
     r.response.set(http::field::content_type, "text/html; charset=utf-8");

@@ -50,10 +50,10 @@ authorize(fixtures const& known, token_registry const& issued, std::string_view 
 
 /** Makes the 401 a real server sends: both WWW-Authenticate challenges, an HTML body, no UCWA body.
 
-    @param host the request's Host header, for the token endpoint's href.
+    @param origin the request's "scheme://host[:port]" (request_origin.hpp), for the token endpoint's href.
 */
 reply
-make_unauthorized_reply(auth_failure why, std::string_view host, unsigned version, bool keep_alive);
+make_unauthorized_reply(auth_failure why, std::string_view origin, unsigned version, bool keep_alive);
 
 /** Returns a short text for the log. */
 std::string_view

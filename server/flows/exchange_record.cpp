@@ -6,13 +6,14 @@ namespace ucwa {
 
 void
 record_exchange(journal& requests, http::request<http::string_body> const& request, reply const& r,
-                std::chrono::steady_clock::duration handling)
+                std::chrono::steady_clock::duration handling, connection_info const& connection)
 {
     journal_entry e;
     e.time = std::chrono::system_clock::now();
     e.application_id = r.application_id;
     e.method = request.method_string();
     e.target = request.target();
+    e.over_tls = connection.over_tls;
     for(auto const& field : request)
         e.headers.emplace_back(field.name_string(), journaled_value(field.name_string(), field.value()));
     e.body = request.body();

@@ -67,14 +67,16 @@ write_headers(json_writer& w, header_list const& headers)
     w.end_array();
 }
 
-// The absolute URL: an absolute-form target as it is, else http:// and the Host the client sent.
+// The absolute URL: an absolute-form target as it is, else the connection's scheme and the Host
+// the client sent.
 std::string
 absolute_url(journal_entry const& e, std::string_view fallback_origin)
 {
     if(e.target.starts_with("http://") || e.target.starts_with("https://"))
         return e.target;
     auto const host = header_value(e.headers, "host");
-    std::string url = host.empty() ? std::string(fallback_origin) : "http://" + std::string(host);
+    std::string url =
+        host.empty() ? std::string(fallback_origin) : (e.over_tls ? "https://" : "http://") + std::string(host);
     return url + e.target;
 }
 

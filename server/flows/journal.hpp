@@ -27,6 +27,7 @@ struct journal_entry
     std::string application_id; ///< Empty when the path names none.
     std::string method;
     std::string target;
+    bool over_tls = false; ///< It came over TLS: its HAR URL is https.
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body; ///< As received, cut at the journal's body limit.
     bool body_truncated = false;

@@ -15,7 +15,7 @@ request_handler::request_handler(router const& routes, server_settings const& se
 {}
 
 reply
-request_handler::handle(http::request<http::string_body>& request)
+request_handler::handle(http::request<http::string_body>& request, connection_info const& connection)
 {
     auto const started = std::chrono::steady_clock::now();
     // Host is copied into absolute hrefs: a bad one is refused before any route sees it.
@@ -26,20 +26,21 @@ request_handler::handle(http::request<http::string_body>& request)
                                    request.keep_alive());
         r.outcome = "error BadRequest";
         add_common_headers(r.response, &request);
-        finish(request, reply::no_route, r, started);
+        finish(request, connection, reply::no_route, r, started);
         return r;
     }
     // A page of an origin not on --xframe-origins gets nothing done, whatever the path.
     auto refused = refuse_foreign_origin(request, settings_.xframe_origins, settings_.server_fqdn);
-    reply r = refused ? std::move(*refused) : routes_.handle(request);
+    reply r = refused ? std::move(*refused) : routes_.handle(request, connection);
     if(r.deferred)
     {
         // Headers and the journal entry wait for the real answer; the request
         // outlives the wait (the session keeps it until the answer is written).
-        r.deferred = [this, &request, started, route = r.route, inner = std::move(r.deferred)](reply_sink sink) {
-            inner([this, &request, started, route, sink = std::move(sink)](reply answer) {
+        r.deferred = [this, &request, connection, started, route = r.route,
+                      inner = std::move(r.deferred)](reply_sink sink) {
+            inner([this, &request, connection, started, route, sink = std::move(sink)](reply answer) {
                 add_common_headers(answer.response, &request);
-                finish(request, route, answer, started);
+                finish(request, connection, route, answer, started);
                 sink(std::move(answer));
             });
         };
@@ -47,17 +48,17 @@ request_handler::handle(http::request<http::string_body>& request)
     }
     add_common_headers(r.response, &request);
     // Recorded before the answer leaves, so a verification made after it sees the entry.
-    finish(request, r.route, r, started);
+    finish(request, connection, r.route, r, started);
     return r;
 }
 
 void
-request_handler::finish(http::request<http::string_body> const& request, std::size_t route, reply const& answer,
-                        std::chrono::steady_clock::time_point started)
+request_handler::finish(http::request<http::string_body> const& request, connection_info const& connection,
+                        std::size_t route, reply const& answer, std::chrono::steady_clock::time_point started)
 {
     auto const handling = std::chrono::steady_clock::now() - started;
     if(answer.journaled)
-        record_(request, answer, handling);
+        record_(request, answer, handling, connection);
     if(observe_)
         observe_(route, answer, handling);
 }

@@ -12,9 +12,11 @@
 
 namespace ucwa {
 
-/** Keeps a handled request and its answer (the journal); called before the answer leaves. */
-using exchange_recorder = std::function<void(http::request<http::string_body> const& request, reply const& answer,
-                                             std::chrono::steady_clock::duration handling)>;
+/** Keeps a handled request, the connection it came on, and its answer (the journal);
+    called before the answer leaves. */
+using exchange_recorder =
+    std::function<void(http::request<http::string_body> const& request, reply const& answer,
+                       std::chrono::steady_clock::duration handling, connection_info const& connection)>;
 
 /** Counts a handled request (the metrics): the router's index of the route that answered
     (reply::no_route when none did), the answer, and the time to it. Called for every request,
@@ -28,9 +30,9 @@ public:
     request_handler(router const& routes, server_settings const& settings, exchange_recorder record,
                     exchange_observer observe = {});
 
-    /** Handles one complete request. Never throws. */
+    /** Handles one complete request that came on `connection`. Never throws. */
     reply
-    handle(http::request<http::string_body>& request);
+    handle(http::request<http::string_body>& request, connection_info const& connection = {});
 
     /** Answers a deferred request that the shutdown does not wait for: 503
         ServiceUnavailable, closing the connection. */
@@ -50,8 +52,8 @@ private:
     add_common_headers(http::response<http::string_body>& response, http::request<http::string_body> const* request);
     /** Journals (when the answer says so) and counts an answered request. */
     void
-    finish(http::request<http::string_body> const& request, std::size_t route, reply const& answer,
-           std::chrono::steady_clock::time_point started);
+    finish(http::request<http::string_body> const& request, connection_info const& connection, std::size_t route,
+           reply const& answer, std::chrono::steady_clock::time_point started);
 
     router const& routes_;
     server_settings const& settings_;

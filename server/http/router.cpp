@@ -121,7 +121,7 @@ router::add(http::verb method, std::string pattern, std::string name, route_hand
 }
 
 reply
-router::handle(http::request<http::string_body>& request) const
+router::handle(http::request<http::string_body>& request, connection_info const& connection) const
 {
     auto const format = choose_answer_format(request[http::field::accept]);
     auto const version = request.version();
@@ -133,7 +133,7 @@ router::handle(http::request<http::string_body>& request) const
             make_api_error(errc::bad_request, "The request target is not a valid origin-form path."), format, version,
             keep_alive);
 
-    request_context context{request, *parsed, {}, format, {}, {}};
+    request_context context{request, *parsed, {}, format, {}, {}, connection};
     // Segments view the target; only those with escapes are decoded, into storage
     // reserved up front so that the views into it stay valid.
     auto const segments = parsed->encoded_segments();

@@ -2,6 +2,7 @@
 // The route table: (method, path pattern with {captures}) -> handler, as data.
 // Unknown paths get 404 NotFound, known paths with another method 405 + Allow.
 
+#include "connection_info.hpp"
 #include "reply.hpp"
 #include "responses.hpp"
 
@@ -26,6 +27,7 @@ struct request_context
     answer_format format;
     std::string prefix;               ///< The "{prefix*}" capture's value, when a route has one.
     std::vector<std::string> decoded; ///< Segments that had percent-escapes, decoded.
+    connection_info connection;       ///< The connection the request came on.
 
     /** Returns a capture by name (decoded), or an empty string. */
     std::string_view
@@ -67,7 +69,7 @@ public:
         Never throws: a handler's exception becomes 500 ServiceFailure.
     */
     reply
-    handle(http::request<http::string_body>& request) const;
+    handle(http::request<http::string_body>& request, connection_info const& connection = {}) const;
 
     /** Returns the table, for listings. */
     std::vector<route> const&

@@ -18,6 +18,7 @@ struct server_settings
     std::size_t max_connections = 10000;                                ///< Beyond: 503 and close. 0: no cap.
     std::vector<std::string> xframe_origins = default_xframe_origins(); ///< Web origins that may drive the mock.
     std::string server_fqdn = "ucwa-mock.local";                        ///< X-MS-Server-Fqdn of every answer.
+    bool trust_forwarded = false; ///< Links follow Forwarded / X-Forwarded-Proto / X-Forwarded-Host.
 };
 
 } // namespace ucwa

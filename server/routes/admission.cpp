@@ -70,7 +70,7 @@ admit(request_context const& ctx, mock_state& state)
                                                     "Application API."
                                                   : ".")));
     else
-        r = make_unauthorized_reply(grant.error(), req[http::field::host], req.version(), req.keep_alive());
+        r = make_unauthorized_reply(grant.error(), base_uri(ctx, state), req.version(), req.keep_alive());
     r.application_id = a.application_id;
     r.outcome = std::string("refused: ") + std::string(to_string(grant.error()));
     return r;
@@ -107,7 +107,7 @@ require_user(request_context const& ctx, mock_state& state)
     if(user && grant && !(grant->expires && *grant->expires <= std::chrono::system_clock::now()))
         return signed_in{std::string(*token), *user};
     auto const why = !token ? token.error() : (user ? auth_failure::expired : auth_failure::unknown_token);
-    auto r = make_unauthorized_reply(why, req[http::field::host], req.version(), req.keep_alive());
+    auto r = make_unauthorized_reply(why, base_uri(ctx, state), req.version(), req.keep_alive());
     r.outcome = std::string("refused: ") + std::string(to_string(why));
     return r;
 }

@@ -271,8 +271,7 @@ get_applications(request_context& ctx, mock_state& state)
         return resource_reply(ctx, res, app.id);
     }
     if(refused && *refused != auth_failure::wrong_application)
-        return make_unauthorized_reply(*refused, ctx.request[http::field::host], ctx.request.version(),
-                                       ctx.request.keep_alive());
+        return make_unauthorized_reply(*refused, base_uri(ctx, state), ctx.request.version(), ctx.request.keep_alive());
     if(refused)
         return ctx.error(make_api_error(errc::application_not_found,
                                         "The token is not valid for any application" +

@@ -1,5 +1,7 @@
 #include "route_replies.hpp"
 
+#include "request_origin.hpp"
+
 namespace ucwa {
 
 reply
@@ -43,10 +45,7 @@ not_found(request_context const& ctx)
 std::string
 base_uri(request_context const& ctx, mock_state const& state)
 {
-    auto const host = ctx.request[http::field::host];
-    if(!host.empty())
-        return "http://" + std::string(host);
-    return state.self_url;
+    return request_origin(ctx.request, ctx.connection, state.settings.trust_forwarded, state.self_url);
 }
 
 route_handler

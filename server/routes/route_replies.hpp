@@ -53,7 +53,8 @@ not_found(request_context const& ctx);
 route_handler
 filed_by_path(mock_state& state, reply (*handler)(request_context&, mock_state&));
 
-/** The absolute base the client reached us at, for baseuri and discovery. */
+/** The absolute base the client reached us at (request_origin.hpp: https over TLS, a trusted
+    forwarder's proto and host with --trust-forwarded), for every absolute link. */
 std::string
 base_uri(request_context const& ctx, mock_state const& state);
 

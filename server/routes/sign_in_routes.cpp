@@ -20,14 +20,6 @@ constexpr std::string_view xframe_path = "/Autodiscover/XFrame/XFrame.html";
 constexpr std::string_view token_path = "/WebTicket/oauthtoken";
 constexpr auto token_lifetime = std::chrono::hours(8);
 
-// Absolute hrefs on the origin the client used: the XFrame can only reach its own origin.
-std::string
-origin(request_context const& ctx, mock_state const& state)
-{
-    auto const host = ctx.request[http::field::host];
-    return host.empty() ? state.self_url : "http://" + std::string(host);
-}
-
 void
 write_link(json_writer& w, std::string_view rel, std::string const& href)
 {
@@ -46,7 +38,8 @@ json_answer(request_context const& ctx, http::status status, std::string body)
 reply
 get_root(request_context& ctx, mock_state& state)
 {
-    auto const base = origin(ctx, state);
+    // Absolute hrefs on the origin the client used: the XFrame can only reach its own origin.
+    auto const base = base_uri(ctx, state);
     json_writer w;
     w.start_object();
     w.key("_links");
@@ -83,7 +76,8 @@ get_user(request_context& ctx, mock_state& state)
     auto who = require_user(ctx, state);
     if(!who)
         return who.error();
-    auto const base = origin(ctx, state);
+    // Absolute hrefs on the origin the client used: the XFrame can only reach its own origin.
+    auto const base = base_uri(ctx, state);
     json_writer w;
     w.start_object();
     w.key("_links");

@@ -290,7 +290,7 @@ post_batch(request_context& ctx, part_router const& route_part, user_application
                     .response);
             continue;
         }
-        auto part = route_part(req);
+        auto part = route_part(req, ctx.connection);
         if(part.deferred || part.fault)
         {
             // A held event request or a scripted fault cannot be a part of one answer.

@@ -12,8 +12,8 @@
 
 namespace ucwa {
 
-/** Routes one part of a batch as if it came alone. */
-using part_router = std::function<reply(http::request<http::string_body>& part)>;
+/** Routes one part of a batch as if it came alone, on the batch's connection. */
+using part_router = std::function<reply(http::request<http::string_body>& part, connection_info const& connection)>;
 
 void
 add_user_routes(router& r, mock_state& state, part_router route_part);

@@ -313,6 +313,17 @@ make_options()
              return joined;
          }},
 
+        {"trust-forwarded", security, "",
+         "absolute links take the scheme and host of a TLS forwarder's Forwarded or X-Forwarded-Proto/-Host headers",
+         [](config& c, std::string const& v) -> apply_result {
+             auto on = parse_switch(v);
+             if(!on)
+                 return on.error();
+             c.trust_forwarded = *on;
+             return {};
+         },
+         [](config const& c) { return std::string(c.trust_forwarded ? "true" : "false"); }},
+
         {"log-level", logging, "LEVEL", "debug, info (default: one line per request), warn, error",
          [](config& c, std::string const& v) -> apply_result {
              auto level = parse_log_level(v);
