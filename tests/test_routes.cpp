@@ -568,6 +568,37 @@ TEST_SUITE("routes")
         CHECK(mock.send(allowed).result() == http::status::ok);
     }
 
+    TEST_CASE("admin: ca.pem serves the CA made at start, behind the admin token, else 404 NotFound")
+    {
+        {
+            routes_under_test mock;
+            auto const none = mock.send(admin_request(http::verb::get, "/__admin/ca.pem"));
+            CHECK(none.result() == http::status::not_found);
+            CHECK(none.body().find(R"("code":"NotFound")") != std::string::npos);
+            CHECK(none.body().find("--tls-port") != std::string::npos);
+        }
+        {
+            routes_under_test mock([](config& c) {
+                c.tls_port = 0;
+                c.tls_cert = "chain.pem";
+                c.tls_key = "key.pem";
+            });
+            auto const provided = mock.send(admin_request(http::verb::get, "/__admin/ca.pem"));
+            CHECK(provided.result() == http::status::not_found);
+            CHECK(provided.body().find("--tls-cert") != std::string::npos);
+        }
+        routes_under_test mock([](config& c) { c.admin_token = "secret"; });
+        // The app writes it before the listeners start.
+        mock.mock().state().tls_ca_pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        CHECK(mock.send(admin_request(http::verb::get, "/__admin/ca.pem")).result() == http::status::unauthorized);
+        auto allowed = admin_request(http::verb::get, "/__admin/ca.pem");
+        allowed.set(http::field::authorization, "Bearer secret");
+        auto const got = mock.send(allowed);
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(got[http::field::content_type] == "application/x-pem-file");
+        CHECK(got.body() == mock.mock().state().tls_ca_pem);
+    }
+
     TEST_CASE("admin: metrics count requests by route and status, behind the admin token")
     {
         routes_under_test mock([](config& c) { c.admin_token = "secret"; });
@@ -688,6 +719,7 @@ TEST_SUITE("routes")
             // Admin.
             "GET /__admin/health",
             "GET /__admin/metrics",
+            "GET /__admin/ca.pem",
             "GET /__admin/scenario",
             "PUT /__admin/scenario",
             "POST /__admin/outcomes",

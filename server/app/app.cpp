@@ -1,6 +1,97 @@
 #include "app.hpp"
 
+#include "text.hpp"
+#include "tls_certificates.hpp"
+#include "tls_context.hpp"
+
+#include <algorithm>
+#include <fstream>
+
 namespace ucwa {
+
+namespace {
+
+// "sip:alice@contoso.com" or "alice@contoso.com": "contoso.com" (lower case); else nothing.
+std::string
+domain_of(std::string_view address)
+{
+    auto const at = address.rfind('@');
+    if(at == std::string_view::npos)
+        return {};
+    auto domain = to_lower(address.substr(at + 1));
+    // A domain the certificate cannot hold is left out rather than stop the start.
+    if(!tls_name_problem("webdir." + domain).empty() || domain.starts_with("*"))
+        return {};
+    return domain;
+}
+
+// The chain and key HTTPS serves: the files given, or a CA and a leaf made now.
+boost::system::result<std::shared_ptr<ssl::context>, std::string>
+make_https_context(mock_state& state)
+{
+    auto const& settings = state.settings;
+    // Checked here, not with each setting: either may come from a flag, a variable or a file.
+    if(settings.tls_cert.empty() != settings.tls_key.empty())
+        return std::string("--tls-cert and --tls-key go together: give both, or neither for a certificate made at "
+                           "start");
+    if(!settings.tls_cert.empty())
+    {
+        auto chain = read_text_file(settings.tls_cert);
+        if(!chain)
+            return "--tls-cert: " + chain.error().to_string();
+        auto key = read_text_file(settings.tls_key);
+        if(!key)
+            return "--tls-key: " + key.error().to_string();
+        auto context = make_tls_server_context(*chain, *key);
+        if(!context)
+            return "--tls-cert " + settings.tls_cert.string() + " / --tls-key " + settings.tls_key.string() + ": " +
+                context.error();
+        return context;
+    }
+    auto identity = make_tls_identity(default_tls_names(state.known, settings.tls_names));
+    if(!identity)
+        return "making the HTTPS certificate: " + identity.error().message();
+    if(!settings.tls_ca_out.empty())
+    {
+        std::ofstream out(settings.tls_ca_out, std::ios::binary | std::ios::trunc);
+        out << identity->ca_pem;
+        out.close();
+        if(!out)
+            return "--tls-ca-out: cannot write " + settings.tls_ca_out.string();
+    }
+    auto context = make_tls_server_context(identity->chain_pem, identity->key_pem);
+    if(!context)
+        return "the HTTPS certificate made at start: " + context.error();
+    state.tls_ca_pem = std::move(identity->ca_pem);
+    return context;
+}
+
+} // namespace
+
+std::vector<std::string>
+default_tls_names(fixtures const& known, std::vector<std::string> const& extra)
+{
+    std::vector<std::string> names{"localhost", "127.0.0.1", "::1"};
+    auto const add = [&](std::string name) {
+        if(!name.empty() && std::find(names.begin(), names.end(), name) == names.end())
+            names.push_back(std::move(name));
+    };
+    std::vector<std::string> domains;
+    for(auto const& user : known.users)
+    {
+        domains.push_back(domain_of(user.uri));
+        domains.push_back(domain_of(user.username));
+    }
+    for(auto const& application : known.applications)
+        domains.push_back(domain_of(application.endpoint_id));
+    for(auto const& domain : domains)
+        if(!domain.empty())
+            for(char const* prefix : {"lyncdiscover.", "lyncdiscoverinternal.", "webdir."})
+                add(prefix + domain);
+    for(auto const& name : extra)
+        add(name);
+    return names;
+}
 
 std::filesystem::path
 scenario_path(std::string_view name_or_file, std::filesystem::path const& dir)
@@ -39,12 +130,12 @@ app::create(config settings, std::filesystem::path const& executable, std::FILE*
     std::unique_ptr<app> a(new app(std::move(*core)));
     auto* self = a.get();
     auto& state = a->state();
-    a->listener_ = std::make_shared<listener>(
-        *a->iocs_.front(),
-        [self]() -> net::io_context& {
-            return *self->iocs_[self->next_context_.fetch_add(1, std::memory_order_relaxed) % self->iocs_.size()];
-        },
-        a->core_->handler(), a->registry_, state.settings, a->log());
+    // Connections of both listeners go round the io_contexts.
+    auto const pick = [self]() -> net::io_context& {
+        return *self->iocs_[self->next_context_.fetch_add(1, std::memory_order_relaxed) % self->iocs_.size()];
+    };
+    a->listener_ = std::make_shared<listener>(*a->iocs_.front(), pick, a->core_->handler(), a->registry_,
+                                              state.settings, a->log());
 
     beast::error_code ec;
     auto const address = net::ip::make_address(state.settings.bind, ec);
@@ -53,6 +144,17 @@ app::create(config settings, std::filesystem::path const& executable, std::FILE*
     if(auto opened = a->listener_->open(tcp::endpoint(address, state.settings.port)); !opened)
         return opened.error();
     state.self_url = mock_handler::origin_of(a->listener_->local_endpoint());
+
+    if(state.settings.tls_port)
+    {
+        auto context = make_https_context(state);
+        if(!context)
+            return context.error();
+        a->tls_listener_ = std::make_shared<listener>(*a->iocs_.front(), pick, a->core_->handler(), a->registry_,
+                                                      state.settings, a->log(), std::move(*context));
+        if(auto opened = a->tls_listener_->open(tcp::endpoint(address, *state.settings.tls_port)); !opened)
+            return "--tls-port: " + opened.error();
+    }
     return a;
 }
 
@@ -69,6 +171,7 @@ app::~app()
     grace_timer_.reset();
     watch_timer_.reset();
     listener_.reset();
+    tls_listener_.reset();
     // The dispatcher owns timers: they go before the io_contexts too.
     auto& state = core_->state();
     state.conversations.reset();
@@ -88,10 +191,20 @@ app::local_endpoint() const
     return listener_->local_endpoint();
 }
 
+std::optional<tcp::endpoint>
+app::tls_endpoint() const
+{
+    if(!tls_listener_)
+        return std::nullopt;
+    return tls_listener_->local_endpoint();
+}
+
 void
 app::start()
 {
     listener_->run();
+    if(tls_listener_)
+        tls_listener_->run();
     if(state().settings.watch)
     {
         scenario_file_ = scenario_path(state().settings.scenario, state().settings.scenarios_dir);
@@ -123,6 +236,8 @@ app::shutdown()
         return;
     net::post(*iocs_.front(), [this] {
         listener_->stop();
+        if(tls_listener_)
+            tls_listener_->stop();
         // After the grace period whatever is left is cut off.
         grace_timer_->expires_after(state().settings.shutdown_grace);
         grace_timer_->async_wait([this](beast::error_code ec) {

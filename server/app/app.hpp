@@ -23,6 +23,12 @@
 
 namespace ucwa {
 
+/** The names the certificate made at start holds: localhost, 127.0.0.1, ::1, then
+    lyncdiscover., lyncdiscoverinternal. and webdir. of every domain of the fixtures' users
+    and applications (sip:alice@contoso.com: contoso.com), then `extra`; each once. */
+std::vector<std::string>
+default_tls_names(fixtures const& known, std::vector<std::string> const& extra);
+
 /** Returns the file a scenario name (a file in `dir`) or path stands for. */
 std::filesystem::path
 scenario_path(std::string_view name_or_file, std::filesystem::path const& dir);
@@ -48,6 +54,10 @@ public:
     /** Returns the bound address (the real port when 0 was asked for). */
     tcp::endpoint
     local_endpoint() const;
+
+    /** Returns the HTTPS listener's bound address, when --tls-port asked for one. */
+    std::optional<tcp::endpoint>
+    tls_endpoint() const;
 
     /** Returns the shared state, for tests. */
     mock_state&
@@ -108,6 +118,7 @@ private:
     std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
     std::atomic<std::size_t> next_context_{0};
     std::shared_ptr<listener> listener_;
+    std::shared_ptr<listener> tls_listener_; ///< Null without --tls-port.
     std::optional<net::steady_timer> grace_timer_;
     std::optional<net::steady_timer> watch_timer_;
     std::filesystem::path scenario_file_;

@@ -79,18 +79,21 @@ main(int argc, char* argv[])
     };
     signals.async_wait(on_signal);
 
-    auto const ep = mock.local_endpoint();
-    std::string line = "ucwa-mock " UCWA_MOCK_VERSION " listening on http://";
-    if(ep.address().is_v6())
-        line.append("[").append(ep.address().to_string()).append("]");
-    else
-        line.append(ep.address().to_string());
-    line.append(":").append(std::to_string(ep.port()));
+    auto const address_of = [](ucwa::tcp::endpoint const& ep) {
+        auto const address = ep.address().to_string();
+        return (ep.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(ep.port());
+    };
+    std::string line = "ucwa-mock " UCWA_MOCK_VERSION " listening on http://" + address_of(mock.local_endpoint());
     line.append(" (scenario ").append(mock.state().applications.current("").name);
     line.append(", fixtures ").append(mock.state().settings.fixtures_dir.string());
     line.append(", ").append(std::to_string(mock.state().settings.threads)).append(" threads)");
     // Printed whatever the log level: scripts wait for this line.
     mock.log().announce(line);
+    if(auto const tls = mock.tls_endpoint())
+        mock.log().announce("ucwa-mock " UCWA_MOCK_VERSION " listening on https://" + address_of(*tls) +
+                            (mock.state().tls_ca_pem.empty()
+                                 ? std::string(" (certificate from --tls-cert)")
+                                 : " (certificate of a CA made at start: GET /__admin/ca.pem)"));
     mock.start();
     mock.wait();
     return 0;

@@ -16,7 +16,8 @@ constexpr char const* out_of_descriptors_message = "The mock is out of file desc
 } // namespace
 
 listener::listener(net::io_context& ioc, std::function<net::io_context&()> pick, request_handler& handler,
-                   session_registry& registry, server_settings const& settings, logger& log)
+                   session_registry& registry, server_settings const& settings, logger& log,
+                   std::shared_ptr<net::ssl::context> tls)
     : pick_(std::move(pick))
     , strand_(net::make_strand(ioc))
     , acceptor_(strand_)
@@ -25,6 +26,7 @@ listener::listener(net::io_context& ioc, std::function<net::io_context&()> pick,
     , registry_(registry)
     , settings_(settings)
     , log_(log)
+    , tls_(std::move(tls))
 {}
 
 boost::system::result<void, std::string>
@@ -127,8 +129,12 @@ listener::on_accept(beast::error_code ec, worker_socket socket)
                    " connections at once (--max-connections); try again.",
                std::chrono::seconds(1));
     }
+    else if(tls_)
+        std::make_shared<tls_session>(ssl::stream<worker_socket>(std::move(socket), *tls_), handler_, registry_,
+                                      settings_, log_)
+            ->run();
     else
-        std::make_shared<session>(std::move(socket), handler_, registry_, settings_, log_)->run();
+        std::make_shared<plain_session>(std::move(socket), handler_, registry_, settings_, log_)->run();
     do_accept();
 }
 

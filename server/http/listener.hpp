@@ -1,5 +1,6 @@
 #pragma once
-// Accepts connections and gives each a session on one of the worker io_contexts.
+// Accepts connections and gives each a session on one of the worker io_contexts: an HTTP one,
+// or an HTTPS one when the listener has a TLS context.
 
 #include "server_settings.hpp"
 #include "logger.hpp"
@@ -15,6 +16,10 @@
 #include <memory>
 #include <string>
 
+namespace boost::asio::ssl {
+class context;
+} // namespace boost::asio::ssl
+
 namespace ucwa {
 
 class listener : public std::enable_shared_from_this<listener>
@@ -23,7 +28,8 @@ public:
     /** `ioc` runs the acceptor; `pick` chooses the io_context of each new connection
         (each one run by a single thread, so a session needs no strand). */
     listener(net::io_context& ioc, std::function<net::io_context&()> pick, request_handler& handler,
-             session_registry& registry, server_settings const& settings, logger& log);
+             session_registry& registry, server_settings const& settings, logger& log,
+             std::shared_ptr<net::ssl::context> tls = nullptr);
 
     /** Opens, binds and listens; port 0 picks a free port.
 
@@ -66,6 +72,7 @@ private:
     session_registry& registry_;
     server_settings const& settings_;
     logger& log_;
+    std::shared_ptr<net::ssl::context> tls_; ///< Set: connections speak HTTPS.
     tcp::endpoint endpoint_;
     // A descriptor kept in reserve: out of descriptors, it is given up to accept
     // one waiting client and tell it 503, rather than leave everyone hanging.

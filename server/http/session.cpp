@@ -19,8 +19,26 @@ is_quiet_end(beast::error_code ec)
 {
     return ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
         ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::broken_pipe ||
-        ec == net::error::bad_descriptor;
+        ec == net::error::bad_descriptor || ec == ssl::error::stream_truncated;
 }
+
+template<class Stream>
+constexpr bool is_tls = !std::is_same_v<Stream, worker_socket>;
+
+// A TLS record that cannot be read (a bad MAC, say) leaves nothing to answer on.
+bool
+is_tls_failure(beast::error_code ec)
+{
+    return ec.category() == net::error::get_ssl_category();
+}
+
+// Plain HTTP sent to the TLS port: told where to go, in plain HTTP, then closed.
+constexpr char plain_on_tls_answer[] = "HTTP/1.1 400 Bad Request\r\n"
+                                       "Content-Type: text/plain; charset=utf-8\r\n"
+                                       "Content-Length: 61\r\n"
+                                       "Connection: close\r\n"
+                                       "\r\n"
+                                       "This port speaks HTTPS: send the request with https:// here.\n";
 
 constexpr char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
@@ -34,43 +52,127 @@ read_buffer_limit(server_settings const& settings)
 
 } // namespace
 
-session::session(worker_socket&& socket, request_handler& handler, session_registry& registry,
-                 server_settings const& settings, logger& log)
-    : socket_(std::move(socket))
-    , deadline_timer_(socket_.get_executor())
+template<class Stream>
+basic_session<Stream>::basic_session(Stream&& stream, request_handler& handler, session_registry& registry,
+                                     server_settings const& settings, logger& log)
+    : stream_(std::move(stream))
+    , deadline_timer_(stream_.get_executor())
     , buffer_(read_buffer_limit(settings))
-    , delay_timer_(socket_.get_executor())
+    , delay_timer_(stream_.get_executor())
     , handler_(handler)
     , registry_(registry)
     , settings_(settings)
     , log_(log)
 {}
 
-session::~session()
+template<class Stream>
+std::shared_ptr<basic_session<Stream>>
+basic_session<Stream>::self()
+{
+    return std::static_pointer_cast<basic_session>(shared_from_this());
+}
+
+template<class Stream>
+decltype(auto)
+basic_session<Stream>::socket()
+{
+    if constexpr(is_tls<Stream>)
+        return (stream_.next_layer());
+    else
+        return (stream_);
+}
+
+template<class Stream>
+basic_session<Stream>::~basic_session()
 {
     if(registered_)
         registry_.remove(this);
 }
 
+template<class Stream>
 void
-session::run()
+basic_session<Stream>::run()
 {
     registered_ = registry_.add(this);
-    net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    net::dispatch(stream_.get_executor(), [self = self()] {
         if(!self->registered_)
             return self->do_close();
-        self->do_read();
+        self->start();
     });
 }
 
+template<class Stream>
 void
-session::stop()
+basic_session<Stream>::start()
 {
-    net::post(socket_.get_executor(), [self = shared_from_this()] { self->on_stop(); });
+    if constexpr(!is_tls<Stream>)
+        do_read();
+    else
+    {
+        // One deadline for telling TLS from plain HTTP and the whole handshake: a client that
+        // sends its hello a byte at a time is cut off like a slow request header.
+        arm_deadline(settings_.idle_timeout);
+        beast::async_detect_ssl(socket(), buffer_, beast::bind_front_handler(&basic_session::on_detect, self()));
+    }
 }
 
+template<class Stream>
 void
-session::on_stop()
+basic_session<Stream>::on_detect(beast::error_code ec, bool is_tls_hello)
+{
+    if constexpr(is_tls<Stream>)
+    {
+        if(ec || closed_)
+            return do_close();
+        if(!is_tls_hello)
+        {
+            log_.write(log_level::debug, "plain HTTP on the TLS port: answered 400");
+            return net::async_write(socket(), net::buffer(plain_on_tls_answer, sizeof plain_on_tls_answer - 1),
+                                    beast::bind_front_handler(&basic_session::on_plain_refused, self()));
+        }
+        // The bytes detect_ssl read are the start of the hello: the handshake takes them first.
+        stream_.async_handshake(ssl::stream_base::server, buffer_.data(),
+                                beast::bind_front_handler(&basic_session::on_handshake, self()));
+    }
+}
+
+template<class Stream>
+void
+basic_session<Stream>::on_plain_refused(beast::error_code ec, std::size_t)
+{
+    if(ec)
+        return do_close();
+    buffer_.clear();
+    do_linger();
+}
+
+template<class Stream>
+void
+basic_session<Stream>::on_handshake(beast::error_code ec, std::size_t used)
+{
+    disarm_deadline();
+    if(ec || closed_)
+    {
+        // A client that does not trust the certificate, or a scanner: no business of the log but at debug.
+        if(!closed_)
+            log_.write(log_level::debug, "TLS handshake failed: " + ec.message());
+        return do_close();
+    }
+    buffer_.consume(used);
+    secured_ = true;
+    do_read();
+}
+
+template<class Stream>
+void
+basic_session<Stream>::stop()
+{
+    net::post(stream_.get_executor(), [self = self()] { self->on_stop(); });
+}
+
+template<class Stream>
+void
+basic_session<Stream>::on_stop()
 {
     stopping_ = true;
     // Idle between requests: nothing is in flight, so close now.
@@ -88,8 +190,9 @@ session::on_stop()
     }
 }
 
+template<class Stream>
 void
-session::do_read()
+basic_session<Stream>::do_read()
 {
     if(stopping_)
         return do_close();
@@ -99,12 +202,12 @@ session::do_read()
     parser_->header_limit(static_cast<std::uint32_t>(settings_.max_header));
     arm_deadline(settings_.idle_timeout);
     reading_ = true;
-    http::async_read_header(socket_, buffer_, *parser_,
-                            beast::bind_front_handler(&session::on_header, shared_from_this()));
+    http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&basic_session::on_header, self()));
 }
 
+template<class Stream>
 void
-session::on_header(beast::error_code ec, std::size_t)
+basic_session<Stream>::on_header(beast::error_code ec, std::size_t)
 {
     if(ec)
         return on_read(ec, 0);
@@ -132,21 +235,23 @@ session::on_header(beast::error_code ec, std::size_t)
     // The client waits for our word before it sends the body (a declared body over
     // --max-body was refused with 413 at the header, before this).
     if(!body_came && expects_continue(parser_->get()))
-        return net::async_write(socket_, net::buffer(continue_line, sizeof continue_line - 1),
-                                beast::bind_front_handler(&session::on_continue_written, shared_from_this()));
-    http::async_read(socket_, buffer_, *parser_, beast::bind_front_handler(&session::on_read, shared_from_this()));
+        return net::async_write(stream_, net::buffer(continue_line, sizeof continue_line - 1),
+                                beast::bind_front_handler(&basic_session::on_continue_written, self()));
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&basic_session::on_read, self()));
 }
 
+template<class Stream>
 void
-session::on_continue_written(beast::error_code ec, std::size_t)
+basic_session<Stream>::on_continue_written(beast::error_code ec, std::size_t)
 {
     if(ec)
         return on_read(ec, 0);
-    http::async_read(socket_, buffer_, *parser_, beast::bind_front_handler(&session::on_read, shared_from_this()));
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&basic_session::on_read, self()));
 }
 
+template<class Stream>
 void
-session::on_read(beast::error_code ec, std::size_t)
+basic_session<Stream>::on_read(beast::error_code ec, std::size_t)
 {
     reading_ = false;
     disarm_deadline();
@@ -155,6 +260,11 @@ session::on_read(beast::error_code ec, std::size_t)
     {
         if(is_quiet_end(ec) || closed_)
             return do_close();
+        if(is_tls_failure(ec))
+        {
+            log_.write(log_level::debug, "TLS read error: " + ec.message());
+            return do_close();
+        }
         // The buffer is full only of a header (431) or a chunk line or trailer (400).
         if(ec == http::error::buffer_overflow && !parser_->is_header_done())
             ec = http::error::header_limit;
@@ -174,8 +284,8 @@ session::on_read(beast::error_code ec, std::size_t)
         abandon_ = std::move(reply_.abandon);
         reply_ = {};
         waiting_ = true;
-        deferred([self = shared_from_this(), ticket = ++ticket_](reply r) {
-            net::post(self->socket_.get_executor(),
+        deferred([self = self(), ticket = ++ticket_](reply r) {
+            net::post(self->stream_.get_executor(),
                       [self, ticket, r = std::move(r)]() mutable { self->on_answer(ticket, std::move(r)); });
         });
         return watch_client();
@@ -183,8 +293,9 @@ session::on_read(beast::error_code ec, std::size_t)
     deliver();
 }
 
+template<class Stream>
 void
-session::on_answer(std::uint64_t ticket, reply r)
+basic_session<Stream>::on_answer(std::uint64_t ticket, reply r)
 {
     if(closed_ || !waiting_ || ticket != ticket_)
     {
@@ -199,8 +310,9 @@ session::on_answer(std::uint64_t ticket, reply r)
     resume();
 }
 
+template<class Stream>
 void
-session::watch_client()
+basic_session<Stream>::watch_client()
 {
     // While the answer waits (a deferred reply, a delay), a read stays pending: a
     // client that closes or resets is noticed at once and frees its connection.
@@ -211,12 +323,13 @@ session::watch_client()
     if(room == 0)
         return; // A client that pipelines this much is no longer watched; the wait has its own end.
     watching_ = true;
-    socket_.async_read_some(buffer_.prepare(std::min<std::size_t>(room, 4096)),
-                            beast::bind_front_handler(&session::on_watch, shared_from_this()));
+    stream_.async_read_some(buffer_.prepare(std::min<std::size_t>(room, 4096)),
+                            beast::bind_front_handler(&basic_session::on_watch, self()));
 }
 
+template<class Stream>
 void
-session::on_watch(beast::error_code ec, std::size_t bytes)
+basic_session<Stream>::on_watch(beast::error_code ec, std::size_t bytes)
 {
     watching_ = false;
     buffer_.commit(bytes);
@@ -231,8 +344,9 @@ session::on_watch(beast::error_code ec, std::size_t bytes)
     watch_client();
 }
 
+template<class Stream>
 void
-session::client_left(beast::error_code ec)
+basic_session<Stream>::client_left(beast::error_code ec)
 {
     log_.write(log_level::debug, "client left before its answer: " + ec.message());
     waiting_ = false;
@@ -241,19 +355,21 @@ session::client_left(beast::error_code ec)
     do_close();
 }
 
+template<class Stream>
 void
-session::resume()
+basic_session<Stream>::resume()
 {
     // The wait is over; the watching read is cancelled first, and its handler answers.
     if(!watching_)
         return deliver();
     resume_ = true;
     beast::error_code ignored;
-    socket_.cancel(ignored);
+    socket().cancel(ignored);
 }
 
+template<class Stream>
 void
-session::run_after_send()
+basic_session<Stream>::run_after_send()
 {
     if(auto hook = std::move(reply_.after_send))
     {
@@ -262,13 +378,14 @@ session::run_after_send()
     }
 }
 
+template<class Stream>
 void
-session::deliver()
+basic_session<Stream>::deliver()
 {
     if(reply_.delay.count() > 0)
     {
         delay_timer_.expires_after(reply_.delay);
-        delay_timer_.async_wait(beast::bind_front_handler(&session::on_delay, shared_from_this()));
+        delay_timer_.async_wait(beast::bind_front_handler(&basic_session::on_delay, self()));
         return watch_client();
     }
     if(reply_.fault)
@@ -276,8 +393,9 @@ session::deliver()
     do_write();
 }
 
+template<class Stream>
 void
-session::on_delay(beast::error_code ec)
+basic_session<Stream>::on_delay(beast::error_code ec)
 {
     if(ec || closed_)
         return do_close();
@@ -285,19 +403,21 @@ session::on_delay(beast::error_code ec)
     resume();
 }
 
+template<class Stream>
 void
-session::do_write()
+basic_session<Stream>::do_write()
 {
     if(stopping_)
         reply_.response.keep_alive(false);
     arm_deadline(settings_.idle_timeout);
     wire_.clear();
     append_wire_response(wire_, reply_.response);
-    net::async_write(socket_, net::buffer(wire_), beast::bind_front_handler(&session::on_write, shared_from_this()));
+    net::async_write(stream_, net::buffer(wire_), beast::bind_front_handler(&basic_session::on_write, self()));
 }
 
+template<class Stream>
 void
-session::on_write(beast::error_code ec, std::size_t)
+basic_session<Stream>::on_write(beast::error_code ec, std::size_t)
 {
     disarm_deadline();
     log_access();
@@ -310,8 +430,9 @@ session::on_write(beast::error_code ec, std::size_t)
     do_read();
 }
 
+template<class Stream>
 void
-session::do_fault()
+basic_session<Stream>::do_fault()
 {
     log_access();
     switch(*reply_.fault)
@@ -320,8 +441,8 @@ session::do_fault()
     case fault_kind::reset: {
         // SO_LINGER with a zero timeout turns close() into a reset.
         beast::error_code ignored;
-        socket_.set_option(net::socket_base::linger(true, 0), ignored);
-        socket_.close(ignored);
+        socket().set_option(net::socket_base::linger(true, 0), ignored);
+        socket().close(ignored);
         closed_ = true;
         deadline_timer_.cancel();
         return;
@@ -341,37 +462,56 @@ session::do_fault()
     }
     }
     arm_deadline(settings_.idle_timeout);
-    net::async_write(socket_, net::buffer(wire_),
-                     beast::bind_front_handler(&session::on_fault_written, shared_from_this()));
+    net::async_write(stream_, net::buffer(wire_), beast::bind_front_handler(&basic_session::on_fault_written, self()));
 }
 
+template<class Stream>
 void
-session::on_fault_written(beast::error_code, std::size_t)
+basic_session<Stream>::on_fault_written(beast::error_code, std::size_t)
 {
     do_close();
 }
 
+template<class Stream>
 void
-session::do_linger()
+basic_session<Stream>::do_linger()
 {
+    if constexpr(is_tls<Stream>)
+    {
+        if(secured_)
+        {
+            // close_notify, then the client's (whatever it still sends is read and dropped).
+            arm_deadline(std::chrono::seconds(1));
+            return stream_.async_shutdown(beast::bind_front_handler(&basic_session::on_tls_shutdown, self()));
+        }
+    }
     // Send FIN, then drain what the client still sends, so that our answer is
     // not lost to a reset caused by unread data (as after a 413).
     beast::error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    socket().shutdown(tcp::socket::shutdown_send, ignored);
     arm_deadline(std::chrono::seconds(1));
-    socket_.async_read_some(net::buffer(drain_), beast::bind_front_handler(&session::on_linger, shared_from_this()));
+    socket().async_read_some(net::buffer(drain_), beast::bind_front_handler(&basic_session::on_linger, self()));
 }
 
+template<class Stream>
 void
-session::on_linger(beast::error_code ec, std::size_t)
+basic_session<Stream>::on_linger(beast::error_code ec, std::size_t)
 {
     if(ec)
         return do_close();
-    socket_.async_read_some(net::buffer(drain_), beast::bind_front_handler(&session::on_linger, shared_from_this()));
+    socket().async_read_some(net::buffer(drain_), beast::bind_front_handler(&basic_session::on_linger, self()));
 }
 
+template<class Stream>
 void
-session::do_close()
+basic_session<Stream>::on_tls_shutdown(beast::error_code)
+{
+    do_close();
+}
+
+template<class Stream>
+void
+basic_session<Stream>::do_close()
 {
     if(closed_)
         return;
@@ -388,30 +528,33 @@ session::do_close()
     beast::error_code ignored;
     delay_timer_.cancel();
     deadline_timer_.cancel();
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
+    socket().shutdown(tcp::socket::shutdown_both, ignored);
+    socket().close(ignored);
 }
 
+template<class Stream>
 void
-session::arm_deadline(std::chrono::steady_clock::duration within)
+basic_session<Stream>::arm_deadline(std::chrono::steady_clock::duration within)
 {
     deadline_ = std::chrono::steady_clock::now() + within;
     if(deadline_timer_waiting_ && deadline_timer_.expiry() <= deadline_)
         return; // It wakes first and sleeps on to the new deadline.
     deadline_timer_waiting_ = true;
     deadline_timer_.expires_at(deadline_);
-    deadline_timer_.async_wait(beast::bind_front_handler(&session::on_deadline, shared_from_this()));
+    deadline_timer_.async_wait(beast::bind_front_handler(&basic_session::on_deadline, self()));
 }
 
+template<class Stream>
 void
-session::disarm_deadline()
+basic_session<Stream>::disarm_deadline()
 {
     // No socket operation is waiting: nothing to time out until the next arm.
     deadline_ = std::chrono::steady_clock::time_point::max();
 }
 
+template<class Stream>
 void
-session::on_deadline(beast::error_code ec)
+basic_session<Stream>::on_deadline(beast::error_code ec)
 {
     // Aborted: closed, or re-aimed at an earlier deadline whose wait is pending.
     if(ec == net::error::operation_aborted || closed_)
@@ -423,22 +566,26 @@ session::on_deadline(beast::error_code ec)
     {
         deadline_timer_waiting_ = true;
         deadline_timer_.expires_at(deadline_);
-        return deadline_timer_.async_wait(beast::bind_front_handler(&session::on_deadline, shared_from_this()));
+        return deadline_timer_.async_wait(beast::bind_front_handler(&basic_session::on_deadline, self()));
     }
     // Past the deadline with a read or write still waiting: closing the socket
     // ends that operation, whose handler then closes the session.
     log_.write(log_level::debug, "connection deadline passed");
     beast::error_code ignored;
-    socket_.close(ignored);
+    socket().close(ignored);
 }
 
+template<class Stream>
 void
-session::log_access()
+basic_session<Stream>::log_access()
 {
     if(!log_.enabled(log_level::info))
         return;
     auto const elapsed = std::chrono::steady_clock::now() - started_;
     log_.write_formatted(log_level::info, format_access_line(request_, reply_, elapsed, log_.format()));
 }
+
+template class basic_session<worker_socket>;
+template class basic_session<ssl::stream<worker_socket>>;
 
 } // namespace ucwa

@@ -5,10 +5,14 @@
 // while keep-alive holds. While an answer waits, a read stays pending so that
 // a client that leaves frees its connection. Everything runs on the thread of the connection's
 // io_context, so its handlers never overlap.
+//
+// One implementation over either stream: `basic_session<worker_socket>` for HTTP and
+// `basic_session<ssl::stream<worker_socket>>` for HTTPS, instantiated in session.cpp. The TLS one
+// first tells TLS from plain HTTP (answered 400) and shakes hands, under the same deadline.
 
 #include "server_settings.hpp"
 #include "logger.hpp"
-#include "net.hpp"
+#include "net_ssl.hpp"
 #include "reply.hpp"
 #include "request_handler.hpp"
 
@@ -22,28 +26,53 @@ namespace ucwa {
 
 class session_registry;
 
+/** What the registry knows of a connection, whatever its stream. */
 class session : public std::enable_shared_from_this<session>
 {
 public:
-    session(worker_socket&& socket, request_handler& handler, session_registry& registry,
-            server_settings const& settings, logger& log);
+    /** Stops the session from any thread: an idle connection closes now, a
+        request in flight is answered first and the connection then closes. */
+    virtual void
+    stop() = 0;
 
-    ~session();
+protected:
+    session() = default;
+    ~session() = default;
+};
 
-    session(session const&) = delete;
-    session&
-    operator=(session const&) = delete;
+template<class Stream>
+class basic_session final : public session
+{
+public:
+    basic_session(Stream&& stream, request_handler& handler, session_registry& registry,
+                  server_settings const& settings, logger& log);
 
-    /** Starts reading on the connection's io_context. */
+    ~basic_session();
+
+    basic_session(basic_session const&) = delete;
+    basic_session&
+    operator=(basic_session const&) = delete;
+
+    /** Starts on the connection's io_context. */
     void
     run();
 
-    /** Stops the session from any thread: an idle connection closes now, a
-        request in flight is answered first and the connection then closes. */
     void
-    stop();
+    stop() override;
 
 private:
+    std::shared_ptr<basic_session>
+    self();
+    decltype(auto)
+    socket();
+    void
+    start();
+    void
+    on_detect(beast::error_code ec, bool is_tls);
+    void
+    on_plain_refused(beast::error_code ec, std::size_t bytes);
+    void
+    on_handshake(beast::error_code ec, std::size_t bytes);
     void
     do_read();
     void
@@ -81,6 +110,8 @@ private:
     void
     on_linger(beast::error_code ec, std::size_t bytes);
     void
+    on_tls_shutdown(beast::error_code ec);
+    void
     on_stop();
     void
     log_access();
@@ -93,7 +124,7 @@ private:
     void
     on_deadline(beast::error_code ec);
 
-    worker_socket socket_;
+    Stream stream_;
     // The deadline of the read or write in progress. Moving it costs no timer
     // operation: the timer wakes at the old deadline and sleeps again if it moved.
     worker_timer deadline_timer_;
@@ -120,6 +151,12 @@ private:
     bool resume_ = false;   ///< The wait is over: answer once the watching read returns.
     bool stopping_ = false; ///< Close after the request in flight.
     bool closed_ = false;
+    bool secured_ = false; ///< TLS only: the handshake is done, the stream speaks TLS.
 };
+
+using plain_session = basic_session<worker_socket>;
+using tls_session = basic_session<ssl::stream<worker_socket>>;
+extern template class basic_session<worker_socket>;
+extern template class basic_session<ssl::stream<worker_socket>>;
 
 } // namespace ucwa

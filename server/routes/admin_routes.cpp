@@ -1,6 +1,7 @@
 #include "admin_routes.hpp"
 
 #include "access_log.hpp"
+#include "admin_ca_route.hpp"
 #include "admin_har_route.hpp"
 #include "admin_metrics_route.hpp"
 #include "admin_openapi_route.hpp"
@@ -109,6 +110,7 @@ add_admin_routes(router& r, mock_state& state)
           [](request_context& ctx) { return admin_json(ctx, http::status::ok, R"({"status":"ok"})"); });
 
     add_admin_metrics_route(r, state);
+    add_admin_ca_route(r, state);
 
     r.add(http::verb::get, "/__admin/scenario", "admin.scenario.get", guarded([&state](request_context& ctx) {
               return admin_json(ctx, http::status::ok, render_scenario(state.applications.current(app_param(ctx))));

@@ -48,7 +48,8 @@ struct mock_state
     logger& log;
     std::atomic<std::uint64_t> reload_failures{0}; ///< Bad edits seen by --watch.
     mock_metrics metrics;                          ///< GET /__admin/metrics; the app names its routes.
-    std::string self_url; ///< "http://127.0.0.1:PORT": the base of hrefs when a request has no Host.
+    std::string self_url;   ///< "http://127.0.0.1:PORT": the base of hrefs when a request has no Host.
+    std::string tls_ca_pem; ///< The CA made at start for HTTPS (GET /__admin/ca.pem); empty: none made.
     // Made by the app once its io_context exists.
     std::unique_ptr<callback_dispatcher> callbacks;
     std::unique_ptr<conversation_flow> conversations;

@@ -101,7 +101,7 @@ apply_config_file(config& c, std::string const& file, std::vector<config_file_en
         if(auto [it, fresh] = seen.emplace(entry.key, entry.line); !fresh)
             return where + entry.key + ": given twice (also on line " + std::to_string(it->second) + ")";
         std::string value;
-        if(option->name == "xframe-origins")
+        if(option->name == "xframe-origins" || option->name == "tls-names")
             for(auto const& part : entry.values)
                 value.append(value.empty() ? "" : ",").append(part);
         else if(entry.values.size() == 1)

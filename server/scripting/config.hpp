@@ -23,10 +23,15 @@ struct config : server_settings
 {
     std::string bind = "127.0.0.1";
     unsigned short port = 8080;
-    std::filesystem::path fixtures_dir;             ///< Empty: found by find_data_dir.
-    std::filesystem::path scenarios_dir;            ///< Empty: found by find_data_dir.
-    std::string scenario = "happy-path";            ///< A name in scenarios_dir or a file.
-    unsigned threads = 0;                           ///< 0: the core count.
+    std::optional<unsigned short> tls_port; ///< HTTPS beside HTTP on this port (0: a free one); none: no HTTPS.
+    std::filesystem::path tls_cert;         ///< PEM chain served over HTTPS; empty: a CA and a leaf made at start.
+    std::filesystem::path tls_key;          ///< The chain's key, PEM; given with tls_cert.
+    std::vector<std::string> tls_names;     ///< Names the made leaf holds besides the default ones.
+    std::filesystem::path tls_ca_out;       ///< Where the made CA is written, if anywhere.
+    std::filesystem::path fixtures_dir;     ///< Empty: found by find_data_dir.
+    std::filesystem::path scenarios_dir;    ///< Empty: found by find_data_dir.
+    std::string scenario = "happy-path";    ///< A name in scenarios_dir or a file.
+    unsigned threads = 0;                   ///< 0: the core count.
     std::chrono::milliseconds shutdown_grace{1500}; ///< In-flight requests get this long.
     log_level level = log_level::info;
     log_format format = log_format::text;         ///< Of every log line: text or one JSON object.

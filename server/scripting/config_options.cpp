@@ -1,6 +1,7 @@
 #include "config_options.hpp"
 
 #include "links.hpp"
+#include "tls_certificates.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -182,6 +183,68 @@ make_options()
                &config::shutdown_grace, 600 * 1000),
         millis("idle-timeout", network, "deadline of every read and write (default 30000)", &config::idle_timeout,
                3600 * 1000),
+        {"tls-port", network, "N", "serve HTTPS on this port too; 0 picks a free one (default: no HTTPS)",
+         [](config& c, std::string const& v) -> apply_result {
+             if(v.empty())
+             {
+                 c.tls_port.reset();
+                 return {};
+             }
+             auto n = parse_unsigned(v, 0, 65535);
+             if(!n)
+                 return n.error();
+             c.tls_port = static_cast<unsigned short>(*n);
+             return {};
+         },
+         [](config const& c) { return c.tls_port ? std::to_string(*c.tls_port) : std::string(); }},
+        {"tls-cert", network, "FILE",
+         "PEM certificate chain for HTTPS, with --tls-key (default: a CA and a certificate made at start)",
+         [](config& c, std::string const& v) -> apply_result {
+             c.tls_cert = v;
+             return {};
+         },
+         [](config const& c) { return c.tls_cert.string(); }},
+        {"tls-key", network, "FILE", "PEM private key of --tls-cert",
+         [](config& c, std::string const& v) -> apply_result {
+             c.tls_key = v;
+             return {};
+         },
+         [](config const& c) { return c.tls_key.string(); }},
+        {"tls-names", network, "LIST",
+         "names the made certificate holds besides localhost, 127.0.0.1, ::1 and lyncdiscover., "
+         "lyncdiscoverinternal. and webdir. of the fixtures' domains; comma-separated, *.domain allowed",
+         [](config& c, std::string const& v) -> apply_result {
+             std::vector<std::string> names;
+             std::size_t start = 0;
+             while(start <= v.size())
+             {
+                 auto const end = std::min(v.find(',', start), v.size());
+                 auto name = v.substr(start, end - start);
+                 name.erase(0, name.find_first_not_of(' '));
+                 name.erase(name.find_last_not_of(' ') + 1);
+                 if(!name.empty())
+                 {
+                     if(auto problem = tls_name_problem(name); !problem.empty())
+                         return std::string("'" + name + "' " + problem);
+                     names.push_back(std::move(name));
+                 }
+                 start = end + 1;
+             }
+             c.tls_names = std::move(names);
+             return {};
+         },
+         [](config const& c) {
+             std::string joined;
+             for(auto const& name : c.tls_names)
+                 joined.append(joined.empty() ? "" : ",").append(name);
+             return joined;
+         }},
+        {"tls-ca-out", network, "FILE", "write the made CA certificate (PEM) to FILE, for clients to trust",
+         [](config& c, std::string const& v) -> apply_result {
+             c.tls_ca_out = v;
+             return {};
+         },
+         [](config const& c) { return c.tls_ca_out.string(); }},
 
         {"fixtures", data, "DIR",
          "folder with applications.json and tokens.json (default ./fixtures, else beside "
