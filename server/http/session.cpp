@@ -276,7 +276,7 @@ basic_session<Stream>::on_read(beast::error_code ec, std::size_t)
         return do_write();
     }
     request_ = parser_->release();
-    reply_ = handler_.handle(request_);
+    reply_ = handler_.handle(request_, connection_info{.over_tls = is_tls<Stream>});
     if(reply_.deferred)
     {
         // The answer comes later, from another thread perhaps: back onto the strand.
