@@ -1,5 +1,6 @@
 #include "logger.hpp"
 
+#include "log_batch.hpp"
 #include "log_line.hpp"
 #include "log_sink.hpp"
 
@@ -24,6 +25,48 @@ spdlog_level(log_level level) noexcept
     return spdlog::level::info;
 }
 
+// Room in the pool's queue for flush requests beside the lines (a message holds at
+// least one line, so the lines' bound keeps spdlog from overrunning).
+constexpr std::size_t flush_slots = 16;
+
+// Between spdlog and the logger's sink: once a message is written, its lines
+// (carried in its source line number) leave the count of queued lines.
+class counting_sink final : public spdlog::sinks::sink
+{
+public:
+    counting_sink(std::shared_ptr<spdlog::sinks::sink> inner, std::atomic<std::size_t>& queued_lines)
+        : inner_(std::move(inner))
+        , queued_lines_(queued_lines)
+    {}
+
+    void
+    log(spdlog::details::log_msg const& msg) override
+    {
+        // First: a sink that throws does not shrink the queue for good.
+        queued_lines_.fetch_sub(static_cast<std::size_t>(msg.source.line), std::memory_order_relaxed);
+        inner_->log(msg);
+    }
+    void
+    flush() override
+    {
+        inner_->flush();
+    }
+    void
+    set_pattern(std::string const& pattern) override
+    {
+        inner_->set_pattern(pattern);
+    }
+    void
+    set_formatter(std::unique_ptr<spdlog::formatter> formatter) override
+    {
+        inner_->set_formatter(std::move(formatter));
+    }
+
+private:
+    std::shared_ptr<spdlog::sinks::sink> inner_;
+    std::atomic<std::size_t>& queued_lines_;
+};
+
 } // namespace
 
 logger::logger(log_level level, std::FILE* out, log_format format)
@@ -37,9 +80,10 @@ logger::logger(log_level level, std::FILE* out, log_format format)
 logger::logger(log_level level, log_format format, std::shared_ptr<spdlog::sinks::sink> sink, std::size_t queue_lines)
     : level_(level)
     , format_(format)
+    , queue_lines_(queue_lines)
     // Its own pool (one thread), not spdlog's global one: two loggers in a process
     // (tests run several apps) each write to their own output and stop on their own.
-    , pool_(std::make_shared<spdlog::details::thread_pool>(queue_lines, 1))
+    , pool_(std::make_shared<spdlog::details::thread_pool>(queue_lines + flush_slots, 1))
     , spdlog_(std::make_shared<spdlog::async_logger>("ucwa-mock", spdlog::sinks_init_list{}, pool_,
                                                      spdlog::async_overflow_policy::overrun_oldest))
 {
@@ -51,6 +95,7 @@ logger::logger(log_level level, log_format format, std::shared_ptr<spdlog::sinks
 
 logger::~logger()
 {
+    log_batch::flush(*this);
     // Queued lines hold the spdlog logger; the pool's destructor writes them all, then joins.
     spdlog_.reset();
     pool_.reset();
@@ -82,22 +127,46 @@ logger::write_formatted(log_level level, std::string_view line)
 }
 
 void
+logger::write_access(std::string_view line, boost::asio::io_context& loop)
+{
+    if(enabled(log_level::info))
+        log_batch::add(*this, line, loop);
+}
+
+void
+logger::write_lines(log_level level, std::string_view text, std::size_t lines)
+{
+    // Taken before queueing, given back by the writing thread: a full queue refuses
+    // the newest lines instead of growing, and counts them.
+    if(queued_lines_.fetch_add(lines, std::memory_order_relaxed) + lines > queue_lines_)
+    {
+        queued_lines_.fetch_sub(lines, std::memory_order_relaxed);
+        dropped_lines_.fetch_add(lines, std::memory_order_relaxed);
+        return;
+    }
+    spdlog::source_loc const carries_lines{nullptr, static_cast<int>(lines), nullptr};
+    spdlog_->log(carries_lines, spdlog_level(level), spdlog::string_view_t(text.data(), text.size()));
+}
+
+void
 logger::flush()
 {
+    log_batch::flush(*this);
     spdlog_->flush();
 }
 
 std::uint64_t
 logger::dropped_lines() const
 {
-    return pool_->overrun_counter();
+    // The pool overruns only if flushes outnumber their slots.
+    return dropped_lines_.load(std::memory_order_relaxed) + pool_->overrun_counter();
 }
 
 void
 logger::attach(std::shared_ptr<spdlog::sinks::sink> sink)
 {
     sink_ = std::move(sink);
-    spdlog_->sinks().push_back(sink_);
+    spdlog_->sinks().push_back(std::make_shared<counting_sink>(sink_, queued_lines_));
     // Lines come formatted: the sink writes each as it is, with a newline.
     spdlog_->set_formatter(std::make_unique<spdlog::pattern_formatter>("%v", spdlog::pattern_time_type::utc, "\n"));
 }
@@ -105,7 +174,9 @@ logger::attach(std::shared_ptr<spdlog::sinks::sink> sink)
 void
 logger::queue(log_level level, std::string_view line)
 {
-    spdlog_->log(spdlog::source_loc{}, spdlog_level(level), spdlog::string_view_t(line.data(), line.size()));
+    // After the access lines this thread logged before it.
+    log_batch::flush(*this);
+    write_lines(level, line, 1);
 }
 
 } // namespace ucwa

@@ -2,9 +2,11 @@
 // The mock's logger: server lines and the access log go through one asynchronous
 // spdlog logger. A line is formatted on the caller's thread and queued; one thread
 // of the logger's own writes the lines out in order, so a request never waits on
-// the terminal. The queue is bounded: when it is full the oldest line is dropped
-// and counted (dropped_lines()).
+// the terminal. Access lines gather per I/O thread and enter the queue many at a
+// time (log_batch.hpp). The queue is bounded in lines: what does not fit is
+// dropped and its lines counted (dropped_lines()).
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -20,6 +22,10 @@ namespace sinks {
 class sink;
 }
 } // namespace spdlog
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace ucwa {
 
@@ -42,7 +48,7 @@ enum class log_format
 class logger
 {
 public:
-    /** Lines the queue holds; past that the oldest are dropped. About 400 bytes each while idle. */
+    /** Lines the queue holds; past that new ones are dropped. About 400 bytes each while idle. */
     static constexpr std::size_t default_queue_lines = 8192;
 
     /** Writes to `out` (not owned) the lines at `level` and above, in `format`. */
@@ -51,7 +57,7 @@ public:
     /** Writes to `sink` through a queue of `queue_lines` lines (tests use this to hold the writer). */
     logger(log_level level, log_format format, std::shared_ptr<spdlog::sinks::sink> sink, std::size_t queue_lines);
 
-    /** Writes out every queued line and flushes the output. */
+    /** Writes out every queued line (and the calling thread's batch) and flushes the output. */
     ~logger();
 
     logger(logger const&) = delete;
@@ -71,7 +77,8 @@ public:
         return format_;
     }
 
-    /** Queues a server line: the text as it is, or in JSON its "message". */
+    /** Queues a server line: the text as it is, or in JSON its "message". It goes after
+        the access lines its thread logged before it. */
     void
     write(log_level level, std::string_view message);
 
@@ -83,7 +90,20 @@ public:
     void
     write_formatted(log_level level, std::string_view line);
 
-    /** Has the output flushed once the lines queued so far are written; does not wait. */
+    /** Logs an access line (at info, already in this logger's format) from the thread that
+        runs `loop`: it joins the thread's batch, queued at log_batch::hand_over_bytes or
+        once `loop` has run the handlers ready before it. The thread ends, or runs `loop`
+        until it has no work, before the logger is destroyed. */
+    void
+    write_access(std::string_view line, boost::asio::io_context& loop);
+
+    /** Queues `lines` lines joined by '\n' as one message, or drops them all and counts
+        them when they do not fit in the queue. */
+    void
+    write_lines(log_level level, std::string_view text, std::size_t lines);
+
+    /** Has the output flushed once the lines queued so far (and the calling thread's
+        batch) are written; does not wait. */
     void
     flush();
 
@@ -99,6 +119,9 @@ private:
 
     log_level level_;
     log_format format_;
+    std::size_t queue_lines_;
+    std::atomic<std::size_t> queued_lines_{0}; ///< Taken by messages in the queue (or being written).
+    std::atomic<std::uint64_t> dropped_lines_{0};
     std::shared_ptr<spdlog::sinks::sink> sink_;
     std::shared_ptr<spdlog::details::thread_pool> pool_;
     std::shared_ptr<spdlog::async_logger> spdlog_;
