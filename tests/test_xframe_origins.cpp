@@ -156,6 +156,21 @@ TEST_SUITE("xframe origins")
         CHECK_FALSE(refuse_foreign_origin(request_with({{"Origin", "http://evil.example"}}), parsed("*"), "fe.test"));
     }
 
+    TEST_CASE("a same-origin request (the XFrame page's own calls) goes on whatever the list")
+    {
+        auto const list = default_xframe_origins();
+        auto const own = "https://lyncdiscover.contoso.com";
+        CHECK_FALSE(refuse_foreign_origin(request_with({{"Origin", own}}), list, "fe.test", own));
+        CHECK_FALSE(refuse_foreign_origin(request_with({{"Origin", "HTTPS://LyncDiscover.contoso.com"}}), list,
+                                          "fe.test", own));
+        // Without its own origin, or for another scheme or host, the list decides.
+        CHECK(refuse_foreign_origin(request_with({{"Origin", own}}), list, "fe.test"));
+        CHECK(
+            refuse_foreign_origin(request_with({{"Origin", "http://lyncdiscover.contoso.com"}}), list, "fe.test", own));
+        // The host page's origin (X-Ms-Origin) is never the mock's own: it must be on the list.
+        CHECK(refuse_foreign_origin(request_with({{"Origin", own}, {"X-Ms-Origin", own}}), list, "fe.test", own));
+    }
+
     TEST_CASE("the XFrame page carries the list and checks the sender's origin")
     {
         auto const page = xframe_page(parsed("https://app.example.com,http://localhost:*"));

@@ -8,13 +8,14 @@ namespace ucwa {
 
 std::optional<reply>
 refuse_foreign_origin(http::request<http::string_body> const& request, std::span<std::string const> allowed,
-                      std::string_view server_fqdn)
+                      std::string_view server_fqdn, std::string_view own_origin)
 {
     std::string_view refused;
     std::string_view header;
     auto const check = [&](auto range, std::string_view name) {
         for(auto it = range.first; it != range.second && header.empty(); ++it)
-            if(!origin_allowed(allowed, it->value()))
+            if(!(name == "Origin" && !own_origin.empty() && beast::iequals(it->value(), own_origin)) &&
+               !origin_allowed(allowed, it->value()))
             {
                 refused = it->value();
                 header = name;

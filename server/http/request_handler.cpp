@@ -2,6 +2,7 @@
 
 #include "http_checks.hpp"
 #include "origin_policy.hpp"
+#include "request_origin.hpp"
 #include "responses.hpp"
 
 namespace ucwa {
@@ -30,7 +31,10 @@ request_handler::handle(http::request<http::string_body>& request, connection_in
         return r;
     }
     // A page of an origin not on --xframe-origins gets nothing done, whatever the path.
-    auto refused = refuse_foreign_origin(request, settings_.xframe_origins, settings_.server_fqdn);
+    std::string own_origin;
+    if(request.count(http::field::origin) != 0)
+        own_origin = request_origin(request, connection, settings_.trust_forwarded, {});
+    auto refused = refuse_foreign_origin(request, settings_.xframe_origins, settings_.server_fqdn, own_origin);
     reply r = refused ? std::move(*refused) : routes_.handle(request, connection);
     if(r.deferred)
     {

@@ -582,7 +582,7 @@ basic_session<Stream>::log_access()
     if(!log_.enabled(log_level::info))
         return;
     auto const elapsed = std::chrono::steady_clock::now() - started_;
-    log_.write_access(format_access_line(request_, reply_, elapsed, log_.format()), socket_.get_executor().context());
+    log_.write_access(format_access_line(request_, reply_, elapsed, log_.format()), socket().get_executor().context());
 }
 
 template class basic_session<worker_socket>;

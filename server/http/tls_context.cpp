@@ -47,7 +47,13 @@ make_tls_server_context(std::string_view chain_pem, std::string_view key_pem)
         return "certificate: " + openssl_reason(ec);
     context->use_private_key(net::buffer(key_pem.data(), key_pem.size()), ssl::context::pem, ec);
     if(ec)
-        return "key: " + openssl_reason(ec);
+    {
+        // OpenSSL checks the key against the certificate as it loads it: say so plainly.
+        auto reason = openssl_reason(ec);
+        if(reason.find("mismatch") != std::string::npos)
+            return "key: does not match the certificate (" + reason + ")";
+        return "key: " + reason;
+    }
     if(::SSL_CTX_check_private_key(native) != 1)
     {
         ::ERR_clear_error();
