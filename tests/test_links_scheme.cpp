@@ -179,3 +179,20 @@ TEST_SUITE("links scheme")
                     "http://fe1.contoso.com");
     }
 }
+
+TEST_CASE("a POST whose Origin is the mock's own origin goes on over https, and over http only when listed")
+{
+    auto mock = make_mock(false);
+    auto post_token = [&](connection_info const& connection, std::string const& origin) {
+        auto request = make_request(http::verb::post, "/WebTicket/oauthtoken", {{"Origin", origin}});
+        request.set(http::field::content_type, "application/x-www-form-urlencoded");
+        request.body() = "grant_type=password&username=alice%40contoso.com&password=alice-password";
+        request.prepare_payload();
+        return mock->handler().handle(request, connection).response.result();
+    };
+    // fe1.contoso.com is not on the default --xframe-origins list.
+    CHECK(post_token(connection_info{.over_tls = true}, "https://fe1.contoso.com") == http::status::ok);
+    // Over http the same page could be a DNS-rebinding one: the list decides.
+    CHECK(post_token(connection_info{}, "http://fe1.contoso.com") == http::status::forbidden);
+    CHECK(post_token(connection_info{.over_tls = true}, "https://other.contoso.com") == http::status::forbidden);
+}

@@ -31,9 +31,13 @@ request_handler::handle(http::request<http::string_body>& request, connection_in
         return r;
     }
     // A page of an origin not on --xframe-origins gets nothing done, whatever the path.
+    // Same-origin calls (the XFrame page's own) go on over https only: there the certificate
+    // vouches for the name, where over http a DNS-rebinding page would look same-origin too.
     std::string own_origin;
     if(request.count(http::field::origin) != 0)
         own_origin = request_origin(request, connection, settings_.trust_forwarded, {});
+    if(!own_origin.starts_with("https://"))
+        own_origin.clear();
     auto refused = refuse_foreign_origin(request, settings_.xframe_origins, settings_.server_fqdn, own_origin);
     reply r = refused ? std::move(*refused) : routes_.handle(request, connection);
     if(r.deferred)
