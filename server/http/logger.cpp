@@ -96,9 +96,10 @@ logger::logger(log_level level, log_format format, std::shared_ptr<spdlog::sinks
 logger::~logger()
 {
     log_batch::flush(*this);
-    // Queued lines hold the spdlog logger; the pool's destructor writes them all, then joins.
-    spdlog_.reset();
+    // The pool goes first: its destructor writes every queued line, then joins its thread, so
+    // nothing that thread touched (the logger, the sinks) is freed while it may still run.
     pool_.reset();
+    spdlog_.reset();
     if(sink_)
         sink_->flush();
 }
