@@ -117,6 +117,20 @@ TEST_SUITE("log lines")
         CHECK(doc.MemberCount() == 3);
     }
 
+    TEST_CASE("UTC time stamps: calendar days, leap years, milliseconds, and durations in hundredths")
+    {
+        using std::chrono::milliseconds;
+        using std::chrono::system_clock;
+        CHECK(utc_timestamp(system_clock::time_point{}) == "1970-01-01T00:00:00.000Z");
+        CHECK(utc_timestamp(system_clock::time_point(milliseconds(1'383'784'870'271))) == "2013-11-07T00:41:10.271Z");
+        CHECK(utc_timestamp(system_clock::time_point(milliseconds(951'825'599'999))) == "2000-02-29T11:59:59.999Z");
+        CHECK(utc_timestamp(system_clock::time_point(milliseconds(4'102'444'799'001))) == "2099-12-31T23:59:59.001Z");
+        auto const slow = format_access_line(odd_request(), answered(201), std::chrono::microseconds(123'456'789));
+        CHECK(slow.find(" 201 123456.79ms ") != std::string::npos);
+        auto const rounded = format_access_line(odd_request(), answered(201), std::chrono::nanoseconds(9'995'000));
+        CHECK(rounded.find(" 201 10.00ms ") != std::string::npos);
+    }
+
     TEST_CASE("level names")
     {
         CHECK(level_name(log_level::debug) == "debug");

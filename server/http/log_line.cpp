@@ -7,19 +7,6 @@
 
 namespace ucwa {
 
-std::string
-utc_timestamp(std::chrono::system_clock::time_point when)
-{
-    auto const seconds = std::chrono::system_clock::to_time_t(when);
-    auto const millis = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count() % 1000;
-    std::tm parts{};
-    gmtime_r(&seconds, &parts);
-    char text[64];
-    std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1,
-                  parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, static_cast<int>(millis));
-    return text;
-}
-
 std::string_view
 level_name(log_level level) noexcept
 {

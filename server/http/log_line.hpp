@@ -3,16 +3,13 @@
 // each log format. The access log's line is in access_log.hpp.
 
 #include "logger.hpp"
+#include "utc_time.hpp"
 
 #include <chrono>
 #include <string>
 #include <string_view>
 
 namespace ucwa {
-
-/** Returns the current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ" (RFC 3339, milliseconds). */
-std::string
-utc_timestamp(std::chrono::system_clock::time_point when);
 
 /** Returns "debug", "info", "warn" or "error". */
 std::string_view
