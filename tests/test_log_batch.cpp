@@ -59,7 +59,7 @@ constexpr auto deadline = std::chrono::seconds(10);
 
 TEST_SUITE("log batch")
 {
-    TEST_CASE("the access lines of one round of the loop go to the queue as one message")
+    TEST_CASE("the access lines of one handler go to the queue as one message")
     {
         auto sink = std::make_shared<message_sink>();
         {
@@ -75,7 +75,22 @@ TEST_SUITE("log batch")
         CHECK(sink->messages == std::vector<std::string>{"a\nb\nc"});
     }
 
-    TEST_CASE("a lone line leaves once its round is over, without the logger's end")
+    TEST_CASE("lines of several rounds of the loop within the window go as one message")
+    {
+        auto sink = std::make_shared<message_sink>();
+        {
+            net::io_context loop;
+            logger log(log_level::info, log_format::text, sink, 64);
+            // Each handler is a round of its own: the second runs after the first has returned.
+            net::post(loop, [&] { log.write_access("a", loop); });
+            net::post(loop, [&] { log.write_access("b", loop); });
+            net::post(loop, [&] { net::post(loop, [&] { log.write_access("c", loop); }); });
+            loop.run();
+        }
+        CHECK(sink->messages == std::vector<std::string>{"a\nb\nc"});
+    }
+
+    TEST_CASE("a lone line leaves after the window, without the logger's end")
     {
         auto sink = std::make_shared<message_sink>();
         auto first = sink->first.get_future();
@@ -87,7 +102,7 @@ TEST_SUITE("log batch")
         CHECK(sink->messages == std::vector<std::string>{"lone"});
     }
 
-    TEST_CASE("a batch that reaches its size leaves at once, the rest with the round's end")
+    TEST_CASE("a batch that reaches its size leaves at once, the rest at the window's end")
     {
         auto sink = std::make_shared<message_sink>();
         std::string const line(1000, 'x');

@@ -3,6 +3,7 @@
 #include "logger.hpp"
 #include "net.hpp"
 
+#include <memory>
 #include <string>
 
 namespace ucwa {
@@ -59,7 +60,10 @@ log_batch::add(logger& log, std::string_view line, boost::asio::io_context& loop
     else if(batch.flush_posted_to != &loop)
     {
         batch.flush_posted_to = &loop;
-        net::post(loop, [] {
+        // The handler owns its timer; a loop destroyed first destroys both, and the
+        // thread's end or the logger's end hands the lines over.
+        auto timer = std::make_shared<net::steady_timer>(loop, hand_over_after);
+        timer->async_wait([timer](boost::system::error_code) {
             batch.flush_posted_to = nullptr;
             batch.hand_over();
         });
