@@ -38,6 +38,7 @@ wait_201() {  # url, deadline ms; returns when a startMessaging gets 201
 # a certificate of the kind the mock makes (EC P-256, signed by a CA of its own).
 nginx_port=$(free_port)
 nginx_tls_port=$(free_port)
+nginx_log_port=$(free_port)
 mkdir -p "$work/nginx"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench-ca \
     -keyout "$work/nginx/ca.key" -out "$work/nginx/ca.pem" 2>/dev/null
@@ -57,6 +58,14 @@ http {
   client_body_temp_path $work/nginx/body;
   server {
     listen 127.0.0.1:$nginx_port;
+    location / {
+      add_header Location /v1/applications/833/communication/invitations/700 always;
+      return 201;
+    }
+  }
+  server {
+    listen 127.0.0.1:$nginx_log_port;
+    access_log $work/nginx/access.log;
     location / {
       add_header Location /v1/applications/833/communication/invitations/700 always;
       return 201;
@@ -118,6 +127,31 @@ total_requests=$(( total_requests + m_total ))
 printf '%-6s %-5s %-7s %12.0f %9.2f %9.2f %8s\n' health 1 mock "$m_rps" "$(echo "$m_p50/1000" | bc -l)" "$(echo "$m_p99/1000" | bc -l)" "$m_bad"
 printf '%-6s %-5s %-7s %12.0f %9.2f %9.2f %8s\n' health 1 nginx "$n_rps" "$(echo "$n_p50/1000" | bc -l)" "$(echo "$n_p99/1000" | bc -l)" "$n_bad"
 printf '%-6s ratio mock/nginx %.2f (GET /__admin/health: the plumbing alone, for reference)\n' health "$(echo "$m_rps / $n_rps" | bc -l)"
+
+# The access log's cost: the same mock with --log-level info (lines to a file), in turns with
+# the one at warn; nginx with and without its access log, for reference.
+# Both start fresh here, so their stores fill alike.
+log_port=$(free_port)
+quiet_port=$(free_port)
+"$MOCK" --port "$log_port" --log-level info >"$work/access.log" 2>&1 & pids+=($!)
+"$MOCK" --port "$quiet_port" --log-level warn >/dev/null 2>&1 & pids+=($!)
+wait_201 "http://127.0.0.1:$log_port" 5000
+wait_201 "http://127.0.0.1:$quiet_port" 5000
+log_ratios=()
+for round in $(seq 1 "$ROUNDS"); do
+    read -r w_rps _ _ _ w_total < <(run_wrk "http://127.0.0.1:$quiet_port" json)
+    read -r i_rps _ _ _ i_total < <(run_wrk "http://127.0.0.1:$log_port" json)
+    read -r n_rps _ _ _ _ < <(run_wrk "http://127.0.0.1:$nginx_port" json)
+    read -r nl_rps _ _ _ _ < <(run_wrk "http://127.0.0.1:$nginx_log_port" json)
+    total_requests=$(( total_requests + w_total + i_total ))
+    ratio=$(echo "$i_rps / $w_rps" | bc -l)
+    log_ratios+=("$ratio")
+    printf '%-6s %-5s mock warn %.0f info %.0f ratio %.3f; nginx log off %.0f on %.0f ratio %.3f\n' \
+        log "$round" "$w_rps" "$i_rps" "$ratio" "$n_rps" "$nl_rps" "$(echo "$nl_rps / $n_rps" | bc -l)"
+done
+printf '%-6s median ratio with/without the access log %.3f (%s lines written)\n' log \
+    "$(printf '%s\n' "${log_ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')" \
+    "$(wc -l < "$work/access.log")"
 
 # HTTPS: keep-alive JSON startMessaging over TLS against nginx over TLS, then the
 # cost of a full handshake (Connection: close, one request per connection).
