@@ -436,6 +436,116 @@ TEST_SUITE("routes")
         CHECK(mock.send(make_request(http::verb::get, invitation, {}, {}, bob)).result() == http::status::not_found);
     }
 
+    TEST_CASE(
+        "user flavour: an incoming invitation - admin start, say, leave, accept, decline, a reply to a message href")
+    {
+        routes_under_test mock;
+        auto const alice = sign_in(mock, "alice%40contoso.com", "alice-password");
+        auto const self = at(create_user_app(mock, alice), "/_links/self/href");
+        auto const incoming = [&](std::string const& body, std::string const& app = "101") {
+            return mock.send(admin_request(http::verb::post, "/__admin/incoming?app=" + app, body));
+        };
+        std::string const lene = R"({"from":"sip:lene@contoso.com","name":"Lene Aaling","message":"Hi Alice"})";
+        // Only an available person's application; bad fields are named.
+        auto got = incoming(lene);
+        CHECK(got.result() == http::status::conflict);
+        CHECK(at(got.body(), "/message").find("makeMeAvailable") != std::string::npos);
+        REQUIRE(mock.send(make_request(http::verb::post, self + "/me/makeMeAvailable", "{}", "application/json", alice))
+                    .result() == http::status::no_content);
+        CHECK(incoming(lene, "833").result() == http::status::bad_request);
+        CHECK(incoming(lene, "999").result() == http::status::not_found);
+        got = incoming(R"({"from":"lene@contoso.com","message":"x"})");
+        CHECK(got.result() == http::status::bad_request);
+        CHECK(at(got.body(), "/message").starts_with("from:"));
+        got = incoming(R"({"from":"sip:lene@contoso.com"})");
+        CHECK(at(got.body(), "/message").starts_with("message:"));
+        got = incoming(R"({"from":"sip:lene@contoso.com","message":{"html":5}})");
+        CHECK(at(got.body(), "/message").starts_with("message.html:"));
+        got = incoming(R"({"from":"sip:lene@contoso.com","message":"x","importance":"Loud"})");
+        CHECK(at(got.body(), "/message").starts_with("importance:"));
+        got = incoming(R"({"from":"sip:lene@contoso.com","message":"x","answerTimeoutMs":0})");
+        CHECK(at(got.body(), "/message").starts_with("answerTimeoutMs:"));
+        got = incoming(R"({"from":"sip:lene@contoso.com","message":"x","colour":"red"})");
+        CHECK(at(got.body(), "/message").find("colour") != std::string::npos);
+
+        got = incoming(lene);
+        REQUIRE(got.result() == http::status::created);
+        auto const invitation = at(got.body(), "/invitation");
+        CHECK(invitation == self + "/communication/messagingInvitations/1");
+        CHECK(at(got.body(), "/links/say") == "/__admin/incoming/1/say?app=101");
+        got = mock.send(make_request(http::verb::get, invitation, {}, {}, alice));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/direction") == "Incoming");
+        CHECK(at(got.body(), "/_links/accept/href") == invitation + "/accept");
+        CHECK(at(got.body(), "/_embedded/from/name") == "Lene Aaling");
+        // Not connected yet: the person cannot write.
+        CHECK(mock.send(admin_request(http::verb::post, "/__admin/incoming/1/say?app=101", R"("early")")).result() ==
+              http::status::conflict);
+
+        // accept: no body read, any Content-Type, a query ignored; a second one is 404.
+        CHECK(mock.send(make_request(http::verb::post, invitation + "/accept?sessionContext=abc", "{not json",
+                                     "text/plain; charset=utf-8", alice))
+                  .result() == http::status::no_content);
+        got = mock.send(make_request(http::verb::post, invitation + "/accept", {}, {}, alice));
+        CHECK(got.result() == http::status::not_found);
+        CHECK(at(got.body(), "/message").find("no longer waiting") != std::string::npos);
+        auto const conversation = self + "/communication/conversations/1";
+        got = mock.send(make_request(http::verb::get, conversation, {}, {}, alice));
+        CHECK(at(got.body(), "/state") == "Connected");
+        CHECK(at(got.body(), "/_links/addParticipant/href") ==
+              self + "/communication/participantInvitations?conversation=1");
+        // The first message is message 2; a bot replies to its href.
+        got = mock.send(make_request(http::verb::get, conversation + "/messaging/messages/2", {}, {}, alice));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/direction") == "Incoming");
+        got = mock.send(
+            make_request(http::verb::post, conversation + "/messaging/messages/2", "Hi Lene", "text/plain", alice));
+        CHECK(got.result() == http::status::created);
+        CHECK(got[http::field::location] == conversation + "/messaging/messages/3");
+        CHECK(mock.send(make_request(http::verb::post, conversation + "/messaging/typing", {}, {}, alice)).result() ==
+              http::status::no_content);
+        got = mock.send(make_request(http::verb::post, self + "/communication/participantInvitations?conversation=1",
+                                     R"({"to":"sip:bob@contoso.com"})", "application/json", alice));
+        CHECK(got.result() == http::status::forbidden);
+        CHECK(at(got.body(), "/message").find("not simulated") != std::string::npos);
+        got = mock.send(make_request(http::verb::post, self + "/communication/messagingInvitations?conversation=1",
+                                     R"({"operationId":"x"})", "application/json", alice));
+        CHECK(got.result() == http::status::forbidden);
+        CHECK(at(got.body(), "/message").starts_with("addMessaging"));
+        CHECK(mock.send(admin_request(http::verb::post, "/__admin/incoming/1/say?app=101", R"({"html":"<b>hi</b>"})"))
+                  .result() == http::status::ok);
+        CHECK(mock.mock().state().conversations->find("101", 1)->messages.back().html);
+        got = mock.send(admin_request(http::verb::post, "/__admin/incoming/1/say?app=101", R"({"bold":"x"})"));
+        CHECK(got.result() == http::status::bad_request);
+        CHECK(mock.send(admin_request(http::verb::post, "/__admin/incoming/1/leave?app=101")).result() ==
+              http::status::ok);
+        CHECK(mock.mock().state().conversations->find("101", 1)->deleted);
+        CHECK(mock.send(admin_request(http::verb::post, "/__admin/incoming/1/leave?app=101")).result() ==
+              http::status::conflict);
+        CHECK(mock.send(admin_request(http::verb::post, "/__admin/incoming/9/leave?app=101")).result() ==
+              http::status::not_found);
+
+        // decline: a bad body is named; {"reason":"Local"} with unknown and null fields is fine.
+        REQUIRE(incoming(lene).result() == http::status::created);
+        auto const second = self + "/communication/messagingInvitations/2";
+        got = mock.send(
+            make_request(http::verb::post, second + "/decline", R"({"reason":7})", "application/json", alice));
+        CHECK(got.result() == http::status::bad_request);
+        CHECK(at(got.body(), "/message").starts_with("reason:"));
+        CHECK(mock.send(make_request(http::verb::post, second + "/decline", "{", "application/json", alice)).result() ==
+              http::status::bad_request);
+        CHECK(mock.send(make_request(http::verb::post, second + "/decline?sessionContext=x",
+                                     R"({"reason":"Local","rel":null,"etag":null})", "application/json", alice))
+                  .result() == http::status::no_content);
+        auto const declined = mock.mock().state().conversations->find("101", 2);
+        CHECK(declined->deleted);
+        CHECK(declined->failure->subcode == "Declined");
+        // The conversations listing shows the direction.
+        got = mock.send(admin_request(http::verb::get, "/__admin/conversations?app=101"));
+        CHECK(at(got.body(), "/conversations/0/direction") == "Incoming");
+        CHECK(at(got.body(), "/conversations/0/from") == "sip:lene@contoso.com");
+    }
+
     TEST_CASE("admin: health, scenario, outcomes, requests, count, invitations, events, conversations, reset")
     {
         routes_under_test mock;
@@ -710,6 +820,11 @@ TEST_SUITE("routes")
             "POST /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/messaging/messages",
             "GET /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/messaging/messages/"
             "{message}",
+            "POST /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/messaging/messages/"
+            "{message}",
+            "POST /{prefix*}/v1/applications/{app}/communication/messagingInvitations/{invitation}/accept",
+            "POST /{prefix*}/v1/applications/{app}/communication/messagingInvitations/{invitation}/decline",
+            "POST /{prefix*}/v1/applications/{app}/communication/participantInvitations",
             "POST /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/messaging/terminate",
             "POST /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/messaging/typing",
             "GET /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/participants/"
@@ -731,6 +846,9 @@ TEST_SUITE("routes")
             "POST /__admin/reset",
             "GET /__admin/events",
             "GET /__admin/conversations",
+            "POST /__admin/incoming",
+            "POST /__admin/incoming/{number}/say",
+            "POST /__admin/incoming/{number}/leave",
             "GET /__admin/openapi.json",
         };
         routes_under_test mock;

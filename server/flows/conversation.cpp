@@ -20,10 +20,17 @@ to_string(conversation_state s) noexcept
     switch(s)
     {
     case conversation_state::connecting: return "Connecting";
+    case conversation_state::incoming: return "Incoming";
     case conversation_state::connected: return "Connected";
     case conversation_state::disconnected: return "Disconnected";
     }
     return "Disconnected";
+}
+
+std::string_view
+to_string(conversation_direction d) noexcept
+{
+    return d == conversation_direction::incoming ? "Incoming" : "Outgoing";
 }
 
 std::string_view

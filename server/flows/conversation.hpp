@@ -28,6 +28,7 @@ enum class invitation_state
 enum class conversation_state
 {
     connecting,
+    incoming, ///< An incoming conversation before its invitation is answered.
     connected,
     disconnected,
 };
@@ -39,6 +40,17 @@ enum class messaging_state
     connected,
     disconnected,
 };
+
+/** Who started a conversation: the application (outgoing) or a person (incoming, UCWA user flavour). */
+enum class conversation_direction
+{
+    outgoing,
+    incoming,
+};
+
+/** Returns "Outgoing" or "Incoming". */
+std::string_view
+to_string(conversation_direction d) noexcept;
 
 /** The delivery status of a message. */
 enum class message_status
@@ -105,6 +117,21 @@ struct conversation
     std::chrono::system_clock::time_point created;
     bool silent = false;       ///< Nobody listens: states change, no events are made.
     bool user_flavour = false; ///< UCWA proper: localParticipant and messaging Connecting events too.
+
+    // An incoming conversation (a person invites the application; UCWA user flavour only).
+    conversation_direction direction = conversation_direction::outgoing;
+    bool answered = false;     ///< Accepted or declined: the invitation's accept/decline links are gone.
+    bool first_html = false;   ///< The invitation's first message is HTML.
+    std::string first_message; ///< The invitation's `message` data: link, as text.
+    std::chrono::milliseconds answer_timeout{30000}; ///< Unanswered this long: the person gives up (Missed).
+    std::string script_json;                         ///< The person's script as the admin call gave it (raw JSON).
+    std::uint64_t peer = 0; ///< Two signed-in clients: the serial of the other side's conversation (0: none).
+
+    bool
+    incoming() const noexcept
+    {
+        return direction == conversation_direction::incoming;
+    }
 
     /** Returns the number as text, the id in hrefs. */
     std::string

@@ -33,6 +33,8 @@ event_document(conversation const& c, conversation_event const& e)
     auto const links = c.links();
     auto const id = c.id();
     auto const remote_id = participant_id(c.remote.uri);
+    // The person's name rides on its links in an incoming conversation, as UCWA's do.
+    auto const remote_title = c.incoming() ? c.remote.name : std::string();
 
     // What the event points at, who sends it, and what rides along.
     bool from_conversation = true;
@@ -63,15 +65,27 @@ event_document(conversation const& c, conversation_event const& e)
             embedded = messaging_resource(c);
         break;
     case about::participant:
-        link = link_of(links.rel("participant"), links.participant(c.application_id, id, remote_id), std::string());
+        link = link_of(links.rel("participant"), links.participant(c.application_id, id, remote_id), remote_title);
         if(e.embed)
             embedded = participant_resource(c, c.remote);
         break;
     case about::participant_messaging:
         link = link_of(links.rel("participantMessaging"), links.participant_messaging(c.application_id, id, remote_id));
-        in = link_of(links.rel("participant"), links.participant(c.application_id, id, remote_id), std::string());
+        in = link_of(links.rel("participant"), links.participant(c.application_id, id, remote_id), remote_title);
         if(e.embed)
             embedded = participant_messaging_resource(c, c.remote);
+        break;
+    case about::local_participant_messaging: {
+        auto const local_id = participant_id(c.local.uri);
+        link = link_of(links.rel("participantMessaging"), links.participant_messaging(c.application_id, id, local_id));
+        in = link_of(links.rel("localParticipant"), links.participant(c.application_id, id, local_id), c.local.name);
+        if(e.embed)
+            embedded = participant_messaging_resource(c, c.local);
+        break;
+    }
+    case about::typing_participant:
+        link = link_of(links.rel("participant"), links.participant(c.application_id, id, remote_id), remote_title);
+        in = link_of(links.rel("typingParticipants"), links.typing_participants(c.application_id, id));
         break;
     case about::message:
         link = link_of(links.rel("message"), links.message(c.application_id, id, std::to_string(e.message->number)));
@@ -308,6 +322,125 @@ stop(conversation& c)
         add_invitation_completed(c, events);
     }
     tear_down(c, events, true);
+    return events;
+}
+
+std::vector<conversation_event>
+arrive(conversation& c)
+{
+    std::vector<conversation_event> events;
+    if(c.deleted || c.invitation != invitation_state::connecting)
+        return events;
+    c.state = conversation_state::incoming;
+    c.remote_joined = true;
+    add_event(c, events, about::invitation, "started", true);
+    add_event(c, events, about::conversation, "added", true);
+    add_event(c, events, about::local_participant, "added", false);
+    add_event(c, events, about::participant, "added", false);
+    return events;
+}
+
+std::vector<conversation_event>
+accept_incoming(conversation& c)
+{
+    std::vector<conversation_event> events;
+    if(c.deleted || c.invitation != invitation_state::connecting)
+        return events;
+    c.answered = true;
+    add_event(c, events, about::invitation, "updated", true);
+    c.messaging = messaging_state::connected;
+    add_event(c, events, about::messaging, "updated", true);
+    c.state = conversation_state::connected;
+    add_event(c, events, about::conversation, "updated", true);
+    add_event(c, events, about::local_participant_messaging, "added", true);
+    add_event(c, events, about::participant_messaging, "added", false);
+    add_event(c, events, about::participant, "updated", false);
+    c.invitation = invitation_state::connected;
+    add_invitation_completed(c, events);
+    if(!c.first_message.empty())
+    {
+        // The invitation's message again, as the conversation's first incoming message.
+        conversation_message m;
+        m.number = c.next_message++;
+        m.outgoing = false;
+        m.html = c.first_html;
+        m.text = c.first_message;
+        m.time = std::chrono::system_clock::now();
+        m.status = message_status::success;
+        c.messages.push_back(std::move(m));
+        add_message_completed(c, events, c.messages.back());
+        add_event(c, events, about::conversation, "updated", true);
+    }
+    return events;
+}
+
+std::vector<conversation_event>
+decline_incoming(conversation& c)
+{
+    std::vector<conversation_event> events;
+    if(c.deleted || c.invitation != invitation_state::connecting)
+        return events;
+    c.answered = true;
+    c.invitation = invitation_state::failed;
+    c.failure = api_error{0, "LocalFailure", "Declined", "The invitation was declined."};
+    add_invitation_completed(c, events);
+    c.messaging = messaging_state::disconnected;
+    add_event(c, events, about::messaging, "updated", true);
+    c.state = conversation_state::disconnected;
+    c.remote_joined = false;
+    c.deleted = true;
+    add_event(c, events, about::conversation, "deleted", false);
+    return events;
+}
+
+std::vector<conversation_event>
+give_up(conversation& c, std::string_view subcode)
+{
+    std::vector<conversation_event> events;
+    if(c.deleted || c.invitation != invitation_state::connecting || c.answered)
+        return events;
+    c.invitation = invitation_state::failed;
+    c.failure = api_error{0, "RemoteFailure", std::string(subcode),
+                          subcode == "Missed" ? "Call was missed." : "The caller cancelled the invitation."};
+    add_invitation_completed(c, events);
+    c.state = conversation_state::disconnected;
+    c.messaging = messaging_state::disconnected;
+    c.remote_joined = false;
+    c.deleted = true;
+    add_event(c, events, about::conversation, "deleted", false);
+    return events;
+}
+
+std::vector<conversation_event>
+remote_typing(conversation& c)
+{
+    std::vector<conversation_event> events;
+    if(c.deleted || c.messaging != messaging_state::connected)
+        return events;
+    add_event(c, events, about::typing_participant, "added", false);
+    return events;
+}
+
+std::vector<conversation_event>
+remote_leaves(conversation& c)
+{
+    std::vector<conversation_event> events;
+    if(c.deleted)
+        return events;
+    if(c.invitation == invitation_state::connecting)
+        return give_up(c, "Canceled");
+    c.state = conversation_state::disconnected;
+    add_event(c, events, about::conversation, "updated", true);
+    if(c.remote_joined)
+    {
+        add_event(c, events, about::participant_messaging, "deleted", false);
+        add_event(c, events, about::participant, "deleted", false);
+        c.remote_joined = false;
+    }
+    c.messaging = messaging_state::disconnected;
+    add_event(c, events, about::messaging, "updated", true);
+    c.deleted = true;
+    add_event(c, events, about::conversation, "deleted", false);
     return events;
 }
 

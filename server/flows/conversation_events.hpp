@@ -28,6 +28,8 @@ struct conversation_event
         participant, ///< The remote party.
         participant_messaging,
         message,
+        local_participant_messaging, ///< The application's own participantMessaging (incoming, on accept).
+        typing_participant,          ///< The remote party, in typingParticipants.
     };
 
     about what = about::conversation;
@@ -65,6 +67,39 @@ remote_message(conversation& c, std::string text, bool html);
 /** stopMessaging (or DELETE, or cancel while connecting): the teardown. */
 std::vector<conversation_event>
 stop(conversation& c);
+
+// Steps of an incoming conversation (a person invites the application, UCWA user flavour).
+
+/** The invitation arrives: invitation started, conversation added (Incoming), localParticipant
+    added, participant added. */
+std::vector<conversation_event>
+arrive(conversation& c);
+
+/** The application accepted (after its 204): invitation updated without accept/decline, messaging
+    Connected, conversation Connected, participantMessaging ×2, participant updated, invitation
+    completed Success, then the invitation's first message as an incoming message. */
+std::vector<conversation_event>
+accept_incoming(conversation& c);
+
+/** The application declined (after its 204): invitation completed Failure (LocalFailure/Declined),
+    messaging Disconnected, conversation deleted. */
+std::vector<conversation_event>
+decline_incoming(conversation& c);
+
+/** The person gives up before an answer: invitation completed Failure (RemoteFailure and
+    `subcode`, "Canceled" or "Missed"), conversation deleted. Nothing once answered. */
+std::vector<conversation_event>
+give_up(conversation& c, std::string_view subcode);
+
+/** The remote party is typing: participant added in typingParticipants. */
+std::vector<conversation_event>
+remote_typing(conversation& c);
+
+/** The remote party leaves a connected conversation: conversation updated Disconnected (first:
+    the web library cleans up on it), participantMessaging deleted, participant deleted,
+    messaging Disconnected, conversation deleted. Before an answer it gives up (Canceled). */
+std::vector<conversation_event>
+remote_leaves(conversation& c);
 
 /** Returns the document of each event, in order. `c` is a copy of the conversation (its messages
     are not read): each event sets its states on it as the step saw them. */

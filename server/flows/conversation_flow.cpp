@@ -118,12 +118,46 @@ void
 conversation_flow::begin(std::uint64_t serial)
 {
     std::vector<timed_step> timeline;
+    std::optional<std::chrono::milliseconds> answer_timeout;
+    bool bridged = false;
     {
         std::lock_guard lock(mutex_);
         auto it = entries_.find(serial);
         if(it == entries_.end())
             return;
-        timeline = invitation_timeline(it->second.c.script);
+        auto const& c = it->second.c;
+        if(c.incoming())
+            answer_timeout = c.answer_timeout;
+        else if(c.peer != 0)
+            bridged = true;
+        else
+            timeline = invitation_timeline(c.script);
+    }
+    if(answer_timeout)
+    {
+        run_step(serial, [](conversation& c) { return arrive(c); });
+        // Nobody answers in time: the person gives up, and a calling client hears no answer.
+        clock_->call_at(clock_->now() + *answer_timeout, [this, serial] {
+            bool missed = false;
+            run_step(serial, [&missed](conversation& c) {
+                auto events = give_up(c, "Missed");
+                missed = c.deleted && c.invitation == invitation_state::failed && c.failure &&
+                    c.failure->subcode == "Missed";
+                return events;
+            });
+            if(auto const peer = missed ? peer_of(serial) : 0)
+                run_step(peer, [](conversation& c) {
+                    c.script.remote.behaviour = remote_behaviour::no_answer;
+                    return answer(c);
+                });
+        });
+        return;
+    }
+    if(bridged)
+    {
+        // The answer is the other client's to give.
+        run_step(serial, [](conversation& c) { return invite(c); });
+        return;
     }
     auto const start = clock_->now();
     for(auto const& t : timeline)
@@ -203,13 +237,37 @@ void
 conversation_flow::message_sent(std::uint64_t serial, std::uint64_t message)
 {
     std::vector<timed_step> timeline;
+    flow_notice notice;
+    std::uint64_t peer = 0;
+    bool scripted = true;
     {
         std::lock_guard lock(mutex_);
         auto it = entries_.find(serial);
         if(it == entries_.end())
             return;
-        timeline = message_timeline(it->second.c.script);
+        auto const& c = it->second.c;
+        notice = flow_notice{flow_notice::kind::client_message, serial, c.application_id, c.number, {}, false};
+        for(auto const& m : c.messages)
+            if(m.number == message)
+            {
+                notice.text = m.text;
+                notice.html = m.html;
+            }
+        peer = c.peer;
+        // A person (scripted or another client) answers an incoming or bridged conversation, not the scenario.
+        scripted = !c.incoming() && c.peer == 0;
+        if(scripted)
+            timeline = message_timeline(c.script);
     }
+    if(!scripted)
+    {
+        run_step(serial, [message](conversation& c) { return message_delivered(c, message); });
+        if(peer != 0)
+            person_says(peer, notice.text, notice.html);
+        notify(notice);
+        return;
+    }
+    notify(notice);
     // What the remote party will say, decided when the message is delivered (no reply if it never is).
     // Only the steps touch it, under the lock.
     struct reply_text
@@ -271,6 +329,145 @@ void
 conversation_flow::stopped(std::uint64_t serial)
 {
     run_step(serial, [](conversation& c) { return stop(c); });
+    // The other client sees its person leave.
+    if(auto const peer = peer_of(serial))
+        person_leaves(peer);
+}
+
+conversation_flow::added
+conversation_flow::add_incoming(conversation&& c, event_sink sink)
+{
+    c.direction = conversation_direction::incoming;
+    c.user_flavour = true;
+    c.silent = false;
+    // The invitation's message is number 1; the messages of the conversation come after it.
+    c.next_message = 2;
+    return add(std::move(c), nullptr, std::move(sink));
+}
+
+void
+conversation_flow::link_peers(std::uint64_t outgoing, std::uint64_t incoming)
+{
+    std::lock_guard lock(mutex_);
+    auto a = entries_.find(outgoing);
+    auto b = entries_.find(incoming);
+    if(a == entries_.end() || b == entries_.end())
+        return;
+    a->second.c.peer = incoming;
+    b->second.c.peer = outgoing;
+}
+
+api_result<std::uint64_t>
+conversation_flow::accept(std::string_view application_id, std::uint64_t number)
+{
+    std::lock_guard lock(mutex_);
+    auto* e = find_locked(application_id, number);
+    if(e)
+        catch_up(*e);
+    if(!e || !e->c.incoming())
+        return make_api_error(errc::not_found,
+                              "No incoming invitation " + std::to_string(number) + " in application " +
+                                  std::string(application_id) + ".");
+    if(e->c.deleted || e->c.answered || e->c.invitation != invitation_state::connecting)
+        return make_api_error(
+            errc::not_found,
+            "The invitation " + std::to_string(number) + " is no longer waiting for an answer (" +
+                (e->c.answered ? std::string("already answered") : "state " + std::string(to_string(e->c.invitation))) +
+                ").");
+    // Answered now: a second accept or decline is refused even before the events go.
+    e->c.answered = true;
+    return api_result<std::uint64_t>(boost::system::in_place_value, e->c.serial);
+}
+
+void
+conversation_flow::accepted(std::uint64_t serial)
+{
+    flow_notice notice{flow_notice::kind::accepted, serial, {}, 0, {}, false};
+    run_step(serial, [&notice](conversation& c) {
+        notice.application_id = c.application_id;
+        notice.number = c.number;
+        // accept() marked it answered; the step shows the invitation updated and connects it.
+        c.answered = false;
+        return accept_incoming(c);
+    });
+    if(auto const peer = peer_of(serial))
+        run_step(peer, [](conversation& c) {
+            c.script.remote.behaviour = remote_behaviour::accept;
+            return answer(c);
+        });
+    if(!notice.application_id.empty())
+        notify(notice);
+}
+
+api_result<std::uint64_t>
+conversation_flow::decline(std::string_view application_id, std::uint64_t number)
+{
+    return accept(application_id, number);
+}
+
+void
+conversation_flow::declined(std::uint64_t serial)
+{
+    run_step(serial, [](conversation& c) {
+        c.answered = false;
+        return decline_incoming(c);
+    });
+    if(auto const peer = peer_of(serial))
+        run_step(peer, [](conversation& c) {
+            c.script.remote.behaviour = remote_behaviour::decline;
+            return answer(c);
+        });
+}
+
+void
+conversation_flow::person_says(std::uint64_t serial, std::string text, bool html)
+{
+    run_step(serial, [&text, html](conversation& c) { return remote_message(c, std::move(text), html); });
+}
+
+void
+conversation_flow::person_typing(std::uint64_t serial)
+{
+    run_step(serial, [](conversation& c) { return remote_typing(c); });
+}
+
+void
+conversation_flow::person_leaves(std::uint64_t serial)
+{
+    bool gave_up = false;
+    run_step(serial, [&gave_up](conversation& c) {
+        gave_up = c.invitation == invitation_state::connecting && !c.deleted;
+        return remote_leaves(c);
+    });
+    // A caller that gives up before the answer: the other client's invitation fails too.
+    if(auto const peer = gave_up ? peer_of(serial) : 0)
+        run_step(peer, [](conversation& c) {
+            c.script.remote.behaviour = remote_behaviour::no_answer;
+            return answer(c);
+        });
+}
+
+void
+conversation_flow::set_observer(std::function<void(flow_notice const&)> observer)
+{
+    observer_ = std::move(observer);
+}
+
+std::uint64_t
+conversation_flow::peer_of(std::uint64_t serial) const
+{
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(serial);
+    if(it == entries_.end() || it->second.c.peer == 0)
+        return 0;
+    return entries_.count(it->second.c.peer) ? it->second.c.peer : 0;
+}
+
+void
+conversation_flow::notify(flow_notice const& notice) const
+{
+    if(observer_)
+        observer_(notice);
 }
 
 std::vector<conversation>
@@ -352,29 +549,38 @@ conversation_flow::list_shallow(std::string_view application_id, std::size_t off
 void
 conversation_flow::reset(std::string_view application_id)
 {
-    std::lock_guard lock(mutex_);
-    for(auto it = applications_.begin(); it != applications_.end();)
+    std::vector<std::uint64_t> peers; // Of other applications: their person leaves.
     {
-        if(!application_id.empty() && it->first != application_id)
+        std::lock_guard lock(mutex_);
+        for(auto it = applications_.begin(); it != applications_.end();)
         {
-            ++it;
-            continue;
-        }
-        for(auto serial : it->second.serials)
-        {
-            if(auto e = entries_.find(serial); e != entries_.end())
+            if(!application_id.empty() && it->first != application_id)
             {
-                index_.erase({e->second.c.application_id, e->second.c.number});
-                entries_.erase(e);
+                ++it;
+                continue;
             }
+            for(auto serial : it->second.serials)
+            {
+                if(auto e = entries_.find(serial); e != entries_.end())
+                {
+                    if(e->second.c.peer != 0 && !e->second.c.deleted)
+                        peers.push_back(e->second.c.peer);
+                    index_.erase({e->second.c.application_id, e->second.c.number});
+                    entries_.erase(e);
+                }
+            }
+            it = applications_.erase(it);
         }
-        it = applications_.erase(it);
     }
+    for(auto peer : peers)
+        person_leaves(peer);
 }
 
 void
 conversation_flow::run_step(std::uint64_t serial, step const& s)
 {
+    std::optional<flow_notice> ended;
+    bool send = false;
     {
         std::lock_guard lock(mutex_);
         auto it = entries_.find(serial);
@@ -383,21 +589,27 @@ conversation_flow::run_step(std::uint64_t serial, step const& s)
             return;
         auto& e = it->second;
         catch_up(e);
+        bool const was_deleted = e.c.deleted;
         auto events = s(e.c);
+        if(!was_deleted && e.c.deleted)
+            ended = flow_notice{flow_notice::kind::ended, serial, e.c.application_id, e.c.number, {}, false};
         forget_old_messages(e.c); // The remote party's messages count too.
-        if(events.empty() || (!e.route && !e.sink))
-            return;
-        batch b;
-        b.snapshot = copy_without_messages(e.c);
-        b.due = document_times(clock_->now(), e.next_emit, e.c.script.timing.gap, events.size());
-        b.events = std::move(events);
-        e.pending.push_back(std::move(b));
-        // One thread sends a conversation's documents at a time, so they leave in the order they were made.
-        if(e.sending)
-            return;
-        e.sending = true;
+        if(!events.empty() && (e.route || e.sink))
+        {
+            batch b;
+            b.snapshot = copy_without_messages(e.c);
+            b.due = document_times(clock_->now(), e.next_emit, e.c.script.timing.gap, events.size());
+            b.events = std::move(events);
+            e.pending.push_back(std::move(b));
+            // One thread sends a conversation's documents at a time, so they leave in the order they were made.
+            send = !e.sending;
+            e.sending = true;
+        }
     }
-    send_pending(serial);
+    if(send)
+        send_pending(serial);
+    if(ended)
+        notify(*ended);
 }
 
 // Renders and sends what the steps of a conversation left, in order, outside the lock; then the

@@ -29,6 +29,23 @@
 
 namespace ucwa {
 
+/** What the flow tells its observer, outside its lock: the hooks scripts and bridges hang on. */
+struct flow_notice
+{
+    enum class kind
+    {
+        client_message, ///< The application sent a message (after its 201): `text`, `html`.
+        accepted,       ///< The application accepted an incoming invitation (after its 204).
+        ended,          ///< The conversation is deleted, whoever ended it.
+    };
+    kind what = kind::ended;
+    std::uint64_t serial = 0;
+    std::string application_id;
+    std::uint64_t number = 0;
+    std::string text;
+    bool html = false;
+};
+
 class conversation_flow
 {
 public:
@@ -56,6 +73,51 @@ public:
         begin(). */
     added
     add(conversation&& c, std::shared_ptr<callback_route> route, event_sink sink = {});
+
+    /** Records an incoming conversation (a person invites a person's application; UCWA user
+        flavour, events on `sink`). begin() makes it arrive and starts its answer timeout
+        (c.answer_timeout; then the person gives up, Missed). */
+    added
+    add_incoming(conversation&& c, event_sink sink);
+
+    /** Two signed-in clients: links an outgoing conversation (the caller's, added but not begun)
+        to the incoming one it made in the callee's application. The callee's answer, messages and
+        leaving reach the caller as the remote party's, and the reverse; a gone peer is a leave. */
+    void
+    link_peers(std::uint64_t outgoing, std::uint64_t incoming);
+
+    /** The application accepts an incoming invitation: 404 NotFound when it is unknown or no
+        longer waiting for an answer. @return the serial, for accepted(). */
+    api_result<std::uint64_t>
+    accept(std::string_view application_id, std::uint64_t number);
+
+    /** After the accept's 204 has gone: the accept events, then the observer hears `accepted`. */
+    void
+    accepted(std::uint64_t serial);
+
+    /** The application declines an incoming invitation; as accept(). @return the serial, for declined(). */
+    api_result<std::uint64_t>
+    decline(std::string_view application_id, std::uint64_t number);
+
+    /** After the decline's 204 has gone: the decline events. */
+    void
+    declined(std::uint64_t serial);
+
+    /** The person of an incoming conversation writes (once connected; else nothing happens). */
+    void
+    person_says(std::uint64_t serial, std::string text, bool html);
+
+    /** The person is typing (once connected). */
+    void
+    person_typing(std::uint64_t serial);
+
+    /** The person leaves: before an answer it gives up (Canceled), after it the conversation ends. */
+    void
+    person_leaves(std::uint64_t serial);
+
+    /** Sets the one observer of the flow, called outside its lock. Set it before serving. */
+    void
+    set_observer(std::function<void(flow_notice const&)> observer);
 
     /** Returns how many numbers were minted for an application since its last reset. */
     std::uint64_t
@@ -172,6 +234,11 @@ private:
 
     void
     run_step(std::uint64_t serial, step const& s);
+    /// The serial of a conversation's peer (0: none, or gone).
+    std::uint64_t
+    peer_of(std::uint64_t serial) const;
+    void
+    notify(flow_notice const& notice) const;
     void
     send_pending(std::uint64_t serial);
     void
@@ -189,6 +256,7 @@ private:
               Copy copy);
 
     std::unique_ptr<timeline_clock> clock_;
+    std::function<void(flow_notice const&)> observer_;
     callback_dispatcher& dispatcher_;
     std::size_t capacity_;
     std::size_t max_messages_;

@@ -30,6 +30,62 @@ percent_encode_text(std::string_view text)
     return out;
 }
 
+std::string
+data_link(std::string_view text, bool html)
+{
+    std::string href = html ? "data:text/html;charset=utf-8," : "data:text/plain;charset=utf-8,";
+    href += percent_encode_text(text);
+    return href;
+}
+
+// The person who invites, as an incoming invitation embeds it in `from`.
+resource
+from_resource(conversation const& c)
+{
+    auto const links = c.links();
+    auto const id = c.id();
+    resource r;
+    r.rel = links.rel("participant");
+    r.self = links.participant(c.application_id, id, participant_id(c.remote.uri));
+    r.text("sourceNetwork", "SameEnterprise");
+    r.boolean("anonymous", false);
+    r.text("name", c.remote.name);
+    r.text("uri", c.remote.uri);
+    r.link(links.rel("conversation"), links.conversation(c.application_id, id));
+    auto const contact = user_contact_path(c.application_id, c.remote.uri);
+    r.link(links.rel("contact"), contact);
+    r.link(links.rel("contactPresence"), contact + "/presence");
+    return r;
+}
+
+// An incoming invitation: no operationId, `to` a link, accept/decline until it is answered.
+resource
+incoming_invitation_resource(conversation const& c)
+{
+    auto const links = c.links();
+    auto const id = c.id();
+    resource r;
+    r.rel = links.rel("messagingInvitation");
+    r.self = links.invitation(c.application_id, id);
+    r.text("direction", "Incoming");
+    r.text("importance", c.importance);
+    r.text("threadId", c.thread_id);
+    r.text("state", std::string(to_string(c.invitation)));
+    r.text("subject", c.subject);
+    r.link(links.rel("to"), user_contact_path(c.application_id, c.local.uri));
+    r.link(links.rel("conversation"), links.conversation(c.application_id, id));
+    if(c.invitation == invitation_state::connecting && !c.answered)
+    {
+        r.link(links.rel("accept"), links.accept(c.application_id, id));
+        r.link(links.rel("decline"), links.decline(c.application_id, id));
+    }
+    r.link(links.rel("messaging"), links.messaging(c.application_id, id));
+    if(!c.first_message.empty())
+        r.link(links.rel("message"), data_link(c.first_message, c.first_html));
+    r.embed(links.rel("from"), from_resource(c));
+    return r;
+}
+
 } // namespace
 
 std::string
@@ -76,6 +132,8 @@ communication_resource(link_maker const& links, std::string_view application_id)
 resource
 invitation_resource(conversation const& c)
 {
+    if(c.incoming())
+        return incoming_invitation_resource(c);
     auto const links = c.links();
     auto const id = c.id();
     resource r;
@@ -118,6 +176,13 @@ conversation_resource(conversation const& c)
                                                      : std::vector<std::string>{});
     r.text("onlineMeetingLobbyStatus", "None");
     r.link(links.rel("messaging"), links.messaging(c.application_id, id));
+    // UCWA proper, once connected: the local participant, and addParticipant (the web library reads it).
+    if(c.user_flavour && c.state == conversation_state::connected)
+    {
+        r.link(links.rel("localParticipant"), links.participant(c.application_id, id, participant_id(c.local.uri)),
+               c.local.name);
+        r.link(links.rel("addParticipant"), links.add_participant(c.application_id, id));
+    }
     return r;
 }
 
@@ -146,7 +211,9 @@ messaging_resource(conversation const& c)
     }
     else
     {
-        r.link(links.rel("addMessaging"), links.messaging(c.application_id, id));
+        // UCWA proper's href is inferred by analogy with addParticipant's.
+        r.link(links.rel("addMessaging"),
+               c.user_flavour ? links.add_messaging(c.application_id, id) : links.messaging(c.application_id, id));
         r.link(links.rel("conversation"), links.conversation(c.application_id, id));
     }
     return r;
@@ -205,9 +272,7 @@ message_resource(conversation const& c, conversation_message const& m)
     r.link(links.rel("messaging"), links.messaging(c.application_id, id));
     if(!m.outgoing)
     {
-        std::string href = m.html ? "data:text/html;charset=utf-8," : "data:text/plain;charset=utf-8,";
-        href += percent_encode_text(m.text);
-        r.link(m.html ? "htmlMessage" : "plainMessage", std::move(href));
+        r.link(m.html ? "htmlMessage" : "plainMessage", data_link(m.text, m.html));
         r.embed_list(links.rel("senderParticipant"), {participant_resource(c, c.remote)});
     }
     return r;

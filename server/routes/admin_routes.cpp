@@ -3,6 +3,7 @@
 #include "access_log.hpp"
 #include "admin_ca_route.hpp"
 #include "admin_har_route.hpp"
+#include "admin_incoming_route.hpp"
 #include "admin_metrics_route.hpp"
 #include "admin_openapi_route.hpp"
 #include "admin_replies.hpp"
@@ -340,6 +341,9 @@ add_admin_routes(router& r, mock_state& state)
                   w.field("id", c.number);
                   w.field("href", c.links().conversation(c.application_id, c.id()));
                   w.field("to", c.to);
+                  w.field("direction", to_string(c.direction));
+                  if(c.incoming())
+                      w.field("from", c.remote.uri);
                   w.field("remoteParty", behaviour_name(c.script.remote.behaviour));
                   w.field("invitationState", to_string(c.invitation));
                   w.field("conversationState", c.deleted ? std::string_view("Deleted") : to_string(c.state));
@@ -366,6 +370,7 @@ add_admin_routes(router& r, mock_state& state)
               return admin_json(ctx, http::status::ok, w.take());
           }));
 
+    add_admin_incoming_routes(r, state);
     add_admin_openapi_route(r, state);
 }
 

@@ -4,6 +4,7 @@
 #include "auth.hpp"
 #include "conversation_events.hpp"
 #include "conversation_resources.hpp"
+#include "json_read.hpp"
 #include "route_replies.hpp"
 #include "start_messaging_route.hpp"
 #include "media_type.hpp"
@@ -201,6 +202,102 @@ send_message(request_context& ctx, mock_state& state)
     return r;
 }
 
+// The reasons UCWA's CallDeclineReason names.
+constexpr std::string_view decline_reasons[] = {"Unknown",
+                                                "Local",
+                                                "Global",
+                                                "MediaAllocationFailure",
+                                                "EncryptionMismatch",
+                                                "IPv6NotSupported",
+                                                "MediaConnectivityFailure",
+                                                "CodecMismatch",
+                                                "UnsupportedMedia",
+                                                "InvalidMediaOffer",
+                                                "InsufficientBandwidth",
+                                                "InsufficientBandwidthRerouteOverPstn"};
+
+// decline's optional JSON body {"reason": …}: unknown and null members are ignored (clients send
+// their base class's fields), a body in another format is not read.
+std::optional<api_error>
+check_decline_body(request_context const& ctx)
+{
+    auto const& body = ctx.request.body();
+    if(body.find_first_not_of(" \t\r\n") == std::string::npos)
+        return std::nullopt;
+    auto const type = parse_media_type(ctx.request[http::field::content_type]);
+    if(type && classify(*type) != body_format::json)
+        return std::nullopt;
+    rapidjson::Document doc;
+    if(auto parsed = detail::parse_document(doc, body); !parsed || !doc.IsObject())
+        return make_api_error(errc::deserialization_failure,
+                              "decline: the body must be a JSON object, such as "
+                              "{\"reason\":\"Local\"}, or empty.");
+    auto const* reason = detail::find_member(doc, "reason");
+    if(!reason || reason->IsNull())
+        return std::nullopt;
+    if(!reason->IsString())
+        return make_api_error(errc::parameter_validation_failure,
+                              std::string("reason: must be a string, not ") + detail::type_name(*reason) + ".");
+    auto const value = detail::string_of(*reason);
+    for(auto known : decline_reasons)
+        if(iequals(known, value))
+            return std::nullopt;
+    return make_api_error(errc::parameter_validation_failure,
+                          "reason: must be a CallDeclineReason such as Local, Global or Unknown.");
+}
+
+// POST …/messagingInvitations/{n}/accept or /decline of an incoming invitation: 204, then its events.
+// The accept body is never read, whatever its Content-Type; query strings (sessionContext) are ignored.
+reply
+answer_invitation(request_context& ctx, mock_state& state, bool accept)
+{
+    auto admission = admit(ctx, state);
+    if(!admission)
+        return admission.error();
+    auto const& a = *admission;
+    auto const number = number_of(ctx.capture("invitation"));
+    if(!accept)
+        if(auto bad = check_decline_body(ctx))
+        {
+            auto r = ctx.error(*bad);
+            r.application_id = a.application_id;
+            return r;
+        }
+    auto* flow = state.conversations.get();
+    auto serial = number
+        ? (accept ? flow->accept(a.application_id, *number) : flow->decline(a.application_id, *number))
+        : api_result<std::uint64_t>(make_api_error(
+              errc::not_found, "No incoming invitation " + std::string(ctx.capture("invitation")) + "."));
+    if(!serial)
+    {
+        auto r = ctx.error(serial.error());
+        r.application_id = a.application_id;
+        return r;
+    }
+    auto r = empty_reply(reply_shape(ctx), http::status::no_content, a.application_id);
+    r.after_send = [flow, accept, s = *serial] {
+        if(accept)
+            flow->accepted(s);
+        else
+            flow->declined(s);
+    };
+    return r;
+}
+
+// addParticipant: UCWA escalates to a conference, which the mock does not play.
+reply
+add_participant(request_context& ctx, mock_state& state)
+{
+    auto admission = admit(ctx, state);
+    if(!admission)
+        return admission.error();
+    auto r = ctx.error(make_api_error(errc::forbidden,
+                                      "addParticipant: multi-party conversations (conferences) are "
+                                      "not simulated by ucwa-mock."));
+    r.application_id = admission->application_id;
+    return r;
+}
+
 reply
 set_is_typing(request_context& ctx, mock_state& state)
 {
@@ -337,6 +434,13 @@ add_messaging_routes(router& r, mock_state& state)
             },
             wanted);
     });
+    // A bot replies to an incoming message's own href (dadecoza's s4b_bot.py): a sendMessage.
+    add(http::verb::post, paths::message, "replyToMessage", send_message);
+    add(http::verb::post, paths::accept, "acceptInvitation",
+        [](request_context& ctx, mock_state& state) { return answer_invitation(ctx, state, true); });
+    add(http::verb::post, paths::decline, "declineInvitation",
+        [](request_context& ctx, mock_state& state) { return answer_invitation(ctx, state, false); });
+    add(http::verb::post, paths::participant_invitations, "addParticipant", add_participant);
     add(http::verb::post, paths::terminate, "stopMessaging", stop_conversation);
     add(http::verb::post, paths::typing, "setIsTyping", set_is_typing);
     add(http::verb::get, paths::participant, "participant", [](request_context& ctx, mock_state& state) {

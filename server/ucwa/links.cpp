@@ -165,6 +165,34 @@ link_maker::invitation(std::string_view app, std::string_view number) const
 }
 
 std::string
+link_maker::accept(std::string_view app, std::string_view number) const
+{
+    std::string out = style_.prefix;
+    append_path(out, paths::accept, {{"app", app}, {"invitation", number}});
+    return out;
+}
+
+std::string
+link_maker::decline(std::string_view app, std::string_view number) const
+{
+    std::string out = style_.prefix;
+    append_path(out, paths::decline, {{"app", app}, {"invitation", number}});
+    return out;
+}
+
+std::string
+link_maker::add_participant(std::string_view app, std::string_view conv) const
+{
+    return href(paths::participant_invitations, {{"app", app}}, "conversation=" + std::string(conv));
+}
+
+std::string
+link_maker::add_messaging(std::string_view app, std::string_view conv) const
+{
+    return href(paths::messaging_invitations, {{"app", app}}, "conversation=" + std::string(conv));
+}
+
+std::string
 link_maker::conversation(std::string_view app, std::string_view conv) const
 {
     return href(paths::conversation, {{"app", app}, {"conversation", conv}});

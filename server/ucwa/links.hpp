@@ -26,6 +26,14 @@ inline constexpr std::string_view invitation = "/v1/applications/{app}/communica
 /// A member of that collection: where the real service's invitations live.
 inline constexpr std::string_view messaging_invitation =
     "/v1/applications/{app}/communication/messagingInvitations/{invitation}";
+/// An incoming invitation's answers (UCWA user flavour).
+inline constexpr std::string_view accept =
+    "/v1/applications/{app}/communication/messagingInvitations/{invitation}/accept";
+inline constexpr std::string_view decline =
+    "/v1/applications/{app}/communication/messagingInvitations/{invitation}/decline";
+/// addParticipant's collection (with ?conversation=<id>), as the real UCWA service names it.
+inline constexpr std::string_view participant_invitations =
+    "/v1/applications/{app}/communication/participantInvitations";
 inline constexpr std::string_view conversation = "/v1/applications/{app}/communication/conversations/{conversation}";
 inline constexpr std::string_view messaging =
     "/v1/applications/{app}/communication/conversations/{conversation}/messaging";
@@ -109,6 +117,16 @@ public:
     invitation(std::string_view app, std::string_view number) const;
     std::string
     conversation(std::string_view app, std::string_view conv) const;
+    /// An incoming invitation's accept and decline: no query string (clients append ?sessionContext=).
+    std::string
+    accept(std::string_view app, std::string_view number) const;
+    std::string
+    decline(std::string_view app, std::string_view number) const;
+    /// "…/participantInvitations?conversation=<id>" and "…/messagingInvitations?conversation=<id>".
+    std::string
+    add_participant(std::string_view app, std::string_view conv) const;
+    std::string
+    add_messaging(std::string_view app, std::string_view conv) const;
     std::string
     messaging(std::string_view app, std::string_view conv) const;
     std::string
