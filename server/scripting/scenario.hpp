@@ -83,6 +83,14 @@ inline constexpr std::size_t max_scenario_regexes = 256;
 inline constexpr std::size_t max_scenario_rules = 1000;
 inline constexpr std::size_t max_rule_outcomes = 1000;
 
+/** Compiles a regular expression (RE2 syntax) within max_regex_length and regex_max_mem.
+
+    @return the pattern, or the problem in a short sentence, with a hint where ECMAScript
+    habits (back-references, lookaround) are the likely cause.
+*/
+boost::system::result<std::shared_ptr<re2::RE2 const>, std::string>
+compile_regex(std::string const& text, bool ignore_case);
+
 /** A string matcher: equals, regex (RE2 syntax, search), or presence. */
 struct string_matcher
 {
