@@ -424,7 +424,8 @@ parse_scenario_fields(std::string_view json)
     rapidjson::Document doc;
     if(auto r = detail::parse_document(doc, json); !r)
         return r.error();
-    if(auto r = detail::check_object(doc, "", {"name", "seed", "rules", "default", "remoteParty", "events", "links"});
+    if(auto r = detail::check_object(
+           doc, "", {"name", "seed", "rules", "default", "remoteParty", "events", "links", "incoming"});
        !r)
         return r.error();
 
@@ -465,6 +466,7 @@ parse_scenario_fields(std::string_view json)
         s.conversation.links = std::move(*overrides);
     }
 
+    std::size_t regexes = 0; // Rules and scripts draw on one budget.
     if(auto const* rules = detail::find_member(doc, "rules"))
     {
         if(!rules->IsArray())
@@ -473,13 +475,30 @@ parse_scenario_fields(std::string_view json)
             return field_error("rules",
                                "holds " + std::to_string(rules->Size()) + " rules: at most " +
                                    std::to_string(max_scenario_rules));
-        std::size_t regexes = 0;
         for(rapidjson::SizeType i = 0; i < rules->Size(); ++i)
         {
             auto r = parse_rule((*rules)[i], i, s.conversation.remote, regexes);
             if(!r)
                 return r.error();
             s.rules.push_back(std::move(*r));
+        }
+    }
+    if(auto const* incoming = detail::find_member(doc, "incoming"))
+    {
+        if(!incoming->IsArray())
+            return field_error("incoming",
+                               std::string("must be an array of incoming rules, not ") + detail::type_name(*incoming));
+        if(incoming->Size() > max_incoming_rules)
+            return field_error("incoming",
+                               "holds " + std::to_string(incoming->Size()) + " rules: at most " +
+                                   std::to_string(max_incoming_rules));
+        for(rapidjson::SizeType i = 0; i < incoming->Size(); ++i)
+        {
+            auto r = parse_incoming_rule((*incoming)[i], index_path("incoming", i), regexes);
+            if(!r)
+                return r.error();
+            r->index = i;
+            s.incoming.push_back(std::move(*r));
         }
     }
     if(auto const* fallback = detail::find_member(doc, "default"))

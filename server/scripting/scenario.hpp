@@ -5,6 +5,7 @@
 
 #include "conversation_script.hpp"
 #include "error.hpp"
+#include "incoming_rule.hpp"
 #include "load_error.hpp"
 #include "reply.hpp"
 
@@ -147,9 +148,10 @@ struct scenario
     std::string description;
     std::uint64_t seed = 1;
     std::vector<rule> rules;
-    outcome fallback;                 ///< "default": when no rule matches (success unless set).
-    conversation_script conversation; ///< "remoteParty", "events" and "links".
-    std::string source_text;          ///< The document as loaded, for GET /__admin/scenario.
+    outcome fallback;                    ///< "default": when no rule matches (success unless set).
+    conversation_script conversation;    ///< "remoteParty", "events" and "links".
+    std::vector<incoming_rule> incoming; ///< People who write to applications ("incoming").
+    std::string source_text;             ///< The document as loaded, for GET /__admin/scenario.
 };
 
 /** Parses a scenario document.
