@@ -91,6 +91,7 @@ std::map<std::string, std::string> const other_values{
     {"max-message-size", "1000"},
     {"max-queued-outcomes", "16"},
     {"max-scenario-size", "32K"},
+    {"max-script-ms", "1800"},
     {"callback-timeout", "700"},
     {"callback-retries", "0"},
     {"callback-backlog", "17"},

@@ -105,6 +105,26 @@ application_states::script(std::string_view application_id) const
     return engine->script();
 }
 
+std::vector<incoming_rule>
+application_states::incoming_rules(std::string_view application_id, incoming_trigger trigger) const
+{
+    std::shared_ptr<scenario_engine> engine;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = applications_.find(std::string(application_id));
+        if(it != applications_.end())
+            engine = it->second.engine;
+    }
+    if(engine)
+        return engine->incoming_rules(trigger);
+    std::vector<incoming_rule> found;
+    std::lock_guard lock(mutex_);
+    for(auto const& r : default_.incoming)
+        if(r.after == trigger)
+            found.push_back(r);
+    return found;
+}
+
 scenario
 application_states::current(std::string_view application_id) const
 {

@@ -50,6 +50,11 @@ public:
     conversation_script
     script(std::string_view application_id) const;
 
+    /** Returns the incoming rules for `trigger` of the scenario in force for an application
+        (its own, else the default), to start for it. */
+    std::vector<incoming_rule>
+    incoming_rules(std::string_view application_id, incoming_trigger trigger) const;
+
     /** Returns the scenario in force for an application (or the default when empty). */
     scenario
     current(std::string_view application_id) const;

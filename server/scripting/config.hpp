@@ -59,6 +59,8 @@ struct config : server_settings
     bool watch = false; ///< Reload the scenario file when it changes.
     std::chrono::milliseconds watch_interval{250};
 
+    std::chrono::milliseconds max_script_ms{600000}; ///< A scripted person's script ends (failed) after this long.
+
     bool probe = false; ///< Ask a running mock's health and exit (for HEALTHCHECK).
 
     std::filesystem::path config_file; ///< The file the settings were read from, if any.

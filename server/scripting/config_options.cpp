@@ -323,6 +323,9 @@ make_options()
         size("max-scenario-size", bounds,
              "largest scenario document the admin API takes; larger ones get 413 (default 1M)",
              &config::max_scenario_size),
+        millis("max-script-ms", bounds,
+               "longest a scripted person's script runs; one still running then fails (default 600000)",
+               &config::max_script_ms, 24 * 3600 * 1000),
 
         millis("callback-timeout", callbacks, "deadline of each callback POST, probes included (default 5000)",
                &config::callback_timeout, 600 * 1000),

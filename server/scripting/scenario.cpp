@@ -240,17 +240,10 @@ parse_matcher(rapidjson::Value const& value, std::string const& where, std::size
     m.what = string_matcher::kind::regex;
     m.text = detail::string_of(*regex);
     m.ignore_case = ignore_case && ignore_case->GetBool();
-    if(m.text.size() > max_regex_length)
-        return field_error(path, "must be at most " + std::to_string(max_regex_length) + " characters long");
-    // RE2 runs in time linear in the value, without recursion, within max_mem.
-    re2::RE2::Options options;
-    options.set_max_mem(regex_max_mem);
-    options.set_case_sensitive(!m.ignore_case);
-    options.set_log_errors(false);
-    auto compiled = std::make_shared<re2::RE2 const>(m.text, options);
-    if(!compiled->ok())
-        return field_error(path, regex_problem(*compiled));
-    m.pattern = std::move(compiled);
+    auto compiled = compile_regex(m.text, m.ignore_case);
+    if(!compiled)
+        return field_error(path, compiled.error());
+    m.pattern = std::move(*compiled);
     // "^literal" is most rules' pattern: compared directly, it costs no RE2 search.
     // Ignoring case, only an ASCII literal qualifies (see string_matcher::matches).
     if(m.text.size() > 1 && m.text.front() == '^' && m.text.find_first_of(".[]{}()\\*+?|^$", 1) == std::string::npos &&
@@ -431,7 +424,8 @@ parse_scenario_fields(std::string_view json)
     rapidjson::Document doc;
     if(auto r = detail::parse_document(doc, json); !r)
         return r.error();
-    if(auto r = detail::check_object(doc, "", {"name", "seed", "rules", "default", "remoteParty", "events", "links"});
+    if(auto r = detail::check_object(
+           doc, "", {"name", "seed", "rules", "default", "remoteParty", "events", "links", "incoming"});
        !r)
         return r.error();
 
@@ -472,6 +466,7 @@ parse_scenario_fields(std::string_view json)
         s.conversation.links = std::move(*overrides);
     }
 
+    std::size_t regexes = 0; // Rules and scripts draw on one budget.
     if(auto const* rules = detail::find_member(doc, "rules"))
     {
         if(!rules->IsArray())
@@ -480,13 +475,30 @@ parse_scenario_fields(std::string_view json)
             return field_error("rules",
                                "holds " + std::to_string(rules->Size()) + " rules: at most " +
                                    std::to_string(max_scenario_rules));
-        std::size_t regexes = 0;
         for(rapidjson::SizeType i = 0; i < rules->Size(); ++i)
         {
             auto r = parse_rule((*rules)[i], i, s.conversation.remote, regexes);
             if(!r)
                 return r.error();
             s.rules.push_back(std::move(*r));
+        }
+    }
+    if(auto const* incoming = detail::find_member(doc, "incoming"))
+    {
+        if(!incoming->IsArray())
+            return field_error("incoming",
+                               std::string("must be an array of incoming rules, not ") + detail::type_name(*incoming));
+        if(incoming->Size() > max_incoming_rules)
+            return field_error("incoming",
+                               "holds " + std::to_string(incoming->Size()) + " rules: at most " +
+                                   std::to_string(max_incoming_rules));
+        for(rapidjson::SizeType i = 0; i < incoming->Size(); ++i)
+        {
+            auto r = parse_incoming_rule((*incoming)[i], index_path("incoming", i), regexes);
+            if(!r)
+                return r.error();
+            r->index = i;
+            s.incoming.push_back(std::move(*r));
         }
     }
     if(auto const* fallback = detail::find_member(doc, "default"))
@@ -501,6 +513,22 @@ parse_scenario_fields(std::string_view json)
 }
 
 } // namespace
+
+boost::system::result<std::shared_ptr<re2::RE2 const>, std::string>
+compile_regex(std::string const& text, bool ignore_case)
+{
+    if(text.size() > max_regex_length)
+        return "must be at most " + std::to_string(max_regex_length) + " characters long";
+    // RE2 runs in time linear in the value, without recursion, within max_mem.
+    re2::RE2::Options options;
+    options.set_max_mem(regex_max_mem);
+    options.set_case_sensitive(!ignore_case);
+    options.set_log_errors(false);
+    auto compiled = std::make_shared<re2::RE2 const>(text, options);
+    if(!compiled->ok())
+        return regex_problem(*compiled);
+    return std::shared_ptr<re2::RE2 const>(std::move(compiled));
+}
 
 bool
 string_matcher::matches(std::optional<std::string_view> value) const

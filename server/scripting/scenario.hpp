@@ -5,6 +5,7 @@
 
 #include "conversation_script.hpp"
 #include "error.hpp"
+#include "incoming_rule.hpp"
 #include "load_error.hpp"
 #include "reply.hpp"
 
@@ -83,6 +84,14 @@ inline constexpr std::size_t max_scenario_regexes = 256;
 inline constexpr std::size_t max_scenario_rules = 1000;
 inline constexpr std::size_t max_rule_outcomes = 1000;
 
+/** Compiles a regular expression (RE2 syntax) within max_regex_length and regex_max_mem.
+
+    @return the pattern, or the problem in a short sentence, with a hint where ECMAScript
+    habits (back-references, lookaround) are the likely cause.
+*/
+boost::system::result<std::shared_ptr<re2::RE2 const>, std::string>
+compile_regex(std::string const& text, bool ignore_case);
+
 /** A string matcher: equals, regex (RE2 syntax, search), or presence. */
 struct string_matcher
 {
@@ -139,9 +148,10 @@ struct scenario
     std::string description;
     std::uint64_t seed = 1;
     std::vector<rule> rules;
-    outcome fallback;                 ///< "default": when no rule matches (success unless set).
-    conversation_script conversation; ///< "remoteParty", "events" and "links".
-    std::string source_text;          ///< The document as loaded, for GET /__admin/scenario.
+    outcome fallback;                    ///< "default": when no rule matches (success unless set).
+    conversation_script conversation;    ///< "remoteParty", "events" and "links".
+    std::vector<incoming_rule> incoming; ///< People who write to applications ("incoming").
+    std::string source_text;             ///< The document as loaded, for GET /__admin/scenario.
 };
 
 /** Parses a scenario document.

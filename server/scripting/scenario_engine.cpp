@@ -174,6 +174,17 @@ scenario_engine::script() const
     return active()->conversation;
 }
 
+std::vector<incoming_rule>
+scenario_engine::incoming_rules(incoming_trigger trigger) const
+{
+    auto const s = active();
+    std::vector<incoming_rule> found;
+    for(auto const& r : s->incoming)
+        if(r.after == trigger)
+            found.push_back(r);
+    return found;
+}
+
 scenario
 scenario_engine::current() const
 {

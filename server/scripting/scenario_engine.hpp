@@ -65,6 +65,10 @@ public:
     conversation_script
     script() const;
 
+    /** Returns the active scenario's incoming rules for `trigger`, in document order. */
+    std::vector<incoming_rule>
+    incoming_rules(incoming_trigger trigger) const;
+
     /** Returns a copy of the active scenario. */
     scenario
     current() const;

@@ -416,7 +416,19 @@ decode(media_type const& mt, std::string_view content_type, std::string_view bod
     return unsupported(content_type);
 }
 
-// sip:user@domain, the scheme in any case.
+// Counts UTF-8 code points: the limits are in characters, not bytes.
+std::size_t
+length(std::string const& text)
+{
+    std::size_t n = 0;
+    for(unsigned char ch : text)
+        if((ch & 0xc0) != 0x80)
+            ++n;
+    return n;
+}
+
+} // namespace
+
 bool
 is_sip_uri(std::string_view uri)
 {
@@ -437,19 +449,6 @@ is_sip_uri(std::string_view uri)
         return false;
     return true;
 }
-
-// Counts UTF-8 code points: the limits are in characters, not bytes.
-std::size_t
-length(std::string const& text)
-{
-    std::size_t n = 0;
-    for(unsigned char ch : text)
-        if((ch & 0xc0) != 0x80)
-            ++n;
-    return n;
-}
-
-} // namespace
 
 api_result<start_messaging_input>
 decode_start_messaging(std::string_view content_type, std::string_view body)

@@ -36,6 +36,10 @@ struct start_messaging_input
     std::optional<message_content> first_message;
 };
 
+/** True for a SIP URI of a person, sip:user@domain (the scheme in any case, no spaces or controls). */
+bool
+is_sip_uri(std::string_view uri);
+
 /** Decodes a startMessaging body by its Content-Type.
 
     An empty body with no Content-Type gives an empty input (all fields from the query).
