@@ -1,5 +1,7 @@
 #include "user_applications.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
 
 namespace ucwa {
@@ -90,6 +92,21 @@ user_applications::make_available(std::string_view id, std::string_view owner)
         return false;
     it->second.available = true;
     return true;
+}
+
+std::optional<user_application>
+user_applications::newest_available(std::string_view user_uri, std::string_view except) const
+{
+    std::lock_guard lock(mutex_);
+    std::optional<user_application> newest;
+    // Ids are minted in order: the longest, then the largest, is the newest.
+    auto newer = [](std::string const& a, std::string const& b) {
+        return a.size() != b.size() ? a.size() > b.size() : a > b;
+    };
+    for(auto const& [id, app] : apps_)
+        if(app.available && id != except && iequals(app.user_uri, user_uri) && (!newest || newer(id, newest->id)))
+            newest = app;
+    return newest;
 }
 
 bool

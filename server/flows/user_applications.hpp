@@ -57,6 +57,11 @@ public:
     bool
     make_available(std::string_view id, std::string_view owner);
 
+    /** Returns the newest available application of a person (user_uri, any case), other than
+        `except`: where an invitation to that person goes. */
+    std::optional<user_application>
+    newest_available(std::string_view user_uri, std::string_view except) const;
+
     /** Deletes an application; false when not found or not owned. */
     bool
     remove(std::string_view id, std::string_view owner);

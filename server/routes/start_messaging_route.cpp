@@ -2,6 +2,7 @@
 
 #include "admission.hpp"
 #include "channel_sink.hpp"
+#include "data_uri.hpp"
 #include "media_type.hpp"
 #include "route_replies.hpp"
 #include "start_messaging.hpp"
@@ -47,6 +48,35 @@ user_part(std::string_view uri)
 {
     auto id = participant_id(uri);
     return id.substr(0, id.find('@'));
+}
+
+// The invitation a signed-in caller's conversation `c` makes in the callee's application.
+conversation
+incoming_from(conversation const& c, user_application const& callee, start_messaging_input const& input)
+{
+    conversation in;
+    in.application_id = callee.id;
+    in.style = link_style{"/ucwa/oauth", "", "", true};
+    in.base_uri = c.base_uri;
+    in.local.uri = callee.user_uri;
+    in.local.name = callee.user_name;
+    in.remote.uri = c.local.uri;
+    in.remote.name = c.local.name;
+    in.remote.contact = user_contact_path(callee.id, c.local.uri);
+    in.to = callee.user_uri;
+    in.subject = c.subject;
+    in.importance = c.importance;
+    in.thread_id = c.thread_id;
+    in.created = c.created;
+    // The caller's first message (a data: link), when it sent one.
+    auto const first = input.message ? input.message : input.message_href;
+    if(first)
+        if(auto text = parse_data_uri(*first, "message"))
+        {
+            in.first_message = std::move(text->data);
+            in.first_html = text->media_type == "text/html";
+        }
+    return in;
 }
 
 // The 201 of a startMessaging whose outcome is success (and whose callback, if any, answered).
@@ -95,17 +125,31 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
                     c.remote.name = user.name;
         c.silent = false;
     }
+    // Two signed-in clients: a person available here gets the invitation instead of the scripted party.
+    std::optional<conversation> bridged;
+    if(sink)
+        if(auto callee = state.user_apps.newest_available(c.to, a.application_id))
+            bridged = incoming_from(c, *callee, input);
     bool const listened = route != nullptr || sink != nullptr;
-    auto const added = state.conversations->add(std::move(c), std::move(route), std::move(sink));
+    auto* flow = state.conversations.get();
+    auto const added = flow->add(std::move(c), std::move(route), std::move(sink));
     auto id = std::to_string(added.number);
     auto r = created(shape, a.links.invitation(a.application_id, id), a.application_id);
     r.minted_id = std::move(id);
+    if(bridged)
+    {
+        auto const callee_id = bridged->application_id;
+        auto const peer = flow->add_incoming(std::move(*bridged), channel_sink(*state.channels, callee_id));
+        flow->link_peers(added.serial, peer.serial);
+        r.after_send = [flow, serial = added.serial, peer = peer.serial] {
+            flow->begin(serial);
+            flow->begin(peer);
+        };
+        return r;
+    }
     // The events follow the 201 (the SDK waits for them; some clients read the Location first).
     if(listened)
-    {
-        auto* flow = state.conversations.get();
         r.after_send = [flow, serial = added.serial] { flow->begin(serial); };
-    }
     return r;
 }
 
