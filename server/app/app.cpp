@@ -174,6 +174,10 @@ app::~app()
     tls_listener_.reset();
     // The dispatcher owns timers: they go before the io_contexts too.
     auto& state = core_->state();
+    state.timers.reset();
+    if(state.conversations)
+        state.conversations->set_observer({});
+    state.scripts.reset();
     state.conversations.reset();
     state.callbacks.reset();
     state.channels.reset();

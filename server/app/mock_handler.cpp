@@ -54,6 +54,11 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
     state.channels = std::make_unique<event_channels>(executor);
     state.conversations = std::make_unique<conversation_flow>(executor, *state.callbacks, settings.conversations,
                                                               settings.max_messages_per_conversation, &state.limits);
+    state.scripts =
+        std::make_unique<person_scripts>(*state.conversations, std::make_unique<asio_timeline_clock>(executor),
+                                         settings.max_script_ms, settings.conversations, &state.limits);
+    state.conversations->set_observer([scripts = state.scripts.get()](flow_notice const& n) { scripts->notice(n); });
+    state.timers = std::make_unique<asio_timeline_clock>(executor);
     // Until a listener tells the real port: what the settings ask for.
     beast::error_code ec;
     if(auto const address = net::ip::make_address(settings.bind, ec); !ec)
@@ -96,6 +101,10 @@ mock_handler::close_context()
     // queued handlers may still refer to the state, before the state.
     if(state_)
     {
+        state_->timers.reset();
+        if(state_->conversations)
+            state_->conversations->set_observer({});
+        state_->scripts.reset();
         state_->conversations.reset();
         state_->callbacks.reset();
         state_->channels.reset();

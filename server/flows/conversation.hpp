@@ -4,6 +4,7 @@
 // steps of its flow and their event documents in conversation_events.hpp.
 
 #include "conversation_script.hpp"
+#include "script_runner.hpp"
 #include "error.hpp"
 #include "links.hpp"
 
@@ -124,7 +125,7 @@ struct conversation
     bool first_html = false;   ///< The invitation's first message is HTML.
     std::string first_message; ///< The invitation's `message` data: link, as text.
     std::chrono::milliseconds answer_timeout{30000}; ///< Unanswered this long: the person gives up (Missed).
-    std::string script_json;                         ///< The person's script as the admin call gave it (raw JSON).
+    std::optional<script_report> person_report;      ///< A scripted person's steps so far (person_scripts).
     std::uint64_t peer = 0; ///< Two signed-in clients: the serial of the other side's conversation (0: none).
 
     bool

@@ -464,6 +464,14 @@ conversation_flow::peer_of(std::uint64_t serial) const
 }
 
 void
+conversation_flow::set_script_report(std::uint64_t serial, script_report report)
+{
+    std::lock_guard lock(mutex_);
+    if(auto it = entries_.find(serial); it != entries_.end())
+        it->second.c.person_report = std::move(report);
+}
+
+void
 conversation_flow::notify(flow_notice const& notice) const
 {
     if(observer_)

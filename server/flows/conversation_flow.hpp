@@ -115,6 +115,10 @@ public:
     void
     person_leaves(std::uint64_t serial);
 
+    /** Records what a scripted person's steps came to, for the listings. */
+    void
+    set_script_report(std::uint64_t serial, script_report report);
+
     /** Sets the one observer of the flow, called outside its lock. Set it before serving. */
     void
     set_observer(std::function<void(flow_notice const&)> observer);

@@ -65,6 +65,7 @@ struct limit_counters
     limit_counter messages_forgotten{"messagesForgotten", "--max-messages-per-conversation"};
     limit_counter outcomes_refused{"outcomesRefused", "--max-queued-outcomes"};
     limit_counter scenarios_refused{"scenariosRefused", "--max-scenario-size"};
+    limit_counter scripts_cut{"scriptsCut", "--max-script-ms"};
 
     /** Told once per counter, on its first hit (the app logs it as a warning). */
     std::function<void(std::string_view line)> warn;
@@ -86,7 +87,7 @@ struct limit_counters
         for(auto const* c :
             {&journal_dropped, &journal_bodies_cut, &tokens_purged, &tokens_dropped, &applications_refused,
              &applications_dropped, &unknown_applications, &conversations_forgotten, &messages_refused,
-             &messages_forgotten, &outcomes_refused, &scenarios_refused})
+             &messages_forgotten, &outcomes_refused, &scenarios_refused, &scripts_cut})
             f(*c);
     }
 };

@@ -2,14 +2,11 @@
 
 #include "admin_replies.hpp"
 #include "admin_support.hpp"
-#include "channel_sink.hpp"
+#include "incoming_start.hpp"
 #include "json_read.hpp"
 #include "json_writer.hpp"
 #include "route_replies.hpp"
 #include "text.hpp"
-
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <charconv>
 #include <chrono>
@@ -17,55 +14,6 @@
 namespace ucwa {
 
 namespace {
-
-constexpr std::string_view importances[] = {"Low", "Normal", "High", "Urgent"};
-constexpr std::uint64_t max_answer_timeout_ms = 3600000;
-
-// The person's words: a string (plain text), or {"text": …} or {"html": …}.
-struct words
-{
-    std::string text;
-    bool html = false;
-    std::string problem; ///< Not empty: the words were refused, and why (naming the field).
-};
-
-words
-read_words(rapidjson::Value const& v, std::string_view field, std::size_t max_size)
-{
-    words w;
-    auto fail = [&w](std::string problem) {
-        w.problem = std::move(problem);
-        return w;
-    };
-    if(v.IsString())
-        w.text = std::string(detail::string_of(v));
-    else if(v.IsObject())
-    {
-        if(auto ok = detail::check_object(v, field, {"text", "html"}); !ok)
-            return fail(ok.error().field + ": " + ok.error().problem);
-        auto const* text = detail::find_member(v, "text");
-        auto const* html = detail::find_member(v, "html");
-        if((text != nullptr) == (html != nullptr))
-            return fail(std::string(field) + ": must hold one of text or html");
-        auto const* chosen = text ? text : html;
-        if(!chosen->IsString())
-            return fail(std::string(field) + (text ? ".text" : ".html") + ": must be a string, not " +
-                        detail::type_name(*chosen));
-        w.text = std::string(detail::string_of(*chosen));
-        w.html = html != nullptr;
-    }
-    else
-        return fail(std::string(field) + ": must be a string or {\"text\": …} or {\"html\": …}, not " +
-                    detail::type_name(v));
-    if(w.text.empty())
-        return fail(std::string(field) + ": must not be empty");
-    if(w.text.size() > max_size)
-        return fail(std::string(field) + ": is " + std::to_string(w.text.size()) + " bytes; the largest is " +
-                    std::to_string(max_size) + " (--max-message-size)");
-    if(auto problem = text_problem(w.text))
-        return fail(std::string(field) + ": " + *problem);
-    return w;
-}
 
 // A SIP URI of a person: "sip:user@domain", nothing a path segment or a JSON answer cannot hold.
 std::optional<std::string>
@@ -82,15 +30,6 @@ sip_problem(std::string_view uri)
            c == '\\' || static_cast<unsigned char>(c) >= 0x7f)
             return "must be sip:user@domain, without spaces, '/', '?', '#', '%' or quotes";
     return std::nullopt;
-}
-
-std::string
-to_text(rapidjson::Value const& v)
-{
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    v.Accept(writer);
-    return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 // ?app= must be a signed-in person's application: incoming IM exists only in the UCWA user flavour.
@@ -132,91 +71,24 @@ start_incoming(request_context& ctx, mock_state& state)
            doc, "", {"from", "name", "subject", "importance", "message", "threadId", "answerTimeoutMs", "script"});
        !ok)
         return admin_error(ctx, errc::parameter_validation_failure, ok.error().field + ": " + ok.error().problem);
-    auto bad = [&](std::string message) {
-        return admin_error(ctx, errc::parameter_validation_failure, std::move(message));
-    };
-    auto from = detail::required_string(doc, "", "from", true);
-    if(!from)
-        return bad(from.error().field + ": " + from.error().problem);
-    if(auto problem = sip_problem(*from))
-        return bad("from: " + *problem);
-    if(iequals(*from, app->user_uri))
-        return bad("from: is the application's own person; a person does not invite itself");
-    std::optional<std::string> texts[3];
-    char const* const names[3] = {"name", "subject", "threadId"};
-    for(int i = 0; i < 3; ++i)
-    {
-        auto got = detail::optional_string(doc, "", names[i], false);
-        if(!got)
-            return bad(got.error().field + ": " + got.error().problem);
-        if(*got && got->value().size() > 1024)
-            return bad(std::string(names[i]) + ": is longer than 1024 bytes");
-        if(*got)
-            if(auto problem = text_problem(**got))
-                return bad(std::string(names[i]) + ": " + *problem);
-        texts[i] = std::move(*got);
-    }
-    auto importance = detail::optional_string(doc, "", "importance", true);
-    if(!importance)
-        return bad(importance.error().field + ": " + importance.error().problem);
-    std::string importance_name = "Normal";
-    if(*importance)
-    {
-        bool known = false;
-        for(auto name : importances)
-            if(iequals(name, **importance))
-            {
-                importance_name = std::string(name);
-                known = true;
-            }
-        if(!known)
-            return bad("importance: must be one of Low, Normal, High, Urgent");
-    }
-    auto const* message = detail::find_member(doc, "message");
-    if(!message)
-        return bad("message: is required (the invitation's first message, text or {\"html\": …})");
-    auto first = read_words(*message, "message", state.settings.max_message_size);
-    if(!first.problem.empty())
-        return bad(first.problem);
-    auto timeout = detail::optional_unsigned(doc, "", "answerTimeoutMs", 1, max_answer_timeout_ms);
-    if(!timeout)
-        return bad(timeout.error().field + ": " + timeout.error().problem);
+    std::size_t regexes = 0;
+    auto person = parse_incoming_person(doc, "", regexes);
+    if(!person)
+        return admin_error(ctx, errc::parameter_validation_failure,
+                           person.error().field + ": " + person.error().problem);
+    if(auto problem = sip_problem(person->from))
+        return admin_error(ctx, errc::parameter_validation_failure, "from: " + *problem);
+    if(iequals(person->from, app->user_uri))
+        return admin_error(ctx, errc::parameter_validation_failure,
+                           "from: is the application's own person; a person does not invite itself");
+    if(person->message.text.size() > state.settings.max_message_size)
+        return admin_error(ctx, errc::parameter_validation_failure,
+                           "message: is " + std::to_string(person->message.text.size()) + " bytes; the largest is " +
+                               std::to_string(state.settings.max_message_size) + " (--max-message-size)");
 
-    conversation c;
-    c.application_id = app->id;
-    c.style = link_style{"/ucwa/oauth", "", "", true};
-    c.base_uri = base_uri(ctx, state);
-    c.local.uri = app->user_uri;
-    c.local.name = app->user_name;
-    c.remote.uri = *from;
-    c.remote.contact = user_contact_path(app->id, *from);
-    c.remote.name = texts[0].value_or("");
-    if(c.remote.name.empty())
-        for(auto const& user : state.known.users)
-            if(iequals(user.uri, *from))
-                c.remote.name = user.name;
-    if(c.remote.name.empty())
-    {
-        auto const id = participant_id(*from);
-        c.remote.name = id.substr(0, id.find('@'));
-    }
-    c.to = app->user_uri;
-    c.subject = texts[1].value_or("");
-    c.thread_id = texts[2].value_or("");
-    c.importance = importance_name;
-    c.first_message = std::move(first.text);
-    c.first_html = first.html;
-    if(*timeout)
-        c.answer_timeout = std::chrono::milliseconds(**timeout);
-    // The person's script, kept as given: the script runner reads it.
-    if(auto const* script = detail::find_member(doc, "script"))
-        c.script_json = to_text(*script);
-    c.created = std::chrono::system_clock::now();
     auto* flow = state.conversations.get();
-    if(c.thread_id.empty())
-        c.thread_id = "ucwa-mock-" + app->id + "-" + std::to_string(flow->minted(app->id) + 1);
-    auto const links = c.links();
-    auto const added = flow->add_incoming(std::move(c), channel_sink(*state.channels, app->id));
+    auto const added = add_incoming_conversation(state, *app, std::move(*person), base_uri(ctx, state));
+    auto const links = link_maker(link_style{"/ucwa/oauth", "", "", true});
     auto const id = std::to_string(added.number);
     auto const admin = "/__admin/incoming/" + id;
 
@@ -290,11 +162,11 @@ incoming_say(request_context& ctx, mock_state& state)
     rapidjson::Document doc;
     if(auto parsed = detail::parse_document(doc, ctx.request.body()); !parsed)
         return admin_error(ctx, errc::deserialization_failure, parsed.error().problem);
-    auto said = read_words(doc, "body", state.settings.max_message_size);
-    if(!said.problem.empty())
-        return admin_error(ctx, errc::parameter_validation_failure, said.problem);
+    auto said = parse_person_message(doc, "body");
+    if(!said)
+        return admin_error(ctx, errc::parameter_validation_failure, said.error().field + ": " + said.error().problem);
     auto r = admin_json(ctx, http::status::ok, state_json(*c, "say"));
-    r.after_send = [flow = state.conversations.get(), serial = c->serial, w = std::move(said)]() mutable {
+    r.after_send = [flow = state.conversations.get(), serial = c->serial, w = std::move(*said)]() mutable {
         flow->person_says(serial, std::move(w.text), w.html);
     };
     return r;

@@ -348,6 +348,13 @@ add_admin_routes(router& r, mock_state& state)
                   w.field("invitationState", to_string(c.invitation));
                   w.field("conversationState", c.deleted ? std::string_view("Deleted") : to_string(c.state));
                   w.field("messagingState", to_string(c.messaging));
+                  // A scripted person's steps and the verdict: what a bot's test asserts.
+                  if(c.person_report)
+                  {
+                      w.key("script");
+                      write_json(w, *c.person_report);
+                      w.field("verdict", to_string(c.person_report->verdict));
+                  }
                   w.key("messages");
                   w.start_array();
                   for(auto const& m : c.messages)

@@ -12,6 +12,7 @@
 #include "limit_counters.hpp"
 #include "logger.hpp"
 #include "metrics.hpp"
+#include "person_scripts.hpp"
 #include "scenario.hpp"
 #include "token_registry.hpp"
 #include "user_applications.hpp"
@@ -54,6 +55,8 @@ struct mock_state
     std::unique_ptr<callback_dispatcher> callbacks;
     std::unique_ptr<conversation_flow> conversations;
     std::unique_ptr<event_channels> channels;
+    std::unique_ptr<person_scripts> scripts; ///< Scripted people's scripts, played in their conversations.
+    std::unique_ptr<timeline_clock> timers;  ///< When scenarios' incoming rules start conversations.
 
     mock_state(config c, std::filesystem::path scenarios, fixtures f, scenario s, logger& l)
         : settings(std::move(c))
@@ -79,6 +82,7 @@ inline void
 forget_application(mock_state& state, std::string const& application_id)
 {
     state.applications.reset(application_id);
+    state.scripts->reset(application_id);
     state.conversations->reset(application_id);
     state.callbacks->reset_log(application_id);
 }

@@ -1,5 +1,7 @@
 #include "user_routes.hpp"
 
+#include "incoming_start.hpp"
+
 #include "admission.hpp"
 #include "sign_in_routes.hpp"
 #include "batch.hpp"
@@ -127,6 +129,7 @@ create_application(request_context& ctx, mock_state& state)
         r.outcome = "refused: too many applications";
         return r;
     }
+    start_incoming_rules(state, created->id, incoming_trigger::application_created, base_uri(ctx, state));
     auto r = resource_answer(ctx, http::status::created, application_resource(*created));
     r.response.set(http::field::location, user_application_path(created->id));
     r.minted_id = created->id;
@@ -161,6 +164,9 @@ make_me_available(request_context& ctx, mock_state& state, signed_in const& who,
 {
     // 204 and no body: the library caches any JSON answer as the application.
     state.user_apps.make_available(app.id, who.token);
+    // The first time only: a scenario's people write to an application once it is available.
+    if(!app.available)
+        start_incoming_rules(state, app.id, incoming_trigger::make_me_available, base_uri(ctx, state));
     // The person is available now: "me updated" on the event channel.
     auto const me = user_application_path(app.id) + "/me";
     json_writer w;

@@ -219,11 +219,17 @@ script_runner::conversation_ended(time_point now)
 void
 write_json(json_writer& out, script_runner const& runner)
 {
+    write_json(out, runner.report());
+}
+
+void
+write_json(json_writer& out, script_report const& report)
+{
     out.start_object();
-    out.field("verdict", to_string(runner.verdict()));
+    out.field("verdict", to_string(report.verdict));
     out.key("steps");
     out.start_array();
-    for(auto const& r : runner.outcomes())
+    for(auto const& r : report.steps)
     {
         out.start_object();
         out.field("step", static_cast<std::uint64_t>(r.step));

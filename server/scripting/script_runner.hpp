@@ -71,6 +71,14 @@ inline constexpr std::size_t max_kept_replies = 16;
 /** Bytes of a client's message quoted in a failure's detail. */
 inline constexpr std::size_t max_quoted_reply = 256;
 
+/** What a script did so far: its verdict and each step's outcome. The conversation keeps a
+    copy, so it is shown after the runner is gone. */
+struct script_report
+{
+    script_verdict verdict = script_verdict::pending;
+    std::vector<step_result> steps;
+};
+
 class script_runner
 {
 public:
@@ -115,6 +123,13 @@ public:
     script_verdict
     verdict() const noexcept;
 
+    /** The verdict and the outcomes, copied. */
+    script_report
+    report() const
+    {
+        return script_report{verdict(), results_};
+    }
+
     /** True when nothing more will happen: every step passed, one failed, or the person left. */
     bool
     finished() const noexcept
@@ -154,5 +169,9 @@ private:
     with "detail" on steps that have one. */
 void
 write_json(json_writer& out, script_runner const& runner);
+
+/** The same, for a report. */
+void
+write_json(json_writer& out, script_report const& report);
 
 } // namespace ucwa
