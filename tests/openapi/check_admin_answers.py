@@ -42,6 +42,17 @@ def describe(error):
     return f"{where}: {error.message}"
 
 
+def templated_path_item(document, path):
+    """The path item whose template ("/__admin/incoming/{number}/say") matches a concrete path."""
+    segments = path.split("/")
+    for template, item in document["paths"].items():
+        parts = template.split("/")
+        if "{" in template and len(parts) == len(segments) and all(
+                p == s or (p.startswith("{") and p.endswith("}") and s) for p, s in zip(parts, segments)):
+            return item
+    return None
+
+
 def main():
     if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
@@ -64,7 +75,7 @@ def main():
             checked += 1
             call = f"{answer['method']} {answer['path']}" + (f"?{answer['query']}" if answer["query"] else "")
             status = str(answer["status"])
-            path_item = document["paths"].get(answer["path"])
+            path_item = document["paths"].get(answer["path"]) or templated_path_item(document, answer["path"])
             operation = (path_item or {}).get(answer["method"].lower())
             if operation is not None:
                 responses = operation["responses"]
