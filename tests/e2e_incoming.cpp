@@ -283,4 +283,83 @@ TEST_SUITE("e2e incoming")
         CHECK(admin(admin_client, http::verb::post, at(again, "/links/say"), R"("x")").response.result() ==
               http::status::not_found);
     }
+
+    TEST_CASE("a scripted person: a client that replies passes, one that replies wrong or not at all fails")
+    {
+        test_server server([](config& c) { c.pget_timeout = std::chrono::milliseconds(300); });
+        test_client admin_client(server.port());
+        person alice(server, "alice%40contoso.com", "alice-password");
+        auto const conversations = "/__admin/conversations?app=" + alice.app.id;
+
+        // Replies as wanted: each step passes; the person says goodbye and leaves.
+        auto const good = invite(admin_client, alice.app.id,
+                                 R"(,"script":[{"say":"Your order number?"},{"expectReply":{"regex":"^[0-9]+$"}},)"
+                                 R"({"say":"Thanks"},{"leave":true}])");
+        REQUIRE(alice.sees("participant added"));
+        CHECK(alice.post(at(good, "/links/accept")).response.result() == http::status::no_content);
+        REQUIRE(alice.channel.read_until([&] { return alice.count("message completed") >= 2; }));
+        CHECK(at(alice.channel.last("message completed"), "/_embedded/message/_links/plainMessage/href") ==
+              "data:text/plain;charset=utf-8,Your%20order%20number%3F");
+        auto const send = at(alice.channel.last("messaging updated"), "/_embedded/messaging/_links/sendMessage/href");
+        CHECK(alice.post(send, "4711", "text/plain").response.result() == http::status::created);
+        REQUIRE(alice.sees("conversation deleted"));
+        auto listed = admin(admin_client, http::verb::get, conversations).response.body();
+        CHECK(at(listed, "/conversations/0/verdict") == "passed");
+        CHECK(at(listed, "/conversations/0/script/steps/3/kind") == "leave");
+        CHECK(at(listed, "/conversations/0/script/steps/3/outcome") == "passed");
+        CHECK(at(listed, "/conversations/0/messages/3/text") == "Thanks");
+
+        // Replies wrong: the step fails with what came, and the person leaves.
+        auto const wrong = invite(admin_client, alice.app.id, R"(,"script":[{"expectReply":{"equals":"yes"}}])");
+        auto const deleted = alice.count("conversation deleted");
+        REQUIRE(alice.channel.read_until([&] { return alice.count("participant added") >= 2; }));
+        CHECK(alice.post(at(wrong, "/links/accept")).response.result() == http::status::no_content);
+        REQUIRE(alice.channel.read_until([&] { return alice.count("messagingInvitation completed") >= 2; }));
+        auto const send2 = at(alice.channel.last("messaging updated"), "/_embedded/messaging/_links/sendMessage/href");
+        CHECK(alice.post(send2, "no thanks", "text/plain").response.result() == http::status::created);
+        REQUIRE(alice.channel.read_until([&] { return alice.count("conversation deleted") > deleted; }));
+        listed = admin(admin_client, http::verb::get, conversations).response.body();
+        CHECK(at(listed, "/conversations/1/verdict") == "failed");
+        CHECK(at(listed, "/conversations/1/script/steps/0/detail") == R"(got "no thanks", wanted it to equal "yes")");
+
+        // Does not reply: the step fails at its timeout.
+        auto const silent = invite(admin_client, alice.app.id, R"(,"script":[{"expectReply":{"timeoutMs":200}}])");
+        REQUIRE(alice.channel.read_until([&] { return alice.count("participant added") >= 3; }));
+        CHECK(alice.post(at(silent, "/links/accept")).response.result() == http::status::no_content);
+        REQUIRE(alice.channel.read_until([&] { return alice.count("conversation deleted") > deleted + 1; }));
+        listed = admin(admin_client, http::verb::get, conversations).response.body();
+        CHECK(at(listed, "/conversations/2/verdict") == "failed");
+        CHECK(at(listed, "/conversations/2/script/steps/0/outcome") == "failed");
+        CHECK(at(listed, "/conversations/2/script/steps/0/detail").find("200 ms") != std::string::npos);
+
+        // A bad script is a 400 naming the step's field.
+        auto bad =
+            admin(admin_client, http::verb::post, "/__admin/incoming?app=" + alice.app.id,
+                  R"({"from":"sip:lene@contoso.com","message":"hi","script":[{"expectReply":{"timeoutMs":-1}}]})");
+        CHECK(bad.response.result() == http::status::bad_request);
+        CHECK(bad.response.body().find("script[0].expectReply.timeoutMs") != std::string::npos);
+    }
+
+    TEST_CASE("the shipped incoming-greeting scenario: a person writes after makeMeAvailable and wants a reply")
+    {
+        test_server server([](config& c) { c.pget_timeout = std::chrono::milliseconds(300); });
+        test_client admin_client(server.port());
+        auto const greeting = read_file(source_dir() / "scenarios" / "incoming-greeting.json");
+        REQUIRE(admin(admin_client, http::verb::put, "/__admin/scenario", greeting).response.result() ==
+                http::status::ok);
+        person alice(server, "alice%40contoso.com", "alice-password");
+        REQUIRE(alice.sees("participant added"));
+        auto const invitation = alice.channel.last("messagingInvitation started");
+        CHECK(at(invitation, "/_embedded/messagingInvitation/_embedded/from/name") == "Lene Aaling");
+        CHECK(alice.post(at(invitation, "/_embedded/messagingInvitation/_links/accept/href")).response.result() ==
+              http::status::no_content);
+        REQUIRE(alice.sees("messagingInvitation completed"));
+        auto const send = at(alice.channel.last("messaging updated"), "/_embedded/messaging/_links/sendMessage/href");
+        CHECK(alice.post(send, "Yes, I am here", "text/plain").response.result() == http::status::created);
+        REQUIRE(alice.sees("conversation deleted"));
+        auto const listed =
+            admin(admin_client, http::verb::get, "/__admin/conversations?app=" + alice.app.id).response.body();
+        CHECK(at(listed, "/conversations/0/direction") == "Incoming");
+        CHECK(at(listed, "/conversations/0/verdict") == "passed");
+    }
 }

@@ -59,15 +59,6 @@ struct temp_folder
     }
 };
 
-std::string
-read_file(std::filesystem::path const& file)
-{
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 http::request<http::string_body>
 reference_start_messaging()
 {

@@ -83,16 +83,6 @@ comes_to_hold(test_client& client, test_server& server, std::string const& app, 
     });
 }
 
-std::string
-read_file(std::filesystem::path const& path)
-{
-    std::ifstream in(path);
-    REQUIRE(in);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 std::vector<std::string> const failed_invitation{
     "messagingInvitation started",   "conversation added", "localParticipant added", "messaging updated",
     "messagingInvitation completed", "messaging updated",  "conversation updated",   "conversation deleted"};

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <sstream>
 #include <stdexcept>
 
 extern char** environ;
@@ -66,6 +67,16 @@ std::filesystem::path
 source_dir()
 {
     return UCWA_MOCK_SOURCE_DIR;
+}
+
+std::string
+read_file(std::filesystem::path const& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(in);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
 test_server::test_server(std::function<void(config&)> const& adjust)

@@ -36,6 +36,10 @@ inline constexpr char const* reference_token = "cwt=PHNhbWw6QXNzZXJ0aW9uIHhtbG5.
 std::filesystem::path
 source_dir();
 
+/** Returns a file's text (a test fails when it cannot be read). */
+std::string
+read_file(std::filesystem::path const& path);
+
 /** A running mock on an ephemeral port; the destructor drains and joins. */
 class test_server
 {

@@ -3,6 +3,7 @@
 #include "conversation_events.hpp"
 #include "conversation_flow.hpp"
 #include "conversation_resources.hpp"
+#include "person_scripts.hpp"
 #include "resource.hpp"
 
 #include "json_support.hpp"
@@ -80,6 +81,87 @@ struct flow_under_test
     std::unique_ptr<conversation_flow> flow;
     std::vector<std::string> docs;
     std::vector<flow_notice> notices;
+};
+
+// The flow's clock, lent to a second owner of timers (the scripts), so one advance() moves both.
+struct borrowed_clock : timeline_clock
+{
+    explicit borrowed_clock(timeline_clock& c)
+        : clock(c)
+    {}
+    time_point
+    now() const override
+    {
+        return clock.now();
+    }
+    void
+    call_at(time_point when, std::function<void()> fn) override
+    {
+        clock.call_at(when, std::move(fn));
+    }
+    timeline_clock& clock;
+};
+
+// An incoming conversation with a scripted person, accepted (or declined) by the application.
+struct scripted_flow : flow_under_test
+{
+    explicit scripted_flow(char const* script, bool accept = true,
+                           std::chrono::milliseconds max_script = std::chrono::milliseconds(600000))
+    {
+        scripts =
+            std::make_unique<person_scripts>(*flow, std::make_unique<borrowed_clock>(*clock), max_script, 100, &limits);
+        flow->set_observer([this](flow_notice const& n) {
+            notices.push_back(n);
+            scripts->notice(n);
+        });
+        rapidjson::Document doc;
+        doc.Parse(script);
+        auto parsed = parse_person_script(doc, "script");
+        REQUIRE(parsed.has_value());
+        added = add();
+        scripts->attach(added.serial, "101", std::move(*parsed));
+        CHECK(report().verdict == script_verdict::pending);
+        auto const serial = accept ? flow->accept("101", added.number) : flow->decline("101", added.number);
+        REQUIRE(serial.has_value());
+        if(accept)
+            flow->accepted(*serial);
+        else
+            flow->declined(*serial);
+    }
+
+    script_report
+    report()
+    {
+        auto c = flow->find("101", added.number);
+        REQUIRE(c.has_value());
+        REQUIRE(c->person_report.has_value());
+        return *c->person_report;
+    }
+
+    // The person's messages so far (the invitation's first one included).
+    std::vector<std::string>
+    said()
+    {
+        std::vector<std::string> out;
+        auto const c = flow->find("101", added.number);
+        REQUIRE(c.has_value());
+        for(auto const& m : c->messages)
+            if(!m.outgoing)
+                out.push_back(m.text);
+        return out;
+    }
+
+    void
+    reply(std::string text)
+    {
+        auto sent = flow->send_message("101", added.number, std::move(text), false, "");
+        REQUIRE(sent.has_value());
+        flow->message_sent(sent->first, sent->second);
+    }
+
+    limit_counters limits;
+    std::unique_ptr<person_scripts> scripts;
+    conversation_flow::added added;
 };
 
 } // namespace
@@ -294,5 +376,71 @@ TEST_SUITE("incoming")
         f.flow->stopped(*stop);
         CHECK(at(caller.back(), "/sender/0/events/0/type") == "deleted");
         CHECK(f.flow->find("200", a.number)->deleted);
+    }
+
+    TEST_CASE("a scripted person says after its delay, passes a matching reply, says goodbye and leaves")
+    {
+        scripted_flow f(R"([{"say":"How can I help?","delayMs":1000},{"expectReply":{"contains":"order"}},
+                            {"say":"Bye"},{"leave":true}])");
+        CHECK(f.said() == std::vector<std::string>{"Hi Alice\r\n"});
+        f.clock->advance(999ms);
+        CHECK(f.said().size() == 1);
+        f.clock->advance(1ms);
+        CHECK(f.said().back() == "How can I help?");
+        CHECK(f.report().verdict == script_verdict::pending);
+        f.reply("about my order 42");
+        CHECK(f.said().back() == "Bye");
+        CHECK(f.seen().back() == "conversation deleted");
+        auto const report = f.report();
+        CHECK(report.verdict == script_verdict::passed);
+        REQUIRE(report.steps.size() == 4);
+        for(auto const& step : report.steps)
+            CHECK(step.outcome == step_outcome::passed);
+    }
+
+    TEST_CASE("a reply that does not match fails the step with what came, the rest is skipped, the person leaves")
+    {
+        scripted_flow f(R"([{"expectReply":{"equals":"yes"}},{"say":"ok"}])");
+        f.reply("no");
+        auto const report = f.report();
+        CHECK(report.verdict == script_verdict::failed);
+        REQUIRE(report.steps.size() == 2);
+        CHECK(report.steps[0].outcome == step_outcome::failed);
+        CHECK(report.steps[0].detail.find("got \"no\"") != std::string::npos);
+        CHECK(report.steps[1].outcome == step_outcome::skipped);
+        CHECK(f.said().size() == 1); // "ok" was never said.
+        CHECK(f.seen().back() == "conversation deleted");
+    }
+
+    TEST_CASE("no reply within the timeout fails the step; a script past --max-script-ms is cut and counted")
+    {
+        scripted_flow quiet(R"([{"expectReply":{"timeoutMs":500}}])");
+        quiet.clock->advance(499ms);
+        CHECK(quiet.report().verdict == script_verdict::pending);
+        quiet.clock->advance(1ms);
+        CHECK(quiet.report().verdict == script_verdict::failed);
+        CHECK(quiet.report().steps[0].detail.find("500") != std::string::npos);
+        CHECK(quiet.seen().back() == "conversation deleted");
+        CHECK(quiet.limits.scripts_cut.value() == 0);
+
+        scripted_flow endless(R"([{"wait":5000},{"say":"late"}])", true, 1000ms);
+        endless.clock->advance(1000ms);
+        auto const report = endless.report();
+        CHECK(report.verdict == script_verdict::failed);
+        CHECK(report.steps[0].detail.find("--max-script-ms") != std::string::npos);
+        CHECK(endless.limits.scripts_cut.value() == 1);
+        endless.clock->advance(10000ms);
+        CHECK(endless.said().size() == 1);
+    }
+
+    TEST_CASE("a declined invitation fails the script's first step: the conversation ended")
+    {
+        scripted_flow f(R"([{"say":"hello"},{"expectReply":true}])", false);
+        auto const report = f.report();
+        CHECK(report.verdict == script_verdict::failed);
+        CHECK(report.steps[0].detail == "the conversation ended");
+        CHECK(report.steps[1].outcome == step_outcome::skipped);
+        f.clock->advance(60000ms);
+        CHECK(f.report().verdict == script_verdict::failed);
     }
 }

@@ -71,6 +71,7 @@ person_scripts::notice(flow_notice const& n)
         }
         if(!report)
         {
+            leave_if_failed(p, actions);
             report = p.runner->report();
             schedule_locked(n.serial, p);
         }
@@ -119,11 +120,26 @@ person_scripts::wake(std::uint64_t serial)
             for(auto const& r : p.runner->outcomes())
                 if(r.outcome == step_outcome::failed && r.detail.find("--max-script-ms") != std::string::npos)
                     counters_->hit(counters_->scripts_cut);
+        leave_if_failed(p, actions);
         report = p.runner->report();
         schedule_locked(serial, p);
     }
     flow_.set_script_report(serial, std::move(report));
     act(serial, actions);
+}
+
+void
+person_scripts::leave_if_failed(playing& p, std::vector<script_action>& actions)
+{
+    for(auto const& a : actions)
+        if(a.what == script_action::kind::leave)
+            p.left = true;
+    if(p.left || !p.runner->finished() || p.runner->verdict() != script_verdict::failed)
+        return;
+    p.left = true;
+    script_action leave;
+    leave.what = script_action::kind::leave;
+    actions.push_back(leave);
 }
 
 void

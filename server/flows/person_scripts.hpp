@@ -49,7 +49,12 @@ private:
         person_script script;
         std::optional<script_runner> runner; ///< From the accept on.
         std::optional<timeline_clock::time_point> timer_at;
+        bool left = false; ///< The person has left (a leave step, or a failed script).
     };
+
+    /// A failed script ends the conversation: the person leaves, so the client sees the end.
+    static void
+    leave_if_failed(playing& p, std::vector<script_action>& actions);
 
     /// Carries out what the person does (outside the lock) and records the outcomes.
     void
