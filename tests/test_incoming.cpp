@@ -412,7 +412,7 @@ TEST_SUITE("incoming")
         CHECK(f.seen().back() == "conversation deleted");
     }
 
-    TEST_CASE("no reply within the timeout fails the step; a script past --max-script-ms is cut and counted")
+    TEST_CASE("no reply within the timeout fails the step, and a script past --max-script-ms is cut and counted")
     {
         scripted_flow quiet(R"([{"expectReply":{"timeoutMs":500}}])");
         quiet.clock->advance(499ms);
