@@ -5,11 +5,14 @@
 // the one a UCWA web client walks: discovery, the MsRtcOAuth challenge, the password grant, an
 // application, makeMeAvailable, the event channel, an IM conversation with an echo, stop.
 //
+// With --incoming a person writes to the client instead (IncomingConversation.js's flow): an
+// invitation started by POST /__admin/incoming, accepted, a message each way, ended by the client.
+//
 // With --https the same flow runs over TLS under the name the web library discovers, as against
 // the real service: Chromium maps lyncdiscover.contoso.com:443 to the mock's TLS port and trusts
 // the certificate the mock made at start (checked first against the CA at /__admin/ca.pem).
 //
-// usage: node run.mjs PATH/TO/ucwa-mock [SOURCE_DIR] [--https]
+// usage: node run.mjs PATH/TO/ucwa-mock [SOURCE_DIR] [--https] [--incoming]
 // Exits 0 when every check holds; otherwise prints what differed and exits 1.
 
 import { spawn } from 'node:child_process';
@@ -23,8 +26,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const positional = process.argv.slice(2).filter((a) => a !== '--https');
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const overTls = process.argv.includes('--https');
+const incoming = process.argv.includes('--incoming');
 const mockBinary = positional[0];
 // fixtures/ and scenarios/ of the source tree (the second argument, or the tree this file is in).
 const source = path.resolve(positional[1] || path.join(here, '..', '..'));
@@ -391,6 +395,100 @@ async function run() {
     step = 'P-GET the event channel';
     await waitFor('me updated', (e) => e.rel === 'me' && e.type === 'updated');
 
+    const dataText = (href) => decodeURIComponent((href || '').slice((href || '').indexOf(',') + 1).replace(/\+/g, ' '));
+    const incomingMessage = (text) => (e) => e.rel === 'message' && e.type === 'completed' &&
+        e.embedded?.direction === 'Incoming' && dataText(e.embedded?._links?.plainMessage?.href) === text;
+
+    // A person writes to alice; her client answers as IncomingConversation.js does.
+    async function incomingFlow() {
+        step = 'a person invites alice (POST /__admin/incoming)';
+        const first = 'Hi Alice, are you there?';
+        const invited = await fetch(`${adminOrigin}/__admin/incoming?app=${applicationId}`, {
+            method: 'POST', headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ from: 'sip:lene@contoso.com', name: 'Lene Aaling', message: first }) });
+        equal(invited.status, 201, step);
+        const started = await invited.json();
+
+        step = 'the incoming invitation';
+        const invitation = await waitFor('messagingInvitation started',
+                                         (e) => e.rel === 'messagingInvitation' && e.type === 'started');
+        const inv = invitation.embedded;
+        equal(inv?.direction, 'Incoming', `${step}: direction`);
+        equal(inv?.state, 'Connecting', `${step}: state`);
+        equal(inv?._embedded?.from?.name, 'Lene Aaling', `${step}: from.name`);
+        const fromContact = inv?._embedded?.from?._links?.contact?.href;
+        const accept = inv?._links?.accept?.href;
+        check(fromContact && accept && inv?._links?.decline?.href,
+              `${step}: from's contact, accept or decline missing: ${JSON.stringify(inv)}`);
+        check(!accept.includes('?'), `${step}: the accept href carries a query (the library appends ?sessionContext=): ${accept}`);
+        equal(dataText(inv?._links?.message?.href), first, `${step}: the message link's text`);
+        await waitFor('conversation added Incoming', (e) => e.rel === 'conversation' && e.type === 'added' && e.state === 'Incoming');
+        log('incoming invitation shown');
+
+        step = 'POST accept?sessionContext= (no body)';
+        const accepted = await send('post', `${abs(accept)}?sessionContext=ctx-${Date.now()}`);
+        equal(accepted.status, 204, `${step} (exactly 204, as IncomingConversation.js checks)`);
+        const connected = await waitFor('messaging updated Connected',
+                                        (e) => e.rel === 'messaging' && e.type === 'updated' && e.state === 'Connected');
+        const conversation = await waitFor('conversation updated Connected',
+                                           (e) => e.rel === 'conversation' && e.type === 'updated' && e.state === 'Connected');
+        check(conversation.embedded?._links?.addParticipant?.href,
+              `conversation updated Connected lacks addParticipant: ${JSON.stringify(conversation.embedded?._links)}`);
+        await waitFor('messagingInvitation completed Success',
+                      (e) => e.rel === 'messagingInvitation' && e.type === 'completed' && e.status === 'Success');
+        const again = await waitFor('the first message as a message', incomingMessage(first));
+        check(/^\/Date\(\d+\)\/$/.test(again.embedded?.timeStamp || ''), `the message's timeStamp: ${again.embedded?.timeStamp}`);
+        equal(again.embedded?._links?.contact?.href, fromContact, 'the message\'s contact, as the library compares it with from\'s');
+        const sendMessage = connected.embedded?._links?.sendMessage?.href;
+        const stopMessaging = connected.embedded?._links?.stopMessaging?.href;
+        check(sendMessage && stopMessaging, `messaging Connected lacks sendMessage or stopMessaging: ${JSON.stringify(connected.embedded)}`);
+        log('accepted, connected');
+
+        step = 'POST sendMessage (the reply)';
+        const reply = 'Yes, I am here';
+        const sent = await send('post', `${abs(sendMessage)}?operationContext=ctx-${Date.now()}`, {
+            headers: { 'Content-Type': 'text/plain' }, data: reply });
+        equal(sent.status, 201, step);
+        await waitFor('the reply delivered', (e) => e.rel === 'message' && e.type === 'completed' &&
+                      e.embedded?.direction === 'Outgoing');
+
+        step = 'the person writes (POST /__admin/incoming/…/say)';
+        const said = await fetch(`${adminOrigin}${started.links.say}`, {
+            method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text: 'Great, bye' }) });
+        equal(said.status, 200, step);
+        await waitFor('the person\'s message', incomingMessage('Great, bye'));
+        log('a message each way');
+
+        step = 'POST stopMessaging';
+        equal((await send('post', abs(stopMessaging))).status, 204, step);
+        await waitFor('messaging updated Disconnected',
+                      (e) => e.rel === 'messaging' && e.type === 'updated' && e.state === 'Disconnected');
+        await waitFor('conversation updated Disconnected',
+                      (e) => e.rel === 'conversation' && e.type === 'updated' && e.state === 'Disconnected');
+        await waitFor('conversation deleted', (e) => e.rel === 'conversation' && e.type === 'deleted');
+        channel.stopped = true;
+        log(`conversation ended; ${events.length} events in ${channel.pgets} P-GETs`);
+
+        step = 'the server\'s view';
+        const listed = await (await fetch(`${adminOrigin}/__admin/conversations?app=${applicationId}`)).json();
+        const c = listed.conversations?.[0];
+        equal(c?.direction, 'Incoming', `${step}: direction`);
+        equal(c?.from, 'sip:lene@contoso.com', `${step}: from`);
+        equal(c?.messages?.map((m) => `${m.direction} ${m.text}`),
+              [`Incoming ${first}`, `Outgoing ${reply}`, 'Incoming Great, bye'], `${step}: the messages`);
+
+        step = 'the page';
+        check(problems.length === 0, `the page had problems:\n  ${problems.join('\n  ')}`);
+        const unexpected = consoleErrors.filter((m) => !/status of (401|400) /.test(m));
+        check(unexpected.length === 0, `console errors:\n  ${unexpected.join('\n  ')}`);
+        void reading;
+        const journal = await (await fetch(`${adminOrigin}/__admin/requests`)).json();
+        return { events: events.length, pgets: channel.pgets, requests: journal.requests.length };
+    }
+
+    if (incoming)
+        return await incomingFlow();
+
     step = 'POST startMessaging';
     const operationId = `op-${Date.now()}`;
     const start = await send('post', abs(startMessaging), {
@@ -522,5 +620,6 @@ if (exit && (exit.code !== 0 || exit.signal)) {
 if (exitCode !== 0)
     console.error(`--- mock output ---\n${mockOutput}`);
 else
-    console.log(`PASS: ucwa-mock browser test (XFrame in headless Chromium${overTls ? `, over https as ${discoveryName}` : ''}), ${elapsed()}`);
+    console.log(`PASS: ucwa-mock browser test (XFrame in headless Chromium${overTls ? `, over https as ${discoveryName}` : ''}` +
+                `${incoming ? ', a person writes to the client' : ''}), ${elapsed()}`);
 process.exit(exitCode);
