@@ -1,6 +1,8 @@
 // Test that header file is self-contained.
 #include "person_script.hpp"
 
+#include "json_support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
@@ -182,8 +184,7 @@ TEST_SUITE("person_script")
 
     TEST_CASE("a document's regex budget counts a script's regexes")
     {
-        rapidjson::Document doc;
-        doc.Parse(R"([{"expectReply":{"regex":"a"}},{"expectReply":{"regex":"b"}}])");
+        auto const doc = test::parse_json(R"([{"expectReply":{"regex":"a"}},{"expectReply":{"regex":"b"}}])");
         std::size_t regexes = 255;
         auto const s = parse_person_script(doc, "incoming[0].script", regexes);
         REQUIRE_FALSE(s.has_value());
@@ -193,8 +194,7 @@ TEST_SUITE("person_script")
 
     TEST_CASE("a message alone: the first message of an incoming invitation")
     {
-        rapidjson::Document doc;
-        doc.Parse(R"(["Hi there", {"html": "<i>Hi</i>"}, {"text": "plain"}, 7])");
+        auto const doc = test::parse_json(R"(["Hi there", {"html": "<i>Hi</i>"}, {"text": "plain"}, 7])");
         auto const text = parse_person_message(doc[0], "message");
         REQUIRE(text.has_value());
         CHECK(text->text == "Hi there");
