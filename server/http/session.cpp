@@ -485,8 +485,16 @@ basic_session<Stream>::do_linger()
             return stream_.async_shutdown(beast::bind_front_handler(&basic_session::on_tls_shutdown, self()));
         }
     }
-    // Send FIN, then drain what the client still sends, so that our answer is
-    // not lost to a reset caused by unread data (as after a 413).
+    drain_then_close();
+}
+
+// Send FIN, then drain what the client still sends, so that our answer is not
+// lost to a reset caused by unread data (as after a 413, over TLS too: a client
+// still writing its body answers close_notify with more records).
+template<class Stream>
+void
+basic_session<Stream>::drain_then_close()
+{
     beast::error_code ignored;
     socket().shutdown(tcp::socket::shutdown_send, ignored);
     arm_deadline(std::chrono::seconds(1));
@@ -504,9 +512,13 @@ basic_session<Stream>::on_linger(beast::error_code ec, std::size_t)
 
 template<class Stream>
 void
-basic_session<Stream>::on_tls_shutdown(beast::error_code)
+basic_session<Stream>::on_tls_shutdown(beast::error_code ec)
 {
-    do_close();
+    // A clean close_notify from the client: nothing more comes. Otherwise (it is
+    // still sending, or the deadline passed) drain before closing.
+    if(!ec)
+        return do_close();
+    drain_then_close();
 }
 
 template<class Stream>

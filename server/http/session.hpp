@@ -108,6 +108,8 @@ private:
     void
     do_linger();
     void
+    drain_then_close();
+    void
     on_linger(beast::error_code ec, std::size_t bytes);
     void
     on_tls_shutdown(beast::error_code ec);
