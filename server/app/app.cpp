@@ -177,6 +177,7 @@ app::~app()
     state.timers.reset();
     if(state.conversations)
         state.conversations->set_observer({});
+    state.desk.reset();
     state.scripts.reset();
     state.conversations.reset();
     state.callbacks.reset();

@@ -3,6 +3,7 @@
 #include "admin_routes.hpp"
 #include "callback_tls.hpp"
 #include "exchange_record.hpp"
+#include "help_desk_routes.hpp"
 #include "messaging_routes.hpp"
 #include "user_routes.hpp"
 
@@ -57,7 +58,12 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
     state.scripts =
         std::make_unique<person_scripts>(*state.conversations, std::make_unique<asio_timeline_clock>(executor),
                                          settings.max_script_ms, settings.conversations, &state.limits);
-    state.conversations->set_observer([scripts = state.scripts.get()](flow_notice const& n) { scripts->notice(n); });
+    state.desk = std::make_unique<help_desk>(*state.conversations, *state.scripts,
+                                             std::make_unique<asio_timeline_clock>(executor));
+    state.conversations->set_observer([scripts = state.scripts.get(), desk = state.desk.get()](flow_notice const& n) {
+        scripts->notice(n);
+        desk->notice(n);
+    });
     state.timers = std::make_unique<asio_timeline_clock>(executor);
     // Until a listener tells the real port: what the settings ask for.
     beast::error_code ec;
@@ -71,6 +77,7 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
                         return self->routes_.handle(part, connection);
                     });
     add_messaging_routes(m->routes_, state);
+    add_help_desk_routes(m->routes_, state);
     add_admin_routes(m->routes_, state);
     std::vector<std::string> route_names;
     for(auto const& r : m->routes_.routes())
@@ -104,6 +111,7 @@ mock_handler::close_context()
         state_->timers.reset();
         if(state_->conversations)
             state_->conversations->set_observer({});
+        state_->desk.reset();
         state_->scripts.reset();
         state_->conversations.reset();
         state_->callbacks.reset();

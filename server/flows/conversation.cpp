@@ -22,6 +22,7 @@ to_string(conversation_state s) noexcept
     case conversation_state::connecting: return "Connecting";
     case conversation_state::incoming: return "Incoming";
     case conversation_state::connected: return "Connected";
+    case conversation_state::conferenced: return "Conferenced";
     case conversation_state::disconnected: return "Disconnected";
     }
     return "Disconnected";
@@ -63,6 +64,10 @@ find_party(conversation const& c, std::string_view id)
         return &c.local;
     if(c.remote_joined && participant_id(c.remote.uri) == id)
         return &c.remote;
+    if(c.meeting)
+        for(auto const& m : c.meeting->members)
+            if(m.joined && participant_id(m.who.uri) == id)
+                return &m.who;
     return nullptr;
 }
 

@@ -31,6 +31,7 @@ enum class conversation_state
     connecting,
     incoming, ///< An incoming conversation before its invitation is answered.
     connected,
+    conferenced, ///< A meeting conversation once joined.
     disconnected,
 };
 
@@ -81,11 +82,57 @@ struct conversation_message
 {
     std::uint64_t number = 0;
     bool outgoing = true;
+    std::string sender_uri; ///< An incoming message's sender when not the remote party (an agent in a meeting).
     bool html = false;
     std::string text;
     std::string operation_id;
     std::chrono::system_clock::time_point time;
     message_status status = message_status::pending;
+};
+
+/** A person the application bridges into its conversation with a customer (Trusted API, acceptAndBridge). */
+struct bridged_participant
+{
+    std::string uri;             ///< "sip:agent@contoso.com".
+    std::string display_name;    ///< As the application named them.
+    bool filter_enabled = false; ///< messageFilterState Enabled: no messages relayed either way.
+};
+
+/** What acceptAndBridge made of an incoming conversation: its conversationBridge. */
+struct conversation_bridge
+{
+    std::string online_meeting_uri; ///< The meeting the customer is bridged into.
+    std::string display_name;       ///< impersonatedDisplayName / localUserDisplayName.
+    std::vector<bridged_participant> participants;
+    std::uint64_t meeting_serial = 0; ///< The meeting conversation, when it is one of the mock's (0: none).
+    bool links = true;                ///< Scripted failure: false renders no bridgedParticipants link.
+};
+
+/** A person invited into an application's meeting (participantInvitations): an agent. */
+struct meeting_member
+{
+    conversation_party who;
+    std::string invitation_id; ///< The participantInvitation's id in hrefs.
+    std::string operation_id;  ///< As the application posted it.
+    invitation_state invitation = invitation_state::connecting;
+    bool joined = false;
+    std::optional<api_error> failure;
+    std::optional<script_report> report; ///< A scripted member's steps so far.
+};
+
+/** An online meeting the application joined (startAdhocMeeting, joinAdhocMeeting): the conference leg. */
+struct meeting_leg
+{
+    std::string meeting_id; ///< "YOKMXY1C": the conference id.
+    std::string online_meeting_uri;
+    std::string join_url;
+    std::string invitation_operation_id; ///< The onlineMeetingInvitation's, as posted.
+    std::string messaging_operation_id;  ///< addMessaging's, as posted.
+    invitation_state messaging_invitation = invitation_state::connecting;
+    bool messaging_added = false;               ///< addMessaging was called.
+    std::vector<meeting_member> members;        ///< Oldest first; bounded by the routes.
+    std::vector<std::uint64_t> bridged_serials; ///< Customers' conversations bridged into it.
+    bool terminated = false;
 };
 
 struct conversation
@@ -127,6 +174,18 @@ struct conversation
     std::chrono::milliseconds answer_timeout{30000}; ///< Unanswered this long: the person gives up (Missed).
     std::optional<script_report> person_report;      ///< A scripted person's steps so far (person_scripts).
     std::uint64_t peer = 0; ///< Two signed-in clients: the serial of the other side's conversation (0: none).
+
+    // The Trusted Application API's own conversations.
+    std::string custom_content; ///< An incoming invitation's customContent (a data: link).
+    bool action_links = true;   ///< Scripted failure: false drops decline/startAdhocMeeting/acceptAndBridge.
+    std::optional<conversation_bridge> bridge; ///< After acceptAndBridge.
+    std::optional<meeting_leg> meeting;        ///< A meeting conversation (state Conferenced).
+
+    bool
+    trusted_incoming() const noexcept
+    {
+        return direction == conversation_direction::incoming && !user_flavour;
+    }
 
     bool
     incoming() const noexcept

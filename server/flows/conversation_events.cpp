@@ -2,6 +2,8 @@
 
 #include "conversation_resources.hpp"
 #include "json_writer.hpp"
+#include "meeting_events.hpp"
+#include "meeting_resources.hpp"
 
 namespace ucwa {
 
@@ -92,6 +94,68 @@ event_document(conversation const& c, conversation_event const& e)
         if(e.embed)
             embedded = message_resource(c, *e.message);
         break;
+    case about::online_meeting_invitation:
+        from_conversation = false;
+        link = link_of(links.rel("onlineMeetingInvitation"),
+                       links.href(paths::online_meeting_invitation, {{"app", c.application_id}, {"invitation", id}}));
+        if(e.embed)
+            embedded = online_meeting_invitation_resource(c);
+        break;
+    case about::online_meeting:
+        link = link_of(links.rel("onlineMeeting"),
+                       links.href(paths::online_meeting, {{"app", c.application_id}, {"conversation", id}}));
+        if(e.embed)
+            embedded = online_meeting_resource(c);
+        break;
+    case about::conversation_bridge:
+        link = link_of(links.rel("conversationBridge"),
+                       links.href(paths::conversation_bridge, {{"app", c.application_id}, {"conversation", id}}));
+        in = link_of(links.rel("conversation"), links.conversation(c.application_id, id));
+        if(e.embed)
+            embedded = conversation_bridge_resource(c);
+        break;
+    case about::bridged_participant: {
+        bridged_participant p{e.party, {}, false};
+        if(c.bridge)
+            for(auto const& known : c.bridge->participants)
+                if(member_id(known.uri) == member_id(e.party))
+                    p = known;
+        link =
+            link_of(links.rel("bridgedParticipant"),
+                    links.href(paths::bridged_participant,
+                               {{"app", c.application_id}, {"conversation", id}, {"participant", member_id(e.party)}}));
+        in = link_of(links.rel("bridgedParticipants"),
+                     links.href(paths::bridged_participants, {{"app", c.application_id}, {"conversation", id}}));
+        if(e.embed)
+            embedded = bridged_participant_resource(c, p);
+        break;
+    }
+    case about::participant_invitation:
+    case about::member: {
+        meeting_member m;
+        m.who.uri = e.party;
+        if(c.meeting)
+            for(auto const& known : c.meeting->members)
+                if(known.who.uri == e.party)
+                    m = known;
+        if(e.what == about::participant_invitation)
+        {
+            from_conversation = false;
+            link = link_of(links.rel("participantInvitation"),
+                           links.href(paths::participant_invitation,
+                                      {{"app", c.application_id}, {"invitation", m.invitation_id}}));
+            if(e.embed)
+                embedded = participant_invitation_resource(c, m);
+        }
+        else
+        {
+            link = link_of(links.rel("participant"), links.participant(c.application_id, id, member_id(m.who.uri)),
+                           m.who.name);
+            if(e.embed)
+                embedded = participant_resource(c, m.who);
+        }
+        break;
+    }
     }
 
     // The key names the conversation, as the service's does.
@@ -160,32 +224,16 @@ event_document(conversation const& c, conversation_event const& e)
     return out.take();
 }
 
-/** Counts an event in the feed and, when someone listens, returns it to be filled in (else null). */
 conversation_event*
 add_event(conversation& c, std::vector<conversation_event>& events, about what, std::string_view type, bool embed)
 {
-    auto const ack = c.next_ack++;
-    if(c.silent)
-        return nullptr;
-    auto& e = events.emplace_back();
-    e.what = what;
-    e.type = type;
-    e.ack = ack;
-    e.embed = embed;
-    e.invitation = c.invitation;
-    e.state = c.state;
-    e.messaging = c.messaging;
-    return &e;
+    return record_event(c, events, what, type, embed);
 }
 
 void
 add_invitation_completed(conversation& c, std::vector<conversation_event>& events)
 {
-    if(auto* e = add_event(c, events, about::invitation, "completed", true))
-    {
-        e->status = c.invitation == invitation_state::connected ? "Success" : "Failure";
-        e->reason = c.failure;
-    }
+    record_invitation_completed(c, events);
 }
 
 void
@@ -234,6 +282,33 @@ tear_down(conversation& c, std::vector<conversation_event>& events, bool remote_
 }
 
 } // namespace
+
+conversation_event*
+record_event(conversation& c, std::vector<conversation_event>& events, about what, std::string_view type, bool embed)
+{
+    auto const ack = c.next_ack++;
+    if(c.silent)
+        return nullptr;
+    auto& e = events.emplace_back();
+    e.what = what;
+    e.type = type;
+    e.ack = ack;
+    e.embed = embed;
+    e.invitation = c.invitation;
+    e.state = c.state;
+    e.messaging = c.messaging;
+    return &e;
+}
+
+void
+record_invitation_completed(conversation& c, std::vector<conversation_event>& events)
+{
+    if(auto* e = record_event(c, events, about::invitation, "completed", true))
+    {
+        e->status = c.invitation == invitation_state::connected ? "Success" : "Failure";
+        e->reason = c.failure;
+    }
+}
 
 std::vector<conversation_event>
 invite(conversation& c)
@@ -314,6 +389,8 @@ stop(conversation& c)
     std::vector<conversation_event> events;
     if(c.deleted)
         return events;
+    if(c.meeting)
+        return end_meeting(c);
     if(c.invitation == invitation_state::connecting)
     {
         // Cancelled before the answer: the invitation fails, as the SDK expects of a cancel.
@@ -451,7 +528,11 @@ render_events(conversation c, std::vector<conversation_event> const& events)
     docs.reserve(events.size());
     for(auto const& e : events)
     {
-        c.invitation = e.invitation;
+        // A meeting's messaging invitation (addMessaging) has a state of its own.
+        if(c.meeting && e.what == conversation_event::about::invitation)
+            c.meeting->messaging_invitation = e.invitation;
+        else
+            c.invitation = e.invitation;
         c.state = e.state;
         c.messaging = e.messaging;
         docs.push_back(event_document(c, e));

@@ -30,6 +30,13 @@ struct conversation_event
         message,
         local_participant_messaging, ///< The application's own participantMessaging (incoming, on accept).
         typing_participant,          ///< The remote party, in typingParticipants.
+        // The Trusted API's help desk (meeting_events.hpp).
+        online_meeting_invitation, ///< A meeting conversation's onlineMeetingInvitation.
+        online_meeting,            ///< A meeting conversation's onlineMeeting.
+        conversation_bridge,       ///< An incoming conversation's bridge.
+        bridged_participant,       ///< One of the bridge's participants: `party`.
+        participant_invitation,    ///< A meeting member's invitation: `party`.
+        member,                    ///< A meeting member as a participant: `party`.
     };
 
     about what = about::conversation;
@@ -43,7 +50,18 @@ struct conversation_event
     conversation_state state = conversation_state::connecting;
     messaging_state messaging = messaging_state::connecting;
     std::optional<conversation_message> message; ///< The message of a message event.
+    std::string party; ///< The URI of the bridged participant or meeting member an event is about.
 };
+
+/** Counts an event in the conversation's feed and, when someone listens, appends it to `events`
+    with the conversation's states as they are now (else returns null). For the steps of other files. */
+conversation_event*
+record_event(conversation& c, std::vector<conversation_event>& events, conversation_event::about what,
+             std::string_view type, bool embed);
+
+/** Records the invitation's completed event: Success when connected, else Failure and the reason. */
+void
+record_invitation_completed(conversation& c, std::vector<conversation_event>& events);
 
 // Steps of the flow. Each updates the conversation's state and returns its
 // events, in order (none when the conversation is silent; the acks count either way).

@@ -1,5 +1,7 @@
 #include "conversation_flow.hpp"
 
+#include "meeting_events.hpp"
+
 #include <algorithm>
 #include <limits>
 
@@ -120,22 +122,35 @@ conversation_flow::begin(std::uint64_t serial)
     std::vector<timed_step> timeline;
     std::optional<std::chrono::milliseconds> answer_timeout;
     bool bridged = false;
+    bool meeting = false;
+    bool at_application = false;
     {
         std::lock_guard lock(mutex_);
         auto it = entries_.find(serial);
         if(it == entries_.end())
             return;
         auto const& c = it->second.c;
+        at_application = c.trusted_incoming();
         if(c.incoming())
             answer_timeout = c.answer_timeout;
+        else if(c.meeting)
+            meeting = true;
         else if(c.peer != 0)
             bridged = true;
         else
             timeline = invitation_timeline(c.script);
     }
+    if(meeting)
+    {
+        run_step(serial, [](conversation& c) { return join_meeting(c); });
+        return;
+    }
     if(answer_timeout)
     {
-        run_step(serial, [](conversation& c) { return arrive(c); });
+        if(at_application)
+            run_step(serial, [](conversation& c) { return arrive_at_application(c); });
+        else
+            run_step(serial, [](conversation& c) { return arrive(c); });
         // Nobody answers in time: the person gives up, and a calling client hears no answer.
         clock_->call_at(clock_->now() + *answer_timeout, [this, serial] {
             bool missed = false;
@@ -422,7 +437,20 @@ conversation_flow::declined(std::uint64_t serial)
 void
 conversation_flow::person_says(std::uint64_t serial, std::string text, bool html)
 {
-    run_step(serial, [&text, html](conversation& c) { return remote_message(c, std::move(text), html); });
+    flow_notice notice{flow_notice::kind::person_message, serial, {}, 0, text, html, {}};
+    std::size_t before = 0;
+    std::size_t after = 0;
+    run_step(serial, [&](conversation& c) {
+        notice.application_id = c.application_id;
+        notice.number = c.number;
+        before = c.next_message;
+        auto events = remote_message(c, std::move(text), html);
+        after = c.next_message;
+        return events;
+    });
+    // Heard by the help desk, which relays a bridged customer's words into the meeting.
+    if(after != before)
+        notify(notice);
 }
 
 void
@@ -464,11 +492,102 @@ conversation_flow::peer_of(std::uint64_t serial) const
 }
 
 void
-conversation_flow::set_script_report(std::uint64_t serial, script_report report)
+conversation_flow::set_script_report(std::uint64_t serial, script_report report, std::string const& party)
 {
     std::lock_guard lock(mutex_);
-    if(auto it = entries_.find(serial); it != entries_.end())
-        it->second.c.person_report = std::move(report);
+    auto it = entries_.find(serial);
+    if(it == entries_.end())
+        return;
+    auto& c = it->second.c;
+    if(party.empty())
+    {
+        c.person_report = std::move(report);
+        return;
+    }
+    if(c.meeting)
+        for(auto& m : c.meeting->members)
+            if(m.who.uri == party)
+                m.report = std::move(report);
+}
+
+conversation_flow::added
+conversation_flow::add_at_application(conversation&& c, std::shared_ptr<callback_route> route)
+{
+    c.direction = conversation_direction::incoming;
+    c.user_flavour = false;
+    c.silent = false;
+    return add(std::move(c), std::move(route));
+}
+
+void
+conversation_flow::bridged(std::uint64_t serial, std::string online_meeting_uri, std::string display_name)
+{
+    flow_notice notice{flow_notice::kind::accepted, serial, {}, 0, {}, false, {}};
+    std::optional<std::pair<std::string, bool>> first;
+    run_step(serial, [&](conversation& c) {
+        notice.application_id = c.application_id;
+        notice.number = c.number;
+        c.answered = false;
+        auto events = accept_and_bridge(c, std::move(online_meeting_uri), std::move(display_name));
+        if(!events.empty() && !c.first_message.empty())
+            first.emplace(c.first_message, c.first_html);
+        return events;
+    });
+    // What the customer wrote with the invitation, once the conversation is up.
+    if(first)
+        person_says(serial, std::move(first->first), first->second);
+    if(auto const peer = peer_of(serial))
+        run_step(peer, [](conversation& c) {
+            c.script.remote.behaviour = remote_behaviour::accept;
+            return answer(c);
+        });
+    if(!notice.application_id.empty())
+        notify(notice);
+}
+
+void
+conversation_flow::member_says(std::uint64_t serial, std::string const& uri, std::string text, bool html)
+{
+    flow_notice notice{flow_notice::kind::person_message, serial, {}, 0, text, html, uri};
+    bool said = false;
+    run_step(serial, [&](conversation& c) {
+        notice.application_id = c.application_id;
+        notice.number = c.number;
+        auto events = member_message(c, uri, std::move(text), html);
+        said = !c.messages.empty() && !c.messages.back().outgoing && c.messages.back().sender_uri == uri;
+        return events;
+    });
+    if(said)
+        notify(notice);
+}
+
+void
+conversation_flow::member_leaves(std::uint64_t serial, std::string const& uri)
+{
+    run_step(serial, [&uri](conversation& c) { return ucwa::member_leaves(c, uri); });
+}
+
+void
+conversation_flow::apply(std::uint64_t serial, step const& s)
+{
+    run_step(serial, s);
+}
+
+std::optional<conversation>
+conversation_flow::find_serial(std::uint64_t serial)
+{
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(serial);
+    if(it == entries_.end())
+        return std::nullopt;
+    catch_up(it->second);
+    return copy_without_messages(it->second.c);
+}
+
+void
+conversation_flow::announce(flow_notice const& notice) const
+{
+    notify(notice);
 }
 
 void

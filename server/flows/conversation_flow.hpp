@@ -34,9 +34,11 @@ struct flow_notice
 {
     enum class kind
     {
-        client_message, ///< The application sent a message (after its 201): `text`, `html`.
-        accepted,       ///< The application accepted an incoming invitation (after its 204).
+        client_message, ///< A message for the people of the conversation (the application's, after its 201).
+        accepted,       ///< The application accepted an incoming invitation (after its answer).
         ended,          ///< The conversation is deleted, whoever ended it.
+        person_message, ///< The remote person (`party` empty) or a meeting member wrote: `text`, `html`.
+        joined,         ///< A meeting member (`party`) joined.
     };
     kind what = kind::ended;
     std::uint64_t serial = 0;
@@ -44,6 +46,7 @@ struct flow_notice
     std::uint64_t number = 0;
     std::string text;
     bool html = false;
+    std::string party; ///< A meeting member's URI; empty: the conversation's remote person, or everyone.
 };
 
 class conversation_flow
@@ -115,9 +118,41 @@ public:
     void
     person_leaves(std::uint64_t serial);
 
-    /** Records what a scripted person's steps came to, for the listings. */
+    /** Records what a scripted person's steps came to, for the listings (`party`: a meeting member's). */
     void
-    set_script_report(std::uint64_t serial, script_report report);
+    set_script_report(std::uint64_t serial, script_report report, std::string const& party = {});
+
+    /** Records a customer's invitation to a Trusted application (events through `route`, its
+        default callback). begin() makes it arrive and starts its answer timeout. */
+    added
+    add_at_application(conversation&& c, std::shared_ptr<callback_route> route);
+
+    /** After acceptAndBridge's answer has gone: the bridge and the accept events, then the
+        observer hears `accepted`. (accept() checks and marks the invitation first.) */
+    void
+    bridged(std::uint64_t serial, std::string online_meeting_uri, std::string display_name);
+
+    /** A meeting member writes, leaves (nothing when not joined). */
+    void
+    member_says(std::uint64_t serial, std::string const& uri, std::string text, bool html);
+    void
+    member_leaves(std::uint64_t serial, std::string const& uri);
+
+    /** A change of a conversation and the events it makes (see conversation_events.hpp). */
+    using step = std::function<std::vector<conversation_event>(conversation&)>;
+
+    /** Runs a step on a conversation under the flow's lock, then sends its events in order. The
+        step must not call back into the flow. Nothing happens when the conversation is gone. */
+    void
+    apply(std::uint64_t serial, step const& s);
+
+    /** Returns a copy of a conversation, without its messages, by serial. */
+    std::optional<conversation>
+    find_serial(std::uint64_t serial);
+
+    /** Tells the observer, as the flow does (for the help desk's relays). */
+    void
+    announce(flow_notice const& notice) const;
 
     /** Sets the one observer of the flow, called outside its lock. Set it before serving. */
     void
@@ -227,8 +262,6 @@ private:
         std::list<std::pair<timeline_clock::time_point, std::string>> outbox;
         bool outbox_timer = false;
     };
-
-    using step = std::function<std::vector<conversation_event>(conversation&)>;
 
     struct per_application
     {

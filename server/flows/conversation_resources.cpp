@@ -1,41 +1,17 @@
 #include "conversation_resources.hpp"
 
-#include <cstdio>
-#include <ctime>
+#include "data_uri.hpp"
+#include "meeting_resources.hpp"
+#include "utc_time.hpp"
 
 namespace ucwa {
 
 namespace {
 
 std::string
-percent_encode_text(std::string_view text)
-{
-    // data:…,<text> as the service writes it: unreserved characters stay, the rest is %XX.
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(text.size());
-    for(char ch : text)
-    {
-        auto const c = static_cast<unsigned char>(ch);
-        if((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-           c == '_' || c == '~')
-            out += ch;
-        else
-        {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
-std::string
 data_link(std::string_view text, bool html)
 {
-    std::string href = html ? "data:text/html;charset=utf-8," : "data:text/plain;charset=utf-8,";
-    href += percent_encode_text(text);
-    return href;
+    return make_data_uri(html ? "text/html;charset=utf-8" : "text/plain;charset=utf-8", text);
 }
 
 // The person who invites, as an incoming invitation embeds it in `from`.
@@ -98,14 +74,17 @@ aspnet_date(std::chrono::system_clock::time_point t)
 std::string
 iso_date(std::chrono::system_clock::time_point t)
 {
-    auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-    std::time_t const seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[80]; // Room for any int the compiler imagines in each field.
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms % 1000));
-    return text;
+    return utc_timestamp(t);
+}
+
+// A part of the application the recorded answer embeds with its self link only.
+resource
+self_only(std::string rel, std::string self)
+{
+    resource r;
+    r.rel = std::move(rel);
+    r.self = std::move(self);
+    return r;
 }
 
 resource
@@ -114,7 +93,12 @@ application_resource(link_maker const& links, std::string_view application_id)
     resource r;
     r.rel = links.rel("application");
     r.self = links.application(application_id);
+    r.link(links.rel("anonApplicationTokens"), links.href(paths::anon_application_tokens, {{"app", application_id}}));
     r.embed(links.rel("communication"), communication_resource(links, application_id));
+    r.embed("myOnlineMeetings",
+            self_only("myOnlineMeetings", links.href(paths::my_online_meetings, {{"app", application_id}})));
+    r.embed(links.rel("adhocMeetings"),
+            self_only(links.rel("adhocMeetings"), links.href(paths::adhoc_meetings, {{"app", application_id}})));
     return r;
 }
 
@@ -124,7 +108,15 @@ communication_resource(link_maker const& links, std::string_view application_id)
     resource r;
     r.rel = links.rel("communication");
     r.self = links.communication(application_id);
+    r.link(links.rel("joinOnlineMeeting"), links.href(paths::online_meeting_invitations, {{"app", application_id}}));
+    r.link(links.rel("inviteUserToMeeting"), links.href(paths::user_meeting_invitations, {{"app", application_id}}));
     r.link(links.rel("startMessaging"), links.start_messaging(application_id));
+    // The name the embedded copy in an incoming invitation uses, for the same collection.
+    r.link(links.rel("startMessagingWithIdentity"), links.start_messaging(application_id));
+    r.link(links.rel("startAudioVideo"),
+           links.href(paths::audio_video_invitations, {{"app", application_id}}, "modalities=AudioVideo"));
+    r.link(links.rel("startAudio"),
+           links.href(paths::audio_video_invitations, {{"app", application_id}}, "modalities=Audio"));
     r.text("etag", "4294967295");
     return r;
 }
@@ -132,8 +124,12 @@ communication_resource(link_maker const& links, std::string_view application_id)
 resource
 invitation_resource(conversation const& c)
 {
+    if(c.trusted_incoming())
+        return trusted_incoming_invitation_resource(c);
     if(c.incoming())
         return incoming_invitation_resource(c);
+    if(c.meeting)
+        return meeting_messaging_invitation_resource(c);
     auto const links = c.links();
     auto const id = c.id();
     resource r;
@@ -176,6 +172,18 @@ conversation_resource(conversation const& c)
                                                      : std::vector<std::string>{});
     r.text("onlineMeetingLobbyStatus", "None");
     r.link(links.rel("messaging"), links.messaging(c.application_id, id));
+    if(c.bridge)
+        r.link(links.rel("conversationBridge"),
+               links.href(paths::conversation_bridge, {{"app", c.application_id}, {"conversation", id}}));
+    if(c.meeting && !c.deleted)
+    {
+        r.link(links.rel("onlineMeeting"),
+               links.href(paths::online_meeting, {{"app", c.application_id}, {"conversation", id}}));
+        r.link(links.rel("addParticipant"),
+               links.href(paths::participant_invitations, {{"app", c.application_id}}, "conversationId=" + id));
+        r.link(links.rel("participants"),
+               links.href(paths::participants, {{"app", c.application_id}, {"conversation", id}}));
+    }
     // UCWA proper, once connected: the local participant, and addParticipant (the web library reads it).
     if(c.user_flavour && c.state == conversation_state::connected)
     {
@@ -213,7 +221,10 @@ messaging_resource(conversation const& c)
     {
         // UCWA proper's href is inferred by analogy with addParticipant's.
         r.link(links.rel("addMessaging"),
-               c.user_flavour ? links.add_messaging(c.application_id, id) : links.messaging(c.application_id, id));
+               c.user_flavour ? links.add_messaging(c.application_id, id)
+                   : c.meeting
+                   ? links.href(paths::messaging_invitations, {{"app", c.application_id}}, "conversationId=" + id)
+                   : links.messaging(c.application_id, id));
         r.link(links.rel("conversation"), links.conversation(c.application_id, id));
     }
     return r;
@@ -262,7 +273,11 @@ message_resource(conversation const& c, conversation_message const& m)
     r.text("timeStamp", m.outgoing && !c.user_flavour ? iso_date(m.time) : aspnet_date(m.time));
     if(!m.operation_id.empty())
         r.text("operationId", m.operation_id);
-    auto const& sender = m.outgoing ? c.local : c.remote;
+    auto const* sender_party = m.outgoing ? &c.local : &c.remote;
+    if(!m.outgoing && !m.sender_uri.empty())
+        if(auto const* p = find_party(c, member_id(m.sender_uri)))
+            sender_party = p;
+    auto const& sender = *sender_party;
     // UCWA's web samples look the sender up by this link (OutgoingConversation.js, ReceiveAnIM.md).
     if(!m.outgoing && !sender.contact.empty())
         r.link(links.rel("contact"), sender.contact);
@@ -273,7 +288,7 @@ message_resource(conversation const& c, conversation_message const& m)
     if(!m.outgoing)
     {
         r.link(m.html ? "htmlMessage" : "plainMessage", data_link(m.text, m.html));
-        r.embed_list(links.rel("senderParticipant"), {participant_resource(c, c.remote)});
+        r.embed_list(links.rel("senderParticipant"), {participant_resource(c, sender)});
     }
     return r;
 }

@@ -12,7 +12,7 @@ person_scripts::person_scripts(conversation_flow& flow, std::unique_ptr<timeline
 {}
 
 void
-person_scripts::attach(std::uint64_t serial, std::string application_id, person_script script)
+person_scripts::attach(std::uint64_t serial, std::string application_id, person_script script, std::string party)
 {
     // Every step pending until the accept: the listing shows the script from the start.
     script_report pending;
@@ -20,8 +20,9 @@ person_scripts::attach(std::uint64_t serial, std::string application_id, person_
         pending.steps.push_back(step_result{i, script.steps[i].kind, step_outcome::pending, {}});
     {
         std::lock_guard lock(mutex_);
-        playing_[serial] = playing{std::move(application_id), std::move(script), std::nullopt, std::nullopt};
-        order_.push_back(serial);
+        voice who{serial, party};
+        playing_[who] = playing{std::move(application_id), std::move(script), std::nullopt, std::nullopt};
+        order_.push_back(std::move(who));
         while(order_.size() > capacity_)
         {
             if(playing_.erase(order_.front()) != 0 && counters_)
@@ -29,55 +30,76 @@ person_scripts::attach(std::uint64_t serial, std::string application_id, person_
             order_.pop_front();
         }
     }
-    flow_.set_script_report(serial, std::move(pending));
+    flow_.set_script_report(serial, std::move(pending), party);
+}
+
+std::optional<script_report>
+person_scripts::hear_locked(voice const& who, playing& p, flow_notice const& n, std::vector<script_action>& actions,
+                            bool& finished)
+{
+    auto const now = clock_->now();
+    switch(n.what)
+    {
+    case flow_notice::kind::accepted:
+    case flow_notice::kind::joined:
+        if(p.runner)
+            return std::nullopt;
+        p.runner.emplace(p.script, now, max_duration_);
+        actions = p.runner->advance(now);
+        break;
+    case flow_notice::kind::client_message:
+        if(!p.runner)
+            return std::nullopt;
+        actions = p.runner->client_message(now, n.text);
+        break;
+    case flow_notice::kind::ended:
+        // Declined, given up, or ended before the script was through: what was due runs
+        // first, the rest fails or is skipped.
+        if(!p.runner)
+            p.runner.emplace(p.script, now, max_duration_);
+        else
+            p.runner->advance(now);
+        p.runner->conversation_ended(now);
+        finished = true;
+        return p.runner->report();
+    case flow_notice::kind::person_message: return std::nullopt;
+    }
+    leave_if_failed(p, actions);
+    schedule_locked(who, p);
+    return p.runner->report();
 }
 
 void
 person_scripts::notice(flow_notice const& n)
 {
-    std::vector<script_action> actions;
-    std::optional<script_report> report;
+    if(n.what == flow_notice::kind::person_message)
+        return;
+    // Who hears it: the person (accept), the member (joined, or a message meant for them), or
+    // every voice of the conversation (a message for all, the end).
+    bool const everyone =
+        n.what == flow_notice::kind::ended || (n.what == flow_notice::kind::client_message && n.party.empty());
+    std::vector<std::pair<voice, std::pair<std::vector<script_action>, script_report>>> heard;
     {
         std::lock_guard lock(mutex_);
-        auto it = playing_.find(n.serial);
-        if(it == playing_.end())
-            return;
-        auto& p = it->second;
-        auto const now = clock_->now();
-        switch(n.what)
+        auto it = everyone ? playing_.lower_bound(voice{n.serial, {}}) : playing_.find(voice{n.serial, n.party});
+        while(it != playing_.end() && it->first.first == n.serial)
         {
-        case flow_notice::kind::accepted:
-            if(p.runner)
-                return;
-            p.runner.emplace(p.script, now, max_duration_);
-            actions = p.runner->advance(now);
-            break;
-        case flow_notice::kind::client_message:
-            if(!p.runner)
-                return;
-            actions = p.runner->client_message(now, n.text);
-            break;
-        case flow_notice::kind::ended:
-            // Declined, given up, or ended before the script was through: what was due runs
-            // first, the rest fails or is skipped.
-            if(!p.runner)
-                p.runner.emplace(p.script, now, max_duration_);
-            else
-                p.runner->advance(now);
-            p.runner->conversation_ended(now);
-            report = p.runner->report();
-            playing_.erase(it);
-            break;
-        }
-        if(!report)
-        {
-            leave_if_failed(p, actions);
-            report = p.runner->report();
-            schedule_locked(n.serial, p);
+            std::vector<script_action> actions;
+            bool finished = false;
+            auto report = hear_locked(it->first, it->second, n, actions, finished);
+            auto const who = it->first;
+            it = finished ? playing_.erase(it) : std::next(it);
+            if(report)
+                heard.emplace_back(who, std::make_pair(std::move(actions), std::move(*report)));
+            if(!everyone)
+                break;
         }
     }
-    flow_.set_script_report(n.serial, std::move(*report));
-    act(n.serial, actions);
+    for(auto& [who, outcome] : heard)
+    {
+        flow_.set_script_report(who.first, std::move(outcome.second), who.second);
+        act(who, outcome.first);
+    }
 }
 
 void
@@ -90,23 +112,23 @@ person_scripts::reset(std::string_view application_id)
 }
 
 void
-person_scripts::schedule_locked(std::uint64_t serial, playing& p)
+person_scripts::schedule_locked(voice const& who, playing& p)
 {
     auto const wake_at = p.runner->next_wake();
     if(!wake_at || (p.timer_at && *p.timer_at <= *wake_at))
         return;
     p.timer_at = *wake_at;
-    clock_->call_at(*wake_at, [this, serial] { wake(serial); });
+    clock_->call_at(*wake_at, [this, who] { wake(who); });
 }
 
 void
-person_scripts::wake(std::uint64_t serial)
+person_scripts::wake(voice const& who)
 {
     std::vector<script_action> actions;
     script_report report;
     {
         std::lock_guard lock(mutex_);
-        auto it = playing_.find(serial);
+        auto it = playing_.find(who);
         if(it == playing_.end() || !it->second.runner)
             return;
         auto& p = it->second;
@@ -122,10 +144,10 @@ person_scripts::wake(std::uint64_t serial)
                     counters_->hit(counters_->scripts_cut);
         leave_if_failed(p, actions);
         report = p.runner->report();
-        schedule_locked(serial, p);
+        schedule_locked(who, p);
     }
-    flow_.set_script_report(serial, std::move(report));
-    act(serial, actions);
+    flow_.set_script_report(who.first, std::move(report), who.second);
+    act(who, actions);
 }
 
 void
@@ -143,15 +165,30 @@ person_scripts::leave_if_failed(playing& p, std::vector<script_action>& actions)
 }
 
 void
-person_scripts::act(std::uint64_t serial, std::vector<script_action> const& actions)
+person_scripts::act(voice const& who, std::vector<script_action> const& actions)
 {
+    auto const serial = who.first;
+    auto const& member = who.second;
     for(auto const& a : actions)
     {
         switch(a.what)
         {
-        case script_action::kind::say: flow_.person_says(serial, a.message.text, a.message.html); break;
-        case script_action::kind::typing: flow_.person_typing(serial); break;
-        case script_action::kind::leave: flow_.person_leaves(serial); break;
+        case script_action::kind::say:
+            if(member.empty())
+                flow_.person_says(serial, a.message.text, a.message.html);
+            else
+                flow_.member_says(serial, member, a.message.text, a.message.html);
+            break;
+        case script_action::kind::typing:
+            if(member.empty())
+                flow_.person_typing(serial);
+            break;
+        case script_action::kind::leave:
+            if(member.empty())
+                flow_.person_leaves(serial);
+            else
+                flow_.member_leaves(serial, member);
+            break;
         }
     }
 }

@@ -1,9 +1,10 @@
 #pragma once
-// Plays scripted people's scripts in their incoming conversations: a runner per
-// conversation, started when the application accepts, fed the client's messages
-// and the conversation's end by the flow's notices, woken by timers at its next
-// step; what the person does goes back to the flow, and each change of the
-// outcomes is recorded on the conversation (GET /__admin/conversations).
+// Plays scripted people's scripts in their conversations: a runner per voice (the
+// remote person of an incoming conversation, or a member of a meeting), started when
+// the application accepts or the member joins, fed the messages it hears and the
+// conversation's end by the flow's notices, woken by timers at its next step; what
+// the person does goes back to the flow, and each change of the outcomes is
+// recorded on the conversation (GET /__admin/conversations).
 
 #include "conversation_flow.hpp"
 #include "person_script.hpp"
@@ -13,11 +14,12 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <utility>
 
 namespace ucwa {
 
@@ -30,11 +32,13 @@ public:
                    std::chrono::milliseconds max_duration, std::size_t capacity = 10000,
                    limit_counters* counters = nullptr);
 
-    /** The script of incoming conversation `serial`, played once the application accepts it. */
+    /** The script of the person of incoming conversation `serial`, played once the application
+        accepts it; or, with `party`, of that member of meeting `serial`, played once they join. */
     void
-    attach(std::uint64_t serial, std::string application_id, person_script script);
+    attach(std::uint64_t serial, std::string application_id, person_script script, std::string party = {});
 
-    /** What the flow tells its observer: accept, the client's messages, the end. */
+    /** What the flow tells its observer: accept, joins, the messages heard, the end. A
+        client_message without a party reaches every voice of the conversation. */
     void
     notice(flow_notice const& n);
 
@@ -43,6 +47,9 @@ public:
     reset(std::string_view application_id);
 
 private:
+    /// A conversation's serial and who speaks: "" for its remote person, else a member's URI.
+    using voice = std::pair<std::uint64_t, std::string>;
+
     struct playing
     {
         std::string application_id;
@@ -58,12 +65,16 @@ private:
 
     /// Carries out what the person does (outside the lock) and records the outcomes.
     void
-    act(std::uint64_t serial, std::vector<script_action> const& actions);
+    act(voice const& who, std::vector<script_action> const& actions);
     /// Under the lock: sets a timer for the runner's next wake, unless one is set for it already.
     void
-    schedule_locked(std::uint64_t serial, playing& p);
+    schedule_locked(voice const& who, playing& p);
     void
-    wake(std::uint64_t serial);
+    wake(voice const& who);
+    /// Applies a notice to one voice under the lock; returns its report if it changed.
+    std::optional<script_report>
+    hear_locked(voice const& who, playing& p, flow_notice const& n, std::vector<script_action>& actions,
+                bool& finished);
 
     conversation_flow& flow_;
     std::unique_ptr<timeline_clock> clock_;
@@ -71,8 +82,8 @@ private:
     std::size_t capacity_;
     limit_counters* counters_;
     std::mutex mutex_;
-    std::unordered_map<std::uint64_t, playing> playing_;
-    std::deque<std::uint64_t> order_; ///< Oldest first; may hold serials already finished.
+    std::map<voice, playing> playing_;
+    std::deque<voice> order_; ///< Oldest first; may hold voices already finished.
 };
 
 } // namespace ucwa

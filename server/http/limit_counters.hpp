@@ -66,6 +66,8 @@ struct limit_counters
     limit_counter outcomes_refused{"outcomesRefused", "--max-queued-outcomes"};
     limit_counter scenarios_refused{"scenariosRefused", "--max-scenario-size"};
     limit_counter scripts_cut{"scriptsCut", "--max-script-ms"};
+    limit_counter meetings_forgotten{"meetingsForgotten", "--conversations"};
+    limit_counter members_refused{"membersRefused", "--max-meeting-members"};
 
     /** Told once per counter, on its first hit (the app logs it as a warning). */
     std::function<void(std::string_view line)> warn;
@@ -84,10 +86,10 @@ struct limit_counters
     void
     for_each(F&& f) const
     {
-        for(auto const* c :
-            {&journal_dropped, &journal_bodies_cut, &tokens_purged, &tokens_dropped, &applications_refused,
-             &applications_dropped, &unknown_applications, &conversations_forgotten, &messages_refused,
-             &messages_forgotten, &outcomes_refused, &scenarios_refused, &scripts_cut})
+        for(auto const* c : {&journal_dropped, &journal_bodies_cut, &tokens_purged, &tokens_dropped,
+                             &applications_refused, &applications_dropped, &unknown_applications,
+                             &conversations_forgotten, &messages_refused, &messages_forgotten, &outcomes_refused,
+                             &scenarios_refused, &scripts_cut, &meetings_forgotten, &members_refused})
             f(*c);
     }
 };

@@ -2,6 +2,8 @@
 
 #include "admin_replies.hpp"
 #include "admin_support.hpp"
+#include "admission.hpp"
+#include "data_uri.hpp"
 #include "incoming_start.hpp"
 #include "json_read.hpp"
 #include "json_writer.hpp"
@@ -32,34 +34,93 @@ sip_problem(std::string_view uri)
     return std::nullopt;
 }
 
-// ?app= must be a signed-in person's application: incoming IM exists only in the UCWA user flavour.
-boost::system::result<user_application, reply>
-person_app(request_context const& ctx, mock_state& state)
+// Who ?app= names: a signed-in person's application, or a Trusted application with a callback URL.
+struct incoming_target
+{
+    std::optional<user_application> person;
+    application_fixture const* trusted = nullptr;
+
+    std::string const&
+    id() const
+    {
+        return person ? person->id : trusted->id;
+    }
+};
+
+boost::system::result<incoming_target, reply>
+incoming_app(request_context const& ctx, mock_state& state)
 {
     auto const app = app_param(ctx);
     if(app.empty())
         return admin_error(ctx, errc::parameter_validation_failure,
-                           "app: is required (the id of a signed-in person's application)");
-    auto found = state.user_apps.find_any(app);
-    if(!found)
+                           "app: is required (the id of a signed-in person's application, or a Trusted application)");
+    if(auto found = state.user_apps.find_any(app))
+        return incoming_target{std::move(found), nullptr};
+    if(auto const* trusted = state.known.find_application(app))
+        return incoming_target{std::nullopt, trusted};
+    state.limits.hit(state.limits.unknown_applications);
+    return admin_error(ctx, errc::not_found, "app: no application " + app);
+}
+
+// A Trusted application's incoming invitation: to its default callback URL, from the fixtures.
+reply
+start_trusted_incoming(request_context& ctx, mock_state& state, application_fixture const& app,
+                       rapidjson::Document const& doc, incoming_person person)
+{
+    if(!app.callback_url)
+        return admin_error(ctx, errc::conflict,
+                           "app: " + app.id +
+                               " has no callbackUrl in fixtures/applications.json: its incoming invitations are "
+                               "delivered there");
+    std::string custom_content;
+    if(auto const* custom = detail::find_member(doc, "customContent"); custom && !custom->IsNull())
     {
-        if(state.known.find_application(app))
+        if(!custom->IsString())
             return admin_error(ctx, errc::parameter_validation_failure,
-                               "app: " + app +
-                                   " is a Trusted application; incoming IM reaches signed-in people's applications");
-        state.limits.hit(state.limits.unknown_applications);
-        return admin_error(ctx, errc::not_found, "app: no application " + app);
+                               std::string("customContent: must be a string, not ") + detail::type_name(*custom));
+        auto const text = detail::string_of(*custom);
+        if(auto problem = text_problem(text); problem || text.size() > 4096)
+            return admin_error(ctx, errc::parameter_validation_failure,
+                               "customContent: " + (problem ? *problem : std::string("is longer than 4096 bytes")));
+        custom_content = make_data_uri("text/plain;charset=utf-8", text);
     }
-    return *found;
+    auto* flow = state.conversations.get();
+    auto const added = add_trusted_incoming(state, app, std::move(person), base_uri(ctx, state), custom_content);
+    auto const links = link_maker(style_for(state, app.id, false));
+    auto const id = std::to_string(added.number);
+    auto const admin = "/__admin/incoming/" + id;
+    json_writer w;
+    w.start_object();
+    w.field("application", app.id);
+    w.field("conversation", added.number);
+    w.field("direction", "Incoming");
+    w.field("invitation", links.invitation(app.id, id));
+    w.field("conversationHref", links.conversation(app.id, id));
+    w.field("callbackUrl", *app.callback_url);
+    w.key("links");
+    w.start_object();
+    w.field("acceptAndBridge", links.href(paths::accept_and_bridge, {{"app", app.id}, {"invitation", id}}));
+    w.field("decline", links.href(paths::decline, {{"app", app.id}, {"invitation", id}}));
+    w.field("startAdhocMeeting", links.href(paths::start_adhoc_meeting, {{"app", app.id}}));
+    w.field("say", admin + "/say?app=" + app.id);
+    w.field("leave", admin + "/leave?app=" + app.id);
+    w.field("conversations", "/__admin/conversations?app=" + app.id);
+    w.end_object();
+    w.end_object();
+    auto r = admin_json(ctx, http::status::created, w.take());
+    r.response.set(http::field::location, links.invitation(app.id, id));
+    r.after_send = [flow, serial = added.serial] { flow->begin(serial); };
+    return r;
 }
 
 reply
 start_incoming(request_context& ctx, mock_state& state)
 {
-    auto app = person_app(ctx, state);
-    if(!app)
-        return app.error();
-    if(!app->available)
+    auto target = incoming_app(ctx, state);
+    if(!target)
+        return target.error();
+    auto const* app = target->person ? &*target->person : nullptr;
+    if(app && !app->available)
         return admin_error(ctx, errc::conflict,
                            "app: " + app->id +
                                " has not called makeMeAvailable: incoming invitations reach only "
@@ -67,8 +128,13 @@ start_incoming(request_context& ctx, mock_state& state)
     rapidjson::Document doc;
     if(auto parsed = detail::parse_document(doc, ctx.request.body()); !parsed)
         return admin_error(ctx, errc::deserialization_failure, parsed.error().problem);
-    if(auto ok = detail::check_object(
-           doc, "", {"from", "name", "subject", "importance", "message", "threadId", "answerTimeoutMs", "script"});
+    auto const trusted = target->trusted != nullptr;
+    if(auto ok = trusted ? detail::check_object(doc, "",
+                                                {"from", "name", "subject", "importance", "message", "threadId",
+                                                 "answerTimeoutMs", "script", "customContent"})
+                         : detail::check_object(doc, "",
+                                                {"from", "name", "subject", "importance", "message", "threadId",
+                                                 "answerTimeoutMs", "script"});
        !ok)
         return admin_error(ctx, errc::parameter_validation_failure, ok.error().field + ": " + ok.error().problem);
     std::size_t regexes = 0;
@@ -78,6 +144,15 @@ start_incoming(request_context& ctx, mock_state& state)
                            person.error().field + ": " + person.error().problem);
     if(auto problem = sip_problem(person->from))
         return admin_error(ctx, errc::parameter_validation_failure, "from: " + *problem);
+    if(trusted)
+    {
+        if(person->message.text.size() > state.settings.max_message_size)
+            return admin_error(ctx, errc::parameter_validation_failure,
+                               "message: is " + std::to_string(person->message.text.size()) +
+                                   " bytes; the largest is " + std::to_string(state.settings.max_message_size) +
+                                   " (--max-message-size)");
+        return start_trusted_incoming(ctx, state, *target->trusted, doc, std::move(*person));
+    }
     if(iequals(person->from, app->user_uri))
         return admin_error(ctx, errc::parameter_validation_failure,
                            "from: is the application's own person; a person does not invite itself");
@@ -118,17 +193,17 @@ start_incoming(request_context& ctx, mock_state& state)
 
 // The incoming conversation a /__admin/incoming/{number}/… call names, while it is not over.
 boost::system::result<conversation, reply>
-live_incoming(request_context const& ctx, mock_state& state, user_application const& app)
+live_incoming(request_context const& ctx, mock_state& state, incoming_target const& target)
 {
     auto const text = ctx.capture("number");
     std::uint64_t number = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
     std::optional<conversation> c;
     if(ec == std::errc{} && end == text.data() + text.size())
-        c = state.conversations->find_shallow(app.id, number);
+        c = state.conversations->find_shallow(target.id(), number);
     if(!c || !c->incoming())
         return admin_error(ctx, errc::not_found,
-                           "No incoming conversation " + std::string(text) + " in application " + app.id);
+                           "No incoming conversation " + std::string(text) + " in application " + target.id());
     if(c->deleted)
         return admin_error(ctx, errc::conflict, "The incoming conversation " + std::string(text) + " has ended");
     return *c;
@@ -149,10 +224,10 @@ state_json(conversation const& c, std::string_view did)
 reply
 incoming_say(request_context& ctx, mock_state& state)
 {
-    auto app = person_app(ctx, state);
-    if(!app)
-        return app.error();
-    auto c = live_incoming(ctx, state, *app);
+    auto target = incoming_app(ctx, state);
+    if(!target)
+        return target.error();
+    auto c = live_incoming(ctx, state, *target);
     if(!c)
         return c.error();
     if(c->messaging != messaging_state::connected)
@@ -175,10 +250,10 @@ incoming_say(request_context& ctx, mock_state& state)
 reply
 incoming_leave(request_context& ctx, mock_state& state)
 {
-    auto app = person_app(ctx, state);
-    if(!app)
-        return app.error();
-    auto c = live_incoming(ctx, state, *app);
+    auto target = incoming_app(ctx, state);
+    if(!target)
+        return target.error();
+    auto c = live_incoming(ctx, state, *target);
     if(!c)
         return c.error();
     auto r = admin_json(ctx, http::status::ok, state_json(*c, "leave"));

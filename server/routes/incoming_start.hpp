@@ -16,6 +16,13 @@ namespace ucwa {
 conversation_flow::added
 add_incoming_conversation(mock_state& state, user_application const& app, incoming_person person, std::string base_uri);
 
+/** The same for a Trusted application: the customer's invitation goes to the application's
+    default callback URL (`app.callback_url`, which the caller checked), with a server-made
+    operationId and `custom_content` (a data: link, or empty). Nothing arrives until begin(). */
+conversation_flow::added
+add_trusted_incoming(mock_state& state, application_fixture const& app, incoming_person person, std::string base_uri,
+                     std::string custom_content = {});
+
 /** Starts the scenario's incoming rules for `trigger` in application `application_id` (a
     signed-in person's), each at its offsets from now. A start finds the application gone,
     or no longer available after makeMeAvailable, and does nothing. */

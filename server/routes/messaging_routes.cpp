@@ -4,6 +4,7 @@
 #include "auth.hpp"
 #include "conversation_events.hpp"
 #include "conversation_resources.hpp"
+#include "help_desk_routes.hpp"
 #include "json_read.hpp"
 #include "route_replies.hpp"
 #include "start_messaging_route.hpp"
@@ -284,18 +285,14 @@ answer_invitation(request_context& ctx, mock_state& state, bool accept)
     return r;
 }
 
-// addParticipant: UCWA escalates to a conference, which the mock does not play.
+// addParticipant: in the application's meetings only; a UCWA conversation does not escalate to a conference.
 reply
 add_participant(request_context& ctx, mock_state& state)
 {
     auto admission = admit(ctx, state);
     if(!admission)
         return admission.error();
-    auto r = ctx.error(make_api_error(errc::forbidden,
-                                      "addParticipant: multi-party conversations (conferences) are "
-                                      "not simulated by ucwa-mock."));
-    r.application_id = admission->application_id;
-    return r;
+    return invite_to_meeting(ctx, state, *admission);
 }
 
 reply

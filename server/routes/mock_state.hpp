@@ -2,12 +2,14 @@
 // The state every handler shares: settings, fixtures, the scenario engine,
 // the conversations (and their invitations) and the logger.
 
+#include "adhoc_meeting_store.hpp"
 #include "application_states.hpp"
 #include "callback_dispatcher.hpp"
 #include "conversation_flow.hpp"
 #include "event_channel.hpp"
 #include "config.hpp"
 #include "fixtures.hpp"
+#include "help_desk.hpp"
 #include "journal.hpp"
 #include "limit_counters.hpp"
 #include "logger.hpp"
@@ -46,6 +48,7 @@ struct mock_state
     journal requests;
     token_registry issued_tokens; ///< Issued by the sign-in token endpoint.
     user_applications user_apps;  ///< Created by signed-in people.
+    adhoc_meeting_store meetings; ///< Ad-hoc meetings of Trusted applications.
     logger& log;
     std::atomic<std::uint64_t> reload_failures{0}; ///< Bad edits seen by --watch.
     mock_metrics metrics;                          ///< GET /__admin/metrics; the app names its routes.
@@ -56,6 +59,7 @@ struct mock_state
     std::unique_ptr<conversation_flow> conversations;
     std::unique_ptr<event_channels> channels;
     std::unique_ptr<person_scripts> scripts; ///< Scripted people's scripts, played in their conversations.
+    std::unique_ptr<help_desk> desk;         ///< Bridges customers into meetings, plays invited members.
     std::unique_ptr<timeline_clock> timers;  ///< When scenarios' incoming rules start conversations.
 
     mock_state(config c, std::filesystem::path scenarios, fixtures f, scenario s, logger& l)
@@ -69,6 +73,7 @@ struct mock_state
                    &limits)
         , issued_tokens(settings.max_tokens, &limits)
         , user_apps(application_ids(known), settings.max_applications_per_user)
+        , meetings(settings.conversations, &limits)
         , log(l)
     {
         limits.warn = [&l](std::string_view line) { l.write(log_level::warn, line); };
@@ -84,6 +89,7 @@ forget_application(mock_state& state, std::string const& application_id)
     state.applications.reset(application_id);
     state.scripts->reset(application_id);
     state.conversations->reset(application_id);
+    state.meetings.reset(application_id);
     state.callbacks->reset_log(application_id);
 }
 

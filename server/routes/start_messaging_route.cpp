@@ -1,6 +1,7 @@
 #include "start_messaging_route.hpp"
 
 #include "admission.hpp"
+#include "help_desk_routes.hpp"
 #include "channel_sink.hpp"
 #include "data_uri.hpp"
 #include "media_type.hpp"
@@ -165,15 +166,8 @@ start_messaging(request_context& ctx, mock_state& state)
     auto const& req = ctx.request;
     auto const& application_id = a.application_id;
     // addMessaging (…/messagingInvitations?conversation=<id>): a modality added to an ended conversation.
-    if(ctx.query("conversation"))
-    {
-        auto r = ctx.error(make_api_error(errc::forbidden,
-                                          "addMessaging: adding messaging to an existing "
-                                          "conversation is not simulated by ucwa-mock: start a new "
-                                          "one with startMessaging."));
-        r.application_id = application_id;
-        return r;
-    }
+    if(ctx.query("conversation") || ctx.query("conversationId"))
+        return add_meeting_messaging(ctx, state, a);
 
     auto const content_type = req[http::field::content_type];
     auto const parsed_type = parse_media_type(content_type);

@@ -43,11 +43,12 @@ struct config : server_settings
     std::size_t max_scenario_size = 1024 * 1024;  ///< Bytes of a scenario document PUT to the admin API.
     std::size_t max_tokens = 10000; ///< Sign-in tokens kept; beyond, the oldest go (with their applications).
     std::size_t max_applications_per_user = 16; ///< A person's applications at once; beyond, 409 TooManyApplications.
-    std::size_t max_messages_per_conversation = 100;  ///< Messages kept per conversation; older ones are forgotten.
-    std::size_t max_message_size = 64 * 1024;         ///< Bytes of a sendMessage body; larger ones get 413.
-    std::string admin_token;                          ///< When set, admin calls need "Bearer <token>".
-    std::string path_prefix;                          ///< "" or e.g. "/platformservice"; a scenario may override.
-    std::string rel_namespace;                        ///< "", "service:" or "ms:rtc:saas:"; a scenario may override.
+    std::size_t max_messages_per_conversation = 100; ///< Messages kept per conversation; older ones are forgotten.
+    std::size_t max_message_size = 64 * 1024;        ///< Bytes of a sendMessage body; larger ones get 413.
+    std::size_t max_meeting_members = 100; ///< Members of a meeting, or bridged participants of a bridge; beyond, 409.
+    std::string admin_token;               ///< When set, admin calls need "Bearer <token>".
+    std::string path_prefix;               ///< "" or e.g. "/platformservice"; a scenario may override.
+    std::string rel_namespace;             ///< "", "service:" or "ms:rtc:saas:"; a scenario may override.
     std::chrono::milliseconds callback_timeout{5000}; ///< Of each callback POST.
     unsigned callback_retries = 3;                    ///< Of a failed event delivery.
     std::size_t callback_backlog =

@@ -316,6 +316,10 @@ make_options()
         whole("max-messages-per-conversation", bounds,
               "messages kept per conversation; older ones are forgotten (default 100)",
               &config::max_messages_per_conversation, 1, 1000000),
+        whole("max-meeting-members", bounds,
+              "people invited into one meeting, or bridged into one conversation; beyond, 409 Conflict (default "
+              "100)",
+              &config::max_meeting_members, 1, 100000),
         size("max-message-size", bounds, "largest sendMessage body; larger ones get 413 EntityTooLarge (default 64K)",
              &config::max_message_size),
         whole("max-queued-outcomes", bounds, "outcomes queued per application by the admin API (default 10000)",

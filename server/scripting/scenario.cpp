@@ -425,7 +425,7 @@ parse_scenario_fields(std::string_view json)
     if(auto r = detail::parse_document(doc, json); !r)
         return r.error();
     if(auto r = detail::check_object(
-           doc, "", {"name", "seed", "rules", "default", "remoteParty", "events", "links", "incoming"});
+           doc, "", {"name", "seed", "rules", "default", "remoteParty", "events", "links", "incoming", "helpDesk"});
        !r)
         return r.error();
 
@@ -499,6 +499,23 @@ parse_scenario_fields(std::string_view json)
                 return r.error();
             r->index = i;
             s.incoming.push_back(std::move(*r));
+        }
+    }
+    if(auto const* desk = detail::find_member(doc, "helpDesk"))
+    {
+        auto parsed = parse_help_desk_script(*desk, "helpDesk", regexes);
+        if(!parsed)
+            return parsed.error();
+        s.help_desk = std::move(*parsed);
+        if(auto const* answer = detail::find_member(*desk, "acceptAndBridge"))
+        {
+            auto o = parse_outcome_strict(*answer, "helpDesk.acceptAndBridge");
+            if(!o)
+                return o.error();
+            if(o->what != outcome::kind::error)
+                return field_error("helpDesk.acceptAndBridge.outcome",
+                                   "must be \"error\": the answer acceptAndBridge gives instead of its 200");
+            s.help_desk.accept_and_bridge_error = o->error;
         }
     }
     if(auto const* fallback = detail::find_member(doc, "default"))

@@ -5,6 +5,7 @@
 
 #include "conversation_script.hpp"
 #include "error.hpp"
+#include "help_desk_script.hpp"
 #include "incoming_rule.hpp"
 #include "load_error.hpp"
 #include "reply.hpp"
@@ -151,6 +152,7 @@ struct scenario
     outcome fallback;                    ///< "default": when no rule matches (success unless set).
     conversation_script conversation;    ///< "remoteParty", "events" and "links".
     std::vector<incoming_rule> incoming; ///< People who write to applications ("incoming").
+    help_desk_script help_desk;          ///< The Trusted API's help desk ("helpDesk").
     std::string source_text;             ///< The document as loaded, for GET /__admin/scenario.
 };
 

@@ -124,4 +124,28 @@ parse_data_uri(std::string_view uri, std::string_view field)
     return out;
 }
 
+std::string
+make_data_uri(std::string_view media_type, std::string_view text)
+{
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out = "data:";
+    out += media_type;
+    out += ',';
+    out.reserve(out.size() + text.size());
+    for(char ch : text)
+    {
+        auto const c = static_cast<unsigned char>(ch);
+        if((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '_' || c == '~')
+            out += ch;
+        else
+        {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
 } // namespace ucwa

@@ -25,4 +25,9 @@ struct data_uri
 api_result<data_uri>
 parse_data_uri(std::string_view uri, std::string_view field);
 
+/** Makes a data: URI of text as the service writes one: "data:<media type>,<text>", unreserved
+    characters as they are and every other byte %XX. */
+std::string
+make_data_uri(std::string_view media_type, std::string_view text);
+
 } // namespace ucwa

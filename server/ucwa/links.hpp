@@ -54,6 +54,38 @@ inline constexpr std::string_view participant =
 inline constexpr std::string_view participant_messaging =
     "/v1/applications/{app}/communication/conversations/{conversation}/participants/{participant}/messaging";
 inline constexpr std::string_view events = "/v1/applications/{app}/events";
+
+// The Trusted Application API's help desk: incoming invitations bridged into meetings.
+inline constexpr std::string_view accept_and_bridge =
+    "/v1/applications/{app}/communication/messagingInvitations/{invitation}/acceptAndBridge";
+/// joinOnlineMeeting, and joinAdhocMeeting with ?confUrl=.
+inline constexpr std::string_view online_meeting_invitations =
+    "/v1/applications/{app}/communication/onlineMeetingInvitations";
+inline constexpr std::string_view start_adhoc_meeting =
+    "/v1/applications/{app}/communication/onlineMeetingInvitations/startAdhocMeeting";
+inline constexpr std::string_view online_meeting_invitation =
+    "/v1/applications/{app}/communication/onlineMeetingInvitations/{invitation}";
+inline constexpr std::string_view participant_invitation =
+    "/v1/applications/{app}/communication/participantInvitations/{invitation}";
+inline constexpr std::string_view user_meeting_invitations =
+    "/v1/applications/{app}/communication/userMeetingInvitations";
+inline constexpr std::string_view audio_video_invitations =
+    "/v1/applications/{app}/communication/audioVideoInvitations";
+inline constexpr std::string_view adhoc_meetings = "/v1/applications/{app}/adhocMeetings";
+inline constexpr std::string_view adhoc_meeting = "/v1/applications/{app}/adhocMeetings/{meeting}";
+inline constexpr std::string_view my_online_meetings = "/v1/applications/{app}/myOnlineMeetings";
+inline constexpr std::string_view anon_application_tokens = "/v1/applications/{app}/anonApplicationTokens";
+inline constexpr std::string_view online_meeting =
+    "/v1/applications/{app}/communication/conversations/{conversation}/onlineMeeting";
+inline constexpr std::string_view terminate_online_meeting =
+    "/v1/applications/{app}/communication/conversations/{conversation}/onlineMeeting/terminateOnlineMeeting";
+inline constexpr std::string_view conversation_bridge =
+    "/v1/applications/{app}/communication/conversations/{conversation}/conversationBridge";
+inline constexpr std::string_view bridged_participants =
+    "/v1/applications/{app}/communication/conversations/{conversation}/conversationBridge/bridgedParticipants";
+inline constexpr std::string_view bridged_participant =
+    "/v1/applications/{app}/communication/conversations/{conversation}/conversationBridge/bridgedParticipants/"
+    "{participant}";
 } // namespace paths
 
 /** How hrefs and rels look: the path prefix ("", "/platformservice",
