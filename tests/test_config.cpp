@@ -89,6 +89,7 @@ std::map<std::string, std::string> const other_values{
     {"max-applications-per-user", "4"},
     {"max-messages-per-conversation", "15"},
     {"max-message-size", "1000"},
+    {"max-meeting-members", "5"},
     {"max-queued-outcomes", "16"},
     {"max-scenario-size", "32K"},
     {"max-script-ms", "1800"},

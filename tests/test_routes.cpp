@@ -6,6 +6,7 @@
 #include "json_support.hpp"
 #include "mock_handler.hpp"
 #include "prometheus_text.hpp"
+#include "temp_file.hpp"
 
 #include <doctest/doctest.h>
 
@@ -311,6 +312,134 @@ TEST_SUITE("routes")
         REQUIRE(mock.deleted("833", 2));
     }
 
+    TEST_CASE("Trusted API: the help desk - incoming invitation, meetings, acceptAndBridge, bridge, members")
+    {
+        // A help desk application whose callbacks go nowhere: the routes' answers are what is checked here.
+        temp_file apps(
+            R"({"applications":[{"id":"1627259584","name":"Help Desk","endpointId":"sip:helpdesk@contoso.com",)"
+            R"("callbackUrl":"http://127.0.0.1:9/callback"}]})",
+            "applications.json");
+        std::ofstream(apps.path.parent_path() / "tokens.json")
+            << R"({"tokens":[{"token":"cwt=desk","applications":["*"]}]})";
+        routes_under_test mock([&](config& c) { c.fixtures_dir = apps.path.parent_path(); });
+        auto desk = [&](http::verb method, std::string const& path, std::string body = {},
+                        std::string const& type = "application/json") {
+            auto const target = "/v1/applications/1627259584" + path +
+                (path.find('?') == std::string::npos ? "?" : "&") + "endpointId=sip:helpdesk@contoso.com";
+            auto const content_type = body.empty() ? std::string() : type;
+            return mock.send(make_request(method, target, std::move(body), content_type, "cwt=desk"));
+        };
+        REQUIRE(mock.send(admin_request(http::verb::put, "/__admin/scenario?app=1627259584",
+                                        R"({"name":"desk","helpDesk":{"agents":[{"uri":"sip:agnes@contoso.com"}]}})"))
+                    .result() == http::status::ok);
+        auto incoming = mock.send(admin_request(http::verb::post, "/__admin/incoming?app=1627259584",
+                                                R"({"from":"sip:janardhan@fabrikam.com","message":"help"})"));
+        REQUIRE(incoming.result() == http::status::created);
+        CHECK(at(incoming.body(), "/links/acceptAndBridge").find("/messagingInvitations/1/acceptAndBridge") !=
+              std::string::npos);
+        auto invitation = desk(http::verb::get, "/communication/messagingInvitations/1");
+        REQUIRE(invitation.result() == http::status::ok);
+        CHECK(at(invitation.body(), "/direction") == "Incoming");
+        CHECK(!at(invitation.body(), "/operationId").empty());
+
+        // startAdhocMeeting: 201, the meeting leg's onlineMeetingInvitation.
+        auto started = desk(http::verb::post, "/communication/onlineMeetingInvitations/startAdhocMeeting",
+                            R"({"subject":"help","operationId":"op-m","callbackUrl":"http://127.0.0.1:9/meeting"})");
+        REQUIRE(started.result() == http::status::created);
+        auto meeting_invitation =
+            mock.send(make_request(http::verb::get, std::string(started[http::field::location]), {}, {}, "cwt=desk"));
+        REQUIRE(meeting_invitation.result() == http::status::ok);
+        CHECK(at(meeting_invitation.body(), "/rel") == "onlineMeetingInvitation");
+        CHECK(at(meeting_invitation.body(), "/operationId") == "op-m");
+        auto const meeting_uri = at(meeting_invitation.body(), "/onlineMeetingUri");
+        REQUIRE(mock.run_until([&] {
+            auto c = mock.mock().state().conversations->find("1627259584", 2);
+            return c && c->state == conversation_state::conferenced;
+        }));
+        auto online_meeting = desk(http::verb::get, "/communication/conversations/2/onlineMeeting");
+        REQUIRE(online_meeting.result() == http::status::ok);
+        CHECK(at(online_meeting.body(), "/onlineMeetingUri") == meeting_uri);
+
+        // adhocMeetings and joinAdhocMeeting.
+        auto created_meeting =
+            desk(http::verb::post, "/adhocMeetings", R"({"subject":"later","accessLevel":"Invited"})");
+        REQUIRE(created_meeting.result() == http::status::created);
+        CHECK(at(created_meeting.body(), "/rel") == "adhocMeeting");
+        CHECK(at(created_meeting.body(), "/accessLevel") == "Invited");
+        auto const adhoc_id = at(created_meeting.body(), "/onlineMeetingId");
+        auto read_meeting = desk(http::verb::get, "/adhocMeetings/" + adhoc_id);
+        REQUIRE(read_meeting.result() == http::status::ok);
+        CHECK(at(read_meeting.body(), "/subject") == "later");
+        auto joined =
+            desk(http::verb::post,
+                 "/communication/onlineMeetingInvitations?confUrl=" + at(created_meeting.body(), "/onlineMeetingUri"),
+                 R"({"operationId":"op-join","callbackUrl":"http://127.0.0.1:9/join"})");
+        CHECK(joined.result() == http::status::created);
+        CHECK(desk(http::verb::post, "/communication/onlineMeetingInvitations?confUrl=sip:none@contoso.com",
+                   R"({"operationId":"x","callbackUrl":"http://127.0.0.1:9/join"})")
+                  .result() == http::status::not_found);
+
+        // addMessaging on the meeting.
+        CHECK(
+            desk(http::verb::post, "/communication/messagingInvitations?conversationId=2", R"({"operationId":"op-im"})")
+                .result() == http::status::created);
+        REQUIRE(mock.connected("1627259584", 2));
+
+        // acceptAndBridge, then the bridge and its participants.
+        auto bridged = desk(http::verb::post, "/communication/messagingInvitations/1/acceptAndBridge",
+                            R"({"impersonatedDisplayName":"desk","onlineMeetingUri":")" + meeting_uri + "\"}");
+        REQUIRE(bridged.result() == http::status::ok);
+        REQUIRE(mock.connected("1627259584", 1));
+        auto bridge = desk(http::verb::get, "/communication/conversations/1/conversationBridge");
+        REQUIRE(bridge.result() == http::status::ok);
+        CHECK(at(bridge.body(), "/onlineMeetingUri") == meeting_uri);
+        auto added =
+            desk(http::verb::post, "/communication/conversations/1/conversationBridge/bridgedParticipants",
+                 R"({"displayName":"Agnes","participantUri":"sip:agnes@contoso.com","messageFilterState":"Disabled"})");
+        REQUIRE(added.result() == http::status::created);
+        std::string const bridged_agent(added[http::field::location]);
+        REQUIRE(mock.run_until([&] {
+            auto c = mock.mock().state().conversations->find("1627259584", 1);
+            return c && c->bridge && c->bridge->participants.size() == 1;
+        }));
+        auto listed = desk(http::verb::get, "/communication/conversations/1/conversationBridge/bridgedParticipants");
+        REQUIRE(listed.result() == http::status::ok);
+        CHECK(at(listed.body(), "/_embedded/bridgedParticipant/0/participantUri") == "sip:agnes@contoso.com");
+        auto one = mock.send(make_request(http::verb::get, bridged_agent, {}, {}, "cwt=desk"));
+        REQUIRE(one.result() == http::status::ok);
+        CHECK(at(one.body(), "/messageFilterState") == "Disabled");
+        CHECK(
+            mock
+                .send(make_request(
+                    http::verb::put, bridged_agent,
+                    R"({"displayName":"Agnes","participantUri":"sip:agnes@contoso.com","messageFilterState":"Enabled"})",
+                    "application/json", "cwt=desk"))
+                .result() == http::status::no_content);
+        CHECK(mock.send(make_request(http::verb::put, bridged_agent, R"({"displayName":"A"})", "application/json",
+                                     "cwt=desk"))
+                  .result() == http::status::bad_request);
+
+        // A member of the meeting.
+        auto invited = desk(http::verb::post, "/communication/participantInvitations?conversationId=2",
+                            R"({"operationId":"op-a","to":"sip:agnes@contoso.com"})");
+        REQUIRE(invited.result() == http::status::created);
+        auto member =
+            mock.send(make_request(http::verb::get, std::string(invited[http::field::location]), {}, {}, "cwt=desk"));
+        REQUIRE(member.result() == http::status::ok);
+        CHECK(at(member.body(), "/rel") == "participantInvitation");
+        CHECK(at(member.body(), "/operationId") == "op-a");
+
+        CHECK(mock.send(make_request(http::verb::delete_, bridged_agent, {}, {}, "cwt=desk")).result() ==
+              http::status::no_content);
+        CHECK(desk(http::verb::post, "/communication/conversations/2/onlineMeeting/terminateOnlineMeeting").result() ==
+              http::status::no_content);
+        REQUIRE(mock.deleted("1627259584", 2));
+        CHECK(desk(http::verb::post, "/communication/userMeetingInvitations", "{}").result() ==
+              http::status::forbidden);
+        CHECK(desk(http::verb::post, "/communication/audioVideoInvitations?modalities=Audio", "{}").result() ==
+              http::status::forbidden);
+    }
+
     TEST_CASE("user flavour: autodiscover, XFrame, user 401 with the MsRtcOAuth challenge, token, user")
     {
         routes_under_test mock;
@@ -452,7 +581,10 @@ TEST_SUITE("routes")
         CHECK(at(got.body(), "/message").find("makeMeAvailable") != std::string::npos);
         REQUIRE(mock.send(make_request(http::verb::post, self + "/me/makeMeAvailable", "{}", "application/json", alice))
                     .result() == http::status::no_content);
-        CHECK(incoming(lene, "833").result() == http::status::bad_request);
+        // A Trusted application gets the help desk's invitation at its callbackUrl; 833 has none.
+        got = incoming(lene, "833");
+        CHECK(got.result() == http::status::conflict);
+        CHECK(at(got.body(), "/message").find("callbackUrl") != std::string::npos);
         CHECK(incoming(lene, "999").result() == http::status::not_found);
         got = incoming(R"({"from":"lene@contoso.com","message":"x"})");
         CHECK(got.result() == http::status::bad_request);
@@ -825,6 +957,30 @@ TEST_SUITE("routes")
             "POST /{prefix*}/v1/applications/{app}/communication/messagingInvitations/{invitation}/accept",
             "POST /{prefix*}/v1/applications/{app}/communication/messagingInvitations/{invitation}/decline",
             "POST /{prefix*}/v1/applications/{app}/communication/participantInvitations",
+            // The help desk.
+            "POST /{prefix*}/v1/applications/{app}/communication/messagingInvitations/{invitation}/acceptAndBridge",
+            "POST /{prefix*}/v1/applications/{app}/communication/onlineMeetingInvitations/startAdhocMeeting",
+            "POST /{prefix*}/v1/applications/{app}/communication/onlineMeetingInvitations",
+            "GET /{prefix*}/v1/applications/{app}/communication/onlineMeetingInvitations/{invitation}",
+            "POST /{prefix*}/v1/applications/{app}/adhocMeetings",
+            "GET /{prefix*}/v1/applications/{app}/adhocMeetings/{meeting}",
+            "GET /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/onlineMeeting",
+            "POST /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/onlineMeeting/"
+            "terminateOnlineMeeting",
+            "GET /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/conversationBridge",
+            "GET /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/conversationBridge/"
+            "bridgedParticipants",
+            "POST /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/conversationBridge/"
+            "bridgedParticipants",
+            "GET /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/conversationBridge/"
+            "bridgedParticipants/{participant}",
+            "PUT /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/conversationBridge/"
+            "bridgedParticipants/{participant}",
+            "DELETE /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/conversationBridge/"
+            "bridgedParticipants/{participant}",
+            "GET /{prefix*}/v1/applications/{app}/communication/participantInvitations/{invitation}",
+            "POST /{prefix*}/v1/applications/{app}/communication/userMeetingInvitations",
+            "POST /{prefix*}/v1/applications/{app}/communication/audioVideoInvitations",
             "POST /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/messaging/terminate",
             "POST /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/messaging/typing",
             "GET /{prefix*}/v1/applications/{app}/communication/conversations/{conversation}/participants/"

@@ -82,12 +82,12 @@ struct conversation_message
 {
     std::uint64_t number = 0;
     bool outgoing = true;
-    std::string sender_uri; ///< An incoming message's sender when not the remote party (an agent in a meeting).
     bool html = false;
     std::string text;
     std::string operation_id;
     std::chrono::system_clock::time_point time;
     message_status status = message_status::pending;
+    std::string sender_uri; ///< An incoming message's sender when not the remote party (an agent in a meeting).
 };
 
 /** A person the application bridges into its conversation with a customer (Trusted API, acceptAndBridge). */

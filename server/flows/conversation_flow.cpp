@@ -269,8 +269,9 @@ conversation_flow::message_sent(std::uint64_t serial, std::uint64_t message)
                 notice.html = m.html;
             }
         peer = c.peer;
-        // A person (scripted or another client) answers an incoming or bridged conversation, not the scenario.
-        scripted = !c.incoming() && c.peer == 0;
+        // A person (scripted or another client) answers an incoming or bridged conversation, and a
+        // meeting's members hear the application there; the scenario's remote party answers the rest.
+        scripted = !c.incoming() && c.peer == 0 && !c.meeting;
         if(scripted)
             timeline = message_timeline(c.script);
     }

@@ -8,6 +8,7 @@
 #include "json_read.hpp"
 #include "json_writer.hpp"
 #include "route_replies.hpp"
+#include "sip_address.hpp"
 #include "text.hpp"
 
 #include <charconv>
@@ -16,23 +17,6 @@
 namespace ucwa {
 
 namespace {
-
-// A SIP URI of a person: "sip:user@domain", nothing a path segment or a JSON answer cannot hold.
-std::optional<std::string>
-sip_problem(std::string_view uri)
-{
-    if(uri.size() < 4 || !iequals(uri.substr(0, 4), "sip:"))
-        return "must be a sip: URI such as sip:lene@contoso.com";
-    auto const rest = uri.substr(4);
-    auto const at_sign = rest.find('@');
-    if(at_sign == std::string_view::npos || at_sign == 0 || at_sign + 1 == rest.size() || rest.size() > 256)
-        return "must be sip:user@domain";
-    for(char c : rest)
-        if(static_cast<unsigned char>(c) <= ' ' || c == '/' || c == '?' || c == '#' || c == '%' || c == '"' ||
-           c == '\\' || static_cast<unsigned char>(c) >= 0x7f)
-            return "must be sip:user@domain, without spaces, '/', '?', '#', '%' or quotes";
-    return std::nullopt;
-}
 
 // Who ?app= names: a signed-in person's application, or a Trusted application with a callback URL.
 struct incoming_target
@@ -86,7 +70,9 @@ start_trusted_incoming(request_context& ctx, mock_state& state, application_fixt
     }
     auto* flow = state.conversations.get();
     auto const added = add_trusted_incoming(state, app, std::move(person), base_uri(ctx, state), custom_content);
-    auto const links = link_maker(style_for(state, app.id, false));
+    auto style = style_for(state, app.id, false);
+    style.invitation_collection = true; // As the invitation's own hrefs: a member of messagingInvitations.
+    auto const links = link_maker(style);
     auto const id = std::to_string(added.number);
     auto const admin = "/__admin/incoming/" + id;
     json_writer w;
@@ -142,7 +128,7 @@ start_incoming(request_context& ctx, mock_state& state)
     if(!person)
         return admin_error(ctx, errc::parameter_validation_failure,
                            person.error().field + ": " + person.error().problem);
-    if(auto problem = sip_problem(person->from))
+    if(auto problem = sip_address_problem(person->from))
         return admin_error(ctx, errc::parameter_validation_failure, "from: " + *problem);
     if(trusted)
     {

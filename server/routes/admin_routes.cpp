@@ -355,12 +355,57 @@ add_admin_routes(router& r, mock_state& state)
                       write_json(w, *c.person_report);
                       w.field("verdict", to_string(c.person_report->verdict));
                   }
+                  // The help desk: the bridge of a customer's conversation, the members of a meeting.
+                  if(c.bridge)
+                  {
+                      w.key("bridge");
+                      w.start_object();
+                      w.field("onlineMeetingUri", c.bridge->online_meeting_uri);
+                      w.key("participants");
+                      w.start_array();
+                      for(auto const& p : c.bridge->participants)
+                      {
+                          w.start_object();
+                          w.field("uri", p.uri);
+                          w.field("displayName", p.display_name);
+                          w.field("messageFilterState", p.filter_enabled ? "Enabled" : "Disabled");
+                          w.end_object();
+                      }
+                      w.end_array();
+                      w.end_object();
+                  }
+                  if(c.meeting)
+                  {
+                      w.key("meeting");
+                      w.start_object();
+                      w.field("onlineMeetingUri", c.meeting->online_meeting_uri);
+                      w.key("members");
+                      w.start_array();
+                      for(auto const& m : c.meeting->members)
+                      {
+                          w.start_object();
+                          w.field("uri", m.who.uri);
+                          w.field("invitationState", to_string(m.invitation));
+                          w.field("joined", m.joined);
+                          if(m.report)
+                          {
+                              w.key("script");
+                              write_json(w, *m.report);
+                              w.field("verdict", to_string(m.report->verdict));
+                          }
+                          w.end_object();
+                      }
+                      w.end_array();
+                      w.end_object();
+                  }
                   w.key("messages");
                   w.start_array();
                   for(auto const& m : c.messages)
                   {
                       w.start_object();
                       w.field("id", m.number);
+                      if(!m.sender_uri.empty())
+                          w.field("from", m.sender_uri);
                       w.field("direction", m.outgoing ? "Outgoing" : "Incoming");
                       w.field("format", m.html ? "Html" : "Plain");
                       w.field("text", m.text);

@@ -6,6 +6,7 @@
 #include "meeting_events.hpp"
 #include "meeting_resources.hpp"
 #include "route_replies.hpp"
+#include "sip_address.hpp"
 #include "start_messaging.hpp"
 #include "text.hpp"
 
@@ -140,6 +141,7 @@ join(request_context& ctx, mock_state& state, admitted const& a, adhoc_meeting c
     conversation c;
     c.application_id = a.application_id;
     c.style = a.links.style();
+    c.style.invitation_collection = true; // addMessaging's invitation is a member of messagingInvitations.
     c.base_uri = base_uri(ctx, state);
     c.local.uri = endpoint_of(a);
     c.local.name = a.fixture ? a.fixture->name : std::string();
@@ -474,9 +476,11 @@ bridged_participant_input(request_context const& ctx, admitted const& a, rapidjs
     auto uri = text_member(ctx, a, doc, "participantUri", 256);
     if(!uri)
         return uri.error();
-    if(!*uri || !is_sip_uri(**uri))
+    if(!*uri)
         return refuse(ctx, a, errc::parameter_validation_failure,
                       "participantUri: is required: a SIP URI such as sip:agent@contoso.com.");
+    if(auto problem = sip_address_problem(**uri))
+        return refuse(ctx, a, errc::parameter_validation_failure, "participantUri: " + *problem + ".");
     p.uri = std::move(**uri);
     auto filter = text_member(ctx, a, doc, "messageFilterState", 64);
     if(!filter)
@@ -636,7 +640,7 @@ add_meeting_messaging(request_context& ctx, mock_state& state, admitted const& a
             m.meeting->messaging_added = true;
         return std::vector<conversation_event>{};
     });
-    auto r = created(reply_shape(ctx), a.links.invitation(a.application_id, c->id()), a.application_id);
+    auto r = created(reply_shape(ctx), c->links().invitation(a.application_id, c->id()), a.application_id);
     r.after_send = [flow = state.conversations.get(), serial = c->serial, op = operation->value_or("")] {
         flow->apply(serial, [&op](conversation& m) {
             if(m.meeting)
@@ -653,19 +657,21 @@ invite_to_meeting(request_context& ctx, mock_state& state, admitted const& a)
     auto c = meeting_of_query(ctx, state, a);
     if(!c)
         return refuse(ctx, a, errc::forbidden,
-                      "addParticipant: multi-party conversations are simulated only in the application's "
-                      "meetings (startAdhocMeeting, joinAdhocMeeting); not in conversation " +
+                      "addParticipant: multi-party conversations are not simulated by ucwa-mock outside the "
+                      "application's meetings (startAdhocMeeting, joinAdhocMeeting); conversation " +
                           std::string(ctx.query("conversationId").value_or(ctx.query("conversation").value_or(""))) +
-                          ".");
+                          " is none.");
     auto doc = json_body(ctx, a, "participantInvitations", false);
     if(!doc)
         return doc.error();
     auto to = text_member(ctx, a, *doc, "to", 256);
     if(!to)
         return to.error();
-    if(!*to || !is_sip_uri(**to))
+    if(!*to)
         return refuse(ctx, a, errc::parameter_validation_failure,
                       "to: is required: the SIP URI of the person to invite, such as sip:agent@contoso.com.");
+    if(auto problem = sip_address_problem(**to))
+        return refuse(ctx, a, errc::parameter_validation_failure, "to: " + *problem + ".");
     auto operation = text_member(ctx, a, *doc, "operationId", 256);
     if(!operation)
         return operation.error();

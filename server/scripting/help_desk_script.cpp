@@ -1,7 +1,7 @@
 #include "help_desk_script.hpp"
 
 #include "json_read.hpp"
-#include "start_messaging.hpp"
+#include "sip_address.hpp"
 #include "text.hpp"
 
 namespace ucwa {
@@ -38,8 +38,8 @@ parse_agent(rapidjson::Value const& value, std::string const& where, std::size_t
     auto uri = detail::required_string(value, where, "uri", true);
     if(!uri)
         return uri.error();
-    if(!is_sip_uri(*uri) || text_problem(*uri) || uri->size() > 256)
-        return field_error(member_path(where, "uri"), "must be a SIP URI such as sip:agent@contoso.com");
+    if(auto problem = sip_address_problem(*uri))
+        return field_error(member_path(where, "uri"), *problem);
     agent.uri = std::move(*uri);
     auto name = detail::optional_string(value, where, "name", true);
     if(!name)

@@ -1,7 +1,7 @@
 #include "incoming_rule.hpp"
 
 #include "json_read.hpp"
-#include "start_messaging.hpp"
+#include "sip_address.hpp"
 #include "text.hpp"
 
 #include <algorithm>
@@ -59,7 +59,7 @@ parse_incoming_person(rapidjson::Value const& object, std::string const& where, 
     auto from = detail::required_string(object, where, "from", true);
     if(!from)
         return from.error();
-    if(!is_sip_uri(*from) || text_problem(*from) || characters(*from) > max_field_characters)
+    if(sip_address_problem(*from) || text_problem(*from) || characters(*from) > max_field_characters)
         return field_error(member_path(where, "from"),
                            "must be a SIP URI such as sip:lenea@contoso.com, not \"" + replace_unwritable(*from, true) +
                                "\"");
