@@ -1,6 +1,7 @@
 // Test that header file is self-contained.
 #include "scenario.hpp"
 #include "scenario_engine.hpp"
+#include "scenario_parsing.hpp"
 
 #include <doctest/doctest.h>
 
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 using namespace ucwa;
+using namespace ucwa::test;
 
 namespace {
 
@@ -33,22 +35,6 @@ facts_to(std::string_view to = "sip:john@contoso.com")
     f.media_type = "application/json";
     f.to = to;
     return f;
-}
-
-scenario
-parse_ok(std::string const& json)
-{
-    auto s = parse_scenario(json, "test.json");
-    REQUIRE_MESSAGE(s.has_value(), (s ? std::string() : s.error().to_string()));
-    return std::move(*s);
-}
-
-load_error
-parse_bad(std::string const& json)
-{
-    auto s = parse_scenario(json, "test.json");
-    REQUIRE_FALSE(s.has_value());
-    return s.error();
 }
 
 // A one-rule scenario: the rule's outcome is an AlreadyExists, the default a success.

@@ -4,6 +4,7 @@
 #include "application_states.hpp"
 #include "scenario.hpp"
 #include "scenario_engine.hpp"
+#include "scenario_parsing.hpp"
 
 #include <doctest/doctest.h>
 
@@ -11,25 +12,10 @@
 #include <string>
 
 using namespace ucwa;
+using namespace ucwa::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-scenario
-parse_ok(std::string const& json)
-{
-    auto s = parse_scenario(json, "test.json");
-    REQUIRE_MESSAGE(s.has_value(), (s ? std::string() : s.error().to_string()));
-    return std::move(*s);
-}
-
-load_error
-parse_bad(std::string const& json)
-{
-    auto s = parse_scenario(json, "test.json");
-    REQUIRE_FALSE(s.has_value());
-    return s.error();
-}
 
 // A scenario with one incoming rule made of `members`.
 std::string
