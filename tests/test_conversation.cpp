@@ -217,7 +217,7 @@ TEST_SUITE("conversation")
         rendered(c, invite(c));
         rendered(c, answer(c));
         c.messages.push_back(
-            conversation_message{c.next_message++, true, false, "hi", "op", {}, message_status::pending});
+            conversation_message{c.next_message++, true, {}, false, "hi", "op", {}, message_status::pending});
         auto done = rendered(c, message_delivered(c, 1));
         REQUIRE(done.size() == 1);
         CHECK(at(done[0], "/sender/0/events/0/link/href") ==
