@@ -4,6 +4,7 @@
 // a route of the table has no request here.
 
 #include "json_support.hpp"
+#include "jwt.hpp"
 #include "mock_handler.hpp"
 #include "prometheus_text.hpp"
 #include "temp_file.hpp"
@@ -916,6 +917,166 @@ TEST_SUITE("routes")
             CHECK_MESSAGE(routed.contains(key), "'" << key << "' is in docs/openapi.yaml but not routed");
     }
 
+    TEST_CASE("anonymous customer: anonApplicationTokens, discover, the psanon application and its routes")
+    {
+        // The pages' origins pass the mock's own gate (--xframe-origins): the token's list decides.
+        routes_under_test mock([](config& c) {
+            c.xframe_origins = {"https://contoso.com", "https://litware.com", "https://evil.example"};
+        });
+        std::string const bot = "/v1/applications/835";
+        std::string const endpoint = "?endpointId=sip:samplebot@contoso.com";
+        std::string const app_token = "cwt=all-applications-token";
+        auto ask_token = [&](std::string const& body) {
+            return mock.send(make_request(http::verb::post, bot + "/anonApplicationTokens" + endpoint, body,
+                                          "application/json", app_token));
+        };
+        auto got =
+            ask_token(R"({"applicationSessionId":"kkkk","allowedOrigins":"https://contoso.com;https://litware.com"})");
+        REQUIRE_MESSAGE(got.result() == http::status::ok, got.body());
+        auto const token = at(got.body(), "/token");
+        REQUIRE(token.starts_with("psat="));
+        CHECK(at(got.body(), "/rel") == "anonApplicationToken");
+        CHECK(at(got.body(), "/expiryTime").ends_with("Z"));
+        CHECK(at(got.body(), "/_links/self/href") ==
+              "http://fe1.contoso.com" + bot + "/anonApplicationTokens" + endpoint);
+        auto const discover = at(got.body(), "/_links/discover/href");
+        CHECK(discover == "http://fe1.contoso.com/discover?anonymousContext=psat%253d" + token.substr(5));
+        // The claims a client decodes.
+        auto const payload = jwt_payload(token.substr(5));
+        REQUIRE(payload);
+        auto const claims = parse_json(*payload);
+        CHECK(at(claims, "/asi") == "kkkk");
+        CHECK(at(claims, "/aeu") == "sip:samplebot@contoso.com");
+        CHECK(at(claims, "/ao") == "https://contoso.com;https://litware.com");
+        CHECK(at(claims, "/ruu").ends_with("@anonymous.invalid"));
+        CHECK(at(claims, "/ucwaext") == "http://fe1.contoso.com/ucwa/psanon/v1/applications");
+        CHECK(claims["exp"].GetInt64() - claims["nbf"].GetInt64() == 8 * 3600);
+        CHECK_FALSE(claims.HasMember("confid"));
+
+        // Bad bodies: 400 naming the field; a person's token is no application's.
+        auto refused = [&](std::string const& body, std::string const& field) {
+            auto r = ask_token(body);
+            CHECK_MESSAGE(r.result() == http::status::bad_request, body);
+            CHECK_MESSAGE(at(r.body(), "/message").starts_with(field + ":"), r.body());
+        };
+        refused(R"({"allowedOrigins":"https://contoso.com"})", "applicationSessionId");
+        refused(R"({"applicationSessionId":")" + std::string(101, 'a') + R"(","allowedOrigins":"https://a.com"})",
+                "applicationSessionId");
+        refused(R"({"applicationSessionId":"s"})", "allowedOrigins");
+        refused(R"({"applicationSessionId":"s","allowedOrigins":"contoso.com"})", "allowedOrigins");
+        refused(R"({"applicationSessionId":"s","allowedOrigins":"https://)" + std::string(500, 'a') + R"(.com"})",
+                "allowedOrigins");
+        refused(R"({"applicationSessionId":"s","allowedOrigins":"https://a.com","meetingUrl":"not a url"})",
+                "meetingUrl");
+        refused(R"({"applicationSessionId":"s","allowedOrigins":"https://a.com","meetingUrl":"https://m.com/)" +
+                    std::string(1020, 'a') + R"(/x"})",
+                "meetingUrl");
+        refused(R"({"applicationSessionId":7,"allowedOrigins":"https://a.com"})", "applicationSessionId");
+        CHECK(mock.send(make_request(http::verb::post, bot + "/anonApplicationTokens", "{}", "application/json", ""))
+                  .result() == http::status::unauthorized);
+
+        // A meeting join token: its own discover query, self with redirect=1, the meeting's focus.
+        got = ask_token(R"({"meetingUrl":"https://meet.lync.com/contoso/testuser/1SD8D0WZ",)"
+                        R"("allowedOrigins":"https://contoso.com","applicationSessionId":"m1"})");
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/_links/self/href").ends_with(endpoint + "&redirect=1"));
+        CHECK(at(got.body(), "/_links/discover/href")
+                  .starts_with("http://fe1.contoso.com/discover?anonymousMeetingJoinContext=psat%253d"));
+        CHECK(at(parse_json(*jwt_payload(at(got.body(), "/token").substr(5))), "/confid") ==
+              "sip:testuser@meet.lync.com;gruu;opaque=app:conf:focus:id:1SD8D0WZ");
+
+        // Discover: the origin must be allowed; without a context it is the Trusted API's own discover.
+        auto discover_from = [&](std::string const& target, std::string const& origin) {
+            auto request = make_request(http::verb::get, target, {}, {}, "");
+            if(!origin.empty())
+                request.set(http::field::origin, origin);
+            return mock.send(request);
+        };
+        auto const discover_path = discover.substr(std::string("http://fe1.contoso.com").size());
+        got = discover_from(discover_path, "https://litware.com");
+        REQUIRE_MESSAGE(got.result() == http::status::ok, got.body());
+        auto const anon_apps = at(got.body(), "/_links/anonApplications/href");
+        CHECK(anon_apps == "http://fe1.contoso.com/ucwa/psanon/v1/applications");
+        CHECK(at(got.body(), "/_links/applications/href") == anon_apps);
+        CHECK(at(got.body(), "/_links/myApplications/href") == anon_apps);
+        CHECK(discover_from(discover_path, "").result() == http::status::ok);
+        CHECK(discover_from(discover_path, "https://evil.example").result() == http::status::forbidden);
+        CHECK(discover_from("/discover?anonymousContext=psat%253dnot-issued", "").result() ==
+              http::status::unauthorized);
+        got = discover_from("/discover", "");
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/_links/applications/href") == "http://fe1.contoso.com/v1/applications");
+
+        // The customer's application: 401 with a Bearer challenge without the token, 400 naming a bad field.
+        std::string const psanon = "/ucwa/psanon/v1/applications";
+        got = mock.send(
+            make_request(http::verb::post, psanon, R"({"anonymousDisplayName":"x"})", "application/json", ""));
+        REQUIRE(got.result() == http::status::unauthorized);
+        CHECK(std::string(got[http::field::www_authenticate]).starts_with("Bearer"));
+        CHECK(mock.send(make_request(http::verb::post, psanon, R"({"anonymousDisplayName":"x"})", "application/json",
+                                     reference_token))
+                  .result() == http::status::unauthorized);
+        got = mock.send(
+            make_request(http::verb::post, psanon, R"({"UserAgent":"SkypeWeb/1"})", "application/json", token));
+        CHECK(got.result() == http::status::bad_request);
+        CHECK(at(got.body(), "/message").starts_with("anonymousDisplayName:"));
+        got = mock.send(make_request(http::verb::post, psanon,
+                                     R"({"AnonymousDisplayName":"WLB1","UserAgent":"SkypeWeb/1","Culture":"en-us"})",
+                                     "application/json", token));
+        REQUIRE_MESSAGE(got.result() == http::status::created, got.body());
+        auto const app = got.body();
+        auto const self = at(app, "/_links/self/href");
+        CHECK(self.starts_with(psanon + "/anon-"));
+        CHECK(got[http::field::location] == self);
+        CHECK(at(app, "/type") == "Browser");
+        CHECK(at(app, "/_embedded/me/name") == "WLB1");
+        CHECK(at(app, "/_embedded/me/uri").ends_with("@anonymous.invalid"));
+        CHECK(at(app, "/_links/events/href") == self + "/events?ack=1");
+        auto const start = at(app, "/_embedded/communication/_links/startMessaging/href");
+        CHECK(start == self + "/communication/messagingInvitations");
+
+        got = mock.send(make_request(http::verb::get, self, {}, {}, token));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/type") == "Browser");
+        CHECK(mock.send(make_request(http::verb::get, self, {}, {}, "")).result() == http::status::unauthorized);
+        auto const other =
+            at(ask_token(R"({"applicationSessionId":"k2","allowedOrigins":"https://contoso.com"})").body(), "/token");
+        CHECK(mock.send(make_request(http::verb::get, self, {}, {}, other)).result() == http::status::not_found);
+        // Not under the signed-in people's prefix.
+        auto const id = self.substr(psanon.size() + 1);
+        CHECK(mock.send(make_request(http::verb::get, std::string(apps_path) + "/" + id, {}, {}, token)).result() ==
+              http::status::not_found);
+        got = mock.send(make_request(http::verb::get, self + "/me", {}, {}, token));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/name") == "WLB1");
+
+        // Messaging as the user flavour's: a scripted party for anyone who is not its help desk.
+        got = mock.send(make_request(http::verb::post, start,
+                                     R"({"operationId":"o","to":"sip:john@contoso.com","customContent":7})",
+                                     "application/json", token));
+        CHECK(got.result() == http::status::bad_request);
+        CHECK(at(got.body(), "/message").starts_with("customContent:"));
+        got = mock.send(make_request(http::verb::post, start, R"({"operationId":"o","to":"sip:john@contoso.com"})",
+                                     "application/json", token));
+        REQUIRE_MESSAGE(got.result() == http::status::created, got.body());
+        CHECK(got[http::field::location] == start + "/1");
+        got = mock.send(make_request(http::verb::get, self + "/events?ack=1", {}, {}, token));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/_links/next/href").starts_with(self + "/events?ack="));
+        CHECK(at(got.body(), "/sender/0/href").starts_with(self + "/communication"));
+
+        std::string const b = "77f2569d";
+        std::string const body = "\r\n--" + b + "\r\nContent-Type: application/http; msgtype=request\r\n\r\nGET " +
+            self + "/me HTTP/1.1\r\nHost: fe1.contoso.com\r\nAccept: application/json\r\n\r\n--" + b + "--";
+        got =
+            mock.send(make_request(http::verb::post, self + "/batch", body, "multipart/batching;boundary=" + b, token));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(got.body().find(R"("name":"WLB1")") != std::string::npos);
+
+        CHECK(mock.send(make_request(http::verb::delete_, self, {}, {}, token)).result() == http::status::no_content);
+        CHECK(mock.send(make_request(http::verb::get, self, {}, {}, token)).result() == http::status::not_found);
+    }
+
     TEST_CASE("every route of the table has a case here")
     {
         // "METHOD pattern" of each route the cases above send a request to: a route added
@@ -937,6 +1098,14 @@ TEST_SUITE("routes")
             "POST /ucwa/oauth/v1/applications/{app}/me/makeMeAvailable",
             "GET /ucwa/oauth/v1/applications/{app}/people/contacts",
             "GET /ucwa/oauth/v1/applications/{app}/people/{contact}",
+            // The anonymous web customer.
+            "POST /{prefix*}/v1/applications/{app}/anonApplicationTokens",
+            "POST /ucwa/psanon/v1/applications",
+            "GET /ucwa/psanon/v1/applications/{app}",
+            "DELETE /ucwa/psanon/v1/applications/{app}",
+            "GET /ucwa/psanon/v1/applications/{app}/me",
+            "GET /ucwa/psanon/v1/applications/{app}/events",
+            "POST /ucwa/psanon/v1/applications/{app}/batch",
             // Trusted Application API (and a person's conversations).
             "GET /{prefix*}/discover",
             "GET /{prefix*}/v1/applications",

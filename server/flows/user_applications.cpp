@@ -1,5 +1,6 @@
 #include "user_applications.hpp"
 
+#include "links.hpp"
 #include "text.hpp"
 
 #include <algorithm>
@@ -21,7 +22,7 @@ user_applications::create(user_application app)
     ++count;
     // A shared id would put a person's application and a Trusted one on one path and one journal.
     do
-        app.id = std::to_string(next_++);
+        app.id = (app.anonymous ? std::string(anonymous_id_prefix) : std::string()) + std::to_string(next_++);
     while(std::find(reserved_.begin(), reserved_.end(), app.id) != reserved_.end());
     by_owner_[app.owner].push_back(app.id);
     apps_[app.id] = app;

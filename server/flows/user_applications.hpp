@@ -1,6 +1,7 @@
 #pragma once
-// The applications a signed-in person creates under /ucwa/oauth/v1/applications:
-// owned by the token that created it, bounded per person, and gone with that token.
+// The applications a signed-in person creates under /ucwa/oauth/v1/applications (and an
+// anonymous web customer under /ucwa/psanon/v1/applications): owned by the token that
+// created it, bounded per person, and gone with that token.
 
 #include <chrono>
 #include <cstdint>
@@ -23,6 +24,10 @@ struct user_application
     std::string endpoint_id;
     std::string culture;
     bool available = false; ///< After makeMeAvailable.
+    /// An anonymous web customer's (owner: a psat token): its id gets anonymous_id_prefix.
+    bool anonymous = false;
+    std::string help_desk; ///< Anonymous: the id of the Trusted application whose token made it.
+    std::optional<std::chrono::system_clock::time_point> expires; ///< Anonymous: when its token expires.
 };
 
 /** Thread-safe; copies out. */
@@ -32,7 +37,8 @@ public:
     /** `reserved` are ids a person's application never gets: the Trusted applications of the fixtures. */
     explicit user_applications(std::vector<std::string> reserved = {}, std::size_t per_user = 16);
 
-    /** Creates an application; ids count up from 101, past the reserved ones.
+    /** Creates an application; ids count up from 101, past the reserved ones (an anonymous
+        application's with anonymous_id_prefix in front).
         @return nothing when its person (user_uri) already has `per_user` applications. */
     std::optional<user_application>
     create(user_application app);

@@ -8,6 +8,52 @@
 
 namespace ucwa {
 
+namespace {
+
+// True when the request's path is under the application's own path: a person's application
+// is not reached under /ucwa/psanon, nor an anonymous customer's under /ucwa/oauth.
+bool
+path_is_own(request_context const& ctx, std::string_view application_id)
+{
+    auto const path = std::string_view(ctx.target.encoded_path());
+    auto const own = user_application_path(application_id);
+    return path.size() >= own.size() && iequals(path.substr(0, own.size()), own);
+}
+
+} // namespace
+
+reply
+anonymous_unauthorized(request_context const& ctx, std::string message)
+{
+    api_error e;
+    e.status = 401;
+    e.code = "Unauthorized";
+    e.message = std::move(message);
+    auto r = ctx.error(e);
+    r.response.set(http::field::www_authenticate,
+                   R"(Bearer realm="psanon", error="invalid_token", error_description="an anonymous customer )"
+                   R"(sends Authorization: Bearer psat=<token from the application's anonApplicationTokens>")");
+    r.outcome = "refused: no valid psat token";
+    return r;
+}
+
+std::optional<reply>
+refuse_anonymous(request_context const& ctx, user_application const& app)
+{
+    auto const token = bearer_token(ctx.request[http::field::authorization]);
+    if(!token || !token->starts_with("psat="))
+        return anonymous_unauthorized(ctx, "An anonymous application takes Authorization: Bearer psat=<token>.");
+    if(*token != app.owner)
+    {
+        auto r = ctx.error(make_api_error(errc::not_found, "No application " + app.id + " of this token."));
+        r.outcome = "refused: another token's application";
+        return r;
+    }
+    if(app.expires && *app.expires <= std::chrono::system_clock::now())
+        return anonymous_unauthorized(ctx, "The psat token has expired: ask the application for another.");
+    return std::nullopt;
+}
+
 boost::system::result<admitted, reply>
 admit(request_context const& ctx, mock_state& state)
 {
@@ -18,10 +64,26 @@ admit(request_context const& ctx, mock_state& state)
     a.links = link_maker(style_for(state, a.application_id, a.person.has_value()));
     bool const known = a.fixture || a.person;
     auto const prefix = ctx.capture("prefix");
-    bool const ucwa_path = iequals(prefix, "/ucwa/oauth");
+    bool const anonymous_path = iequals(prefix, "/ucwa/psanon");
+    bool const ucwa_path = iequals(prefix, "/ucwa/oauth") || anonymous_path;
     // An unknown id under UCWA's own prefix is an application that does not exist, not an unknown path.
     if(!iequals(prefix, a.links.style().prefix) && (known || !ucwa_path))
         return not_found(ctx);
+    // An anonymous customer's application answers to its psat token only.
+    if(anonymous_path || (a.person && a.person->anonymous))
+    {
+        std::optional<reply> refused;
+        if(a.person)
+            refused = refuse_anonymous(ctx, *a.person);
+        else if(!bearer_token(ctx.request[http::field::authorization]))
+            refused = anonymous_unauthorized(ctx, "An anonymous application takes Authorization: Bearer psat=<token>.");
+        else
+            refused = ctx.error(make_api_error(errc::not_found, "No application " + a.application_id + "."));
+        if(!refused)
+            return a;
+        refused->application_id = a.application_id;
+        return *refused;
+    }
 
     auto const& req = ctx.request;
     // Authentication comes first: a client without a valid token learns nothing else.
@@ -85,9 +147,10 @@ style_for(mock_state const& state, std::string_view application_id)
 link_style
 style_for(mock_state const& state, std::string_view application_id, bool person)
 {
-    // A person's application (UCWA proper) always lives under /ucwa/oauth, rels plain.
+    // A person's application (UCWA proper) always lives under /ucwa/oauth (an anonymous
+    // customer's under /ucwa/psanon), rels plain.
     if(person)
-        return link_style{"/ucwa/oauth", "", "", true};
+        return link_style{std::string(user_prefix_of(application_id)), "", "", true};
     auto const script = state.applications.script(application_id);
     link_style style;
     style.prefix = script.links.prefix.value_or(state.settings.path_prefix);
@@ -117,11 +180,26 @@ admit_owner(request_context const& ctx, mock_state& state)
 {
     // With --path-prefix /ucwa/oauth the Trusted Application API shares these paths:
     // an id that is no person's application is left to its routes.
-    if(!state.user_apps.exists(ctx.capture("app")))
+    auto const id = ctx.capture("app");
+    if(!state.user_apps.exists(id))
     {
         reply pass;
         pass.pass = true;
         return pass;
+    }
+    if(!path_is_own(ctx, id))
+        return ctx.error(make_api_error(errc::not_found, "No application " + std::string(id) + " here."));
+    if(is_anonymous_application(id))
+    {
+        auto app = state.user_apps.find_any(id);
+        if(!app)
+            return ctx.error(make_api_error(errc::not_found, "No application " + std::string(id) + "."));
+        if(auto refused = refuse_anonymous(ctx, *app))
+            return *refused;
+        user_fixture customer;
+        customer.uri = app->user_uri;
+        customer.name = app->user_name;
+        return owned_application{signed_in{app->owner, std::move(customer)}, std::move(*app)};
     }
     auto who = require_user(ctx, state);
     if(!who)

@@ -56,7 +56,18 @@ struct owned_application
     user_application app;
 };
 
-/** Admits a request to the application of an {app} capture owned by the signed-in person.
+/** The 401 an anonymous customer gets without a valid psat token: a Bearer challenge that says
+    where the token comes from, and a UCWA error body naming the problem. */
+reply
+anonymous_unauthorized(request_context const& ctx, std::string message);
+
+/** Checks that a request to an anonymous customer's application carries its psat token, unexpired.
+    @return the refusal, or nothing when admitted. */
+std::optional<reply>
+refuse_anonymous(request_context const& ctx, user_application const& app);
+
+/** Admits a request to the application of an {app} capture owned by the signed-in person
+    (or the anonymous customer whose psat token made it).
     An id that is no person's application is refused with a reply that passes it on
     (with --path-prefix /ucwa/oauth the Trusted Application API shares these paths). */
 boost::system::result<owned_application, reply>

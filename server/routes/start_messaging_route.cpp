@@ -4,6 +4,8 @@
 #include "help_desk_routes.hpp"
 #include "channel_sink.hpp"
 #include "data_uri.hpp"
+#include "incoming_start.hpp"
+#include "json_read.hpp"
 #include "media_type.hpp"
 #include "route_replies.hpp"
 #include "start_messaging.hpp"
@@ -80,10 +82,49 @@ incoming_from(conversation const& c, user_application const& callee, start_messa
     return in;
 }
 
+// The help desk an anonymous customer invites: the Trusted application whose psat token made the
+// customer's application, when `to` is its endpoint and it has a callback URL to hear the invitation.
+application_fixture const*
+help_desk_of(mock_state const& state, user_application const& customer, std::string_view to)
+{
+    if(!customer.anonymous || customer.help_desk.empty())
+        return nullptr;
+    auto const* app = state.known.find_application(customer.help_desk);
+    if(!app || app->endpoint_id.empty() || !iequals(app->endpoint_id, to) || !app->callback_url ||
+       app->callback_url->empty())
+        return nullptr;
+    return app;
+}
+
+// An anonymous customer's customContent (JSON body only), as the data: link the help desk's
+// invitation carries; "" when none. The start_messaging decoder does not read it.
+boost::system::result<std::string, api_error>
+custom_content_of(std::string_view body, std::optional<media_type> const& type)
+{
+    if(!type || classify(*type) != body_format::json)
+        return std::string();
+    rapidjson::Document doc;
+    if(!detail::parse_document(doc, body) || !doc.IsObject())
+        return std::string();
+    auto const* custom = detail::find_member(doc, "customContent");
+    if(!custom || custom->IsNull())
+        return std::string();
+    if(!custom->IsString())
+        return make_api_error(errc::parameter_validation_failure,
+                              std::string("customContent: must be a string, not ") + detail::type_name(*custom));
+    auto const text = detail::string_of(*custom);
+    if(auto problem = text_problem(text))
+        return make_api_error(errc::parameter_validation_failure, "customContent: " + *problem);
+    if(text.size() > 4096)
+        return make_api_error(errc::parameter_validation_failure, "customContent: must be at most 4096 bytes");
+    return make_data_uri("text/plain;charset=utf-8", text);
+}
+
 // The 201 of a startMessaging whose outcome is success (and whose callback, if any, answered).
 reply
 accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a, start_messaging_input& input,
-                  decision const& verdict, std::shared_ptr<callback_route> route, std::string const& base)
+                  decision const& verdict, std::shared_ptr<callback_route> route, std::string const& base,
+                  std::string custom_content = {})
 {
     conversation c;
     c.application_id = a.application_id;
@@ -131,12 +172,39 @@ accept_invitation(reply_shape const& shape, mock_state& state, admitted const& a
     if(sink)
         if(auto callee = state.user_apps.newest_available(c.to, a.application_id))
             bridged = incoming_from(c, *callee, input);
+    // An anonymous customer inviting its help desk: the Trusted application's incoming invitation.
+    std::optional<incoming_person> customer;
+    auto const* desk = sink && a.person ? help_desk_of(state, *a.person, c.to) : nullptr;
+    if(desk)
+    {
+        customer.emplace();
+        customer->from = c.local.uri;
+        customer->name = c.local.name;
+        customer->subject = c.subject;
+        customer->importance = c.importance;
+        customer->thread_id = c.thread_id;
+        auto const first = input.message ? input.message : input.message_href;
+        if(first)
+            if(auto text = parse_data_uri(*first, "message"))
+                customer->message = person_message{std::move(text->data), text->media_type == "text/html"};
+        c.remote.name = desk->name;
+    }
     bool const listened = route != nullptr || sink != nullptr;
     auto* flow = state.conversations.get();
     auto const added = flow->add(std::move(c), std::move(route), std::move(sink));
     auto id = std::to_string(added.number);
     auto r = created(shape, a.links.invitation(a.application_id, id), a.application_id);
     r.minted_id = std::move(id);
+    if(customer)
+    {
+        auto const peer = add_trusted_incoming(state, *desk, std::move(*customer), base, std::move(custom_content));
+        flow->link_peers(added.serial, peer.serial);
+        r.after_send = [flow, serial = added.serial, peer = peer.serial] {
+            flow->begin(serial);
+            flow->begin(peer);
+        };
+        return r;
+    }
     if(bridged)
     {
         auto const callee_id = bridged->application_id;
@@ -189,6 +257,21 @@ start_messaging(request_context& ctx, mock_state& state)
         return r;
     }
 
+    // An anonymous customer's customContent goes to the help desk it invites.
+    std::string custom;
+    if(a.person && a.person->anonymous)
+    {
+        auto got = custom_content_of(req.body(), parsed_type);
+        if(!got)
+        {
+            auto r = ctx.error(got.error());
+            r.application_id = application_id;
+            r.outcome = "invalid: " + got.error().message;
+            return r;
+        }
+        custom = std::move(*got);
+    }
+
     std::string essence;
     if(parsed_type)
         essence = parsed_type->essence();
@@ -221,7 +304,8 @@ start_messaging(request_context& ctx, mock_state& state)
         if(url.empty())
         {
             // The common case, built in place rather than assigned over `r`.
-            auto accepted = accept_invitation(reply_shape(ctx), state, a, *input, verdict, nullptr, base);
+            auto accepted =
+                accept_invitation(reply_shape(ctx), state, a, *input, verdict, nullptr, base, std::move(custom));
             accepted.outcome = "success";
             finish(accepted);
             return accepted;

@@ -3,6 +3,7 @@
 #include "incoming_start.hpp"
 
 #include "admission.hpp"
+#include "anonymous_routes.hpp"
 #include "sign_in_routes.hpp"
 #include "batch.hpp"
 #include "event_channel.hpp"
@@ -18,17 +19,16 @@
 
 namespace ucwa {
 
-namespace {
-
 resource
-application_resource(user_application const& app)
+user_application_resource(user_application const& app)
 {
     auto const path = user_application_path(app.id);
     resource me;
     me.rel = "me";
     me.self = path + "/me";
     me.text("name", app.user_name).text("uri", app.user_uri);
-    if(!app.available)
+    // An anonymous customer is nobody's contact and has no presence to publish.
+    if(!app.available && !app.anonymous)
         me.link("makeMeAvailable", path + "/me/makeMeAvailable");
 
     resource people;
@@ -40,7 +40,8 @@ application_resource(user_application const& app)
     communication.rel = "communication";
     communication.self = path + "/communication";
     communication.list("supportedModalities",
-                       app.available ? std::vector<std::string>{"Messaging"} : std::vector<std::string>{});
+                       app.available || app.anonymous ? std::vector<std::string>{"Messaging"}
+                                                      : std::vector<std::string>{});
     communication.list("supportedMessageFormats", {"Plain", "Html"});
     communication.link("startMessaging", path + "/communication/messagingInvitations");
     communication.link("conversations", path + "/communication/conversations");
@@ -50,15 +51,20 @@ application_resource(user_application const& app)
     r.self = path;
     r.text("culture", app.culture)
         .text("userAgent", app.user_agent)
-        .text("type", "Application")
+        .text("type", app.anonymous ? "Browser" : "Application")
         .text("endpointId", app.endpoint_id);
+    if(app.anonymous)
+        r.text("id", app.id);
     r.link("batch", path + "/batch");
     r.link("events", path + "/events?ack=1");
     r.embed("me", std::move(me));
-    r.embed("people", std::move(people));
+    if(!app.anonymous)
+        r.embed("people", std::move(people));
     r.embed("communication", std::move(communication));
     return r;
 }
+
+namespace {
 
 reply
 resource_answer(request_context const& ctx, http::status status, resource const& res)
@@ -130,7 +136,7 @@ create_application(request_context& ctx, mock_state& state)
         return r;
     }
     start_incoming_rules(state, created->id, incoming_trigger::application_created, base_uri(ctx, state));
-    auto r = resource_answer(ctx, http::status::created, application_resource(*created));
+    auto r = resource_answer(ctx, http::status::created, user_application_resource(*created));
     r.response.set(http::field::location, user_application_path(created->id));
     r.minted_id = created->id;
     r.application_id = created->id;
@@ -140,7 +146,7 @@ create_application(request_context& ctx, mock_state& state)
 reply
 get_application(request_context& ctx, mock_state&, signed_in const&, user_application const& app)
 {
-    return resource_answer(ctx, http::status::ok, application_resource(app));
+    return resource_answer(ctx, http::status::ok, user_application_resource(app));
 }
 
 reply
@@ -156,7 +162,7 @@ delete_application(request_context& ctx, mock_state& state, signed_in const& who
 reply
 get_me(request_context& ctx, mock_state&, signed_in const&, user_application const& app)
 {
-    return resource_answer(ctx, http::status::ok, application_resource(app).embedded[0].items[0]);
+    return resource_answer(ctx, http::status::ok, user_application_resource(app).embedded[0].items[0]);
 }
 
 reply
@@ -345,16 +351,29 @@ add_user_routes(router& r, mock_state& state, part_router route_part)
                   });
         };
     add_sign_in_routes(r, state);
+    add_anonymous_routes(r, state);
     std::string const apps(user_applications_path);
     add(http::verb::post, apps, "createApplication", create_application);
-    add_owned(http::verb::get, apps + "/{app}", "userApplication", get_application);
-    add_owned(http::verb::delete_, apps + "/{app}", "deleteApplication", delete_application);
-    add_owned(http::verb::get, apps + "/{app}/me", "me", get_me);
-    add_owned(http::verb::get, apps + "/{app}/events", "events", get_events);
-    add_owned(
-        http::verb::post, apps + "/{app}/batch", "batch",
-        [route_part = std::move(route_part)](request_context& ctx, mock_state&, signed_in const&,
-                                             user_application const& app) { return post_batch(ctx, route_part, app); });
+    // A person's application, and an anonymous customer's with the same routes (but no presence, no contacts).
+    struct route_names
+    {
+        std::string_view collection, application, remove, me, events, batch;
+    };
+    for(auto const& n :
+        {route_names{user_applications_path, "userApplication", "deleteApplication", "me", "events", "batch"},
+         route_names{anonymous_applications_path, "anonymousApplication", "deleteAnonymousApplication", "anonymousMe",
+                     "anonymousEvents", "anonymousBatch"}})
+    {
+        std::string const collection(n.collection);
+        add_owned(http::verb::get, collection + "/{app}", std::string(n.application), get_application);
+        add_owned(http::verb::delete_, collection + "/{app}", std::string(n.remove), delete_application);
+        add_owned(http::verb::get, collection + "/{app}/me", std::string(n.me), get_me);
+        add_owned(http::verb::get, collection + "/{app}/events", std::string(n.events), get_events);
+        add_owned(http::verb::post, collection + "/{app}/batch", std::string(n.batch),
+                  [route_part](request_context& ctx, mock_state&, signed_in const&, user_application const& app) {
+                      return post_batch(ctx, route_part, app);
+                  });
+    }
     add_owned(http::verb::post, apps + "/{app}/me/makeMeAvailable", "makeMeAvailable", make_me_available);
     add_owned(http::verb::get, apps + "/{app}/people/contacts", "myContacts", get_contacts);
     add_owned(http::verb::get, apps + "/{app}/people/{contact}", "contact", get_contact);

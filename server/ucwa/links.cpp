@@ -267,10 +267,24 @@ participant_id(std::string_view uri)
     return std::string(uri);
 }
 
+bool
+is_anonymous_application(std::string_view application_id) noexcept
+{
+    return application_id.starts_with(anonymous_id_prefix);
+}
+
+std::string_view
+user_prefix_of(std::string_view application_id) noexcept
+{
+    return is_anonymous_application(application_id) ? "/ucwa/psanon" : "/ucwa/oauth";
+}
+
 std::string
 user_application_path(std::string_view application_id)
 {
-    return std::string(user_applications_path) + "/" + std::string(application_id);
+    return std::string(is_anonymous_application(application_id) ? anonymous_applications_path
+                                                                : user_applications_path) +
+        "/" + std::string(application_id);
 }
 
 std::string

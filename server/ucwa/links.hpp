@@ -189,7 +189,22 @@ participant_id(std::string_view uri);
 /** Where the UCWA user flavour keeps a signed-in person's applications. */
 inline constexpr std::string_view user_applications_path = "/ucwa/oauth/v1/applications";
 
-/** Returns the path of a user application, "/ucwa/oauth/v1/applications/<id>". */
+/** Where an anonymous web customer's applications live (made with a psat token). */
+inline constexpr std::string_view anonymous_applications_path = "/ucwa/psanon/v1/applications";
+
+/** An anonymous application's id starts with this, so that every href made from the id alone
+    (events, contacts, the conversations' links) goes under /ucwa/psanon. */
+inline constexpr std::string_view anonymous_id_prefix = "anon-";
+
+/** Returns true for the id of an anonymous application. */
+bool
+is_anonymous_application(std::string_view application_id) noexcept;
+
+/** Returns the path prefix of a user application: "/ucwa/oauth", or "/ucwa/psanon" for an anonymous one. */
+std::string_view
+user_prefix_of(std::string_view application_id) noexcept;
+
+/** Returns the path of a user application, "/ucwa/oauth/v1/applications/<id>" (or its /ucwa/psanon form). */
 std::string
 user_application_path(std::string_view application_id);
 
