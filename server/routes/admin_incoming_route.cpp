@@ -149,7 +149,7 @@ start_incoming(request_context& ctx, mock_state& state)
 
     auto* flow = state.conversations.get();
     auto const added = add_incoming_conversation(state, *app, std::move(*person), base_uri(ctx, state));
-    auto const links = link_maker(link_style{"/ucwa/oauth", "", "", true});
+    auto const links = link_maker(link_style{std::string(user_prefix_of(app->id)), "", "", true});
     auto const id = std::to_string(added.number);
     auto const admin = "/__admin/incoming/" + id;
 

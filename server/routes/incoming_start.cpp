@@ -13,7 +13,7 @@ add_incoming_conversation(mock_state& state, user_application const& app, incomi
 {
     conversation c;
     c.application_id = app.id;
-    c.style = link_style{"/ucwa/oauth", "", "", true};
+    c.style = link_style{std::string(user_prefix_of(app.id)), "", "", true};
     c.base_uri = std::move(base_uri);
     c.local.uri = app.user_uri;
     c.local.name = app.user_name;
