@@ -344,8 +344,9 @@ TEST_SUITE("help desk")
     TEST_CASE("helpDesk in a scenario: agents and failures parse, mistakes name their field")
     {
         auto parse = [](std::string const& text) {
+            // Through the server's reader: RapidJSON's SSE2 scan reads whole 16-byte blocks past a plain string.
             rapidjson::Document doc;
-            doc.Parse(text.c_str());
+            REQUIRE(detail::parse_document(doc, text).has_value());
             std::size_t regexes = 0;
             return parse_help_desk_script(doc, "helpDesk", regexes);
         };
