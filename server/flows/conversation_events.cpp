@@ -224,22 +224,10 @@ event_document(conversation const& c, conversation_event const& e)
     return out.take();
 }
 
-conversation_event*
-add_event(conversation& c, std::vector<conversation_event>& events, about what, std::string_view type, bool embed)
-{
-    return record_event(c, events, what, type, embed);
-}
-
-void
-add_invitation_completed(conversation& c, std::vector<conversation_event>& events)
-{
-    record_invitation_completed(c, events);
-}
-
 void
 add_message_completed(conversation& c, std::vector<conversation_event>& events, conversation_message const& m)
 {
-    if(auto* e = add_event(c, events, about::message, "completed", true))
+    if(auto* e = record_event(c, events, about::message, "completed", true))
     {
         e->status = "Success";
         e->message = m;
@@ -267,18 +255,18 @@ void
 tear_down(conversation& c, std::vector<conversation_event>& events, bool remote_leaves)
 {
     c.messaging = messaging_state::disconnected;
-    add_event(c, events, about::messaging, "updated", true);
+    record_event(c, events, about::messaging, "updated", true);
     if(remote_leaves && c.remote_joined)
     {
-        add_event(c, events, about::participant, "deleted", false);
+        record_event(c, events, about::participant, "deleted", false);
         c.remote_joined = false;
     }
     c.state = conversation_state::disconnected;
     // UCWA proper says so before the conversation goes; the web library cleans up on it.
     if(c.user_flavour)
-        add_event(c, events, about::conversation, "updated", true);
+        record_event(c, events, about::conversation, "updated", true);
     c.deleted = true;
-    add_event(c, events, about::conversation, "deleted", false);
+    record_event(c, events, about::conversation, "deleted", false);
 }
 
 } // namespace
@@ -314,13 +302,13 @@ std::vector<conversation_event>
 invite(conversation& c)
 {
     std::vector<conversation_event> events;
-    add_event(c, events, about::invitation, "started", true);
-    add_event(c, events, about::conversation, "added", true);
+    record_event(c, events, about::invitation, "started", true);
+    record_event(c, events, about::conversation, "added", true);
     if(c.user_flavour)
     {
         // UCWA proper also announces the local participant and messaging Connecting.
-        add_event(c, events, about::local_participant, "added", false);
-        add_event(c, events, about::messaging, "updated", true);
+        record_event(c, events, about::local_participant, "added", false);
+        record_event(c, events, about::messaging, "updated", true);
     }
     return events;
 }
@@ -336,17 +324,17 @@ answer(conversation& c)
         c.state = conversation_state::connected;
         c.messaging = messaging_state::connected;
         c.remote_joined = true;
-        add_event(c, events, about::conversation, "updated", true);
-        add_event(c, events, about::participant, "added", true);
-        add_event(c, events, about::participant_messaging, "added", true);
-        add_event(c, events, about::messaging, "updated", true);
+        record_event(c, events, about::conversation, "updated", true);
+        record_event(c, events, about::participant, "added", true);
+        record_event(c, events, about::participant_messaging, "added", true);
+        record_event(c, events, about::messaging, "updated", true);
         c.invitation = invitation_state::connected;
-        add_invitation_completed(c, events);
+        record_invitation_completed(c, events);
         return events;
     }
     c.invitation = invitation_state::failed;
     c.failure = reason_for(c.script.remote.behaviour);
-    add_invitation_completed(c, events);
+    record_invitation_completed(c, events);
     tear_down(c, events, false);
     return events;
 }
@@ -396,7 +384,7 @@ stop(conversation& c)
         // Cancelled before the answer: the invitation fails, as the SDK expects of a cancel.
         c.invitation = invitation_state::failed;
         c.failure = api_error{0, "Informational", "", "The invitation was cancelled."};
-        add_invitation_completed(c, events);
+        record_invitation_completed(c, events);
     }
     tear_down(c, events, true);
     return events;
@@ -410,10 +398,10 @@ arrive(conversation& c)
         return events;
     c.state = conversation_state::incoming;
     c.remote_joined = true;
-    add_event(c, events, about::invitation, "started", true);
-    add_event(c, events, about::conversation, "added", true);
-    add_event(c, events, about::local_participant, "added", false);
-    add_event(c, events, about::participant, "added", false);
+    record_event(c, events, about::invitation, "started", true);
+    record_event(c, events, about::conversation, "added", true);
+    record_event(c, events, about::local_participant, "added", false);
+    record_event(c, events, about::participant, "added", false);
     return events;
 }
 
@@ -424,16 +412,16 @@ accept_incoming(conversation& c)
     if(c.deleted || c.invitation != invitation_state::connecting)
         return events;
     c.answered = true;
-    add_event(c, events, about::invitation, "updated", true);
+    record_event(c, events, about::invitation, "updated", true);
     c.messaging = messaging_state::connected;
-    add_event(c, events, about::messaging, "updated", true);
+    record_event(c, events, about::messaging, "updated", true);
     c.state = conversation_state::connected;
-    add_event(c, events, about::conversation, "updated", true);
-    add_event(c, events, about::local_participant_messaging, "added", true);
-    add_event(c, events, about::participant_messaging, "added", false);
-    add_event(c, events, about::participant, "updated", false);
+    record_event(c, events, about::conversation, "updated", true);
+    record_event(c, events, about::local_participant_messaging, "added", true);
+    record_event(c, events, about::participant_messaging, "added", false);
+    record_event(c, events, about::participant, "updated", false);
     c.invitation = invitation_state::connected;
-    add_invitation_completed(c, events);
+    record_invitation_completed(c, events);
     if(!c.first_message.empty())
     {
         // The invitation's message again, as the conversation's first incoming message.
@@ -446,7 +434,7 @@ accept_incoming(conversation& c)
         m.status = message_status::success;
         c.messages.push_back(std::move(m));
         add_message_completed(c, events, c.messages.back());
-        add_event(c, events, about::conversation, "updated", true);
+        record_event(c, events, about::conversation, "updated", true);
     }
     return events;
 }
@@ -460,13 +448,13 @@ decline_incoming(conversation& c)
     c.answered = true;
     c.invitation = invitation_state::failed;
     c.failure = api_error{0, "LocalFailure", "Declined", "The invitation was declined."};
-    add_invitation_completed(c, events);
+    record_invitation_completed(c, events);
     c.messaging = messaging_state::disconnected;
-    add_event(c, events, about::messaging, "updated", true);
+    record_event(c, events, about::messaging, "updated", true);
     c.state = conversation_state::disconnected;
     c.remote_joined = false;
     c.deleted = true;
-    add_event(c, events, about::conversation, "deleted", false);
+    record_event(c, events, about::conversation, "deleted", false);
     return events;
 }
 
@@ -479,12 +467,12 @@ give_up(conversation& c, std::string_view subcode)
     c.invitation = invitation_state::failed;
     c.failure = api_error{0, "RemoteFailure", std::string(subcode),
                           subcode == "Missed" ? "Call was missed." : "The caller cancelled the invitation."};
-    add_invitation_completed(c, events);
+    record_invitation_completed(c, events);
     c.state = conversation_state::disconnected;
     c.messaging = messaging_state::disconnected;
     c.remote_joined = false;
     c.deleted = true;
-    add_event(c, events, about::conversation, "deleted", false);
+    record_event(c, events, about::conversation, "deleted", false);
     return events;
 }
 
@@ -494,7 +482,7 @@ remote_typing(conversation& c)
     std::vector<conversation_event> events;
     if(c.deleted || c.messaging != messaging_state::connected)
         return events;
-    add_event(c, events, about::typing_participant, "added", false);
+    record_event(c, events, about::typing_participant, "added", false);
     return events;
 }
 
@@ -507,17 +495,17 @@ remote_leaves(conversation& c)
     if(c.invitation == invitation_state::connecting)
         return give_up(c, "Canceled");
     c.state = conversation_state::disconnected;
-    add_event(c, events, about::conversation, "updated", true);
+    record_event(c, events, about::conversation, "updated", true);
     if(c.remote_joined)
     {
-        add_event(c, events, about::participant_messaging, "deleted", false);
-        add_event(c, events, about::participant, "deleted", false);
+        record_event(c, events, about::participant_messaging, "deleted", false);
+        record_event(c, events, about::participant, "deleted", false);
         c.remote_joined = false;
     }
     c.messaging = messaging_state::disconnected;
-    add_event(c, events, about::messaging, "updated", true);
+    record_event(c, events, about::messaging, "updated", true);
     c.deleted = true;
-    add_event(c, events, about::conversation, "deleted", false);
+    record_event(c, events, about::conversation, "deleted", false);
     return events;
 }
 

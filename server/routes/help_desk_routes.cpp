@@ -10,22 +10,11 @@
 #include "start_messaging.hpp"
 #include "text.hpp"
 
-#include <charconv>
 #include <cstdio>
 
 namespace ucwa {
 
 namespace {
-
-std::optional<std::uint64_t>
-number_of(std::string_view text)
-{
-    std::uint64_t n = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if(ec != std::errc{} || end != text.data() + text.size() || n == 0)
-        return std::nullopt;
-    return n;
-}
 
 reply
 refuse(request_context const& ctx, admitted const& a, errc code, std::string message)
@@ -399,10 +388,20 @@ accept_and_bridge_route(request_context& ctx, mock_state& state)
         r.outcome = "error " + scripted->code + (scripted->subcode.empty() ? "" : "/" + scripted->subcode);
         return r;
     }
+    auto const meeting = state.meetings.find_by_uri(a.application_id, **uri);
+    // The customers bridged into one meeting count against the same bound as its members.
+    if(meeting && meeting->conversation_serial != 0)
+        if(auto leg = state.conversations->find_serial(meeting->conversation_serial);
+           leg && leg->meeting && leg->meeting->bridged_serials.size() >= state.settings.max_meeting_members)
+        {
+            state.limits.hit(state.limits.members_refused);
+            return refuse(ctx, a, errc::conflict,
+                          "onlineMeetingUri: the meeting has " + std::to_string(leg->meeting->bridged_serials.size()) +
+                              " bridged conversations, the most --max-meeting-members allows.");
+        }
     auto serial = state.conversations->accept(a.application_id, *number);
     if(!serial)
         return refuse(ctx, a, errc::not_found, serial.error().message);
-    auto const meeting = state.meetings.find_by_uri(a.application_id, **uri);
     auto r = empty_reply(reply_shape(ctx), http::status::ok, a.application_id);
     r.after_send = [&state, s = *serial, meeting_serial = meeting ? meeting->conversation_serial : 0,
                     uri = std::move(**uri), name = std::move(**name),

@@ -12,22 +12,11 @@
 #include "resource.hpp"
 #include "text.hpp"
 
-#include <charconv>
 #include <chrono>
 
 namespace ucwa {
 
 namespace {
-
-std::optional<std::uint64_t>
-number_of(std::string_view text)
-{
-    std::uint64_t n = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if(ec != std::errc{} || end != text.data() + text.size() || n == 0)
-        return std::nullopt;
-    return n;
-}
 
 // An admitted request and the conversation number its path names (not that it exists).
 struct addressed_conversation

@@ -2,6 +2,8 @@
 
 #include "request_origin.hpp"
 
+#include <charconv>
+
 namespace ucwa {
 
 reply
@@ -58,6 +60,16 @@ filed_by_path(mock_state& state, reply (*handler)(request_context&, mock_state&)
             answer.application_id = std::string(ctx.capture("app"));
         return answer;
     };
+}
+
+std::optional<std::uint64_t>
+number_of(std::string_view text)
+{
+    std::uint64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if(ec != std::errc{} || end != text.data() + text.size() || n == 0)
+        return std::nullopt;
+    return n;
 }
 
 } // namespace ucwa

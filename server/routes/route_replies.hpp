@@ -8,7 +8,10 @@
 #include "responses.hpp"
 #include "router.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace ucwa {
 
@@ -52,6 +55,10 @@ not_found(request_context const& ctx);
     path names ({app}) when the handler named none. */
 route_handler
 filed_by_path(mock_state& state, reply (*handler)(request_context&, mock_state&));
+
+/** The number of a path segment such as {conversation} ("7"), or nothing for 0 or anything else. */
+std::optional<std::uint64_t>
+number_of(std::string_view text);
 
 /** The absolute base the client reached us at (request_origin.hpp: https over TLS, a trusted
     forwarder's proto and host with --trust-forwarded), for every absolute link. */
