@@ -95,6 +95,7 @@ std::map<std::string, std::string> const other_values{
     {"max-script-ms", "1800"},
     {"callback-timeout", "700"},
     {"callback-retries", "0"},
+    {"callback-connections", "3"},
     {"callback-backlog", "17"},
     {"callback-ca", "/srv/callback-ca.pem"},
     {"callback-insecure", "true"},

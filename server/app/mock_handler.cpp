@@ -46,6 +46,7 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
     callbacks.timeout = settings.callback_timeout;
     callbacks.retries = settings.callback_retries;
     callbacks.backlog = settings.callback_backlog;
+    callbacks.connections = settings.callback_connections;
     callbacks.tls = std::move(*callback_tls);
     state.callbacks = std::make_unique<callback_dispatcher>(
         executor, callbacks,

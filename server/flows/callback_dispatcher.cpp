@@ -97,6 +97,8 @@ callback_dispatcher::callback_dispatcher(net::any_io_executor executor, callback
     , settings_(settings)
     , observe_(std::move(observe))
     , queue_(settings.backlog, settings.connections)
+    // Room for the probes beside the events, so that connections are not opened and closed in turn.
+    , client_(executor_, {.idle_per_origin = 2 * std::size_t{settings.connections}})
     , timer_(executor_)
 {
     if(!settings_.tls)
@@ -137,27 +139,28 @@ callback_dispatcher::probe(std::shared_ptr<callback_route> route, std::string ap
     // Not queued: a probe answers a waiting request, and the conversations already
     // queued for its target (slow or stuck perhaps) have nothing to do with it.
     auto request = make_request(*route, document);
-    auto const attempt_id = record_sent(application_id, 0, "probe", request.url, document, 1);
+    auto const attempt_id =
+        record_sent(application_id, 0, "probe", request.url, document, 1, std::chrono::steady_clock::now());
     {
         std::lock_guard lock(mutex_);
         ++probes_in_flight_;
     }
-    post_callback(executor_, std::move(request),
-                  [this, route = std::move(route), application_id = std::move(application_id), attempt_id,
-                   done = std::move(done)](callback_answer answer) {
-                      record_answer(application_id, attempt_id, answer);
-                      tell(answer.ok() ? callback_result::probe_delivered : callback_result::probe_failed, 1,
-                           answer.took);
-                      // The probe is the first callback a client sees: its answer may set the context.
-                      if(answer.ok())
-                          if(auto context = context_of(answer.body))
-                              route->set_context(std::move(*context));
-                      {
-                          std::lock_guard lock(mutex_);
-                          --probes_in_flight_;
-                      }
-                      done(std::move(answer));
-                  });
+    client_.post(std::move(request),
+                 [this, route = std::move(route), application_id = std::move(application_id), attempt_id,
+                  done = std::move(done)](callback_answer answer) {
+                     record_answer(application_id, attempt_id, answer);
+                     tell(answer.ok() ? callback_result::probe_delivered : callback_result::probe_failed, 1,
+                          answer.took);
+                     // The probe is the first callback a client sees: its answer may set the context.
+                     if(answer.ok())
+                         if(auto context = context_of(answer.body))
+                             route->set_context(std::move(*context));
+                     {
+                         std::lock_guard lock(mutex_);
+                         --probes_in_flight_;
+                     }
+                     done(std::move(answer));
+                 });
 }
 
 // Sends what is due, and sets the timer for what is due later.
@@ -214,11 +217,12 @@ callback_dispatcher::send(callback_target target, queued_event e)
     ++e.attempts;
     auto request = make_request(*e.route, e.document);
     // Recorded before it leaves: whoever receives it finds it in the log already.
-    e.attempt_id = record_sent(e.application_id, e.conversation, "event", request.url, e.document, e.attempts);
-    post_callback(executor_, std::move(request),
-                  [this, target = std::move(target), e = std::move(e)](callback_answer answer) mutable {
-                      on_answer(target, std::move(e), std::move(answer));
-                  });
+    e.attempt_id =
+        record_sent(e.application_id, e.conversation, "event", request.url, e.document, e.attempts, e.not_before);
+    client_.post(std::move(request),
+                 [this, target = std::move(target), e = std::move(e)](callback_answer answer) mutable {
+                     on_answer(target, std::move(e), std::move(answer));
+                 });
 }
 
 void
@@ -251,10 +255,14 @@ callback_dispatcher::on_answer(callback_target const& target, queued_event e, ca
 
 std::uint64_t
 callback_dispatcher::record_sent(std::string const& application_id, std::uint64_t conversation, char const* kind,
-                                 std::string const& url, std::string const& document, unsigned attempt)
+                                 std::string const& url, std::string const& document, unsigned attempt,
+                                 std::chrono::steady_clock::time_point due)
 {
     delivery_attempt a;
     a.time = std::chrono::system_clock::now();
+    // The steady clock's due time on the wall clock; a due time already past is shown as it was.
+    a.due = a.time -
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::steady_clock::now() - due);
     a.application_id = application_id;
     a.conversation = conversation;
     a.kind = kind;
@@ -299,6 +307,7 @@ callback_dispatcher::record_dropped(dropped_events const& dropped)
     a.time = std::chrono::system_clock::now();
     a.application_id = dropped.target.application_id;
     a.conversation = dropped.conversation;
+    a.due = a.time;
     a.kind = "dropped";
     a.url = dropped.target.url;
     a.attempt = 0;

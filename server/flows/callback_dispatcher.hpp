@@ -1,9 +1,10 @@
 #pragma once
 // Delivers event documents to callback URLs through the callback queue (one
-// queue per application and URL, each conversation's events in order, each not
-// before its time, a bounded backlog), with a deadline, bounded retries with
-// backoff, and a bounded record of every attempt and of what was dropped.
-// Probes go out at once, beside the queue.
+// queue per application and URL, up to `connections` events of it on the wire,
+// each conversation's events in order, each not before its time, a bounded
+// backlog) and the callback client's keep-alive connections, with a deadline,
+// bounded retries with backoff, and a bounded record of every attempt and of
+// what was dropped. Probes go out at once, beside the queue.
 
 #include "callback_client.hpp"
 #include "callback_queue.hpp"
@@ -54,7 +55,8 @@ private:
 /** One delivery attempt, for GET /__admin/events. */
 struct delivery_attempt
 {
-    std::chrono::system_clock::time_point time;
+    std::chrono::system_clock::time_point time; ///< When it was sent (or, for "dropped", when dropped).
+    std::chrono::system_clock::time_point due;  ///< When it could have gone at the earliest: its scripted time.
     std::string application_id;
     std::uint64_t conversation = 0; ///< 0 for a probe made before the invitation exists.
     std::string kind;               ///< "probe", "event", or "dropped" (events a full backlog pushed out).
@@ -94,7 +96,7 @@ struct callback_settings
     std::size_t log_size = 1000;             ///< Attempts kept per application.
     std::size_t document_limit = 64 * 1024;  ///< Bytes of each document kept in the log.
     std::size_t backlog = 100000;            ///< Events waiting per target; beyond, the oldest conversation's go.
-    unsigned connections = 1;                ///< Events on the wire per target at once (not a flag yet).
+    unsigned connections = 16;               ///< Events on the wire per target at once (--callback-connections).
     /// The TLS client context of https targets (make_callback_tls_context); null: the system's store.
     std::shared_ptr<net::ssl::context> tls;
 };
@@ -137,6 +139,13 @@ public:
     std::uint64_t
     dropped(std::string_view application_id) const;
 
+    /** Connections to receivers opened and reused so far, and idle now. */
+    callback_client::counts
+    connection_counts() const
+    {
+        return client_.connection_counts();
+    }
+
     /** Forgets the attempts and drops of an application (empty id: all). Queued deliveries go on. */
     void
     reset_log(std::string_view application_id);
@@ -152,7 +161,7 @@ private:
     make_request(callback_route const& route, std::string const& document);
     std::uint64_t
     record_sent(std::string const& application_id, std::uint64_t conversation, char const* kind, std::string const& url,
-                std::string const& document, unsigned attempt);
+                std::string const& document, unsigned attempt, std::chrono::steady_clock::time_point due);
     void
     record_answer(std::string const& application_id, std::uint64_t attempt_id, callback_answer const& answer);
     void
@@ -167,6 +176,7 @@ private:
     callback_observer observe_;
     mutable std::mutex mutex_;
     callback_queue queue_;
+    callback_client client_;
     net::steady_timer timer_;                                    ///< Wakes the queue when its next event is due.
     std::optional<std::chrono::steady_clock::time_point> armed_; ///< When timer_ fires, if it waits.
     std::size_t probes_in_flight_ = 0;

@@ -51,6 +51,8 @@ struct config : server_settings
     std::string rel_namespace;             ///< "", "service:" or "ms:rtc:saas:"; a scenario may override.
     std::chrono::milliseconds callback_timeout{5000}; ///< Of each callback POST.
     unsigned callback_retries = 3;                    ///< Of a failed event delivery.
+    unsigned callback_connections =
+        16; ///< Events on the wire per callback target at once, over keep-alive connections.
     std::size_t callback_backlog =
         100000; ///< Events waiting per callback target; beyond, the oldest conversation's are dropped.
     std::filesystem::path callback_ca; ///< PEM certificates trusted for https callbacks, besides the system's.

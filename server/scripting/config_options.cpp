@@ -335,6 +335,10 @@ make_options()
                &config::callback_timeout, 600 * 1000),
         whole("callback-retries", callbacks, "retries of a failed event delivery (default 3)",
               &config::callback_retries, 0, 20),
+        whole("callback-connections", callbacks,
+              "events on the wire at once per callback target (application and URL), each conversation's still one "
+              "at a time, over keep-alive connections (default 16)",
+              &config::callback_connections, 1, 1024),
         whole("callback-backlog", callbacks,
               "events waiting per callback target (application and URL); beyond, the oldest conversation's are "
               "dropped (default 100000)",

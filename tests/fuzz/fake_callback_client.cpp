@@ -1,4 +1,4 @@
-// The fuzz build's stand-in for server/callback_client.cpp: post_callback()
+// The fuzz build's stand-in for server/callback_client.cpp: callback_client::post()
 // answers at once, through the executor as the real one does, without a socket,
 // so that fuzzing never connects anywhere and stays fast and repeatable.
 //
@@ -81,11 +81,26 @@ answer_for(callback_request const& request)
 
 } // namespace
 
+struct callback_client::pool
+{};
+
+callback_client::callback_client(net::any_io_executor executor, limits)
+    : executor_(std::move(executor))
+{}
+
+callback_client::~callback_client() = default;
+
+callback_client::counts
+callback_client::connection_counts() const
+{
+    return {};
+}
+
 void
-post_callback(net::any_io_executor executor, callback_request request, std::function<void(callback_answer)> done)
+callback_client::post(callback_request request, std::function<void(callback_answer)> done)
 {
     auto answer = answer_for(request);
-    net::post(executor, [done = std::move(done), answer = std::move(answer)]() mutable { done(std::move(answer)); });
+    net::post(executor_, [done = std::move(done), answer = std::move(answer)]() mutable { done(std::move(answer)); });
 }
 
 } // namespace ucwa
