@@ -101,6 +101,12 @@ TEST_SUITE("e2e metrics")
         CHECK(m.value("ucwa_mock_conversations_open") == 2);
         CHECK(m.value("ucwa_mock_callback_backlog_events") == 0);
         CHECK(m.value("ucwa_mock_callback_in_flight") == 0);
+        // The probe and the 7 events over kept-alive connections.
+        CHECK(m.value("ucwa_mock_callback_connections_opened_total") >= 1);
+        CHECK(m.value("ucwa_mock_callback_connections_opened_total").value_or(0) +
+                  m.value("ucwa_mock_callback_connections_reused_total").value_or(0) ==
+              8);
+        CHECK(m.value("ucwa_mock_callback_connections_idle") >= 1);
         CHECK(m.value("ucwa_mock_event_requests_held") == 0);
         CHECK(m.value("ucwa_mock_journal_entries") == 3); // Admin calls are not journaled.
         CHECK(m.value("ucwa_mock_journal_bytes") > 0);

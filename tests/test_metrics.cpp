@@ -161,6 +161,9 @@ TEST_SUITE("metrics")
         now.conversations_open = 2;
         now.callback_backlog = 11;
         now.callback_in_flight = 1;
+        now.callback_connections_opened = 5;
+        now.callback_connections_reused = 40;
+        now.callback_connections_idle = 3;
         now.held_event_requests = 4;
         now.resident_bytes = 123456789;
         now.reload_failures = 1;
@@ -174,6 +177,11 @@ TEST_SUITE("metrics")
         CHECK(got.types.at("ucwa_mock_conversations_open") == "gauge");
         CHECK(got.value("ucwa_mock_callback_backlog_events") == 11);
         CHECK(got.value("ucwa_mock_callback_in_flight") == 1);
+        CHECK(got.value("ucwa_mock_callback_connections_opened_total") == 5);
+        CHECK(got.types.at("ucwa_mock_callback_connections_opened_total") == "counter");
+        CHECK(got.value("ucwa_mock_callback_connections_reused_total") == 40);
+        CHECK(got.value("ucwa_mock_callback_connections_idle") == 3);
+        CHECK(got.types.at("ucwa_mock_callback_connections_idle") == "gauge");
         CHECK(got.value("ucwa_mock_event_requests_held") == 4);
         CHECK(got.value("ucwa_mock_resident_memory_bytes") == 123456789);
         CHECK(got.value("ucwa_mock_scenario_reload_failures_total") == 1);

@@ -271,6 +271,15 @@ mock_metrics::render(metrics_snapshot const& now) const
         gauge("ucwa_mock_callback_backlog_events", "Callback events waiting to be sent.", now.callback_backlog));
     families.push_back(gauge("ucwa_mock_callback_in_flight", "Callback events and probes sent and not answered yet.",
                              now.callback_in_flight));
+    families.push_back(counter("ucwa_mock_callback_connections_opened_total",
+                               "Connections to callback receivers opened (each kept alive for later callbacks).",
+                               now.callback_connections_opened));
+    families.push_back(counter("ucwa_mock_callback_connections_reused_total",
+                               "Callbacks sent on a connection kept from an earlier callback.",
+                               now.callback_connections_reused));
+    families.push_back(gauge("ucwa_mock_callback_connections_idle",
+                             "Connections to callback receivers kept open for the next callback.",
+                             now.callback_connections_idle));
     families.push_back(gauge("ucwa_mock_event_requests_held", "Event channel requests (P-GETs) held until events come.",
                              now.held_event_requests));
     families.push_back(gauge("ucwa_mock_journal_entries", "Requests kept in the journal.", now.journal_entries));

@@ -37,8 +37,11 @@ struct metrics_snapshot
     std::uint64_t journal_bytes = 0;
     std::uint64_t journal_dropped = 0;
     std::uint64_t conversations_open = 0;
-    std::uint64_t callback_backlog = 0;   ///< Events waiting for their callback.
-    std::uint64_t callback_in_flight = 0; ///< Events and probes on the wire.
+    std::uint64_t callback_backlog = 0;            ///< Events waiting for their callback.
+    std::uint64_t callback_in_flight = 0;          ///< Events and probes on the wire.
+    std::uint64_t callback_connections_opened = 0; ///< Connections to receivers opened so far.
+    std::uint64_t callback_connections_reused = 0; ///< Callbacks sent on a kept connection.
+    std::uint64_t callback_connections_idle = 0;   ///< Kept open for the next callback.
     std::uint64_t held_event_requests = 0;
     std::uint64_t resident_bytes = 0;
     std::uint64_t reload_failures = 0;

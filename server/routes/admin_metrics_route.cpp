@@ -19,6 +19,10 @@ read_sizes(mock_state& state)
     auto const load = state.callbacks->current_load();
     now.callback_backlog = load.waiting;
     now.callback_in_flight = load.in_flight;
+    auto const connections = state.callbacks->connection_counts();
+    now.callback_connections_opened = connections.opened;
+    now.callback_connections_reused = connections.reused;
+    now.callback_connections_idle = connections.idle;
     now.held_event_requests = state.channels->held();
     now.resident_bytes = resident_memory_bytes();
     now.reload_failures = state.reload_failures.load(std::memory_order_relaxed);

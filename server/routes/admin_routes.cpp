@@ -302,6 +302,11 @@ add_admin_routes(router& r, mock_state& state)
               {
                   w.start_object();
                   w.field("time", utc_timestamp(a.time));
+                  w.field("due", utc_timestamp(a.due));
+                  // How long it waited past its time: for its turn, a free connection, or the mock.
+                  w.field("lateMs",
+                          static_cast<std::uint64_t>(std::max<std::int64_t>(
+                              0, std::chrono::duration_cast<std::chrono::milliseconds>(a.time - a.due).count())));
                   w.field("application", a.application_id);
                   w.field("conversation", a.conversation);
                   w.field("kind", a.kind);
@@ -320,6 +325,13 @@ add_admin_routes(router& r, mock_state& state)
               w.end_array();
               w.field("pending", static_cast<std::uint64_t>(state.callbacks->pending()));
               w.field("dropped", state.callbacks->dropped(app_param(ctx)));
+              auto const connections = state.callbacks->connection_counts();
+              w.key("connections");
+              w.start_object();
+              w.field("opened", connections.opened);
+              w.field("reused", connections.reused);
+              w.field("idle", static_cast<std::uint64_t>(connections.idle));
+              w.end_object();
               w.end_object();
               return admin_json(ctx, http::status::ok, w.take());
           }));
