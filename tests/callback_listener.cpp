@@ -29,6 +29,9 @@ without_namespace(std::string rel)
     return colon == std::string::npos ? rel : rel.substr(colon + 1);
 }
 
+bool
+is_heartbeat(std::string const& body);
+
 // One connection, over a plain or a TLS stream: (the handshake, then) read a request, record it,
 // answer, again until the client closes.
 template<class Stream>
@@ -40,13 +43,20 @@ struct connection : std::enable_shared_from_this<connection<Stream>>
     beast::flat_buffer buffer;
     http::request<http::string_body> request;
     http::response<http::string_body> response;
-    /// Answers a request; returns false to leave it unanswered (the connection is then held, silent).
-    std::function<bool(http::request<http::string_body>&, std::string, http::response<http::string_body>&)> handle;
+    net::steady_timer delay;
+    bool close_quietly = false;
+    std::size_t number = 0;
+    /// Fills the answer to a request and says whether (hold) and when (delay) to send it.
+    std::function<callback_reply(http::request<http::string_body>&, std::string, std::size_t,
+                                 http::response<http::string_body>&)>
+        handle;
     std::function<void(std::shared_ptr<void>)> hold;
+    std::function<void(bool event)> answered;
 
     template<class... Args>
     explicit connection(tcp::socket s, Args&... args)
         : stream(std::move(s), args...)
+        , delay(stream.get_executor())
     {}
 
     void
@@ -80,20 +90,43 @@ struct connection : std::enable_shared_from_this<connection<Stream>>
         http::async_read(stream, buffer, request, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
             if(ec)
                 return;
-            if(!self->handle(self->request, self->server_name(), self->response))
+            auto const reply = self->handle(self->request, self->server_name(), self->number, self->response);
+            if(reply.hold)
                 return self->hold(self);
-            http::async_write(self->stream, self->response, [self](beast::error_code ec2, std::size_t) {
-                if(ec2 || !self->response.keep_alive())
-                {
-                    beast::error_code ignored;
-                    beast::get_lowest_layer(self->stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
-                    return;
-                }
-                self->read();
+            bool const event = !is_heartbeat(self->request.body());
+            self->close_quietly = reply.close_quietly;
+            if(reply.delay.count() <= 0)
+                return self->write(event);
+            self->delay.expires_after(reply.delay);
+            self->delay.async_wait([self, event](beast::error_code ec2) {
+                if(!ec2)
+                    self->write(event);
             });
         });
     }
+
+    void
+    write(bool event)
+    {
+        answered(event);
+        http::async_write(stream, response, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            if(ec || !self->response.keep_alive() || self->close_quietly)
+            {
+                beast::error_code ignored;
+                beast::get_lowest_layer(self->stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+                return;
+            }
+            self->read();
+        });
+    }
 };
+
+// The probe: an event document whose sender list is empty.
+bool
+is_heartbeat(std::string const& body)
+{
+    return body.find(R"("sender":[])") != std::string::npos;
+}
 
 } // namespace
 
@@ -160,8 +193,15 @@ void
 callback_listener::start(std::shared_ptr<Connection> c)
 {
     c->hold = [this](std::shared_ptr<void> held) { held_.push_back(std::move(held)); };
-    c->handle = [this](http::request<http::string_body>& req, std::string server_name,
-                       http::response<http::string_body>& res) { return answer(req, std::move(server_name), res); };
+    c->handle = [this](http::request<http::string_body>& req, std::string server_name, std::size_t number,
+                       http::response<http::string_body>& res) {
+        return answer(req, std::move(server_name), number, res);
+    };
+    c->answered = [this](bool event) { answered(event); };
+    {
+        std::lock_guard lock(mutex_);
+        c->number = ++accepted_;
+    }
     c->run();
 }
 
@@ -179,8 +219,8 @@ callback_listener::accept()
     });
 }
 
-bool
-callback_listener::answer(http::request<http::string_body> const& req, std::string server_name,
+callback_reply
+callback_listener::answer(http::request<http::string_body> const& req, std::string server_name, std::size_t connection,
                           http::response<http::string_body>& res)
 {
     received_callback got;
@@ -190,23 +230,49 @@ callback_listener::answer(http::request<http::string_body> const& req, std::stri
         got.headers.emplace_back(field.name_string(), field.value());
     got.body = req.body();
     got.server_name = std::move(server_name);
+    got.connection = connection;
+    bool const event = !is_heartbeat(got.body);
     callback_reply reply;
     {
         std::lock_guard lock(mutex_);
         if(respond_)
             reply = respond_(got);
         received_.push_back(std::move(got));
+        if(event)
+            most_events_at_once_ = std::max(most_events_at_once_, ++events_at_once_);
     }
     changed_.notify_all();
     if(reply.hold)
-        return false;
+        return reply;
     res = {static_cast<http::status>(reply.status), req.version()};
     res.keep_alive(req.keep_alive());
     if(!reply.body.empty())
         res.set(http::field::content_type, "application/json");
     res.body() = reply.body;
     res.prepare_payload();
-    return true;
+    return reply;
+}
+
+void
+callback_listener::answered(bool event)
+{
+    std::lock_guard lock(mutex_);
+    if(event)
+        --events_at_once_;
+}
+
+std::size_t
+callback_listener::connections() const
+{
+    std::lock_guard lock(mutex_);
+    return accepted_;
+}
+
+std::size_t
+callback_listener::most_events_at_once() const
+{
+    std::lock_guard lock(mutex_);
+    return most_events_at_once_;
 }
 
 std::vector<received_callback>

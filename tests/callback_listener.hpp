@@ -29,7 +29,8 @@ struct received_callback
     std::string target;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
-    std::string server_name; ///< The TLS server name (SNI) the client sent; "" over http or without one.
+    std::string server_name;    ///< The TLS server name (SNI) the client sent; "" over http or without one.
+    std::size_t connection = 0; ///< Which accepted connection carried it, from 1.
 
     /** Returns a header's value ("" when absent); names compare case-insensitively. */
     std::string
@@ -44,7 +45,9 @@ struct callback_reply
 {
     unsigned status = 200;
     std::string body;
-    bool hold = false; ///< Never answer: the connection stays open, silent, until the listener goes.
+    bool hold = false;                  ///< Never answer: the connection stays open, silent, until the listener goes.
+    std::chrono::milliseconds delay{0}; ///< Answer this much later; other connections go on meanwhile.
+    bool close_quietly = false;         ///< Close the connection after answering, without a Connection: close.
 };
 
 /** What a listener serves https with (e.g. from make_tls_identity). */
@@ -88,16 +91,27 @@ public:
     void
     set_responder(responder respond);
 
+    /** Connections accepted so far. */
+    std::size_t
+    connections() const;
+
+    /** The most events (not heartbeats) received and not yet answered at one time. */
+    std::size_t
+    most_events_at_once() const;
+
 private:
     void
     accept();
     template<class Connection>
     void
     start(std::shared_ptr<Connection> c);
-    /** Records a request and fills its answer; returns false to leave it unanswered. */
-    bool
-    answer(http::request<http::string_body> const& req, std::string server_name,
+    /** Records a request and fills its answer; says whether and when to send it. */
+    callback_reply
+    answer(http::request<http::string_body> const& req, std::string server_name, std::size_t connection,
            http::response<http::string_body>& res);
+    /** An answer went out, to an event or to a heartbeat. */
+    void
+    answered(bool event);
 
     net::io_context ioc_;
     std::shared_ptr<net::ssl::context> tls_; ///< Null: plain http.
@@ -108,6 +122,9 @@ private:
     std::vector<received_callback> received_;
     responder respond_;
     std::vector<std::shared_ptr<void>> held_; ///< Connections left unanswered; only the listener's thread touches it.
+    std::size_t accepted_ = 0;
+    std::size_t events_at_once_ = 0;
+    std::size_t most_events_at_once_ = 0;
     std::thread thread_;
 };
 

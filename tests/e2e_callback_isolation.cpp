@@ -112,6 +112,7 @@ TEST_SUITE("e2e callback isolation")
         test_server server([](config& c) {
             c.callback_timeout = callback_timeout;
             c.callback_backlog = 3;
+            c.callback_connections = 1; // One event on the wire: the rest wait, as counted below.
         });
         callback_listener listener(stuck_for_events);
         test_client client(server.port());
