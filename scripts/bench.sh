@@ -34,6 +34,10 @@ wait_201() {  # url, deadline ms; returns when a startMessaging gets 201
     return 1
 }
 
+# BENCH_ONLY=callbacks: only the end-to-end section at the end (callbacks and event channels).
+BENCH_ONLY="${BENCH_ONLY:-}"
+if [ "$BENCH_ONLY" != callbacks ]; then # the wrk sections, left unindented
+
 # nginx: the ceiling, a fixed 201 with a Location, no logging; over TLS too, with
 # a certificate of the kind the mock makes (EC P-256, signed by a CA of its own).
 nginx_port=$(free_port)
@@ -211,4 +215,67 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 echo "launch to first 201 (median of 5): ${start_median} ms (${starts[*]})"
 echo "resident memory: idle $((idle_rss / 1024)) MB, journal full $((full_rss / 1024)) MB, after $total_requests requests $((million_rss / 1024)) MB"
 echo "soak: $soak_answers mixed answers, $soak_unexpected unexpected statuses, $soak_duplicates duplicate ids, RSS per round: ${soak_rss[*]} MB: $soak_verdict"
-[ "$soak_verdict" = passed ]
+fi # the wrk sections
+
+# End to end (issue 20): webhook callbacks to a receiver of ucwa-callback-load's own (tests/bench/),
+# and person applications' event channels (P-GETs); each line against a fresh mock.
+# BENCH_MOCK_FLAGS replaces the flags added here (BENCH_MOCK_FLAGS= for a mock without them).
+MOCK_FLAGS="${BENCH_MOCK_FLAGS---callback-connections 16}"
+CALLBACK_CONVERSATIONS="${CALLBACK_CONVERSATIONS:-5000}"
+MEMORY_CONVERSATIONS="${MEMORY_CONVERSATIONS:-100000}"
+CHANNEL_APPLICATIONS="${CHANNEL_APPLICATIONS:-1000}"
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DUCWA_MOCK_TESTS=OFF >/dev/null
+cmake --build build-release -j "${BENCH_JOBS:-$(nproc)}" --target ucwa-callback-load >/dev/null
+LOAD=build-release/ucwa-callback-load
+
+fresh_mock() {  # [flags...]: starts a mock with MOCK_FLAGS and these; sets e2e_port and e2e_pid
+    e2e_port=$(free_port)
+    # shellcheck disable=SC2086 # MOCK_FLAGS is a list of flags
+    "$MOCK" --port "$e2e_port" --log-level warn $MOCK_FLAGS "$@" >>"$work/e2e-mock.log" 2>&1 & e2e_pid=$!; pids+=("$e2e_pid")
+    wait_201 "http://127.0.0.1:$e2e_port" 5000
+}
+stop_mock() { kill "$e2e_pid" 2>/dev/null || true; wait "$e2e_pid" 2>/dev/null || true; }
+figure() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k {print $2}'; }  # line, key -> value
+callback_queue() {  # the mock's own count of callbacks still waiting and dropped (a full backlog)
+    curl -s "http://127.0.0.1:$e2e_port/__admin/events?app=833" | python3 -c \
+        'import json, sys; d = json.load(sys.stdin); print("mock_pending=%d mock_dropped=%d" % (d["pending"], d["dropped"]))' ||
+        echo "mock_pending=? mock_dropped=?"
+}
+# A load line whose run failed is printed as it is (its errors on stderr): make bench goes on.
+run_load() { "$LOAD" "$@" --mock "http://127.0.0.1:$e2e_port" || true; }
+
+echo
+echo "end to end: callbacks (32 keep-alive clients, application 833, one callbackUrl, receiver answers 200 after D ms);"
+echo "            event channels (P-GETs) of a person's applications; mock flags: ${MOCK_FLAGS:-none}"
+for delay in 0 20; do
+    fresh_mock
+    line=$(run_load callbacks --clients 32 --conversations "$CALLBACK_CONVERSATIONS" --delay-ms "$delay" --deadline-s 55)
+    line="$line $(callback_queue)"
+    stop_mock
+    target=""
+    if [ "$delay" = 20 ]; then
+        rate=$(figure "$line" callbacks_per_s); p99=$(figure "$line" created_p99_ms)
+        verdict=missed
+        if [ -n "$rate" ] && [ "$(echo "${rate} >= 640 && ${p99} <= 45" | bc -l)" = 1 ]; then verdict=met; fi
+        target="  [target: >= 640 callbacks/s, 201 p99 <= 45 ms: $verdict]"
+    fi
+    echo "callbacks D=$delay $line$target"
+done
+
+# Memory: one fresh mock through 100 000 conversations with callbacks (D=0), RSS every 20 000 answers.
+fresh_mock
+idle_mb=$(( $(rss_kb "$e2e_pid") / 1024 ))
+line=$(run_load callbacks --clients 32 --conversations "$MEMORY_CONVERSATIONS" --delay-ms 0 --deadline-s 150 \
+    --rss-pid "$e2e_pid" --rss-every $(( MEMORY_CONVERSATIONS / 5 )))
+line="$line $(callback_queue)"
+stop_mock
+echo "memory D=0 idle_rss_mb=$idle_mb $line"
+
+# Event channels: 1 000 applications of one person, each with a held P-GET; 500 startMessaging a
+# second, round robin, for 10 s.
+fresh_mock --max-applications-per-user "$CHANNEL_APPLICATIONS"
+line=$(run_load channels --applications "$CHANNEL_APPLICATIONS" --seconds 10 --rate 500 --deadline-s 30)
+stop_mock
+echo "channels A=$CHANNEL_APPLICATIONS $line"
+
+[ "${soak_verdict:-passed}" = passed ]
