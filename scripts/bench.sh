@@ -236,10 +236,17 @@ fresh_mock() {  # [flags...]: starts a mock with MOCK_FLAGS and these; sets e2e_
 }
 stop_mock() { kill "$e2e_pid" 2>/dev/null || true; wait "$e2e_pid" 2>/dev/null || true; }
 figure() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k {print $2}'; }  # line, key -> value
-callback_queue() {  # the mock's own count of callbacks still waiting and dropped (a full backlog)
-    curl -s "http://127.0.0.1:$e2e_port/__admin/events?app=833" | python3 -c \
-        'import json, sys; d = json.load(sys.stdin); print("mock_pending=%d mock_dropped=%d" % (d["pending"], d["dropped"]))' ||
-        echo "mock_pending=? mock_dropped=?"
+mock_counts() {  # the mock's own counts: callbacks waiting, dropped by a full backlog; conversations forgotten
+    local base="http://127.0.0.1:$e2e_port/__admin"
+    curl -s -o "$work/events.json" "$base/events?app=833" && curl -s -o "$work/requests.json" "$base/requests?limit=1" &&
+        python3 - "$work/events.json" "$work/requests.json" <<'PY' || echo "mock_pending=? mock_dropped=? mock_forgotten=?"
+import json, sys
+events, requests = (json.load(open(name)) for name in sys.argv[1:])
+# connections: the callback client's keep-alive connections (opened, reused), where it has them.
+print("mock_pending=%d mock_dropped=%d mock_forgotten=%d mock_callback_connections_opened=%s"
+      % (events["pending"], events["dropped"], requests["limits"]["conversationsForgotten"],
+         events.get("connections", {}).get("opened", "?")))
+PY
 }
 # A load line whose run failed is printed as it is (its errors on stderr): make bench goes on.
 run_load() { "$LOAD" "$@" --mock "http://127.0.0.1:$e2e_port" || true; }
@@ -247,10 +254,12 @@ run_load() { "$LOAD" "$@" --mock "http://127.0.0.1:$e2e_port" || true; }
 echo
 echo "end to end: callbacks (32 keep-alive clients, application 833, one callbackUrl, receiver answers 200 after D ms);"
 echo "            event channels (P-GETs) of a person's applications; mock flags: ${MOCK_FLAGS:-none}"
+# --conversations: the mock keeps every conversation (2 000 per application by default; one more for
+# wait_201's), so none is forgotten, its remaining events with it, before its remote party answers (200 ms).
 for delay in 0 20; do
-    fresh_mock
+    fresh_mock --conversations "$(( CALLBACK_CONVERSATIONS + 1 ))"
     line=$(run_load callbacks --clients 32 --conversations "$CALLBACK_CONVERSATIONS" --delay-ms "$delay" --deadline-s 55)
-    line="$line $(callback_queue)"
+    line="$line $(mock_counts)"
     stop_mock
     target=""
     if [ "$delay" = 20 ]; then
@@ -262,19 +271,31 @@ for delay in 0 20; do
     echo "callbacks D=$delay $line$target"
 done
 
-# Memory: one fresh mock through 100 000 conversations with callbacks (D=0), RSS every 20 000 answers.
+# Memory: one fresh mock, as configured by default, through 100 000 conversations with callbacks
+# (D=0), RSS every 20 000 answers. Its bounds hold it: 2 000 conversations kept, the older ones
+# forgotten with their events still to come (mock_forgotten), and 100 000 events waiting for the
+# callback target, beyond which the oldest conversation's are dropped (mock_dropped).
+# The callback backlog's peak, sampled from the metrics twice a second, shows what the RSS holds.
 fresh_mock
 idle_mb=$(( $(rss_kb "$e2e_pid") / 1024 ))
-line=$(run_load callbacks --clients 32 --conversations "$MEMORY_CONVERSATIONS" --delay-ms 0 --deadline-s 150 \
-    --rss-pid "$e2e_pid" --rss-every $(( MEMORY_CONVERSATIONS / 5 )))
-line="$line $(callback_queue)"
+run_load callbacks --clients 32 --conversations "$MEMORY_CONVERSATIONS" --delay-ms 0 --deadline-s 150 \
+    --rss-pid "$e2e_pid" --rss-every $(( MEMORY_CONVERSATIONS / 5 )) >"$work/memory.out" & load_pid=$!
+backlog_peak=0
+while kill -0 "$load_pid" 2>/dev/null; do
+    backlog=$(curl -s "http://127.0.0.1:$e2e_port/__admin/metrics" | awk '/^ucwa_mock_callback_backlog_events / {print int($2)}')
+    if [ "${backlog:-0}" -gt "$backlog_peak" ]; then backlog_peak=$backlog; fi
+    sleep 0.5
+done
+wait "$load_pid" || true
+line="$(cat "$work/memory.out") $(mock_counts) mock_backlog_peak=$backlog_peak"
 stop_mock
 echo "memory D=0 idle_rss_mb=$idle_mb $line"
 
-# Event channels: 1 000 applications of one person, each with a held P-GET; 500 startMessaging a
-# second, round robin, for 10 s.
+# Event channels: 1 000 applications of one person, each with a held P-GET; 2 000 startMessaging a
+# second, round robin (2 a second per application), for 10 s: 9 events each on its channel. The
+# remote party answers after 200 ms, so no conversation's last event comes before about 220 ms.
 fresh_mock --max-applications-per-user "$CHANNEL_APPLICATIONS"
-line=$(run_load channels --applications "$CHANNEL_APPLICATIONS" --seconds 10 --rate 500 --deadline-s 30)
+line=$(run_load channels --applications "$CHANNEL_APPLICATIONS" --seconds 10 --rate "${CHANNEL_RATE:-2000}" --deadline-s 30)
 stop_mock
 echo "channels A=$CHANNEL_APPLICATIONS $line"
 
