@@ -31,6 +31,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace {
@@ -72,6 +73,18 @@ fixed(double value, int decimals = 1)
     char out[64];
     std::snprintf(out, sizeof out, "%.*f", decimals, value);
     return out;
+}
+
+/** The q-quantile in ms of `total` conversations' start-to-last-event times, of which `done` holds those that
+    completed (sorted here); the others count as slower than all, and a rank among them is "incomplete". */
+std::string
+last_event_quantile(std::vector<double>& done, std::size_t total, double q)
+{
+    if(total == 0)
+        return "0";
+    std::sort(done.begin(), done.end());
+    auto const rank = std::max<std::size_t>(1, static_cast<std::size_t>(q * static_cast<double>(total) + 0.999999));
+    return rank <= done.size() ? fixed(done[rank - 1], 0) : "incomplete";
 }
 
 /** The digits right after `marker` in `text`, if any. */
@@ -509,16 +522,14 @@ run_callbacks(options const& o, tcp::endpoint mock)
     if(o.rss_pid)
         f.rss_samples.push_back("end:" + std::to_string(rss_mb(o.rss_pid)));
 
-    std::vector<double> last_event_ms;
-    std::size_t completed = 0;
+    std::vector<double> last_event_ms; ///< Of the conversations whose invitation completed.
     clock_type::time_point last_callback = f.first_start.value_or(begin);
     for(std::size_t k = 0; k < f.started; ++k)
     {
-        completed += f.completed[k];
-        if(!f.has_callback[k])
-            continue;
-        last_event_ms.push_back(ms_between(f.sent[k], f.last_callback[k]));
-        last_callback = std::max(last_callback, f.last_callback[k]);
+        if(f.has_callback[k])
+            last_callback = std::max(last_callback, f.last_callback[k]);
+        if(f.completed[k])
+            last_event_ms.push_back(ms_between(f.sent[k], f.last_callback[k]));
     }
     auto const first = f.first_start.value_or(begin);
     double const creating_s = f.last_201 ? seconds_between(first, *f.last_201) : 0;
@@ -534,12 +545,12 @@ run_callbacks(options const& o, tcp::endpoint mock)
               << " callbacks_per_s=" << fixed(delivering_s > 0 ? f.callbacks / delivering_s : 0, 0)
               << " created_p50_ms=" << fixed(quantile(f.created_ms, 0.5), 2)
               << " created_p99_ms=" << fixed(quantile(f.created_ms, 0.99), 2)
-              << " last_event_p50_ms=" << fixed(quantile(last_event_ms, 0.5), 0)
-              << " last_event_p99_ms=" << fixed(quantile(last_event_ms, 0.99), 0)
+              << " last_event_p50_ms=" << last_event_quantile(last_event_ms, created, 0.5)
+              << " last_event_p99_ms=" << last_event_quantile(last_event_ms, created, 0.99)
               << " receiver_connections=" << f.receiver_connections << " non_201=" << f.non_201
-              << " client_errors=" << f.client_errors << " completed=" << completed << " unmatched=" << f.unmatched
-              << " deadline_reached=" << (deadline_reached ? 1 : 0) << (rss.empty() ? "" : " rss_mb=" + rss)
-              << std::endl;
+              << " client_errors=" << f.client_errors << " completed=" << last_event_ms.size()
+              << " unmatched=" << f.unmatched << " deadline_reached=" << (deadline_reached ? 1 : 0)
+              << (rss.empty() ? "" : " rss_mb=" + rss) << std::endl;
     if(!f.first_non_201.empty())
         std::cerr << "first non-201 answer: " << f.first_non_201 << "\n";
     return f.client_errors == 0 ? 0 : 1;
@@ -565,6 +576,7 @@ struct channel_figures
     std::string first_failure;
     /// Per conversation (application index << 32 | invitation number): sent, and latest event.
     std::unordered_map<std::uint64_t, clock_type::time_point> sent, last_event_of;
+    std::unordered_set<std::uint64_t> completed; ///< Its invitation completed event came.
 };
 
 std::uint64_t
@@ -649,8 +661,14 @@ private:
                     auto n = number_after(href, "/messagingInvitations/");
                     if(!n)
                         n = number_after(href, "/conversations/");
-                    if(n)
-                        f.last_event_of[conversation_key(index_, *n)] = now;
+                    if(!n)
+                        continue;
+                    f.last_event_of[conversation_key(index_, *n)] = now;
+                    auto const* rel = rapidjson::Pointer("/link/rel").Get(e);
+                    auto const* type = rapidjson::Pointer("/type").Get(e);
+                    if(rel && rel->IsString() && std::string_view(rel->GetString()).ends_with("messagingInvitation") &&
+                       type && type->IsString() && std::string_view(type->GetString()) == "completed")
+                        f.completed.insert(conversation_key(index_, *n));
                 }
             }
         get();
@@ -950,10 +968,10 @@ run_channels(options const& o, tcp::endpoint mock)
         return 1;
     }
 
-    std::vector<double> last_event_ms;
+    std::vector<double> last_event_ms; ///< Of the conversations whose invitation completed.
     for(auto const& [key, sent] : f.sent)
-        if(auto got = f.last_event_of.find(key); got != f.last_event_of.end() && got->second >= sent)
-            last_event_ms.push_back(ms_between(sent, got->second));
+        if(f.completed.contains(key))
+            last_event_ms.push_back(ms_between(sent, f.last_event_of[key]));
     auto const first = f.first_start.value_or(load_begin);
     double const delivering_s = f.last_event ? seconds_between(first, *f.last_event) : 0;
     double const loading_s = seconds_between(load_begin, f.load_end);
@@ -962,9 +980,9 @@ run_channels(options const& o, tcp::endpoint mock)
               << " starts_per_s=" << fixed(loading_s > 0 ? f.starts_sent / loading_s : 0, 0) << " events=" << f.events
               << " events_per_s=" << fixed(delivering_s > 0 ? f.events / delivering_s : 0, 0)
               << " channel_answers=" << f.channel_answers
-              << " last_event_p50_ms=" << fixed(quantile(last_event_ms, 0.5), 0)
-              << " last_event_p99_ms=" << fixed(quantile(last_event_ms, 0.99), 0)
-              << " conversations_seen=" << last_event_ms.size() << " held_peak=" << f.held_peak
+              << " last_event_p50_ms=" << last_event_quantile(last_event_ms, f.sent.size(), 0.5)
+              << " last_event_p99_ms=" << last_event_quantile(last_event_ms, f.sent.size(), 0.99)
+              << " completed=" << last_event_ms.size() << " held_peak=" << f.held_peak
               << " held_low_under_load=" << f.held_low.value_or(0) << " non_201=" << f.non_201
               << " start_errors=" << f.start_errors << " channel_errors=" << f.channel_errors
               << " resyncs=" << f.resyncs << " deadline_reached=" << (deadline_reached ? 1 : 0) << std::endl;
