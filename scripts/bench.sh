@@ -290,6 +290,7 @@ wait "$load_pid" || true
 line="$(cat "$work/memory.out") $(mock_counts) mock_backlog_peak=$backlog_peak"
 stop_mock
 echo "memory D=0 idle_rss_mb=$idle_mb $line"
+echo "           (default bounds: 2 000 conversations kept, the rest forgotten with their later events; 100 000 events waiting at most)"
 
 # Event channels: 1 000 applications of one person, each with a held P-GET; 2 000 startMessaging a
 # second, round robin (2 a second per application), for 10 s: 9 events each on its channel. The
