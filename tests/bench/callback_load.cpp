@@ -24,10 +24,8 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -169,11 +167,8 @@ public:
         arm();
         if(open_)
             return write();
-        ++connects;
         stream_.async_connect(mock_, beast::bind_front_handler(&mock_connection::on_connect, shared_from_this()));
     }
-
-    std::size_t connects = 0;
 
 private:
     void
