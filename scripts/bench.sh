@@ -34,6 +34,10 @@ wait_201() {  # url, deadline ms; returns when a startMessaging gets 201
     return 1
 }
 
+# BENCH_ONLY=callbacks: only the end-to-end section at the end (callbacks and event channels).
+BENCH_ONLY="${BENCH_ONLY:-}"
+if [ "$BENCH_ONLY" != callbacks ]; then # the wrk sections, left unindented
+
 # nginx: the ceiling, a fixed 201 with a Location, no logging; over TLS too, with
 # a certificate of the kind the mock makes (EC P-256, signed by a CA of its own).
 nginx_port=$(free_port)
@@ -211,4 +215,89 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 echo "launch to first 201 (median of 5): ${start_median} ms (${starts[*]})"
 echo "resident memory: idle $((idle_rss / 1024)) MB, journal full $((full_rss / 1024)) MB, after $total_requests requests $((million_rss / 1024)) MB"
 echo "soak: $soak_answers mixed answers, $soak_unexpected unexpected statuses, $soak_duplicates duplicate ids, RSS per round: ${soak_rss[*]} MB: $soak_verdict"
-[ "$soak_verdict" = passed ]
+fi # the wrk sections
+
+# End to end (issue 20): webhook callbacks to a receiver of ucwa-callback-load's own (tests/bench/),
+# and person applications' event channels (P-GETs); each line against a fresh mock.
+# BENCH_MOCK_FLAGS replaces the flags added here (BENCH_MOCK_FLAGS= for a mock without them).
+MOCK_FLAGS="${BENCH_MOCK_FLAGS---callback-connections 16}"
+CALLBACK_CONVERSATIONS="${CALLBACK_CONVERSATIONS:-5000}"
+MEMORY_CONVERSATIONS="${MEMORY_CONVERSATIONS:-100000}"
+CHANNEL_APPLICATIONS="${CHANNEL_APPLICATIONS:-1000}"
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DUCWA_MOCK_TESTS=OFF >/dev/null
+cmake --build build-release -j "${BENCH_JOBS:-$(nproc)}" --target ucwa-callback-load >/dev/null
+LOAD=build-release/ucwa-callback-load
+
+fresh_mock() {  # [flags...]: starts a mock with MOCK_FLAGS and these; sets e2e_port and e2e_pid
+    e2e_port=$(free_port)
+    # shellcheck disable=SC2086 # MOCK_FLAGS is a list of flags
+    "$MOCK" --port "$e2e_port" --log-level warn $MOCK_FLAGS "$@" >>"$work/e2e-mock.log" 2>&1 & e2e_pid=$!; pids+=("$e2e_pid")
+    wait_201 "http://127.0.0.1:$e2e_port" 5000
+}
+stop_mock() { kill "$e2e_pid" 2>/dev/null || true; wait "$e2e_pid" 2>/dev/null || true; }
+figure() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k {print $2}'; }  # line, key -> value
+mock_counts() {  # the mock's own counts: callbacks waiting, dropped by a full backlog; conversations forgotten
+    local base="http://127.0.0.1:$e2e_port/__admin"
+    curl -s -o "$work/events.json" "$base/events?app=833" && curl -s -o "$work/requests.json" "$base/requests?limit=1" &&
+        python3 - "$work/events.json" "$work/requests.json" <<'PY' || echo "mock_pending=? mock_dropped=? mock_forgotten=?"
+import json, sys
+events, requests = (json.load(open(name)) for name in sys.argv[1:])
+# connections: the callback client's keep-alive connections (opened, reused), where it has them.
+print("mock_pending=%d mock_dropped=%d mock_forgotten=%d mock_callback_connections_opened=%s"
+      % (events["pending"], events["dropped"], requests["limits"]["conversationsForgotten"],
+         events.get("connections", {}).get("opened", "?")))
+PY
+}
+# A load line whose run failed is printed as it is (its errors on stderr): make bench goes on.
+run_load() { "$LOAD" "$@" --mock "http://127.0.0.1:$e2e_port" || true; }
+
+echo
+echo "end to end: callbacks (32 keep-alive clients, application 833, one callbackUrl, receiver answers 200 after D ms);"
+echo "            event channels (P-GETs) of a person's applications; mock flags: ${MOCK_FLAGS:-none}"
+# --conversations: the mock keeps every conversation (2 000 per application by default; one more for
+# wait_201's), so none is forgotten, its remaining events with it, before its remote party answers (200 ms).
+for delay in 0 20; do
+    fresh_mock --conversations "$(( CALLBACK_CONVERSATIONS + 1 ))"
+    line=$(run_load callbacks --clients 32 --conversations "$CALLBACK_CONVERSATIONS" --delay-ms "$delay" --deadline-s 55)
+    line="$line $(mock_counts)"
+    stop_mock
+    target=""
+    if [ "$delay" = 20 ]; then
+        rate=$(figure "$line" callbacks_per_s); p99=$(figure "$line" created_p99_ms)
+        verdict=missed
+        if [ -n "$rate" ] && [ "$(echo "${rate} >= 640 && ${p99} <= 45" | bc -l)" = 1 ]; then verdict=met; fi
+        target="  [target: >= 640 callbacks/s, 201 p99 <= 45 ms: $verdict]"
+    fi
+    echo "callbacks D=$delay $line$target"
+done
+
+# Memory: one fresh mock, as configured by default, through 100 000 conversations with callbacks
+# (D=0), RSS every 20 000 answers. Its bounds hold it: 2 000 conversations kept, the older ones
+# forgotten with their events still to come (mock_forgotten), and 100 000 events waiting for the
+# callback target, beyond which the oldest conversation's are dropped (mock_dropped).
+# The callback backlog's peak, sampled from the metrics twice a second, shows what the RSS holds.
+fresh_mock
+idle_mb=$(( $(rss_kb "$e2e_pid") / 1024 ))
+run_load callbacks --clients 32 --conversations "$MEMORY_CONVERSATIONS" --delay-ms 0 --deadline-s 150 \
+    --rss-pid "$e2e_pid" --rss-every $(( MEMORY_CONVERSATIONS / 5 )) >"$work/memory.out" & load_pid=$!
+backlog_peak=0
+while kill -0 "$load_pid" 2>/dev/null; do
+    backlog=$(curl -s "http://127.0.0.1:$e2e_port/__admin/metrics" | awk '/^ucwa_mock_callback_backlog_events / {print int($2)}')
+    if [ "${backlog:-0}" -gt "$backlog_peak" ]; then backlog_peak=$backlog; fi
+    sleep 0.5
+done
+wait "$load_pid" || true
+line="$(cat "$work/memory.out") $(mock_counts) mock_backlog_peak=$backlog_peak"
+stop_mock
+echo "memory D=0 idle_rss_mb=$idle_mb $line"
+echo "           (default bounds: 2 000 conversations kept, the rest forgotten with their later events; 100 000 events waiting at most)"
+
+# Event channels: 1 000 applications of one person, each with a held P-GET; 2 000 startMessaging a
+# second, round robin (2 a second per application), for 10 s: 9 events each on its channel. The
+# remote party answers after 200 ms, so no conversation's last event comes before about 220 ms.
+fresh_mock --max-applications-per-user "$CHANNEL_APPLICATIONS"
+line=$(run_load channels --applications "$CHANNEL_APPLICATIONS" --seconds 10 --rate "${CHANNEL_RATE:-2000}" --deadline-s 30)
+stop_mock
+echo "channels A=$CHANNEL_APPLICATIONS $line"
+
+[ "${soak_verdict:-passed}" = passed ]
