@@ -222,7 +222,7 @@ fi # the wrk sections
 # BENCH_MOCK_FLAGS replaces the flags added here (BENCH_MOCK_FLAGS= for a mock without them).
 MOCK_FLAGS="${BENCH_MOCK_FLAGS---callback-connections 16}"
 CALLBACK_CONVERSATIONS="${CALLBACK_CONVERSATIONS:-5000}"
-MEMORY_CONVERSATIONS="${MEMORY_CONVERSATIONS:-100000}"
+MEMORY_CONVERSATIONS="${MEMORY_CONVERSATIONS:-200000}"
 CHANNEL_APPLICATIONS="${CHANNEL_APPLICATIONS:-1000}"
 cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DUCWA_MOCK_TESTS=OFF >/dev/null
 cmake --build build-release -j "${BENCH_JOBS:-$(nproc)}" --target ucwa-callback-load >/dev/null
@@ -279,7 +279,7 @@ done
 fresh_mock
 idle_mb=$(( $(rss_kb "$e2e_pid") / 1024 ))
 run_load callbacks --clients 32 --conversations "$MEMORY_CONVERSATIONS" --delay-ms 0 --deadline-s 150 \
-    --rss-pid "$e2e_pid" --rss-every $(( MEMORY_CONVERSATIONS / 5 )) >"$work/memory.out" & load_pid=$!
+    --rss-pid "$e2e_pid" --rss-every $(( MEMORY_CONVERSATIONS / 10 )) >"$work/memory.out" & load_pid=$!
 backlog_peak=0
 while kill -0 "$load_pid" 2>/dev/null; do
     backlog=$(curl -s "http://127.0.0.1:$e2e_port/__admin/metrics" | awk '/^ucwa_mock_callback_backlog_events / {print int($2)}')
