@@ -94,7 +94,8 @@ TEST_SUITE("router")
         CHECK(get("/a/b%20c/v1/applications/8%334") == 200);
         CHECK(seen == "prefixed /a/b c 834");
         CHECK(get("/a/b/c/d/v1/applications/833") == 404);
-        CHECK(get("/a//v1/applications/833") == 404);
+        CHECK(get("/a//v1/applications/833") == 200); // Empty segments fold, as IIS folds them.
+        CHECK(seen == "prefixed /a 833");
         CHECK(get("/v1/applications") == 404);
         CHECK(get("/STATUS") == 200);
         CHECK(seen == "status");
@@ -113,9 +114,8 @@ TEST_SUITE("router")
     {
         std::string seen;
         auto r = sample_router(seen);
-        for(auto const* target :
-            {"/", "/v1", "/v1/applications/833/communication", "//v1/applications/833/communication/startMessaging",
-             "/v1/applications/833/communication/startMessaging/", "/v1/applications//communication/startMessaging"})
+        for(auto const* target : {"/", "/v1", "/v1/applications/833/communication",
+                                  "/v1/applications//communication/startMessaging", "/v1/applications/833/x/"})
         {
             CAPTURE(target);
             auto req = request(http::verb::post, target);
@@ -124,7 +124,49 @@ TEST_SUITE("router")
         auto req = request(http::verb::put, "/v1/applications/833");
         auto rep = r.handle(req);
         CHECK(rep.response.result() == http::status::method_not_allowed);
-        CHECK(rep.response[http::field::allow] == "GET, DELETE");
+        CHECK(rep.response[http::field::allow] == "GET, HEAD, DELETE");
+    }
+
+    TEST_CASE("empty path segments fold: //x, x//y and a trailing / route as the path without them")
+    {
+        std::string seen;
+        auto r = sample_router(seen);
+        std::string path_seen;
+        r.add(http::verb::get, "/ucwa/oauth/v1/applications/{app}/people", "people", [&](request_context& ctx) {
+            path_seen = std::string(ctx.path()) + " " + std::string(ctx.capture("app"));
+            return make_json_reply(http::status::ok, "{}", ctx.request.version(), true);
+        });
+        for(auto const* target : {"//v1/applications/833/communication/startMessaging?to=sip:a@b.c",
+                                  "/v1//applications/833/communication/startMessaging/?to=sip:a@b.c",
+                                  "///v1/applications/833///communication/startMessaging//?to=sip:a@b.c"})
+        {
+            CAPTURE(target);
+            seen.clear();
+            auto req = request(http::verb::post, target);
+            CHECK(r.handle(req).response.result() == http::status::created);
+            CHECK(seen == "833|sip:a@b.c");
+            CHECK(req.target() == target); // The request keeps its target as sent (for the journal).
+        }
+        auto req = request(http::verb::get, "//ucwa//oauth/v1/applications/101/people");
+        CHECK(r.handle(req).response.result() == http::status::ok);
+        CHECK(path_seen == "/ucwa/oauth/v1/applications/101/people 101");
+        req = request(http::verb::get, "/ucwa/oauth/v1/applications/101/people");
+        CHECK(r.handle(req).response.result() == http::status::ok);
+        CHECK(path_seen == "/ucwa/oauth/v1/applications/101/people 101");
+    }
+
+    TEST_CASE("HEAD is answered by the GET route - a POST-only path does not list it in Allow")
+    {
+        std::string seen;
+        auto r = sample_router(seen);
+        auto req = request(http::verb::head, "/v1/applications/833");
+        auto rep = r.handle(req);
+        CHECK(rep.response.result() == http::status::ok);
+        CHECK(rep.route == 1); // The GET route's index: counted and named as GET's.
+        req = request(http::verb::head, "/v1/applications/833/communication/startMessaging");
+        rep = r.handle(req);
+        CHECK(rep.response.result() == http::status::method_not_allowed);
+        CHECK(rep.response[http::field::allow] == "POST");
     }
 
     TEST_CASE("a target that is not origin-form gets 400")

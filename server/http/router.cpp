@@ -32,6 +32,20 @@ split_pattern(std::string_view pattern)
 
 constexpr std::size_t max_prefix_segments = 3;
 
+// "//ucwa//oauth/" -> "/ucwa/oauth".
+std::string
+fold_empty_segments(std::string_view path)
+{
+    std::string out;
+    out.reserve(path.size());
+    for(std::size_t i = 0; i < path.size(); ++i)
+        if(path[i] != '/' || (i + 1 < path.size() && path[i + 1] != '/'))
+            out += path[i];
+    if(out.empty() || out.front() != '/')
+        out.insert(out.begin(), '/');
+    return out;
+}
+
 bool
 is_capture(std::string_view segment) noexcept
 {
@@ -90,6 +104,14 @@ request_context::capture(std::string_view name) const noexcept
     return {};
 }
 
+std::string_view
+request_context::path() const noexcept
+{
+    if(!folded_path.empty())
+        return folded_path;
+    return {target.encoded_path().data(), target.encoded_path().size()};
+}
+
 std::optional<std::string>
 request_context::query(std::string_view name) const
 {
@@ -133,13 +155,21 @@ router::handle(http::request<http::string_body>& request, connection_info const&
             make_api_error(errc::bad_request, "The request target is not a valid origin-form path."), format, version,
             keep_alive);
 
-    request_context context{request, *parsed, {}, format, {}, {}, connection};
+    request_context context{request, *parsed, {}, format, {}, {}, connection, {}};
     // Segments view the target; only those with escapes are decoded, into storage
     // reserved up front so that the views into it stay valid.
     auto const segments = parsed->encoded_segments();
     path_segments path;
     for(auto const segment : segments)
     {
+        // "//ucwa/…" and "/ucwa//oauth": the real front end (IIS) folds empty segments, and clients
+        // that join a root ending in '/' to an href starting with one rely on it.
+        if(segment.empty())
+        {
+            if(context.folded_path.empty())
+                context.folded_path = fold_empty_segments(parsed->encoded_path());
+            continue;
+        }
         if(segment.find('%') == boost::core::string_view::npos)
         {
             path.emplace_back(segment.data(), segment.size());
@@ -158,14 +188,20 @@ router::handle(http::request<http::string_body>& request, connection_info const&
         auto const& r = routes_[index];
         if(!match(r, path, context))
             continue;
-        if(r.method != request.method())
+        // HEAD is GET without the body (RFC 9110 §9.3.2): the request handler drops the body.
+        bool const head_as_get = request.method() == http::verb::head && r.method == http::verb::get;
+        if(r.method != request.method() && !head_as_get)
         {
-            if(allow.find(http::to_string(r.method)) == std::string::npos)
-            {
+            auto const add_allowed = [&allow](http::verb method) {
+                if(allow.find(http::to_string(method)) != std::string::npos)
+                    return;
                 if(!allow.empty())
                     allow += ", ";
-                allow += http::to_string(r.method);
-            }
+                allow += http::to_string(method);
+            };
+            add_allowed(r.method);
+            if(r.method == http::verb::get)
+                add_allowed(http::verb::head);
             continue;
         }
         try

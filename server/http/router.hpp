@@ -28,6 +28,11 @@ struct request_context
     std::string prefix;               ///< The "{prefix*}" capture's value, when a route has one.
     std::vector<std::string> decoded; ///< Segments that had percent-escapes, decoded.
     connection_info connection;       ///< The connection the request came on.
+    std::string folded_path;          ///< The path without its empty segments, when it had any.
+
+    /** Returns the path as routed: encoded, without empty segments ("//ucwa//x" is "/ucwa/x"). */
+    std::string_view
+    path() const noexcept;
 
     /** Returns a capture by name (decoded), or an empty string. */
     std::string_view

@@ -187,7 +187,7 @@ page_from_query(request_context const& ctx, std::string_view start_name)
 std::string
 next_page_target(request_context const& ctx, std::string_view start_name, std::uint64_t next_start, std::size_t limit)
 {
-    std::string next(ctx.target.encoded_path().data(), ctx.target.encoded_path().size());
+    std::string next(ctx.path());
     char separator = '?';
     for(auto const& param : ctx.target.encoded_params())
     {

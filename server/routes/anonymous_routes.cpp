@@ -282,7 +282,7 @@ get_anonymous_discover(request_context& ctx, mock_state& state, anon_tokens cons
     link_maker const links(style);
     resource r;
     r.rel = links.rel("discover");
-    r.self = base_uri(ctx, state) + std::string(ctx.target.encoded_path()) +
+    r.self = base_uri(ctx, state) + std::string(ctx.path()) +
         (ctx.target.has_query() ? "?" + std::string(ctx.target.encoded_query()) : std::string());
     if(!style.rel_namespace.empty())
         r.link(links.rel("applications"), base_uri(ctx, state) + style.prefix + std::string(paths::applications));

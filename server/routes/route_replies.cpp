@@ -41,7 +41,7 @@ created(reply_shape const& shape, std::string location, std::string const& appli
 reply
 not_found(request_context const& ctx)
 {
-    return ctx.error(make_api_error(errc::not_found, "No resource at " + std::string(ctx.target.encoded_path()) + "."));
+    return ctx.error(make_api_error(errc::not_found, "No resource at " + std::string(ctx.path()) + "."));
 }
 
 std::string

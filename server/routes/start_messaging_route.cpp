@@ -34,7 +34,7 @@ make_facts(request_context const& ctx, std::string_view application_id, start_me
     facts.operation = "startMessaging";
     facts.application_id = application_id;
     facts.method = ctx.request.method_string();
-    facts.path = ctx.target.encoded_path();
+    facts.path = ctx.path();
     facts.media_type = media_type_essence;
     facts.to = view(input.to);
     facts.subject = view(input.subject);
