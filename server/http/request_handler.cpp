@@ -1,11 +1,30 @@
 #include "request_handler.hpp"
 
+#include "content_coding.hpp"
 #include "http_checks.hpp"
 #include "origin_policy.hpp"
 #include "request_origin.hpp"
 #include "responses.hpp"
 
 namespace ucwa {
+
+namespace {
+
+// What goes on the wire differs from what the journal keeps: compressed when the client takes
+// gzip, and without the body for HEAD, whose Content-Length is still GET's (RFC 9110 §9.3.2).
+void
+fit_to_request(http::request<http::string_body> const& request, http::response<http::string_body>& response)
+{
+    encode_answer(request, response);
+    if(request.method() != http::verb::head)
+        return;
+    auto const length = response.body().size();
+    response.body().clear();
+    response.body().shrink_to_fit();
+    response.content_length(length);
+}
+
+} // namespace
 
 request_handler::request_handler(router const& routes, server_settings const& settings, exchange_recorder record,
                                  exchange_observer observe)
@@ -28,11 +47,23 @@ request_handler::handle(http::request<http::string_body>& request, connection_in
         r.outcome = "error BadRequest";
         add_common_headers(r.response, &request);
         finish(request, connection, reply::no_route, r, started);
+        fit_to_request(request, r.response);
         return r;
     }
     // A page of an origin not on --xframe-origins gets nothing done, whatever the path.
     // Same-origin calls (the XFrame page's own) go on over https only: there the certificate
     // vouches for the name, where over http a DNS-rebinding page would look same-origin too.
+    // A gzip body is decoded before any route reads it (and the journal keeps it decoded).
+    if(auto const problem = decode_request_body(request, settings_.max_body))
+    {
+        reply r = make_error_reply(*problem, choose_answer_format(request[http::field::accept]), request.version(),
+                                   request.keep_alive());
+        r.outcome = "error " + problem->code + " (Content-Encoding)";
+        add_common_headers(r.response, &request);
+        finish(request, connection, reply::no_route, r, started);
+        fit_to_request(request, r.response);
+        return r;
+    }
     std::string own_origin;
     if(request.count(http::field::origin) != 0)
         own_origin = request_origin(request, connection, settings_.trust_forwarded, {});
@@ -49,6 +80,7 @@ request_handler::handle(http::request<http::string_body>& request, connection_in
             inner([this, &request, connection, started, route, sink = std::move(sink)](reply answer) {
                 add_common_headers(answer.response, &request);
                 finish(request, connection, route, answer, started);
+                fit_to_request(request, answer.response);
                 sink(std::move(answer));
             });
         };
@@ -57,6 +89,7 @@ request_handler::handle(http::request<http::string_body>& request, connection_in
     add_common_headers(r.response, &request);
     // Recorded before the answer leaves, so a verification made after it sees the entry.
     finish(request, connection, r.route, r, started);
+    fit_to_request(request, r.response);
     return r;
 }
 
