@@ -24,6 +24,31 @@ TEST_SUITE("form")
         CHECK(none->empty());
     }
 
+    TEST_CASE("multipart/form-data: each part's name is its field, its body the value")
+    {
+        std::string const body = "--XyZ\r\n"
+                                 "Content-Disposition: form-data; name=\"grant_type\"\r\n\r\n"
+                                 "password\r\n"
+                                 "--XyZ\r\n"
+                                 "content-disposition: FORM-DATA; name=username\r\n\r\n"
+                                 "alice@contoso.com\r\n"
+                                 "--XyZ\r\n"
+                                 "Content-Disposition: form-data; filename=\"x\"; name=\"password\"\r\n"
+                                 "Content-Type: text/plain\r\n\r\n"
+                                 "a b=c&d\r\n"
+                                 "--XyZ--\r\n";
+        auto f = parse_form_data(body, "XyZ");
+        REQUIRE(f.has_value());
+        CHECK(form_value(*f, "grant_type") == "password");
+        CHECK(form_value(*f, "username") == "alice@contoso.com");
+        CHECK(form_value(*f, "password") == "a b=c&d");
+
+        auto unnamed = parse_form_data("--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--", "b");
+        REQUIRE_FALSE(unnamed.has_value());
+        CHECK(unnamed.error().find("part 1") != std::string::npos);
+        CHECK_FALSE(parse_form_data("no boundary here", "b").has_value());
+    }
+
     TEST_CASE("a bad escape is an error naming its offset")
     {
         for(auto body : {"a=%", "a=%4", "a=%zz", "%g0=1"})

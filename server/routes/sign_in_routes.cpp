@@ -5,8 +5,12 @@
 #include "route_replies.hpp"
 #include "form.hpp"
 #include "json_writer.hpp"
+#include "media_type.hpp"
 #include "text.hpp"
 #include "xframe_page.hpp"
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <chrono>
 
@@ -16,6 +20,8 @@ namespace {
 
 constexpr std::string_view root_path = "/Autodiscover/AutodiscoverService.svc/root";
 constexpr std::string_view user_path = "/Autodiscover/AutodiscoverService.svc/root/oauth/user";
+// Where a real server's user resource says it is, once signed in (recorded; the same resource).
+constexpr std::string_view user_self_path = "/Autodiscover/AutodiscoverService.svc/root/user";
 constexpr std::string_view xframe_path = "/Autodiscover/XFrame/XFrame.html";
 constexpr std::string_view token_path = "/WebTicket/oauthtoken";
 constexpr auto token_lifetime = std::chrono::hours(8);
@@ -44,8 +50,12 @@ get_root(request_context& ctx, mock_state& state)
     w.start_object();
     w.key("_links");
     w.start_object();
-    write_link(w, "self", base + std::string(root_path));
-    write_link(w, "user", base + std::string(user_path));
+    // A real server repeats the domain the client asked about in both hrefs.
+    std::string asked;
+    if(auto domain = ctx.query("originalDomain"); domain && !domain->empty())
+        asked = "?originalDomain=" + boost::urls::encode(*domain, boost::urls::unreserved_chars);
+    write_link(w, "self", base + std::string(root_path) + asked);
+    write_link(w, "user", base + std::string(user_path) + asked);
     write_link(w, "xframe", base + std::string(xframe_path));
     w.end_object();
     w.end_object();
@@ -82,12 +92,11 @@ get_user(request_context& ctx, mock_state& state)
     w.start_object();
     w.key("_links");
     w.start_object();
-    write_link(w, "self", base + std::string(user_path));
+    write_link(w, "self", base + std::string(user_self_path));
     write_link(w, "applications", base + std::string(user_applications_path));
     // The same xframe as the root's: a different one would make the library reload its frame.
     write_link(w, "xframe", base + std::string(xframe_path));
     w.end_object();
-    w.field("rel", "user");
     w.end_object();
     return json_answer(ctx, http::status::ok, w.take());
 }
@@ -105,19 +114,44 @@ oauth_error(request_context const& ctx, std::string_view error, std::string desc
     return r;
 }
 
+// The form of a token request: urlencoded, as most clients send it (browsers and PHP's curl
+// add "charset='UTF-8'", quotes and all), or multipart/form-data, as curl does for an array.
+boost::system::result<form_fields, reply>
+read_token_form(request_context const& ctx)
+{
+    auto const type = trim(ctx.request[http::field::content_type]);
+    auto const essence = trim(type.substr(0, type.find(';')));
+    if(iequals(essence, "application/x-www-form-urlencoded"))
+    {
+        auto fields = parse_form(ctx.request.body());
+        if(!fields)
+            return oauth_error(ctx, "invalid_request", "The form body is malformed: " + fields.error() + ".");
+        return *fields;
+    }
+    if(iequals(essence, "multipart/form-data"))
+    {
+        auto const media = parse_media_type(type);
+        auto const boundary = media ? media->parameter("boundary") : std::nullopt;
+        if(!boundary || boundary->empty())
+            return oauth_error(ctx, "invalid_request", "The multipart/form-data Content-Type has no boundary.");
+        auto fields = parse_form_data(ctx.request.body(), *boundary);
+        if(!fields)
+            return oauth_error(ctx, "invalid_request",
+                               "The multipart/form-data body is malformed: " + fields.error() + ".");
+        return *fields;
+    }
+    return oauth_error(ctx, "invalid_request",
+                       "The token endpoint takes an application/x-www-form-urlencoded or multipart/form-data body, "
+                       "not '" +
+                           std::string(type) + "'.");
+}
+
 reply
 post_token(request_context& ctx, mock_state& state)
 {
-    // Browsers send "application/x-www-form-urlencoded;charset='UTF-8'", quotes and all.
-    auto const type = trim(ctx.request[http::field::content_type]);
-    auto const essence = type.substr(0, type.find(';'));
-    if(!iequals(trim(essence), "application/x-www-form-urlencoded"))
-        return oauth_error(ctx, "invalid_request",
-                           "The token endpoint takes an application/x-www-form-urlencoded body, not '" +
-                               std::string(type) + "'.");
-    auto fields = parse_form(ctx.request.body());
+    auto fields = read_token_form(ctx);
     if(!fields)
-        return oauth_error(ctx, "invalid_request", "The form body is malformed: " + fields.error() + ".");
+        return fields.error();
     auto const grant_type = form_value(*fields, "grant_type");
     if(!grant_type)
         return oauth_error(ctx, "invalid_request", "grant_type is required.");
@@ -161,6 +195,7 @@ add_sign_in_routes(router& r, mock_state& state)
     add(http::verb::get, "/xframe", "xframe", get_xframe);
     add(http::verb::get, xframe_path, "xframe", get_xframe);
     add(http::verb::get, user_path, "user", get_user);
+    add(http::verb::get, user_self_path, "user", get_user);
     add(http::verb::post, token_path, "oauthToken", post_token);
 }
 

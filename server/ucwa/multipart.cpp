@@ -72,6 +72,8 @@ parse_multipart(std::string_view body, std::string_view boundary)
                 part.content_type = value;
             else if(iequals(name, "Content-ID"))
                 part.content_id = value;
+            else if(iequals(name, "Content-Disposition"))
+                part.content_disposition = value;
         }
         auto const next = find_delimiter(body, delimiter, pos);
         if(next == std::string_view::npos)

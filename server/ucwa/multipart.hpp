@@ -1,5 +1,6 @@
 #pragma once
-// multipart/related bodies, as Microsoft's Trusted Application API SDK sends them.
+// multipart bodies: multipart/related as Microsoft's Trusted Application API SDK sends them,
+// multipart/form-data as some clients send the password grant.
 
 #include "error.hpp"
 
@@ -14,6 +15,7 @@ struct body_part
 {
     std::string content_type;
     std::string content_id;
+    std::string content_disposition; ///< e.g. `form-data; name="username"` (multipart/form-data).
     std::string_view body;
 };
 
