@@ -50,14 +50,18 @@ TEST_SUITE("auth")
 
     TEST_CASE("the 401 carries both challenges and no UCWA body")
     {
-        auto r = make_unauthorized_reply(auth_failure::missing, "http://mock.example:8080", 11, true);
+        auto r = make_unauthorized_reply(auth_failure::missing, "http://mock.example:8080", 11, true,
+                                         sign_in_profile::onprem, "contoso.com");
         CHECK(r.response.result() == http::status::unauthorized);
         std::vector<std::string> challenges;
         auto range = r.response.equal_range(http::field::www_authenticate);
         for(auto it = range.first; it != range.second; ++it)
             challenges.emplace_back(it->value());
         REQUIRE(challenges.size() == 2);
-        CHECK(challenges[0].starts_with("Bearer trusted_issuers="));
+        // On premises: the realm, no authorization_uri; the token endpoint for the password grant.
+        CHECK(challenges[0] ==
+              "Bearer trusted_issuers=\"00000002-0000-0ff1-ce00-000000000000@contoso.com\", "
+              "client_id=\"00000004-0000-0ff1-ce00-000000000000\"");
         CHECK(challenges[1] ==
               "MsRtcOAuth "
               "href=\"http://mock.example:8080/WebTicket/"
@@ -65,14 +69,17 @@ TEST_SUITE("auth")
         CHECK(r.response[http::field::content_type] == "text/html; charset=utf-8");
         CHECK(r.response.body().find("\"code\"") == std::string::npos);
 
-        // Over TLS (or behind a trusted TLS forwarder) both hrefs are https.
-        r = make_unauthorized_reply(auth_failure::missing, "https://lync.contoso.com", 11, true);
+        // Online (and the Trusted API): Azure AD's authorization_uri first. Over TLS (or behind a
+        // trusted TLS forwarder) both hrefs are https.
+        r = make_unauthorized_reply(auth_failure::missing, "https://lync.contoso.com", 11, true,
+                                    sign_in_profile::online);
         range = r.response.equal_range(http::field::www_authenticate);
         CHECK(
             std::string(range.first->value()).find("authorization_uri=\"https://lync.contoso.com/oauth2/authorize\"") !=
             std::string::npos);
-        CHECK(std::string(std::next(range.first)->value())
-                  .starts_with("MsRtcOAuth href=\"https://lync.contoso.com/WebTicket/"));
+        CHECK(std::string(std::next(range.first)->value()) ==
+              "MsRtcOAuth href=\"https://lync.contoso.com/WebTicket/oauthtoken\",grant_type=\"urn:microsoft.rtc:"
+              "passive,urn:microsoft.rtc:anonmeeting,password\"");
     }
 
     TEST_CASE("a hostile Host header does not reach the challenge")

@@ -100,6 +100,7 @@ std::map<std::string, std::string> const other_values{
     {"callback-ca", "/srv/callback-ca.pem"},
     {"callback-insecure", "true"},
     {"pget-timeout", "1200"},
+    {"sign-in", "online"},
     {"admin-token", "s3cret token"},
     {"xframe-origins", "https://app.example.com,http://localhost:*"},
     {"trust-forwarded", "true"},

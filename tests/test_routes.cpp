@@ -488,6 +488,13 @@ TEST_SUITE("routes")
         auto signed_in = mock.send(make_request(http::verb::get, user, {}, {}, access));
         REQUIRE(signed_in.result() == http::status::ok);
         CHECK(at(signed_in.body(), "/_links/applications/href") == "http://fe1.contoso.com/ucwa/oauth/v1/applications");
+        // Where a real server says the user resource is: served the same.
+        auto const self = at(signed_in.body(), "/_links/self/href");
+        CHECK(self == "http://fe1.contoso.com/Autodiscover/AutodiscoverService.svc/root/user");
+        auto again =
+            mock.send(make_request(http::verb::get, "/Autodiscover/AutodiscoverService.svc/root/user", {}, {}, access));
+        CHECK(again.result() == http::status::ok);
+        CHECK(again.body() == signed_in.body());
     }
 
     TEST_CASE("user flavour: an application, me, makeMeAvailable, events, contacts, batch, delete")
@@ -1088,6 +1095,7 @@ TEST_SUITE("routes")
             "GET /xframe",
             "GET /Autodiscover/XFrame/XFrame.html",
             "GET /Autodiscover/AutodiscoverService.svc/root/oauth/user",
+            "GET /Autodiscover/AutodiscoverService.svc/root/user",
             "POST /WebTicket/oauthtoken",
             "POST /ucwa/oauth/v1/applications",
             "GET /ucwa/oauth/v1/applications/{app}",

@@ -102,27 +102,35 @@ authorize(fixtures const& known, token_registry const& issued, std::string_view 
 }
 
 reply
-make_unauthorized_reply(auth_failure why, std::string_view origin, unsigned version, bool keep_alive)
+make_unauthorized_reply(auth_failure why, std::string_view origin, unsigned version, bool keep_alive,
+                        sign_in_profile profile, std::string_view domain)
 {
     auto const base = sanitize_origin(origin);
     reply r;
     r.response.version(version);
     r.response.result(http::status::unauthorized);
     r.response.keep_alive(keep_alive);
-    std::string bearer = "Bearer trusted_issuers=\"00000001-0000-0000-c000-000000000000@*\", "
-                         "client_id=\"00000004-0000-0ff1-ce00-000000000000\", "
-                         "authorization_uri=\"" +
-        base + "/oauth2/authorize\"";
+    // The on-premises challenge of a recorded Skype for Business Server 401; Online's as documented.
+    std::string bearer = profile == sign_in_profile::onprem
+        ? "Bearer trusted_issuers=\"00000002-0000-0ff1-ce00-000000000000@" + std::string(domain) +
+            "\", client_id=\"00000004-0000-0ff1-ce00-000000000000\""
+        : "Bearer trusted_issuers=\"00000001-0000-0000-c000-000000000000@*\", "
+          "client_id=\"00000004-0000-0ff1-ce00-000000000000\", "
+          "authorization_uri=\"" +
+            base + "/oauth2/authorize\"";
     // RFC 6750 names the problem for a token that was presented.
     if(why == auth_failure::unknown_token)
         bearer += ", error=\"invalid_token\", error_description=\"The token is not known.\"";
     else if(why == auth_failure::expired)
         bearer += ", error=\"invalid_token\", error_description=\"The token has expired.\"";
     r.response.insert(http::field::www_authenticate, bearer);
-    r.response.insert(http::field::www_authenticate,
-                      "MsRtcOAuth href=\"" + base +
-                          "/WebTicket/oauthtoken\",grant_type=\"urn:microsoft.rtc:windows,"
-                          "urn:microsoft.rtc:anonmeeting,password\"");
+    // Online's grant list is documented only up to anonmeeting; the mock offers the password grant
+    // it takes in both (inferred, README).
+    r.response.insert(
+        http::field::www_authenticate,
+        "MsRtcOAuth href=\"" + base + "/WebTicket/oauthtoken\",grant_type=\"" +
+            (profile == sign_in_profile::onprem ? "urn:microsoft.rtc:windows," : "urn:microsoft.rtc:passive,") +
+            "urn:microsoft.rtc:anonmeeting,password\"");
     r.response.set(http::field::content_type, "text/html; charset=utf-8");
     r.response.set(http::field::cache_control, "private");
     r.response.body() = "<!DOCTYPE html><html><head><title>401 - Unauthorized</title></head><body>"

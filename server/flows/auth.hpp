@@ -1,6 +1,7 @@
 #pragma once
 // Bearer-token authentication against the fixtures.
 
+#include "config.hpp"
 #include "fixtures.hpp"
 #include "token_registry.hpp"
 #include "reply.hpp"
@@ -49,11 +50,16 @@ authorize(fixtures const& known, token_registry const& issued, std::string_view 
           std::string_view application_id, application_kind kind, std::chrono::system_clock::time_point now);
 
 /** Makes the 401 a real server sends: both WWW-Authenticate challenges, an HTML body, no UCWA body.
+    Skype for Business Server (onprem) names its realm (`trusted_issuers="…@<domain>"`) and no
+    authorization_uri, so MsRtcOAuth's token endpoint is the first URL a client finds; Online
+    (and the Trusted Application API) puts Azure AD's authorization_uri first.
 
     @param origin the request's "scheme://host[:port]" (request_origin.hpp), for the token endpoint's href.
+    @param domain the deployment's SIP domain, for the on-premises realm.
 */
 reply
-make_unauthorized_reply(auth_failure why, std::string_view origin, unsigned version, bool keep_alive);
+make_unauthorized_reply(auth_failure why, std::string_view origin, unsigned version, bool keep_alive,
+                        sign_in_profile profile = sign_in_profile::online, std::string_view domain = {});
 
 /** Returns a short text for the log. */
 std::string_view

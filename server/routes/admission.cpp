@@ -15,7 +15,7 @@ namespace {
 bool
 path_is_own(request_context const& ctx, std::string_view application_id)
 {
-    auto const path = std::string_view(ctx.target.encoded_path());
+    auto const path = ctx.path();
     auto const own = user_application_path(application_id);
     return path.size() >= own.size() && iequals(path.substr(0, own.size()), own);
 }
@@ -131,6 +131,8 @@ admit(request_context const& ctx, mock_state& state)
                                          (persons ? ": a signed-in person's token is not valid for the Trusted "
                                                     "Application API."
                                                   : ".")));
+    else if(a.person || ucwa_path)
+        r = person_unauthorized(ctx, state, grant.error());
     else
         r = make_unauthorized_reply(grant.error(), base_uri(ctx, state), req.version(), req.keep_alive());
     r.application_id = a.application_id;
@@ -170,9 +172,25 @@ require_user(request_context const& ctx, mock_state& state)
     if(user && grant && !(grant->expires && *grant->expires <= std::chrono::system_clock::now()))
         return signed_in{std::string(*token), *user};
     auto const why = !token ? token.error() : (user ? auth_failure::expired : auth_failure::unknown_token);
-    auto r = make_unauthorized_reply(why, base_uri(ctx, state), req.version(), req.keep_alive());
+    auto r = person_unauthorized(ctx, state, why);
     r.outcome = std::string("refused: ") + std::string(to_string(why));
     return r;
+}
+
+std::string
+sign_in_domain(mock_state const& state)
+{
+    for(auto const& user : state.known.users)
+        if(auto const at = user.uri.rfind('@'); at != std::string::npos)
+            return user.uri.substr(at + 1);
+    return state.settings.server_fqdn;
+}
+
+reply
+person_unauthorized(request_context const& ctx, mock_state const& state, auth_failure why)
+{
+    return make_unauthorized_reply(why, base_uri(ctx, state), ctx.request.version(), ctx.request.keep_alive(),
+                                   state.settings.sign_in, sign_in_domain(state));
 }
 
 boost::system::result<owned_application, reply>

@@ -3,6 +3,7 @@
 // application) and the UCWA user flavour's (a signed-in person, the application it owns).
 // Each answers one result: what was admitted, or the reply that refuses the request.
 
+#include "auth.hpp"
 #include "links.hpp"
 #include "mock_state.hpp"
 #include "router.hpp"
@@ -44,6 +45,14 @@ struct signed_in
     std::string token;
     user_fixture user;
 };
+
+/** The deployment's SIP domain, as a person's 401 names it: the first fixture person's. */
+std::string
+sign_in_domain(mock_state const& state);
+
+/** The 401 a person gets, as the --sign-in profile has it. */
+reply
+person_unauthorized(request_context const& ctx, mock_state const& state, auth_failure why);
 
 /** Admits a signed-in person, or answers 401 with the MsRtcOAuth challenge. */
 boost::system::result<signed_in, reply>

@@ -18,6 +18,13 @@
 
 namespace ucwa {
 
+/** Which deployment sign-in imitates: its 401 challenges, discovery and token endpoints. */
+enum class sign_in_profile
+{
+    onprem, ///< Skype for Business Server: MsRtcOAuth's token endpoint, the password grant.
+    online, ///< Skype for Business Online: Azure AD's authorization_uri first, then MsRtcOAuth.
+};
+
 /** Everything the mock needs to start; the HTTP server's own part is the base. */
 struct config : server_settings
 {
@@ -47,10 +54,11 @@ struct config : server_settings
     std::size_t max_message_size = 64 * 1024;        ///< Bytes of a sendMessage body; larger ones get 413.
     std::size_t max_meeting_members = 100; ///< Members of a meeting, or bridged participants of a bridge; beyond, 409.
     std::string admin_token;               ///< When set, admin calls need "Bearer <token>".
-    std::string path_prefix;               ///< "" or e.g. "/platformservice"; a scenario may override.
-    std::string rel_namespace;             ///< "", "service:" or "ms:rtc:saas:"; a scenario may override.
-    std::chrono::milliseconds callback_timeout{5000}; ///< Of each callback POST.
-    unsigned callback_retries = 3;                    ///< Of a failed event delivery.
+    sign_in_profile sign_in = sign_in_profile::onprem; ///< What a person's 401 and discovery look like.
+    std::string path_prefix;                           ///< "" or e.g. "/platformservice"; a scenario may override.
+    std::string rel_namespace;                         ///< "", "service:" or "ms:rtc:saas:"; a scenario may override.
+    std::chrono::milliseconds callback_timeout{5000};  ///< Of each callback POST.
+    unsigned callback_retries = 3;                     ///< Of a failed event delivery.
     unsigned callback_connections =
         16; ///< Events on the wire per callback target at once, over keep-alive connections.
     std::size_t callback_backlog =

@@ -364,6 +364,19 @@ make_options()
                "how long an event request waits for events without ?timeout= (default 180000)", &config::pget_timeout,
                1800 * 1000),
 
+        {"sign-in", security, "PROFILE",
+         "onprem (default): a person's 401 offers Skype for Business Server's MsRtcOAuth token endpoint; online: "
+         "Skype for Business Online's Azure AD authorization_uri first, then MsRtcOAuth",
+         [](config& c, std::string const& v) -> apply_result {
+             if(v == "onprem")
+                 c.sign_in = sign_in_profile::onprem;
+             else if(v == "online")
+                 c.sign_in = sign_in_profile::online;
+             else
+                 return std::string("'" + v + "' is not one of onprem, online");
+             return {};
+         },
+         [](config const& c) { return std::string(c.sign_in == sign_in_profile::online ? "online" : "onprem"); }},
         {"admin-token", security, "TOKEN", "admin calls need 'Authorization: Bearer TOKEN' (default none)",
          [](config& c, std::string const& v) -> apply_result {
              c.admin_token = v;
