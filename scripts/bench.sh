@@ -96,8 +96,8 @@ wait_201 "http://127.0.0.1:$mock_port" 5000
 curl -s -o /dev/null "http://127.0.0.1:$nginx_port/" || sleep 0.2
 idle_rss=$(rss_kb "$mock_pid")
 
-run_wrk() {  # url, body (json|xml) [close] -> "req/s p50_us p99_us non2xx requests"
-    out=$(UCWA_BENCH_BODY="$2" UCWA_BENCH_CLOSE="${3:-0}" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s scripts/bench/start_messaging.lua "$1")
+run_wrk() {  # url, body (json|xml|health|application) [close] [gzip] -> "req/s p50_us p99_us non2xx requests"
+    out=$(UCWA_BENCH_BODY="$2" UCWA_BENCH_CLOSE="${3:-0}" UCWA_BENCH_GZIP="${4:-0}" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s scripts/bench/start_messaging.lua "$1")
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p50=$(echo "$out" | awk '/^p50_us/ {print $2}')
     p99=$(echo "$out" | awk '/^p99_us/ {print $2}')
@@ -131,6 +131,20 @@ total_requests=$(( total_requests + m_total ))
 printf '%-6s %-5s %-7s %12.0f %9.2f %9.2f %8s\n' health 1 mock "$m_rps" "$(echo "$m_p50/1000" | bc -l)" "$(echo "$m_p99/1000" | bc -l)" "$m_bad"
 printf '%-6s %-5s %-7s %12.0f %9.2f %9.2f %8s\n' health 1 nginx "$n_rps" "$(echo "$n_p50/1000" | bc -l)" "$(echo "$n_p99/1000" | bc -l)" "$n_bad"
 printf '%-6s ratio mock/nginx %.2f (GET /__admin/health: the plumbing alone, for reference)\n' health "$(echo "$m_rps / $n_rps" | bc -l)"
+
+# gzip's cost: GET of the 1 KB application resource, without and with Accept-Encoding: gzip (297
+# bytes then), in turns.
+gzip_ratios=()
+for round in $(seq 1 "$ROUNDS"); do
+    read -r p_rps p_p50 p_p99 p_bad p_total < <(run_wrk "http://127.0.0.1:$mock_port" application 0 0)
+    read -r g_rps g_p50 g_p99 g_bad g_total < <(run_wrk "http://127.0.0.1:$mock_port" application 0 1)
+    total_requests=$(( total_requests + p_total + g_total ))
+    ratio=$(echo "$g_rps / $p_rps" | bc -l)
+    gzip_ratios+=("$ratio")
+    printf '%-6s %-5s plain %.0f req/s p99 %.2f ms; gzip %.0f req/s p99 %.2f ms; ratio %.3f (non-2xx %s %s)\n' gzip "$round" \
+        "$p_rps" "$(echo "$p_p99/1000" | bc -l)" "$g_rps" "$(echo "$g_p99/1000" | bc -l)" "$ratio" "$p_bad" "$g_bad"
+done
+printf '%-6s median ratio gzip/plain %.3f\n' gzip "$(printf '%s\n' "${gzip_ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
 
 # The access log's cost: the same mock with --log-level info (lines to a file), in turns with
 # the one at warn; nginx with and without its access log, for reference.
