@@ -551,6 +551,133 @@ TEST_SUITE("routes")
         CHECK(mock.send(make_request(http::verb::get, self, {}, {}, alice)).result() == http::status::not_found);
     }
 
+    TEST_CASE("user flavour: the application's parts at their own hrefs, and 501 for what the mock does not serve")
+    {
+        routes_under_test mock;
+        auto const alice = sign_in(mock, "alice%40contoso.com", "alice-password");
+        auto const bob = sign_in(mock, "bob%40contoso.com", "bob-password");
+        auto const app = create_user_app(mock, alice);
+        auto const self = at(app, "/_links/self/href");
+        REQUIRE(self == std::string(apps_path) + "/101");
+        CHECK(at(app, "/_links/policies/href") == self + "/policies");
+        CHECK(at(app, "/_embedded/me/_links/photo/href") == self + "/photos/alice@contoso.com");
+        CHECK(at(app, "/_embedded/people/_links/search/href") == self + "/people/search");
+        CHECK(at(app, "/_embedded/people/_links/myGroups/href") == self + "/people/groups");
+        CHECK(at(app, "/_embedded/onlineMeetings/_links/myOnlineMeetings/href") ==
+              self + "/onlineMeetings/myOnlineMeetings");
+        CHECK(at(app, "/_embedded/communication/_links/conversations/href") ==
+              self + "/communication/conversations?filter=active");
+        CHECK(at(app, "/_embedded/communication/_links/startOnlineMeeting/href") ==
+              self + "/communication/onlineMeetingInvitations?onlineMeetingUri=adhoc");
+
+        // The communication resource: one GUID-named property, the same on every GET, and an etag.
+        auto const doc = parse_json(app);
+        auto const& embedded = doc["_embedded"]["communication"];
+        std::string guid;
+        for(auto const& m : embedded.GetObject())
+            if(m.value.IsString() && std::string_view(m.value.GetString()) == "please pass this in a PUT request")
+                guid = m.name.GetString();
+        CHECK(guid.size() == 36);
+        CHECK_FALSE(at(embedded, "/etag").empty());
+
+        struct part
+        {
+            std::string path;
+            std::string rel;
+        };
+        for(auto const& p : {part{"/communication", "communication"}, part{"/people", "people"},
+                             part{"/onlineMeetings", "onlineMeetings"}, part{"/policies", "policies"}})
+        {
+            CAPTURE(p.path);
+            auto got = mock.send(make_request(http::verb::get, self + p.path, {}, {}, alice));
+            REQUIRE(got.result() == http::status::ok);
+            CHECK(at(got.body(), "/rel") == p.rel);
+            CHECK(at(got.body(), "/_links/self/href") == self + p.path);
+            // Another person's sign-in learns nothing of it.
+            CHECK(mock.send(make_request(http::verb::get, self + p.path, {}, {}, bob)).result() ==
+                  http::status::not_found);
+        }
+        auto communication = mock.send(make_request(http::verb::get, self + "/communication", {}, {}, alice));
+        CHECK(at(communication.body(), ("/" + guid).c_str()) == "please pass this in a PUT request");
+        CHECK(at(communication.body(), "/etag") == at(embedded, "/etag"));
+
+        // Everything else under the application: 501 naming the resource, GET and POST, any depth.
+        struct unserved
+        {
+            http::verb method;
+            std::string path;
+            std::string resource;
+        };
+        for(auto const& u : {
+                unserved{http::verb::get, "/people/search?query=bob", "people/search"},
+                unserved{http::verb::post, "/people/presenceSubscriptions", "people/presenceSubscriptions"},
+                unserved{http::verb::get, "/photos/alice@contoso.com", "photos/alice@contoso.com"},
+                unserved{http::verb::get, "/communication/conversations?filter=active", "communication/conversations"},
+                unserved{http::verb::post, "/communication/onlineMeetingInvitations?onlineMeetingUri=adhoc",
+                         "communication/onlineMeetingInvitations"},
+                unserved{http::verb::get, "/onlineMeetings/myOnlineMeetings/X/extensions",
+                         "onlineMeetings/myOnlineMeetings/X/extensions"},
+                unserved{http::verb::get, "/people/bob@contoso.com/presence", "people/bob@contoso.com/presence"},
+                unserved{http::verb::put, "/me/note", "me/note"},
+            })
+        {
+            CAPTURE(u.path);
+            auto got = mock.send(make_request(u.method, self + u.path, "{}", "application/json", alice));
+            CHECK(got.result() == http::status::not_implemented);
+            CHECK(got[http::field::content_type] == "application/json; charset=utf-8");
+            CHECK(at(got.body(), "/code") == "ServiceFailure");
+            CHECK(at(got.body(), "/message").find("does not serve " + u.resource + " ") != std::string::npos);
+            // Only to the application's own sign-in; without one, the 401 challenge.
+            CHECK(mock.send(make_request(u.method, self + u.path, "{}", "application/json", bob)).result() ==
+                  http::status::not_found);
+            CHECK(mock.send(make_request(u.method, self + u.path, "{}", "application/json", "")).result() ==
+                  http::status::unauthorized);
+        }
+        // No such application: 404, as before.
+        CHECK(mock.send(make_request(http::verb::get, std::string(apps_path) + "/999/people/search", {}, {}, alice))
+                  .result() == http::status::not_found);
+        // A path a route serves with other methods keeps its 405 and Allow.
+        auto wrong = mock.send(make_request(http::verb::post, self + "/me", "{}", "application/json", alice));
+        CHECK(wrong.result() == http::status::method_not_allowed);
+        CHECK(wrong[http::field::allow] == "GET");
+        wrong = mock.send(make_request(http::verb::delete_, self + "/people/contacts", {}, {}, alice));
+        CHECK(wrong.result() == http::status::method_not_allowed);
+        CHECK(wrong[http::field::allow] == "GET");
+        wrong = mock.send(make_request(http::verb::get, self + "/batch", {}, {}, alice));
+        CHECK(wrong.result() == http::status::method_not_allowed);
+        CHECK(wrong[http::field::allow] == "POST");
+        // A person is still found by address, and a malformed one is still a 404.
+        CHECK(mock.send(make_request(http::verb::get, self + "/people/bob@contoso.com", {}, {}, alice)).result() ==
+              http::status::ok);
+        CHECK(mock.send(make_request(http::verb::get, self + "/people/bob@", {}, {}, alice)).result() ==
+              http::status::not_found);
+
+        // In a batch too: each part answers as it would alone.
+        std::string const b = "b0undary";
+        std::string const body = "\r\n--" + b + "\r\nContent-Type: application/http; msgtype=request\r\n\r\nGET " +
+            self + "/people/search?query=bob HTTP/1.1\r\nHost: fe1.contoso.com\r\n\r\n--" + b +
+            "\r\nContent-Type: application/http; msgtype=request\r\n\r\nGET " + self +
+            "/people HTTP/1.1\r\nHost: fe1.contoso.com\r\n\r\n--" + b + "--";
+        auto batch =
+            mock.send(make_request(http::verb::post, self + "/batch", body, "multipart/batching;boundary=" + b, alice));
+        REQUIRE(batch.result() == http::status::ok);
+        auto const first = batch.body().find("HTTP/1.1 501 Not Implemented");
+        auto const second = batch.body().find("HTTP/1.1 200 OK");
+        CHECK(first != std::string::npos);
+        CHECK(second != std::string::npos);
+        CHECK(first < second);
+        CHECK(batch.body().find("does not serve people/search") != std::string::npos);
+    }
+
+    TEST_CASE("user flavour: with --path-prefix /ucwa/oauth, a Trusted application's paths are still its own")
+    {
+        routes_under_test mock([](config& c) { c.path_prefix = "/ucwa/oauth"; });
+        auto got = mock.send(make_request(http::verb::get, "/ucwa/oauth/v1/applications/833/communication"));
+        CHECK(got.result() == http::status::ok);
+        got = mock.send(make_request(http::verb::get, "/ucwa/oauth/v1/applications/833/people/search"));
+        CHECK(got.result() == http::status::not_found);
+    }
+
     TEST_CASE("user flavour: startMessaging by the application's link, the invitation in the collection")
     {
         routes_under_test mock;
@@ -1088,7 +1215,7 @@ TEST_SUITE("routes")
     {
         // "METHOD pattern" of each route the cases above send a request to: a route added
         // to the table without a case fails here.
-        std::set<std::string> const covered{
+        std::set<std::string> covered{
             // User flavour.
             "GET /",
             "GET /Autodiscover/AutodiscoverService.svc/root",
@@ -1106,6 +1233,11 @@ TEST_SUITE("routes")
             "POST /ucwa/oauth/v1/applications/{app}/me/makeMeAvailable",
             "GET /ucwa/oauth/v1/applications/{app}/people/contacts",
             "GET /ucwa/oauth/v1/applications/{app}/people/{contact}",
+            "GET /ucwa/oauth/v1/applications/{app}/policies",
+            "GET /ucwa/oauth/v1/applications/{app}/people",
+            "GET /ucwa/oauth/v1/applications/{app}/onlineMeetings",
+            "GET /ucwa/oauth/v1/applications/{app}/communication",
+            "POST /ucwa/oauth/v1/applications/{app}/communication/onlineMeetingInvitations",
             // The anonymous web customer.
             "POST /{prefix*}/v1/applications/{app}/anonApplicationTokens",
             "POST /ucwa/psanon/v1/applications",
@@ -1184,6 +1316,16 @@ TEST_SUITE("routes")
             "POST /__admin/incoming/{number}/leave",
             "GET /__admin/openapi.json",
         };
+        // The 501 catch-all under a person's application, each depth and method (the case above).
+        std::set<std::string> catch_all;
+        std::string pattern = std::string(apps_path) + "/{app}";
+        for(int depth = 1; depth <= 6; ++depth)
+        {
+            pattern += "/{segment" + std::to_string(depth) + "}";
+            for(auto const* method : {"GET", "POST", "PUT", "DELETE"})
+                catch_all.insert(std::string(method) + " " + pattern);
+        }
+        covered.insert(catch_all.begin(), catch_all.end());
         routes_under_test mock;
         std::set<std::string> in_table;
         for(auto const& r : mock.mock().routes().routes())

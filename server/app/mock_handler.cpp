@@ -5,6 +5,7 @@
 #include "exchange_record.hpp"
 #include "help_desk_routes.hpp"
 #include "messaging_routes.hpp"
+#include "not_implemented_routes.hpp"
 #include "user_routes.hpp"
 
 namespace ucwa {
@@ -80,6 +81,8 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
     add_messaging_routes(m->routes_, state);
     add_help_desk_routes(m->routes_, state);
     add_admin_routes(m->routes_, state);
+    // Last: what no route above serves under a person's application answers 501.
+    add_not_implemented_routes(m->routes_, state);
     std::vector<std::string> route_names;
     for(auto const& r : m->routes_.routes())
         route_names.push_back(r.name);

@@ -9,6 +9,7 @@
 #include "event_channel.hpp"
 #include "json_writer.hpp"
 #include "media_type.hpp"
+#include "not_implemented_routes.hpp"
 #include "resource.hpp"
 #include "route_replies.hpp"
 #include "text.hpp"
@@ -18,51 +19,6 @@
 #include <rapidjson/document.h>
 
 namespace ucwa {
-
-resource
-user_application_resource(user_application const& app)
-{
-    auto const path = user_application_path(app.id);
-    resource me;
-    me.rel = "me";
-    me.self = path + "/me";
-    me.text("name", app.user_name).text("uri", app.user_uri);
-    // An anonymous customer is nobody's contact and has no presence to publish.
-    if(!app.available && !app.anonymous)
-        me.link("makeMeAvailable", path + "/me/makeMeAvailable");
-
-    resource people;
-    people.rel = "people";
-    people.self = path + "/people";
-    people.link("myContacts", path + "/people/contacts");
-
-    resource communication;
-    communication.rel = "communication";
-    communication.self = path + "/communication";
-    communication.list("supportedModalities",
-                       app.available || app.anonymous ? std::vector<std::string>{"Messaging"}
-                                                      : std::vector<std::string>{});
-    communication.list("supportedMessageFormats", {"Plain", "Html"});
-    communication.link("startMessaging", path + "/communication/messagingInvitations");
-    communication.link("conversations", path + "/communication/conversations");
-
-    resource r;
-    r.rel = "application";
-    r.self = path;
-    r.text("culture", app.culture)
-        .text("userAgent", app.user_agent)
-        .text("type", app.anonymous ? "Browser" : "Application")
-        .text("endpointId", app.endpoint_id);
-    if(app.anonymous)
-        r.text("id", app.id);
-    r.link("batch", path + "/batch");
-    r.link("events", path + "/events?ack=1");
-    r.embed("me", std::move(me));
-    if(!app.anonymous)
-        r.embed("people", std::move(people));
-    r.embed("communication", std::move(communication));
-    return r;
-}
 
 namespace {
 
@@ -162,7 +118,15 @@ delete_application(request_context& ctx, mock_state& state, signed_in const& who
 reply
 get_me(request_context& ctx, mock_state&, signed_in const&, user_application const& app)
 {
-    return resource_answer(ctx, http::status::ok, user_application_resource(app).embedded[0].items[0]);
+    return resource_answer(ctx, http::status::ok, user_me_resource(app));
+}
+
+// The resources the application embeds, each at its own href too.
+template<resource (*render)(user_application const&)>
+reply
+get_part(request_context& ctx, mock_state&, signed_in const&, user_application const& app)
+{
+    return resource_answer(ctx, http::status::ok, render(app));
 }
 
 reply
@@ -261,6 +225,14 @@ get_contact(request_context& ctx, mock_state& state, signed_in const&, user_appl
     for(auto const& user : state.known.users)
         if(iequals(user.uri.substr(4), wanted))
             return resource_answer(ctx, http::status::ok, contact_resource(app, user));
+    // Not a person but a resource that people links to (search, groups, …): for the routes after this one.
+    for(auto const& link : user_people_resource(app).links)
+        if(iequals(link.href, user_application_path(app.id) + "/people/" + std::string(wanted)))
+        {
+            reply pass;
+            pass.pass = true;
+            return pass;
+        }
     // Anyone else the application talks to is in the directory too: named as in its
     // conversations (a scenario's remote name), else by the user part of the address.
     auto const at_sign = wanted.find('@');
@@ -375,6 +347,18 @@ add_user_routes(router& r, mock_state& state, part_router route_part)
                   });
     }
     add_owned(http::verb::post, apps + "/{app}/me/makeMeAvailable", "makeMeAvailable", make_me_available);
+    add_owned(http::verb::get, apps + "/{app}/policies", "policies", get_part<user_policies_resource>);
+    add_owned(http::verb::get, apps + "/{app}/people", "people", get_part<user_people_resource>);
+    add_owned(http::verb::get, apps + "/{app}/onlineMeetings", "onlineMeetings",
+              get_part<user_online_meetings_resource>);
+    // Ahead of the Trusted API's route of this path, to which admit_owner passes a Trusted application's id.
+    add_owned(http::verb::get, apps + "/{app}/communication", "communication", get_part<user_communication_resource>);
+    // startOnlineMeeting and joinOnlineMeeting: a person's meetings are not simulated (the help desk's
+    // route of this path joins a Trusted application's ad-hoc meetings).
+    add_owned(http::verb::post, apps + "/{app}/communication/onlineMeetingInvitations", "startOnlineMeeting",
+              [](request_context& ctx, mock_state&, signed_in const&, user_application const&) {
+                  return not_implemented(ctx, "communication/onlineMeetingInvitations");
+              });
     add_owned(http::verb::get, apps + "/{app}/people/contacts", "myContacts", get_contacts);
     add_owned(http::verb::get, apps + "/{app}/people/{contact}", "contact", get_contact);
 }

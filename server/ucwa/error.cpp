@@ -16,7 +16,7 @@ struct errc_row
 };
 
 // One row per condition: the only place where a condition meets its wire form.
-constexpr std::array<errc_row, 16> errc_table{{
+constexpr std::array<errc_row, 17> errc_table{{
     {errc::bad_request, 400, "BadRequest", ""},
     {errc::parameter_validation_failure, 400, "BadRequest", "ParameterValidationFailure"},
     {errc::deserialization_failure, 400, "BadRequest", "DeserializationFailure"},
@@ -32,6 +32,8 @@ constexpr std::array<errc_row, 16> errc_table{{
     {errc::unsupported_media_type, 415, "UnsupportedMediaType", ""},
     {errc::service_failure, 500, "ServiceFailure", ""},
     {errc::callback_channel_error, 500, "ServiceFailure", "CallbackChannelError"},
+    // UCWA has no code for it (ErrorCode lists none): ServiceFailure, the code typed clients parse.
+    {errc::not_implemented, 501, "ServiceFailure", ""},
     {errc::service_unavailable, 503, "ServiceUnavailable", ""},
 }};
 

@@ -34,6 +34,7 @@ enum class errc
     unsupported_media_type,       ///< 415 UnsupportedMediaType
     service_failure,              ///< 500 ServiceFailure, no subcode
     callback_channel_error,       ///< 500 ServiceFailure/CallbackChannelError
+    not_implemented,              ///< 501 ServiceFailure: a resource the mock does not serve yet
     service_unavailable,          ///< 503 ServiceUnavailable
 };
 
