@@ -449,8 +449,10 @@ TEST_SUITE("routes")
             CAPTURE(root);
             auto got = mock.send(make_request(http::verb::get, root, {}, {}, ""));
             REQUIRE(got.result() == http::status::ok);
+            // The domain asked about, from the deployment's people when neither the query nor the host names it.
             CHECK(at(got.body(), "/_links/user/href") ==
-                  "http://fe1.contoso.com/Autodiscover/AutodiscoverService.svc/root/oauth/user");
+                  "http://fe1.contoso.com/Autodiscover/AutodiscoverService.svc/root/oauth/"
+                  "user?originalDomain=contoso.com");
             CHECK(at(got.body(), "/_links/xframe/href") == "http://fe1.contoso.com/Autodiscover/XFrame/XFrame.html");
         }
         for(auto const* frame : {"/xframe", "/Autodiscover/XFrame/XFrame.html"})
@@ -639,10 +641,14 @@ TEST_SUITE("routes")
         // A path a route serves with other methods keeps its 405 and Allow.
         auto wrong = mock.send(make_request(http::verb::post, self + "/me", "{}", "application/json", alice));
         CHECK(wrong.result() == http::status::method_not_allowed);
-        CHECK(wrong[http::field::allow] == "GET");
+        CHECK(wrong[http::field::allow] == "GET, HEAD");
         wrong = mock.send(make_request(http::verb::delete_, self + "/people/contacts", {}, {}, alice));
         CHECK(wrong.result() == http::status::method_not_allowed);
-        CHECK(wrong[http::field::allow] == "GET");
+        CHECK(wrong[http::field::allow] == "GET, HEAD");
+        // HEAD is GET's: a 501 where GET is, the GET route's answer where it serves one.
+        CHECK(mock.send(make_request(http::verb::head, self + "/people/search", {}, {}, alice)).result() ==
+              http::status::not_implemented);
+        CHECK(mock.send(make_request(http::verb::head, self + "/me", {}, {}, alice)).result() == http::status::ok);
         wrong = mock.send(make_request(http::verb::get, self + "/batch", {}, {}, alice));
         CHECK(wrong.result() == http::status::method_not_allowed);
         CHECK(wrong[http::field::allow] == "POST");

@@ -92,7 +92,13 @@ not_implemented_route(request_context& ctx, mock_state& state, router const& tab
     auto const person = state.user_apps.find_any(ctx.capture("app"));
     bool const linked = person && !person->anonymous && linked_from(user_application_resource(*person), joined);
     // Only routes of another method match (else one answered, or passed): the router's 405.
+    // HEAD is GET's (RFC 9110), as in the router.
+    auto const method = ctx.request.method() == http::verb::head ? http::verb::get : ctx.request.method();
     std::string allow;
+    auto const add_allowed = [&allow](http::verb m) {
+        if(allow.find(http::to_string(m)) == std::string::npos)
+            allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(m));
+    };
     bool declined = false;
     for(std::size_t i = 0; i < real_routes; ++i)
     {
@@ -100,10 +106,14 @@ not_implemented_route(request_context& ctx, mock_state& state, router const& tab
         auto const match = same_shape(candidate, path);
         if(match == shape_match::none || (linked && match == shape_match::captured))
             continue;
-        if(candidate.method == ctx.request.method())
+        if(candidate.method == method)
             declined = true;
-        else if(allow.find(http::to_string(candidate.method)) == std::string::npos)
-            allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(candidate.method));
+        else
+        {
+            add_allowed(candidate.method);
+            if(candidate.method == http::verb::get)
+                add_allowed(http::verb::head);
+        }
     }
     if(!declined && !allow.empty())
     {
