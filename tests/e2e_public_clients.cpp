@@ -223,7 +223,11 @@ TEST_SUITE("e2e public clients")
             // The first URL of the 401 is the token endpoint, as on a real on-premises server.
             auto const joined = challenges[0] + ", " + challenges[1];
             CHECK(joined.substr(joined.find("http")).starts_with("http://fe1.contoso.com/WebTicket/oauthtoken"));
-            // Discovery repeats the domain asked about.
+            // Discovery names the domain asked about: the host's after lyncdiscover., or as asked.
+            auto by_host = make_request(http::verb::get, "/", {}, {}, "");
+            by_host.set(http::field::host, "lyncdiscover.fabrikam.com:8080");
+            CHECK(at(client.send(by_host).response.body(), "/_links/user/href") ==
+                  std::string("http://lyncdiscover.fabrikam.com:8080") + user_path + "?originalDomain=fabrikam.com");
             auto root = client.send(make_request(
                 http::verb::get, "/Autodiscover/AutodiscoverService.svc/root?originalDomain=contoso.com", {}, {}, ""));
             CHECK(at(root.response.body(), "/_links/user/href") ==

@@ -24,7 +24,8 @@ TEST_SUITE("e2e user sign-in")
         CHECK(root.response[http::field::content_type] == "application/json; charset=utf-8");
         auto const user_href = at(root.response.body(), "/_links/user/href");
         auto const xframe_href = at(root.response.body(), "/_links/xframe/href");
-        CHECK(user_href == "http://fe1.contoso.com/Autodiscover/AutodiscoverService.svc/root/oauth/user");
+        CHECK(user_href ==
+              "http://fe1.contoso.com/Autodiscover/AutodiscoverService.svc/root/oauth/user?originalDomain=contoso.com");
         CHECK(xframe_href == "http://fe1.contoso.com/Autodiscover/XFrame/XFrame.html");
 
         // 2. The XFrame: HTML, frameable, a postMessage bridge.

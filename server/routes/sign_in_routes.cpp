@@ -41,6 +41,22 @@ json_answer(request_context const& ctx, http::status status, std::string body)
     return make_json_reply(status, std::move(body), ctx.request.version(), ctx.request.keep_alive());
 }
 
+// The domain discovery is about: as asked (?originalDomain=), else the one lyncdiscover[internal].<domain>
+// names, else the deployment's.
+std::string
+original_domain(request_context const& ctx, mock_state const& state)
+{
+    if(auto domain = ctx.query("originalDomain"); domain && !domain->empty())
+        return *domain;
+    auto host = trim(ctx.request[http::field::host]);
+    host = host.substr(
+        0, host.rfind(':') == std::string_view::npos || host.ends_with(']') ? host.size() : host.rfind(':'));
+    for(std::string_view const prefix : {"lyncdiscoverinternal.", "lyncdiscover."})
+        if(host.size() > prefix.size() && iequals(host.substr(0, prefix.size()), prefix))
+            return std::string(host.substr(prefix.size()));
+    return sign_in_domain(state);
+}
+
 reply
 get_root(request_context& ctx, mock_state& state)
 {
@@ -50,10 +66,10 @@ get_root(request_context& ctx, mock_state& state)
     w.start_object();
     w.key("_links");
     w.start_object();
-    // A real server repeats the domain the client asked about in both hrefs.
-    std::string asked;
-    if(auto domain = ctx.query("originalDomain"); domain && !domain->empty())
-        asked = "?originalDomain=" + boost::urls::encode(*domain, boost::urls::unreserved_chars);
+    // A real server names the domain asked about in both hrefs, even when it was not asked in the
+    // query (some PHP clients read the query of the user href).
+    auto const asked =
+        "?originalDomain=" + boost::urls::encode(original_domain(ctx, state), boost::urls::unreserved_chars);
     write_link(w, "self", base + std::string(root_path) + asked);
     write_link(w, "user", base + std::string(user_path) + asked);
     write_link(w, "xframe", base + std::string(xframe_path));
