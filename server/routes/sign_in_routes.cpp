@@ -10,6 +10,7 @@
 #include "xframe_page.hpp"
 
 #include <boost/url/encode.hpp>
+#include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <chrono>
@@ -48,9 +49,10 @@ original_domain(request_context const& ctx, mock_state const& state)
 {
     if(auto domain = ctx.query("originalDomain"); domain && !domain->empty())
         return *domain;
-    auto host = trim(ctx.request[http::field::host]);
-    host = host.substr(
-        0, host.rfind(':') == std::string_view::npos || host.ends_with(']') ? host.size() : host.rfind(':'));
+    // The Host's name without its port, as Boost.URL reads an authority (the request handler has
+    // refused a malformed Host already).
+    auto const authority = boost::urls::parse_authority(trim(ctx.request[http::field::host]));
+    std::string_view const host = authority ? std::string_view(authority->encoded_host()) : std::string_view();
     for(std::string_view const prefix : {"lyncdiscoverinternal.", "lyncdiscover."})
         if(host.size() > prefix.size() && iequals(host.substr(0, prefix.size()), prefix))
             return std::string(host.substr(prefix.size()));
