@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh [extra-package ...]
 set -eu
 
-packages="g++ cmake make ccache pkg-config libboost1.81-dev libboost-url1.81-dev rapidjson-dev libtinyxml2-dev doctest-dev libssl-dev libjemalloc-dev libre2-dev libcli11-dev prometheus-cpp-dev libspdlog-dev zlib1g-dev python3 python3-yaml $*"
+packages="g++ cmake make ccache pkg-config libboost1.81-dev libboost-url1.81-dev rapidjson-dev libtinyxml2-dev doctest-dev libssl-dev libjemalloc-dev libre2-dev libcli11-dev prometheus-cpp-dev libspdlog-dev zlib1g-dev libjpeg-dev python3 python3-yaml $*"
 
 missing=""
 for p in $packages; do
