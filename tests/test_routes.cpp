@@ -611,16 +611,17 @@ TEST_SUITE("routes")
             std::string resource;
         };
         for(auto const& u : {
-                unserved{http::verb::get, "/people/search?query=bob", "people/search"},
-                unserved{http::verb::post, "/people/presenceSubscriptions", "people/presenceSubscriptions"},
-                unserved{http::verb::get, "/photos/alice@contoso.com", "photos/alice@contoso.com"},
+                unserved{http::verb::get, "/people/groups", "people/groups"},
+                unserved{http::verb::post, "/people/presenceSubscriptions?groupId=7", "people/presenceSubscriptions"},
+                unserved{http::verb::get, "/onlineMeetings/defaultValues", "onlineMeetings/defaultValues"},
                 unserved{http::verb::get, "/communication/conversations?filter=active", "communication/conversations"},
                 unserved{http::verb::post, "/communication/onlineMeetingInvitations?onlineMeetingUri=adhoc",
                          "communication/onlineMeetingInvitations"},
                 unserved{http::verb::get, "/onlineMeetings/myOnlineMeetings/X/extensions",
                          "onlineMeetings/myOnlineMeetings/X/extensions"},
-                unserved{http::verb::get, "/people/bob@contoso.com/presence", "people/bob@contoso.com/presence"},
-                unserved{http::verb::put, "/me/note", "me/note"},
+                unserved{http::verb::get, "/people/bob@contoso.com/groupMemberships",
+                         "people/bob@contoso.com/groupMemberships"},
+                unserved{http::verb::put, "/me/callForwardingSettings", "me/callForwardingSettings"},
             })
         {
             CAPTURE(u.path);
@@ -646,7 +647,7 @@ TEST_SUITE("routes")
         CHECK(wrong.result() == http::status::method_not_allowed);
         CHECK(wrong[http::field::allow] == "GET, HEAD");
         // HEAD is GET's: a 501 where GET is, the GET route's answer where it serves one.
-        CHECK(mock.send(make_request(http::verb::head, self + "/people/search", {}, {}, alice)).result() ==
+        CHECK(mock.send(make_request(http::verb::head, self + "/people/groups", {}, {}, alice)).result() ==
               http::status::not_implemented);
         CHECK(mock.send(make_request(http::verb::head, self + "/me", {}, {}, alice)).result() == http::status::ok);
         wrong = mock.send(make_request(http::verb::get, self + "/batch", {}, {}, alice));
@@ -661,7 +662,7 @@ TEST_SUITE("routes")
         // In a batch too: each part answers as it would alone.
         std::string const b = "b0undary";
         std::string const body = "\r\n--" + b + "\r\nContent-Type: application/http; msgtype=request\r\n\r\nGET " +
-            self + "/people/search?query=bob HTTP/1.1\r\nHost: fe1.contoso.com\r\n\r\n--" + b +
+            self + "/people/groups HTTP/1.1\r\nHost: fe1.contoso.com\r\n\r\n--" + b +
             "\r\nContent-Type: application/http; msgtype=request\r\n\r\nGET " + self +
             "/people HTTP/1.1\r\nHost: fe1.contoso.com\r\n\r\n--" + b + "--";
         auto batch =
@@ -672,7 +673,417 @@ TEST_SUITE("routes")
         CHECK(first != std::string::npos);
         CHECK(second != std::string::npos);
         CHECK(first < second);
-        CHECK(batch.body().find("does not serve people/search") != std::string::npos);
+        CHECK(batch.body().find("does not serve people/groups") != std::string::npos);
+    }
+
+    TEST_CASE("person's API: presence, note, location and reportMyActivity of me - 409 before makeMeAvailable")
+    {
+        routes_under_test mock;
+        auto const alice = sign_in(mock, "alice%40contoso.com", "alice-password");
+        auto const self = at(create_user_app(mock, alice), "/_links/self/href");
+        auto const send = [&](http::verb method, std::string const& path, std::string body = {},
+                              std::string const& type = "application/json") {
+            auto const content_type = body.empty() ? std::string() : type;
+            return mock.send(make_request(method, self + path, std::move(body), content_type, alice));
+        };
+        // Before makeMeAvailable: 409 MakeMeAvailableRequired everywhere, as [PS1] relies on.
+        for(auto const& [method, path] :
+            {std::pair{http::verb::get, "/me/presence"}, std::pair{http::verb::post, "/me/presence"},
+             std::pair{http::verb::get, "/me/note"}, std::pair{http::verb::post, "/me/note"},
+             std::pair{http::verb::get, "/me/location"}, std::pair{http::verb::post, "/me/location"},
+             std::pair{http::verb::post, "/me/reportMyActivity"}, std::pair{http::verb::post, "/reportMyActivity"}})
+        {
+            CAPTURE(path);
+            auto got = send(method, path);
+            CHECK(got.result() == http::status::conflict);
+            CHECK(at(got.body(), "/subcode") == "MakeMeAvailableRequired");
+        }
+        auto app = mock.send(make_request(http::verb::get, self, {}, {}, alice)).body();
+        CHECK(at(app, "/_embedded/me/_links/presence/href").empty());
+        REQUIRE(send(http::verb::post, "/me/makeMeAvailable", R"({"SupportedModalities":["Messaging"]})").result() ==
+                http::status::no_content);
+        // After it, me links presence, note, location and reportMyActivity, not makeMeAvailable.
+        app = mock.send(make_request(http::verb::get, self, {}, {}, alice)).body();
+        CHECK(at(app, "/_embedded/me/_links/presence/href") == self + "/me/presence");
+        CHECK(at(app, "/_embedded/me/_links/note/href") == self + "/me/note");
+        CHECK(at(app, "/_embedded/me/_links/location/href") == self + "/me/location");
+        CHECK(at(app, "/_embedded/me/_links/reportMyActivity/href") == self + "/me/reportMyActivity");
+        CHECK(at(app, "/_embedded/me/_links/makeMeAvailable/href").empty());
+
+        auto got = send(http::verb::get, "/me/presence");
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/availability") == "Online");
+        CHECK(at(got.body(), "/rel") == "presence");
+        CHECK(at(got.body(), "/_links/self/href") == self + "/me/presence");
+        // Settable values, any case; Offwork reads Away with its activity; Offline and idle values refused.
+        CHECK(send(http::verb::post, "/me/presence", R"({"availability":"busy"})").result() ==
+              http::status::no_content);
+        CHECK(at(send(http::verb::get, "/me/presence").body(), "/availability") == "Busy");
+        CHECK(send(http::verb::post, "/me/presence", R"({"availability":"Offwork"})").result() ==
+              http::status::no_content);
+        got = send(http::verb::get, "/me/presence");
+        CHECK(at(got.body(), "/availability") == "Away");
+        CHECK(at(got.body(), "/activity") == "Off Work");
+        for(auto const* body : {R"({"availability":"Offline"})", R"({"availability":"IdleOnline"})",
+                                R"({"availability":"Sleeping"})", R"({"availability":7})", R"({"activity":"x"})"})
+        {
+            CAPTURE(body);
+            got = send(http::verb::post, "/me/presence", body);
+            CHECK(got.result() == http::status::bad_request);
+            CHECK(at(got.body(), "/message").starts_with("availability: "));
+        }
+        CHECK(send(http::verb::post, "/me/presence", "{not json").result() == http::status::bad_request);
+        CHECK(send(http::verb::post, "/me/presence", "availability=Online", "application/x-www-form-urlencoded")
+                  .result() == http::status::unsupported_media_type);
+        // The XML form [CS6] posts; an empty body resets to Online.
+        CHECK(
+            send(
+                http::verb::post, "/me/presence",
+                R"(<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><property name="availability">DoNotDisturb</property></input>)",
+                "application/xml")
+                .result() == http::status::no_content);
+        CHECK(at(send(http::verb::get, "/me/presence").body(), "/availability") == "DoNotDisturb");
+        CHECK(send(http::verb::post, "/me/presence").result() == http::status::no_content);
+        CHECK(at(send(http::verb::get, "/me/presence").body(), "/availability") == "Online");
+
+        // Note and location: set and read back; too long refused naming the field; empty clears.
+        CHECK(send(http::verb::post, "/me/note", R"({"message":"Heads down today"})").result() ==
+              http::status::no_content);
+        got = send(http::verb::get, "/me/note");
+        CHECK(at(got.body(), "/message") == "Heads down today");
+        CHECK(at(got.body(), "/type") == "Personal");
+        CHECK(at(got.body(), "/rel") == "note");
+        got = send(http::verb::post, "/me/note", R"({"message":")" + std::string(501, 'x') + R"("})");
+        CHECK(got.result() == http::status::bad_request);
+        CHECK(at(got.body(), "/message").starts_with("message: is 501 characters long"));
+        CHECK(send(http::verb::post, "/me/location", R"({"location":"By the beach..."})").result() ==
+              http::status::no_content);
+        got = send(http::verb::get, "/me/location");
+        CHECK(at(got.body(), "/location") == "By the beach...");
+        CHECK(at(got.body(), "/rel") == "location");
+        got = send(http::verb::post, "/me/location", R"({"location":")" + std::string(61, 'y') + R"("})");
+        CHECK(got.result() == http::status::bad_request);
+        CHECK(at(got.body(), "/message").starts_with("location: "));
+        CHECK(send(http::verb::post, "/me/location", R"({"location":""})").result() == http::status::no_content);
+        CHECK(at(send(http::verb::get, "/me/location").body(), "/location").empty());
+
+        // reportMyActivity: 204 on me and on the application, however often.
+        for(int i = 0; i < 50; ++i)
+            REQUIRE(send(http::verb::post, i % 2 ? "/me/reportMyActivity" : "/reportMyActivity").result() ==
+                    http::status::no_content);
+
+        // The events: me updated, presence/note/location added, then each change's updated.
+        got = send(http::verb::get, "/events?ack=1&timeout=1");
+        REQUIRE(got.result() == http::status::ok);
+        auto const events = parse_json(got.body());
+        std::vector<std::string> seen;
+        for(auto const& sender : events["sender"].GetArray())
+            for(auto const& e : sender["events"].GetArray())
+                seen.push_back(std::string(e["link"]["rel"].GetString()) + " " + e["type"].GetString());
+        REQUIRE(seen.size() >= 4);
+        CHECK(seen[0] == "me updated");
+        CHECK(seen[1] == "presence added");
+        CHECK(seen[2] == "note added");
+        CHECK(seen[3] == "location added");
+        CHECK(std::count(seen.begin(), seen.end(), "presence updated") >= 4);
+        CHECK(std::count(seen.begin(), seen.end(), "note updated") == 1);
+        CHECK(std::count(seen.begin(), seen.end(), "location updated") == 2);
+    }
+
+    TEST_CASE("person's API: contacts, their presence, note, location, photo, and people/search")
+    {
+        routes_under_test mock;
+        auto const alice = sign_in(mock, "alice%40contoso.com", "alice-password");
+        auto const self = at(create_user_app(mock, alice), "/_links/self/href");
+        auto const get = [&](std::string const& path, std::string const& if_none_match = {}) {
+            auto request = make_request(http::verb::get, self + path, {}, {}, alice);
+            if(!if_none_match.empty())
+                request.set(http::field::if_none_match, if_none_match);
+            return mock.send(request);
+        };
+        auto got = get("/people/bob@contoso.com");
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/uri") == "sip:bob@contoso.com");
+        CHECK(at(got.body(), "/sourceNetwork") == "SameEnterprise");
+        CHECK(at(got.body(), "/type") == "User");
+        CHECK(at(got.body(), "/_links/contactPresence/href") == self + "/people/bob@contoso.com/presence");
+        CHECK(at(got.body(), "/_links/contactPhoto/href") == self + "/photos/bob@contoso.com");
+        // Bob has not signed in: Offline; a change by the admin API shows.
+        got = get("/people/Bob@Contoso.com/presence");
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/availability") == "Offline");
+        CHECK(at(got.body(), "/rel") == "contactPresence");
+        CHECK(at(got.body(), "/deviceType") == "Unknown");
+        REQUIRE(
+            mock.send(admin_request(http::verb::post, "/__admin/presence",
+                                    R"({"uri":"sip:bob@contoso.com","availability":"Busy","activity":"in-a-meeting",)"
+                                    R"("deviceType":"PC","note":"Back at 3","location":"Room 12"})"))
+                .result() == http::status::ok);
+        got = get("/people/bob@contoso.com/presence");
+        CHECK(at(got.body(), "/availability") == "Busy");
+        CHECK(at(got.body(), "/activity") == "in-a-meeting");
+        CHECK(at(got.body(), "/deviceType") == "PC");
+        CHECK(at(got.body(), "/lastActive").starts_with("/Date("));
+        got = get("/people/bob@contoso.com/note");
+        CHECK(at(got.body(), "/message") == "Back at 3");
+        CHECK(at(got.body(), "/rel") == "contactNote");
+        got = get("/people/bob@contoso.com/location");
+        CHECK(at(got.body(), "/location") == "Room 12");
+        CHECK(at(got.body(), "/rel") == "contactLocation");
+        got = get("/people/bob@contoso.com/supportedMedia");
+        CHECK(at(got.body(), "/rel") == "contactSupportedModalities");
+        CHECK(at(got.body(), "/modalities/0") == "Messaging");
+        got = get("/people/sarad@fabrikam.com/privacyRelationship");
+        CHECK(at(got.body(), "/relationshipLevel") == "External");
+        CHECK(get("/people/bob/presence").result() == http::status::not_found);
+        // Anyone by address: Offline, named by the user part.
+        got = get("/people/nobody@fabrikam.com");
+        CHECK(at(got.body(), "/name") == "nobody");
+        CHECK(at(got.body(), "/sourceNetwork") == "Federated");
+        got = mock.send(admin_request(http::verb::get, "/__admin/presence"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/people/0/uri") == "sip:alice@contoso.com");
+
+        // The photo: a JPEG per person and size, with an ETag that a second GET may send back.
+        got = get("/photos/bob@contoso.com");
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(got[http::field::content_type] == "image/jpeg");
+        CHECK(got.body().starts_with("\xFF\xD8\xFF"));
+        std::string const etag(got[http::field::etag]);
+        CHECK_FALSE(got[http::field::expires].empty());
+        CHECK(get("/photos/bob@contoso.com", etag).result() == http::status::not_modified);
+        auto larger = get("/photos/bob@contoso.com?size=HR96X96");
+        CHECK(larger.result() == http::status::ok);
+        CHECK(larger.body().size() > got.body().size());
+        CHECK(get("/photos/alice@contoso.com").body() != got.body());
+        got = get("/photos/bob@contoso.com?size=HR47X47");
+        CHECK(got.result() == http::status::bad_request);
+        CHECK(at(got.body(), "/message").starts_with("size: "));
+
+        // Search: an array even for one hit; limit and moreResultsAvailable; query required.
+        got = get("/people/search?query=bob&limit=3");
+        REQUIRE(got.result() == http::status::ok);
+        auto doc = parse_json(got.body());
+        REQUIRE(doc["_embedded"]["contact"].IsArray());
+        CHECK(doc["_embedded"]["contact"].Size() == 1);
+        CHECK(at(doc, "/_embedded/contact/0/name") == "Bob Jones");
+        CHECK(at(doc, "/rel") == "search");
+        CHECK_FALSE(doc["moreResultsAvailable"].GetBool());
+        got = get("/people/search?limit=1&query=contoso");
+        doc = parse_json(got.body());
+        CHECK(doc["_embedded"]["contact"].Size() == 1);
+        CHECK(doc["moreResultsAvailable"].GetBool());
+        got = get("/people/search?query=zzz-nobody");
+        CHECK(parse_json(got.body())["_embedded"]["contact"].Size() == 0);
+        for(auto const* query : {"", "?query=", "?query=bob&limit=0", "?query=bob&limit=101", "?query=bob&limit=x"})
+        {
+            CAPTURE(query);
+            got = get(std::string("/people/search") + query);
+            CHECK(got.result() == http::status::bad_request);
+            auto const message = at(got.body(), "/message");
+            CHECK((message.starts_with("query: ") || message.starts_with("limit: ")));
+        }
+        CHECK(get("/people/search?query=" + std::string(257, 'q')).result() == http::status::bad_request);
+        got = get("/people/contacts");
+        CHECK(at(got.body(), "/_embedded/contact/0/name") == "Bob Jones");
+
+        // The admin API names bad fields.
+        for(auto const* body :
+            {R"({"uri":"bob","availability":"Busy"})", R"({"uri":"sip:bob@contoso.com","availability":"Sleepy"})",
+             R"({"uri":"sip:bob@contoso.com","afterMs":-1})", R"({"changes":[]})", "[1]"})
+        {
+            CAPTURE(body);
+            CHECK(mock.send(admin_request(http::verb::post, "/__admin/presence", body)).result() ==
+                  http::status::bad_request);
+        }
+    }
+
+    TEST_CASE("person's API: presence subscriptions - create, events, members, extend, delete, bounds")
+    {
+        routes_under_test mock([](config& c) {
+            c.max_presence_subscriptions = 2;
+            c.max_subscribed_contacts = 3;
+        });
+        auto const alice = sign_in(mock, "alice%40contoso.com", "alice-password");
+        auto const bob = sign_in(mock, "bob%40contoso.com", "bob-password");
+        auto const alice_app = at(create_user_app(mock, alice), "/_links/self/href");
+        auto const self = at(create_user_app(mock, bob), "/_links/self/href");
+        auto const send = [&](http::verb method, std::string const& path, std::string body = {}) {
+            return mock.send(make_request(method, self + path, std::move(body), "application/json", bob));
+        };
+        auto const subscribe_body = R"({"duration":11,"uris":["sip:alice@contoso.com","sip:SaraD@fabrikam.com"]})";
+        CHECK(send(http::verb::post, "/people/presenceSubscriptions", subscribe_body).result() ==
+              http::status::conflict);
+        REQUIRE(send(http::verb::post, "/me/makeMeAvailable", "{}").result() == http::status::no_content);
+        auto got = send(http::verb::post, "/people/presenceSubscriptions", subscribe_body);
+        REQUIRE(got.result() == http::status::created);
+        auto const id = at(got.body(), "/id");
+        auto const sub = self + "/people/presenceSubscriptions/" + id;
+        CHECK(id.size() == 8);
+        CHECK(got[http::field::location] == sub);
+        CHECK(at(got.body(), "/_links/self/href") == sub);
+        CHECK(at(got.body(), "/_links/memberships/href") ==
+              self + "/people/presenceSubscriptionMemberships?presenceSubscriptionId=" + id);
+        CHECK(at(got.body(), "/rel") == "presenceSubscription");
+        // The events: contacts added, the subscription added, each contact's presence (link-only).
+        auto events = parse_json(send(http::verb::get, "/events?ack=1&timeout=1").body());
+        std::vector<std::string> seen;
+        for(auto const& sender : events["sender"].GetArray())
+            if(std::string_view(sender["rel"].GetString()) == "people")
+                for(auto const& e : sender["events"].GetArray())
+                {
+                    CHECK_FALSE(e.HasMember("_embedded"));
+                    seen.push_back(std::string(e["link"]["rel"].GetString()) + " " + e["type"].GetString() + " " +
+                                   e["link"]["href"].GetString());
+                }
+        CHECK(seen ==
+              std::vector<std::string>{
+                  "contact added " + self + "/people/alice@contoso.com",
+                  "contact added " + self + "/people/sarad@fabrikam.com",
+                  "presenceSubscription added " + sub,
+                  "contactPresence updated " + self + "/people/alice@contoso.com/presence",
+                  "contactPresence updated " + self + "/people/sarad@fabrikam.com/presence",
+              });
+        // Alice becomes available, then busy: Bob's channel hears both.
+        REQUIRE(mock.send(make_request(http::verb::post, alice_app + "/me/makeMeAvailable", "{}", "application/json",
+                                       alice))
+                    .result() == http::status::no_content);
+        REQUIRE(mock.send(make_request(http::verb::post, alice_app + "/me/presence", R"({"availability":"Busy"})",
+                                       "application/json", alice))
+                    .result() == http::status::no_content);
+        got = send(http::verb::get, "/events?ack=2&timeout=1");
+        CHECK(std::count(got.body().begin(), got.body().end(), '@') >= 2);
+        CHECK(got.body().find("\"contactPresence\",\"href\":\"" + self + "/people/alice@contoso.com/presence\"") !=
+              std::string::npos);
+        CHECK(at(send(http::verb::get, "/people/alice@contoso.com/presence").body(), "/availability") == "Busy");
+
+        // List, read, extend (200 with the subscription), memberships.
+        got = send(http::verb::get, "/people/presenceSubscriptions");
+        CHECK(parse_json(got.body())["_embedded"]["presenceSubscription"].IsArray());
+        CHECK(at(got.body(), "/_embedded/presenceSubscription/0/id") == id);
+        CHECK(send(http::verb::get, "/people/presenceSubscriptions/" + id).result() == http::status::ok);
+        CHECK(send(http::verb::get, "/people/presenceSubscriptions/nope").result() == http::status::not_found);
+        CHECK(send(http::verb::post, "/people/presenceSubscriptions/" + id + "?duration=30").result() ==
+              http::status::ok);
+        CHECK(send(http::verb::post, "/people/presenceSubscriptions/" + id + "?duration=31").result() ==
+              http::status::bad_request);
+        auto const memberships = "/people/presenceSubscriptionMemberships?presenceSubscriptionId=" + id;
+        got = send(http::verb::get, memberships);
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/_embedded/presenceSubscriptionMembership/1/_links/contact/href") ==
+              self + "/people/sarad@fabrikam.com");
+        got = send(http::verb::post, memberships, R"({"contactUris":["sip:carol@contoso.com"]})");
+        CHECK(got.result() == http::status::created);
+        // A fourth contact is past --max-subscribed-contacts 3: 403 LimitExceeded.
+        got = send(http::verb::post, memberships, R"({"contactUris":["sip:dave@contoso.com"]})");
+        CHECK(got.result() == http::status::forbidden);
+        CHECK(at(got.body(), "/subcode") == "LimitExceeded");
+        CHECK(send(http::verb::delete_,
+                   "/people/presenceSubscriptionMemberships/carol@contoso.com?presenceSubscriptionId=" + id)
+                  .result() == http::status::no_content);
+        CHECK(send(http::verb::delete_,
+                   "/people/presenceSubscriptionMemberships/carol@contoso.com?presenceSubscriptionId=" + id)
+                  .result() == http::status::not_found);
+        got = send(http::verb::get, "/people/subscribedContacts");
+        CHECK(parse_json(got.body())["_embedded"]["contact"].Size() == 2);
+        CHECK(send(http::verb::get, "/people/presenceSubscriptionMemberships").result() == http::status::bad_request);
+
+        // Bad bodies name the field.
+        struct bad
+        {
+            char const* body;
+            char const* field;
+        };
+        for(auto const& b :
+            {bad{R"({"uris":["sip:a@b.c"]})", "duration: "},
+             bad{R"({"duration":9,"uris":["sip:a@b.c"]})", "duration: "},
+             bad{R"({"duration":"x","uris":["sip:a@b.c"]})", "duration: "}, bad{R"({"duration":10})", "uris: "},
+             bad{R"({"duration":10,"uris":[]})", "uris: "}, bad{R"({"duration":10,"uris":["alice"]})", "uris[0]: "},
+             bad{R"({"duration":10,"uris":[5]})", "uris[0]: "}})
+        {
+            CAPTURE(b.body);
+            got = send(http::verb::post, "/people/presenceSubscriptions", b.body);
+            CHECK(got.result() == http::status::bad_request);
+            CHECK(at(got.body(), "/message").starts_with(b.field));
+        }
+        // --max-presence-subscriptions 2: the third is refused, and the refusal is counted.
+        CHECK(send(http::verb::post, "/people/presenceSubscriptions", R"({"duration":10,"Uris":["sip:x@y.z"]})")
+                  .result() == http::status::created);
+        got = send(http::verb::post, "/people/presenceSubscriptions", R"({"duration":10,"uris":["sip:x@y.z"]})");
+        CHECK(got.result() == http::status::forbidden);
+        CHECK(mock.mock().state().limits.subscriptions_refused.value() == 2);
+
+        // Delete: 204, then contacts deleted and the subscription deleted; Alice's changes no longer reach Bob.
+        CHECK(send(http::verb::delete_, "/people/presenceSubscriptions/" + id).result() == http::status::no_content);
+        CHECK(send(http::verb::delete_, "/people/presenceSubscriptions/" + id).result() == http::status::not_found);
+        got = send(http::verb::get, "/events?ack=3&timeout=1");
+        CHECK(got.body().find("\"presenceSubscription\",\"href\":\"" + sub + "\"},\"type\":\"deleted\"") !=
+              std::string::npos);
+    }
+
+    TEST_CASE("person's API: myOnlineMeetings - create, list, read, update with If-Match, delete, bound")
+    {
+        routes_under_test mock([](config& c) { c.max_online_meetings = 1; });
+        auto const alice = sign_in(mock, "alice%40contoso.com", "alice-password");
+        auto const self = at(create_user_app(mock, alice), "/_links/self/href");
+        auto const meetings = self + "/onlineMeetings/myOnlineMeetings";
+        auto const send = [&](http::verb method, std::string const& target, std::string body = {},
+                              std::string const& if_match = {}) {
+            auto request = make_request(method, target, std::move(body), "application/json", alice);
+            if(!if_match.empty())
+                request.set(http::field::if_match, if_match);
+            return mock.send(request);
+        };
+        auto got = send(http::verb::post, meetings,
+                        R"({"subject":"holiday party","automaticLeaderAssignment":"SameEnterprise",)"
+                        R"("attendees":["sip:bob@contoso.com"],"attendanceAnnouncementsStatus":"Disabled"})");
+        REQUIRE(got.result() == http::status::created);
+        auto const id = at(got.body(), "/onlineMeetingId");
+        auto const href = meetings + "/" + id;
+        CHECK(got[http::field::location] == href);
+        CHECK_FALSE(got[http::field::etag].empty());
+        CHECK(at(got.body(), "/rel") == "myOnlineMeeting");
+        CHECK(at(got.body(), "/subject") == "holiday party");
+        CHECK(at(got.body(), "/automaticLeaderAssignment") == "SameEnterprise");
+        CHECK(at(got.body(), "/attendees/0") == "sip:bob@contoso.com");
+        CHECK(at(got.body(), "/organizerUri") == "sip:alice@contoso.com");
+        CHECK(at(got.body(), "/onlineMeetingUri") == "sip:alice@contoso.com;gruu;opaque=app:conf:focus:id:" + id);
+        CHECK(at(got.body(), "/joinUrl") == "https://meet.contoso.com/alice/" + id);
+        CHECK(at(got.body(), "/expirationTime").starts_with("/Date("));
+        auto const etag = at(got.body(), "/etag");
+        // One meeting per application here (--max-online-meetings 1).
+        got = send(http::verb::post, meetings, "{}");
+        CHECK(got.result() == http::status::conflict);
+        CHECK(at(got.body(), "/subcode") == "TooManyOnlineMeetings");
+        got = send(http::verb::get, meetings);
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/rel") == "myOnlineMeetings");
+        CHECK(at(got.body(), "/_embedded/myOnlineMeeting/0/onlineMeetingId") == id);
+        CHECK(at(got.body(), "/_embedded/myAssignedOnlineMeeting/rel") == "myAssignedOnlineMeeting");
+        auto const assigned = at(got.body(), "/_embedded/myAssignedOnlineMeeting/_links/self/href");
+        auto app = mock.send(make_request(http::verb::get, self, {}, {}, alice)).body();
+        CHECK(at(app, "/_embedded/onlineMeetings/_links/myAssignedOnlineMeeting/href") == assigned);
+        CHECK(send(http::verb::get, assigned).result() == http::status::ok);
+        CHECK(send(http::verb::get, href).result() == http::status::ok);
+        // PUT: a stale etag is 412; the current one updates and changes the etag.
+        got = send(http::verb::put, href, R"({"subject":"new"})", "\"1\"");
+        CHECK(got.result() == http::status::precondition_failed);
+        got = send(http::verb::put, href, R"({"subject":"new"})", "\"" + etag + "\"");
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/subject") == "new");
+        CHECK(at(got.body(), "/etag") != etag);
+        // Bad fields are named.
+        for(auto const* body : {R"({"accessLevel":"Anyone"})", R"({"attendees":"sip:bob@contoso.com"})",
+                                R"({"attendees":["bob"]})", R"({"subject":5})", R"({"expirationTime":"tomorrow"})"})
+        {
+            CAPTURE(body);
+            got = send(http::verb::put, href, body);
+            CHECK(got.result() == http::status::bad_request);
+            CHECK(at(got.body(), "/subcode") == "ParameterValidationFailure");
+        }
+        CHECK(send(http::verb::delete_, href).result() == http::status::no_content);
+        CHECK(send(http::verb::get, href).result() == http::status::not_found);
+        CHECK(send(http::verb::post, meetings, "{}").result() == http::status::created);
     }
 
     TEST_CASE("user flavour: with --path-prefix /ucwa/oauth, a Trusted application's paths are still its own")
@@ -1239,6 +1650,36 @@ TEST_SUITE("routes")
             "POST /ucwa/oauth/v1/applications/{app}/me/makeMeAvailable",
             "GET /ucwa/oauth/v1/applications/{app}/people/contacts",
             "GET /ucwa/oauth/v1/applications/{app}/people/{contact}",
+            // A person's API.
+            "POST /ucwa/oauth/v1/applications/{app}/me/reportMyActivity",
+            "POST /ucwa/oauth/v1/applications/{app}/reportMyActivity",
+            "GET /ucwa/oauth/v1/applications/{app}/me/presence",
+            "POST /ucwa/oauth/v1/applications/{app}/me/presence",
+            "GET /ucwa/oauth/v1/applications/{app}/me/note",
+            "POST /ucwa/oauth/v1/applications/{app}/me/note",
+            "GET /ucwa/oauth/v1/applications/{app}/me/location",
+            "POST /ucwa/oauth/v1/applications/{app}/me/location",
+            "GET /ucwa/oauth/v1/applications/{app}/photos/{person}",
+            "GET /ucwa/oauth/v1/applications/{app}/people/search",
+            "GET /ucwa/oauth/v1/applications/{app}/people/subscribedContacts",
+            "GET /ucwa/oauth/v1/applications/{app}/people/{contact}/presence",
+            "GET /ucwa/oauth/v1/applications/{app}/people/{contact}/note",
+            "GET /ucwa/oauth/v1/applications/{app}/people/{contact}/location",
+            "GET /ucwa/oauth/v1/applications/{app}/people/{contact}/supportedMedia",
+            "GET /ucwa/oauth/v1/applications/{app}/people/{contact}/privacyRelationship",
+            "POST /ucwa/oauth/v1/applications/{app}/people/presenceSubscriptions",
+            "GET /ucwa/oauth/v1/applications/{app}/people/presenceSubscriptions",
+            "GET /ucwa/oauth/v1/applications/{app}/people/presenceSubscriptions/{subscription}",
+            "POST /ucwa/oauth/v1/applications/{app}/people/presenceSubscriptions/{subscription}",
+            "DELETE /ucwa/oauth/v1/applications/{app}/people/presenceSubscriptions/{subscription}",
+            "GET /ucwa/oauth/v1/applications/{app}/people/presenceSubscriptionMemberships",
+            "POST /ucwa/oauth/v1/applications/{app}/people/presenceSubscriptionMemberships",
+            "DELETE /ucwa/oauth/v1/applications/{app}/people/presenceSubscriptionMemberships/{contact}",
+            "POST /ucwa/oauth/v1/applications/{app}/onlineMeetings/myOnlineMeetings",
+            "GET /ucwa/oauth/v1/applications/{app}/onlineMeetings/myOnlineMeetings",
+            "GET /ucwa/oauth/v1/applications/{app}/onlineMeetings/myOnlineMeetings/{meeting}",
+            "PUT /ucwa/oauth/v1/applications/{app}/onlineMeetings/myOnlineMeetings/{meeting}",
+            "DELETE /ucwa/oauth/v1/applications/{app}/onlineMeetings/myOnlineMeetings/{meeting}",
             "GET /ucwa/oauth/v1/applications/{app}/policies",
             "GET /ucwa/oauth/v1/applications/{app}/people",
             "GET /ucwa/oauth/v1/applications/{app}/onlineMeetings",
@@ -1320,6 +1761,8 @@ TEST_SUITE("routes")
             "POST /__admin/incoming",
             "POST /__admin/incoming/{number}/say",
             "POST /__admin/incoming/{number}/leave",
+            "GET /__admin/presence",
+            "POST /__admin/presence",
             "GET /__admin/openapi.json",
         };
         // The 501 catch-all under a person's application, each depth and method (the case above).

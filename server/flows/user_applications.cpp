@@ -110,6 +110,17 @@ user_applications::newest_available(std::string_view user_uri, std::string_view 
     return newest;
 }
 
+std::vector<user_application>
+user_applications::available_of(std::string_view user_uri) const
+{
+    std::lock_guard lock(mutex_);
+    std::vector<user_application> out;
+    for(auto const& [id, app] : apps_)
+        if(app.available && iequals(app.user_uri, user_uri))
+            out.push_back(app);
+    return out;
+}
+
 bool
 user_applications::remove(std::string_view id, std::string_view owner)
 {

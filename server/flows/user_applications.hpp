@@ -68,6 +68,10 @@ public:
     std::optional<user_application>
     newest_available(std::string_view user_uri, std::string_view except) const;
 
+    /** Returns the available applications of a person (user_uri, any case). */
+    std::vector<user_application>
+    available_of(std::string_view user_uri) const;
+
     /** Deletes an application; false when not found or not owned. */
     bool
     remove(std::string_view id, std::string_view owner);

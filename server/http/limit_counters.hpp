@@ -68,6 +68,10 @@ struct limit_counters
     limit_counter scripts_cut{"scriptsCut", "--max-script-ms"};
     limit_counter meetings_forgotten{"meetingsForgotten", "--conversations"};
     limit_counter members_refused{"membersRefused", "--max-meeting-members"};
+    limit_counter subscriptions_refused{"presenceSubscriptionsRefused",
+                                        "--max-presence-subscriptions, --max-subscribed-contacts"};
+    limit_counter online_meetings_refused{"onlineMeetingsRefused", "--max-online-meetings"};
+    limit_counter people_refused{"peopleRefused", "--max-people"};
 
     /** Told once per counter, on its first hit (the app logs it as a warning). */
     std::function<void(std::string_view line)> warn;
@@ -86,10 +90,11 @@ struct limit_counters
     void
     for_each(F&& f) const
     {
-        for(auto const* c : {&journal_dropped, &journal_bodies_cut, &tokens_purged, &tokens_dropped,
-                             &applications_refused, &applications_dropped, &unknown_applications,
-                             &conversations_forgotten, &messages_refused, &messages_forgotten, &outcomes_refused,
-                             &scenarios_refused, &scripts_cut, &meetings_forgotten, &members_refused})
+        for(auto const* c :
+            {&journal_dropped, &journal_bodies_cut, &tokens_purged, &tokens_dropped, &applications_refused,
+             &applications_dropped, &unknown_applications, &conversations_forgotten, &messages_refused,
+             &messages_forgotten, &outcomes_refused, &scenarios_refused, &scripts_cut, &meetings_forgotten,
+             &members_refused, &subscriptions_refused, &online_meetings_refused, &people_refused})
             f(*c);
     }
 };

@@ -4,6 +4,7 @@
 #include "admin_ca_route.hpp"
 #include "admin_har_route.hpp"
 #include "admin_incoming_route.hpp"
+#include "admin_presence_route.hpp"
 #include "admin_metrics_route.hpp"
 #include "admin_openapi_route.hpp"
 #include "admin_replies.hpp"
@@ -435,6 +436,7 @@ add_admin_routes(router& r, mock_state& state)
           }));
 
     add_admin_incoming_routes(r, state);
+    add_admin_presence_routes(r, state);
     add_admin_openapi_route(r, state);
 }
 

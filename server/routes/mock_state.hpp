@@ -2,6 +2,7 @@
 // The state every handler shares: settings, fixtures, the scenario engine,
 // the conversations (and their invitations) and the logger.
 
+#include "activity_tracker.hpp"
 #include "adhoc_meeting_store.hpp"
 #include "application_states.hpp"
 #include "callback_dispatcher.hpp"
@@ -14,7 +15,10 @@
 #include "limit_counters.hpp"
 #include "logger.hpp"
 #include "metrics.hpp"
+#include "online_meeting_store.hpp"
 #include "person_scripts.hpp"
+#include "presence_directory.hpp"
+#include "presence_subscriptions.hpp"
 #include "scenario.hpp"
 #include "token_registry.hpp"
 #include "user_applications.hpp"
@@ -46,9 +50,14 @@ struct mock_state
     fixtures known;
     application_states applications;
     journal requests;
-    token_registry issued_tokens; ///< Issued by the sign-in token endpoint.
-    user_applications user_apps;  ///< Created by signed-in people.
-    adhoc_meeting_store meetings; ///< Ad-hoc meetings of Trusted applications.
+    token_registry issued_tokens;                         ///< Issued by the sign-in token endpoint.
+    user_applications user_apps;                          ///< Created by signed-in people.
+    adhoc_meeting_store meetings;                         ///< Ad-hoc meetings of Trusted applications.
+    presence_directory people;                            ///< Everyone's presence, note and location.
+    activity_tracker activity;                            ///< When people's applications last reported activity.
+    presence_subscriptions subscriptions;                 ///< People's applications' presence subscriptions.
+    online_meeting_store online_meetings;                 ///< People's scheduled meetings (myOnlineMeetings).
+    std::atomic<std::size_t> pending_presence_changes{0}; ///< Timed by POST /__admin/presence, not yet made.
     logger& log;
     std::atomic<std::uint64_t> reload_failures{0}; ///< Bad edits seen by --watch.
     mock_metrics metrics;                          ///< GET /__admin/metrics; the app names its routes.
@@ -74,6 +83,10 @@ struct mock_state
         , issued_tokens(settings.max_tokens, &limits)
         , user_apps(application_ids(known), settings.max_applications_per_user)
         , meetings(settings.conversations, &limits)
+        , people(known.users, settings.max_people, &limits)
+        , activity(settings.idle_after, settings.away_after)
+        , subscriptions(settings.max_presence_subscriptions, settings.max_subscribed_contacts)
+        , online_meetings(settings.max_online_meetings)
         , log(l)
     {
         limits.warn = [&l](std::string_view line) { l.write(log_level::warn, line); };
@@ -90,6 +103,15 @@ forget_application(mock_state& state, std::string const& application_id)
     state.scripts->reset(application_id);
     state.conversations->reset(application_id);
     state.meetings.reset(application_id);
+    state.subscriptions.reset(application_id);
+    state.online_meetings.reset(application_id);
+    if(application_id.empty())
+    {
+        state.activity.clear();
+        state.people.reset();
+    }
+    else
+        state.activity.forget(application_id);
     state.callbacks->reset_log(application_id);
 }
 

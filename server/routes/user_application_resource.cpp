@@ -39,6 +39,17 @@ stable_guid(std::string_view seed)
         '-' + digits.substr(20);
 }
 
+std::vector<std::string>
+supported_modalities(user_application const& app)
+{
+    // Messaging once the person is available (an anonymous customer's at once), as the service says.
+    if(app.available || app.anonymous)
+        return {"Messaging"};
+    return {};
+}
+
+} // namespace
+
 // The person's own meeting id, eight letters and digits as the recording's "JE49B6SO".
 std::string
 assigned_meeting_id(std::string_view user_uri)
@@ -50,17 +61,6 @@ assigned_meeting_id(std::string_view user_uri)
         id += alphabet[h % 36];
     return id;
 }
-
-std::vector<std::string>
-supported_modalities(user_application const& app)
-{
-    // Messaging once the person is available (an anonymous customer's at once), as the service says.
-    if(app.available || app.anonymous)
-        return {"Messaging"};
-    return {};
-}
-
-} // namespace
 
 resource
 user_me_resource(user_application const& app)
@@ -75,6 +75,12 @@ user_me_resource(user_application const& app)
         return me;
     if(!app.available)
         me.link("makeMeAvailable", path + "/me/makeMeAvailable");
+    // After makeMeAvailable, as the captures show: presence, note, location and reportMyActivity.
+    if(app.available)
+        me.link("presence", path + "/me/presence")
+            .link("note", path + "/me/note")
+            .link("location", path + "/me/location")
+            .link("reportMyActivity", path + "/me/reportMyActivity");
     auto const address = std::string_view(app.user_uri).starts_with("sip:") ? app.user_uri.substr(4) : app.user_uri;
     me.link("photo", path + "/photos/" + address);
     return me;

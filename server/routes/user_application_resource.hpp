@@ -6,6 +6,9 @@
 #include "resource.hpp"
 #include "user_applications.hpp"
 
+#include <string>
+#include <string_view>
+
 namespace ucwa {
 
 /** The application: properties, policies, batch and events, and me, people, onlineMeetings and
@@ -14,21 +17,26 @@ namespace ucwa {
 resource
 user_application_resource(user_application const& app);
 
-/** me: the person, makeMeAvailable until they are available, their photo. */
+/** me: the person, makeMeAvailable until they are available, then presence, note, location and
+    reportMyActivity; their photo. */
 resource
 user_me_resource(user_application const& app);
 
-/** people: the person's contact and presence links (only myContacts and contacts are served). */
+/** people: the person's contact and presence links . */
 resource
 user_people_resource(user_application const& app);
 
-/** onlineMeetings: the links to the person's meetings (none of which the mock serves yet). */
+/** onlineMeetings: the links to the person's meetings (myOnlineMeetings and the assigned meeting are served). */
 resource
 user_online_meetings_resource(user_application const& app);
 
 /** communication: its GUID-named property, modalities, formats, links and etag. */
 resource
 user_communication_resource(user_application const& app);
+
+/** The id of the person's own meeting (myAssignedOnlineMeeting), the same on every call. */
+std::string
+assigned_meeting_id(std::string_view user_uri);
 
 /** policies: a link only; neither the reference nor the recording gives its properties. */
 resource

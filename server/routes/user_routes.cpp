@@ -9,7 +9,12 @@
 #include "event_channel.hpp"
 #include "json_writer.hpp"
 #include "media_type.hpp"
+#include "presence_values.hpp"
 #include "not_implemented_routes.hpp"
+#include "online_meeting_routes.hpp"
+#include "person_routes.hpp"
+#include "presence_events.hpp"
+#include "presence_subscription_routes.hpp"
 #include "resource.hpp"
 #include "route_replies.hpp"
 #include "text.hpp"
@@ -110,6 +115,15 @@ delete_application(request_context& ctx, mock_state& state, signed_in const& who
 {
     state.user_apps.remove(app.id, who.token);
     state.channels->remove(app.id);
+    // The person's last application gone: Offline, for everyone subscribed to them.
+    if(app.available && state.user_apps.available_of(app.user_uri).empty())
+    {
+        presence_change change;
+        change.availability = "Offline";
+        change.activity = "";
+        if(auto parts = state.people.change(app.user_uri, change, std::chrono::system_clock::now()))
+            publish_presence_change(state, app.user_uri, *parts);
+    }
     // Its requests stay in the journal, which keeps what the mock received.
     forget_application(state, app.id);
     return no_content(ctx);
@@ -129,6 +143,22 @@ get_part(request_context& ctx, mock_state&, signed_in const&, user_application c
     return resource_answer(ctx, http::status::ok, render(app));
 }
 
+// makeMeAvailable's signInAs (any case), when it names a settable availability.
+std::optional<std::string>
+sign_in_as(std::string_view body)
+{
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
+    if(doc.HasParseError() || !doc.IsObject())
+        return std::nullopt;
+    for(auto const& m : doc.GetObject())
+        if(iequals(std::string_view(m.name.GetString(), m.name.GetStringLength()), "signInAs") && m.value.IsString())
+            if(auto preferred =
+                   parse_preferred_availability(std::string_view(m.value.GetString(), m.value.GetStringLength())))
+                return preferred->availability;
+    return std::nullopt;
+}
+
 reply
 make_me_available(request_context& ctx, mock_state& state, signed_in const& who, user_application const& app)
 {
@@ -137,6 +167,8 @@ make_me_available(request_context& ctx, mock_state& state, signed_in const& who,
     // The first time only: a scenario's people write to an application once it is available.
     if(!app.available)
         start_incoming_rules(state, app.id, incoming_trigger::make_me_available, base_uri(ctx, state));
+    auto available = app;
+    available.available = true;
     // The person is available now: "me updated" on the event channel.
     auto const me = user_application_path(app.id) + "/me";
     json_writer w;
@@ -149,6 +181,17 @@ make_me_available(request_context& ctx, mock_state& state, signed_in const& who,
     w.field("type", "updated");
     w.end_object();
     state.channels->of(app.id, user_events_path(app.id))->push("me", me, w.take());
+    if(!app.available)
+    {
+        // Then, as the captures show, the person's presence, note and location, link-only.
+        push_me_events(state, available, {"presence", "note", "location"}, "added");
+        // Signed in: Online, or what signInAs asks, for everyone subscribed to the person.
+        presence_change change;
+        change.availability = sign_in_as(ctx.request.body()).value_or("Online");
+        if(auto parts = state.people.change(app.user_uri, change, std::chrono::system_clock::now()))
+            publish_presence_change(state, app.user_uri, *parts, app.id);
+    }
+    note_activity(state, available);
     return no_content(ctx);
 }
 
@@ -191,61 +234,6 @@ get_events(request_context& ctx, mock_state& state, signed_in const&, user_appli
             });
     };
     return r;
-}
-
-resource
-contact_resource(user_application const& app, user_fixture const& user)
-{
-    resource r;
-    r.rel = "contact";
-    r.self = user_application_path(app.id) + "/people/" + user.uri.substr(4);
-    r.text("uri", user.uri).text("name", user.name);
-    return r;
-}
-
-reply
-get_contacts(request_context& ctx, mock_state& state, signed_in const&, user_application const& app)
-{
-    // Everyone else in fixtures/users.json is a contact.
-    std::vector<resource> contacts;
-    for(auto const& user : state.known.users)
-        if(user.uri != app.user_uri)
-            contacts.push_back(contact_resource(app, user));
-    resource r;
-    r.rel = "myContacts";
-    r.self = user_application_path(app.id) + "/people/contacts";
-    r.embed_list("contact", std::move(contacts));
-    return resource_answer(ctx, http::status::ok, r);
-}
-
-reply
-get_contact(request_context& ctx, mock_state& state, signed_in const&, user_application const& app)
-{
-    auto const wanted = ctx.capture("contact");
-    for(auto const& user : state.known.users)
-        if(iequals(user.uri.substr(4), wanted))
-            return resource_answer(ctx, http::status::ok, contact_resource(app, user));
-    // Not a person but a resource that people links to (search, groups, …): for the routes after this one.
-    for(auto const& link : user_people_resource(app).links)
-        if(iequals(link.href, user_application_path(app.id) + "/people/" + std::string(wanted)))
-        {
-            reply pass;
-            pass.pass = true;
-            return pass;
-        }
-    // Anyone else the application talks to is in the directory too: named as in its
-    // conversations (a scenario's remote name), else by the user part of the address.
-    auto const at_sign = wanted.find('@');
-    if(at_sign == std::string_view::npos || at_sign == 0 || at_sign + 1 == wanted.size())
-        return ctx.error(make_api_error(errc::not_found,
-                                        "No person " + std::string(wanted) + ": a person is named by user@domain."));
-    user_fixture person;
-    person.uri = "sip:" + std::string(wanted);
-    person.name = std::string(wanted.substr(0, at_sign));
-    for(auto const& c : state.conversations->list(app.id))
-        if(iequals(c.remote.uri, person.uri) && !c.remote.name.empty())
-            person.name = c.remote.name;
-    return resource_answer(ctx, http::status::ok, contact_resource(app, person));
 }
 
 // POST …/batch: the requests of a multipart/batching body, answered in one multipart body.
@@ -359,8 +347,10 @@ add_user_routes(router& r, mock_state& state, part_router route_part)
               [](request_context& ctx, mock_state&, signed_in const&, user_application const&) {
                   return not_implemented(ctx, "communication/onlineMeetingInvitations");
               });
-    add_owned(http::verb::get, apps + "/{app}/people/contacts", "myContacts", get_contacts);
-    add_owned(http::verb::get, apps + "/{app}/people/{contact}", "contact", get_contact);
+    // A person's API: subscriptions and meetings first, whose literal paths the contact routes' captures would take.
+    add_presence_subscription_routes(add_owned, state);
+    add_online_meeting_routes(add_owned);
+    add_person_routes(add_owned);
 }
 
 } // namespace ucwa

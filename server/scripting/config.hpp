@@ -53,7 +53,13 @@ struct config : server_settings
     std::size_t max_messages_per_conversation = 100; ///< Messages kept per conversation; older ones are forgotten.
     std::size_t max_message_size = 64 * 1024;        ///< Bytes of a sendMessage body; larger ones get 413.
     std::size_t max_meeting_members = 100; ///< Members of a meeting, or bridged participants of a bridge; beyond, 409.
-    std::string admin_token;               ///< When set, admin calls need "Bearer <token>".
+    std::size_t max_presence_subscriptions = 64; ///< A person's application's presence subscriptions; beyond, 403.
+    std::size_t max_subscribed_contacts = 1000;  ///< Contacts in an application's subscriptions, all together.
+    std::size_t max_online_meetings = 100;       ///< myOnlineMeetings per application; beyond, 409.
+    std::size_t max_people = 10000; ///< People with a presence besides the fixtures' (made by subscriptions, admin).
+    std::chrono::milliseconds idle_after{300000}; ///< Without reportMyActivity this long, a person shows IdleOnline.
+    std::chrono::milliseconds away_after{300000}; ///< And this long after that, Away.
+    std::string admin_token;                      ///< When set, admin calls need "Bearer <token>".
     sign_in_profile sign_in = sign_in_profile::onprem; ///< What a person's 401 and discovery look like.
     std::string path_prefix;                           ///< "" or e.g. "/platformservice"; a scenario may override.
     std::string rel_namespace;                         ///< "", "service:" or "ms:rtc:saas:"; a scenario may override.

@@ -320,6 +320,20 @@ make_options()
               "people invited into one meeting, or bridged into one conversation; beyond, 409 Conflict (default "
               "100)",
               &config::max_meeting_members, 1, 100000),
+        whole("max-presence-subscriptions", bounds,
+              "presence subscriptions of one person's application; beyond, 403 LimitExceeded (default 64)",
+              &config::max_presence_subscriptions, 1, 100000),
+        whole("max-subscribed-contacts", bounds,
+              "contacts in one application's presence subscriptions together; beyond, 403 LimitExceeded (default "
+              "1000)",
+              &config::max_subscribed_contacts, 1, 1000000),
+        whole("max-online-meetings", bounds,
+              "myOnlineMeetings of one application; beyond, 409 TooManyOnlineMeetings (default 100)",
+              &config::max_online_meetings, 1, 100000),
+        whole("max-people", bounds,
+              "people with a presence besides the fixtures' users, made by subscriptions and the admin API; beyond, "
+              "refused (default 10000)",
+              &config::max_people, 1, 10000000),
         size("max-message-size", bounds, "largest sendMessage body; larger ones get 413 EntityTooLarge (default 64K)",
              &config::max_message_size),
         whole("max-queued-outcomes", bounds, "outcomes queued per application by the admin API (default 10000)",
@@ -360,6 +374,12 @@ make_options()
              return {};
          },
          [](config const& c) { return std::string(c.callback_insecure ? "true" : "false"); }},
+        millis("idle-after", callbacks,
+               "without reportMyActivity this long, a person's own presence reads IdleOnline (IdleBusy) (default "
+               "300000)",
+               &config::idle_after, 24 * 3600 * 1000),
+        millis("away-after", callbacks, "and this long after that, Away (default 300000)", &config::away_after,
+               24 * 3600 * 1000),
         millis("pget-timeout", callbacks,
                "how long an event request waits for events without ?timeout= (default 180000)", &config::pget_timeout,
                1800 * 1000),

@@ -1,5 +1,7 @@
 #include "fixtures.hpp"
 
+#include "presence_values.hpp"
+
 #include "callback_url.hpp"
 #include "json_read.hpp"
 #include "text.hpp"
@@ -353,7 +355,11 @@ parse_users(std::string_view text)
             return e;
         };
         auto const& item = (*list)[i];
-        if(auto r = detail::check_object(item, where, {"username", "password", "uri", "name"}); !r)
+        if(auto r = detail::check_object(item, where,
+                                         {"username", "password", "uri", "name", "title", "department", "company",
+                                          "office", "email", "workPhoneNumber", "mobilePhoneNumber", "availability",
+                                          "activity", "deviceType", "note", "location"});
+           !r)
             return fail(r.error());
         user_fixture u;
         for(auto [name, field] : {std::pair{"username", &user_fixture::username},
@@ -370,6 +376,33 @@ parse_users(std::string_view text)
         if(!name)
             return fail(name.error());
         u.name = name->value_or(u.username);
+        for(auto [key, field] :
+            {std::pair{"title", &user_fixture::title}, std::pair{"department", &user_fixture::department},
+             std::pair{"company", &user_fixture::company}, std::pair{"office", &user_fixture::office},
+             std::pair{"email", &user_fixture::email}, std::pair{"workPhoneNumber", &user_fixture::work_phone},
+             std::pair{"mobilePhoneNumber", &user_fixture::mobile_phone},
+             std::pair{"activity", &user_fixture::activity}, std::pair{"note", &user_fixture::note},
+             std::pair{"location", &user_fixture::location}, std::pair{"availability", &user_fixture::availability},
+             std::pair{"deviceType", &user_fixture::device_type}})
+        {
+            auto value = detail::optional_string(item, where, key, false);
+            if(!value)
+                return fail(value.error());
+            if(*value)
+                u.*field = std::move(**value);
+        }
+        if(!is_availability(u.availability))
+            return fail(
+                field_error(member_path(where, "availability"),
+                            "must be one of " + std::string(availability_names) + ", not \"" + u.availability + "\""));
+        if(!is_device_type(u.device_type))
+            return fail(
+                field_error(member_path(where, "deviceType"),
+                            "must be one of " + std::string(device_type_names) + ", not \"" + u.device_type + "\""));
+        if(auto problem = presence_text_problem(u.note, max_note_length))
+            return fail(field_error(member_path(where, "note"), *problem));
+        if(auto problem = presence_text_problem(u.location, max_location_length))
+            return fail(field_error(member_path(where, "location"), *problem));
         for(std::size_t j = 0; j < users.size(); ++j)
             if(iequals(users[j].username, u.username))
                 return fail(

@@ -39,6 +39,11 @@ struct user_fixture
     std::string password; ///< Compared exactly.
     std::string uri;      ///< "sip:alice@contoso.com".
     std::string name;     ///< Display name.
+    // What a contact card shows (people/{user}, search); empty: left out.
+    std::string title, department, company, office, email, work_phone, mobile_phone;
+    // Their presence until someone changes it (see presence_directory): availability among
+    // presence_values' GET values (default Offline), activity, deviceType, note and location.
+    std::string availability = "Offline", activity, device_type = "Unknown", note, location;
 };
 
 /** Everything loaded from the fixtures folder. */
