@@ -1,9 +1,11 @@
 #include "admission.hpp"
 
+#include "aad_tokens.hpp"
 #include "auth.hpp"
 #include "route_replies.hpp"
 #include "text.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace ucwa {
@@ -54,6 +56,29 @@ refuse_anonymous(request_context const& ctx, user_application const& app)
     return std::nullopt;
 }
 
+boost::system::result<void, auth_failure>
+authorize_bearer(request_context const& ctx, mock_state const& state, std::string_view application_id,
+                 application_kind kind, std::chrono::system_clock::time_point now)
+{
+    auto const authorization = ctx.request[http::field::authorization];
+    auto const token = bearer_token(authorization);
+    // A compact JWT ("eyJ…" with two dots) that is not a sign-in's: the token service's, or nobody's.
+    if(token && state.aad && token->starts_with("eyJ") && std::count(token->begin(), token->end(), '.') == 2 &&
+       !state.issued_tokens.find(*token) && !state.known.find_token(*token))
+    {
+        auto claims = state.aad->verify(*token, now, trim(ctx.request[http::field::host]));
+        if(!claims)
+            return claims.error() == aad_token_problem::expired || claims.error() == aad_token_problem::not_yet_valid
+                ? auth_failure::expired
+                : auth_failure::unknown_token;
+        auto const* app = state.known.find_application(application_id);
+        if(kind != application_kind::trusted || !claims->upn.empty() || !app || !iequals(app->client_id, claims->appid))
+            return auth_failure::wrong_application;
+        return {};
+    }
+    return authorize(state.known, state.issued_tokens, authorization, application_id, kind, now);
+}
+
 boost::system::result<admitted, reply>
 admit(request_context const& ctx, mock_state& state)
 {
@@ -88,8 +113,8 @@ admit(request_context const& ctx, mock_state& state)
     auto const& req = ctx.request;
     // Authentication comes first: a client without a valid token learns nothing else.
     auto grant =
-        authorize(state.known, state.issued_tokens, req[http::field::authorization], a.application_id,
-                  a.person ? application_kind::person : application_kind::trusted, std::chrono::system_clock::now());
+        authorize_bearer(ctx, state, a.application_id, a.person ? application_kind::person : application_kind::trusted,
+                         std::chrono::system_clock::now());
     // Only the fixtures' applications and people's exist, whatever a token allows: as the real
     // service does, ApplicationNotFound, 403 on the Trusted API's paths and 404 on UCWA's
     // (/ucwa/oauth, even when --path-prefix puts the Trusted API there too).
