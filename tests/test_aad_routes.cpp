@@ -236,6 +236,15 @@ TEST_SUITE("aad routes")
             mock.send(make_request(http::verb::post, v1, R"({"grant_type":"password"})", "application/json")),
             http::status::bad_request, "invalid_request", 900144, "application/json");
 
+        check_aad_error(token_request(mock, v1,
+                                      std::string("grant_type=client_credentials&client_id=") + app_833_client +
+                                          "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-"
+                                          "type%3Ajwt-bearer&client_assertion=eyJ.e30.x&resource=" +
+                                          skype_resource),
+                        http::status::unauthorized, "invalid_client", 7000218, "client_assertion");
+        check_aad_error(token_request(mock, v1, "grant_type=%zz"), http::status::bad_request, "invalid_request", 900144,
+                        "not a valid form");
+
         // The client's client-request-id comes back as the correlation id.
         auto request = make_request(http::verb::post, v1, "grant_type=nope", form);
         request.set("client-request-id", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9");
@@ -414,6 +423,10 @@ TEST_SUITE("aad routes")
         }
         CHECK(mock.send(make_request(http::verb::get, "/contoso.com/oauth2/token")).result() ==
               http::status::method_not_allowed);
+        // The admin API's paths are not a tenant's.
+        CHECK(mock.send(make_request(http::verb::get, "/__admin/discovery/keys")).result() == http::status::not_found);
+        CHECK(mock.send(make_request(http::verb::get, "/__admin/.well-known/openid-configuration")).result() ==
+              http::status::not_found);
     }
 
     TEST_CASE("the online 401 names the authorize endpoint the mock serves")

@@ -108,6 +108,13 @@ aad_error(request_context const& ctx, http::status status, std::string_view erro
     return r;
 }
 
+// The admin API's paths stay the admin API's: /__admin/discovery/keys is no tenant's.
+bool
+is_admin_path(request_context const& ctx)
+{
+    return ctx.capture("tenant") == "__admin";
+}
+
 reply
 missing_field(request_context const& ctx, std::string_view name)
 {
@@ -296,6 +303,8 @@ password_grant(request_context const& ctx, mock_state& state, token_request cons
 reply
 post_token(request_context& ctx, mock_state& state, bool v2)
 {
+    if(is_admin_path(ctx))
+        return not_found(ctx);
     token_request asked;
     asked.v2 = v2;
     asked.tenant_segment = std::string(ctx.capture("tenant"));
@@ -369,6 +378,8 @@ post_token_v2(request_context& ctx, mock_state& state)
 reply
 get_authorize(request_context& ctx, mock_state& state)
 {
+    if(is_admin_path(ctx))
+        return not_found(ctx);
     auto const tenant_segment =
         ctx.capture("tenant").empty() ? std::string("common") : std::string(ctx.capture("tenant"));
     auto const client_id = ctx.query("client_id");
@@ -462,6 +473,8 @@ write_string_array(json_writer& w, std::string_view name, std::initializer_list<
 reply
 openid_configuration(request_context& ctx, mock_state& state, bool v2)
 {
+    if(is_admin_path(ctx))
+        return not_found(ctx);
     auto const base = base_uri(ctx, state);
     auto const segment = std::string(ctx.capture("tenant"));
     // common and organizations publish a templated issuer, as Azure AD does.
@@ -507,6 +520,8 @@ get_openid_v2(request_context& ctx, mock_state& state)
 reply
 get_keys(request_context& ctx, mock_state& state)
 {
+    if(is_admin_path(ctx))
+        return not_found(ctx);
     auto body = "{\"keys\":[" + state.aad->key().jwk_json() + "]}";
     auto r = json_ok(ctx, std::move(body));
     r.response.set(http::field::cache_control, "max-age=86400, private");
