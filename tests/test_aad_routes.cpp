@@ -7,8 +7,12 @@
 #include "jwt.hpp"
 #include "mock_handler.hpp"
 #include "name_uuid.hpp"
+#include "temp_file.hpp"
 
 #include <doctest/doctest.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include <chrono>
 #include <memory>
@@ -33,9 +37,10 @@ constexpr char const* skype_resource = "https%3A%2F%2FNOAMmeetings.resources.lyn
 class aad_under_test
 {
 public:
-    aad_under_test()
+    explicit aad_under_test(std::filesystem::path const& signing_key = {})
     {
         config settings;
+        settings.aad_signing_key = signing_key;
         std::filesystem::path const source(UCWA_MOCK_SOURCE_DIR);
         settings.fixtures_dir = source / "fixtures";
         settings.scenarios_dir = source / "scenarios";
@@ -427,6 +432,42 @@ TEST_SUITE("aad routes")
         CHECK(mock.send(make_request(http::verb::get, "/__admin/discovery/keys")).result() == http::status::not_found);
         CHECK(mock.send(make_request(http::verb::get, "/__admin/.well-known/openid-configuration")).result() ==
               http::status::not_found);
+    }
+
+    TEST_CASE("--aad-signing-key signs with the key of the file and a bad file stops the start")
+    {
+        EVP_PKEY* made = EVP_RSA_gen(2048);
+        REQUIRE(made != nullptr);
+        std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+        REQUIRE(PEM_write_bio_PrivateKey(bio.get(), made, nullptr, nullptr, 0, nullptr, nullptr) == 1);
+        EVP_PKEY_free(made);
+        char* data = nullptr;
+        auto const length = BIO_get_mem_data(bio.get(), &data);
+        std::string const pem(data, static_cast<std::size_t>(length));
+        temp_file key(pem, "aad-key.pem");
+        auto const expected = rsa_signing_key::from_pem(pem);
+        REQUIRE(expected.has_value());
+
+        aad_under_test mock(key.path);
+        auto keys = mock.send(make_request(http::verb::get, "/common/discovery/keys"));
+        REQUIRE(keys.result() == http::status::ok);
+        CHECK(at(keys.body(), "/keys/0/kid") == expected->thumbprint());
+        CHECK(at(keys.body(), "/keys/0/n") == at(expected->jwk_json(), "/n"));
+
+        temp_file bad("not a key", "bad.pem");
+        config settings;
+        std::filesystem::path const source(UCWA_MOCK_SOURCE_DIR);
+        settings.fixtures_dir = source / "fixtures";
+        settings.scenarios_dir = source / "scenarios";
+        settings.level = log_level::error;
+        settings.aad_signing_key = bad.path;
+        auto refused = mock_handler::create(settings, {}, stderr);
+        REQUIRE_FALSE(refused.has_value());
+        CHECK(refused.error().starts_with("--aad-signing-key " + bad.path.string()));
+        settings.aad_signing_key = bad.path.parent_path() / "missing.pem";
+        auto missing = mock_handler::create(settings, {}, stderr);
+        REQUIRE_FALSE(missing.has_value());
+        CHECK(missing.error().starts_with("--aad-signing-key"));
     }
 
     TEST_CASE("the online 401 names the authorize endpoint the mock serves")

@@ -183,6 +183,23 @@ TEST_SUITE("aad tokens")
         CHECK(number_at(json, "exp") - number_at(json, "iat") == 3900);
     }
 
+    TEST_CASE("a callback's token is reused for ten minutes then signed again")
+    {
+        aad_authority const& aad = authority();
+        auto const tenant = tenant_id_of("contoso.com");
+        auto const first = aad.callback_token("44444444-2222-3333-4444-555555555555", tenant, noon);
+        CHECK(aad.callback_token("44444444-2222-3333-4444-555555555555", tenant, noon + 599s) == first);
+        CHECK(aad.callback_token("55555555-2222-3333-4444-555555555555", tenant, noon + 1s) != first);
+        auto const later = aad.callback_token("44444444-2222-3333-4444-555555555555", tenant, noon + 600s);
+        CHECK(later != first);
+        auto const claims = aad.verify(later, noon + 601s, {}, false);
+        REQUIRE(claims.has_value());
+        CHECK(claims->iat == 1796126400 + 600);
+        CHECK(claims->aud == "44444444-2222-3333-4444-555555555555");
+        // A clock that went back does not get a token from its future.
+        CHECK(aad.callback_token("44444444-2222-3333-4444-555555555555", tenant, noon) != later);
+    }
+
     TEST_CASE("verify checks the signature then nbf exp and the audience at the given time")
     {
         auto const c =

@@ -74,8 +74,7 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
             {
                 auto const at = app.endpoint_id.rfind('@');
                 auto const domain = at == std::string::npos ? sign_in_domain(state) : app.endpoint_id.substr(at + 1);
-                return state.aad->sign(
-                    callback_claims(audience, tenant_id_of(domain), std::chrono::system_clock::now()));
+                return state.aad->callback_token(audience, tenant_id_of(domain), std::chrono::system_clock::now());
             }
         return {};
     };

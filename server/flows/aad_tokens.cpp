@@ -223,6 +223,24 @@ aad_authority::sign(aad_claims const& claims) const
     return key().sign_jwt(claims_json(claims));
 }
 
+std::string
+aad_authority::callback_token(std::string const& client_id, std::string_view tenant_id,
+                              std::chrono::system_clock::time_point now) const
+{
+    constexpr std::int64_t reuse_for = 600;
+    auto const at = seconds_of(now);
+    {
+        std::lock_guard lock(callback_mutex_);
+        if(auto it = callback_tokens_.find(client_id);
+           it != callback_tokens_.end() && it->second.iat <= at && at < it->second.iat + reuse_for)
+            return it->second.token;
+    }
+    auto token = sign(callback_claims(client_id, tenant_id, now));
+    std::lock_guard lock(callback_mutex_);
+    callback_tokens_[client_id] = held_token{token, at};
+    return token;
+}
+
 boost::system::result<aad_claims, aad_token_problem>
 aad_authority::verify(std::string_view token, std::chrono::system_clock::time_point now, std::string_view own_host,
                       bool check_audience) const

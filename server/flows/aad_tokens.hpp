@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace ucwa {
@@ -111,6 +112,13 @@ public:
     std::string
     sign(aad_claims const& claims) const;
 
+    /** Returns a callback's token (callback_claims) for an application, signed again once it is ten
+        minutes old: a service reuses the token it holds, and an RSA signature per POST would cap the
+        callbacks' rate. One entry per audience: the callers pass the fixtures' client ids only. */
+    std::string
+    callback_token(std::string const& client_id, std::string_view tenant_id,
+                   std::chrono::system_clock::time_point now) const;
+
     /** Verifies a JWT's signature, nbf and exp at `now` (no skew: exp is the end, as the mock's other
         tokens' expiry is) and, when `check_audience`, that its aud is an accepted resource. */
     boost::system::result<aad_claims, aad_token_problem>
@@ -120,6 +128,13 @@ public:
 private:
     mutable std::once_flag made_;
     mutable std::optional<rsa_signing_key> key_;
+    struct held_token
+    {
+        std::string token;
+        std::int64_t iat = 0;
+    };
+    mutable std::mutex callback_mutex_;
+    mutable std::unordered_map<std::string, held_token> callback_tokens_; ///< By client id.
 };
 
 /** Returns a short text for the log. */

@@ -103,7 +103,7 @@ meeting_route(request_context const& ctx, admitted const& a, rapidjson::Value co
         return refuse(ctx, a, errc::parameter_validation_failure,
                       "callbackUrl: is required: application " + a.application_id +
                           " has no callbackUrl in the fixtures for the meeting's events.");
-    // The fixture's callbackToken, else a JWT signed per POST for the application's client id.
+    // The fixture's callbackToken, else a JWT the mock signs for the application's client id.
     auto const token = a.fixture ? a.fixture->callback_token : std::string();
     return std::make_shared<callback_route>(target, context->value_or(""), token,
                                             a.fixture ? a.fixture->client_id : std::string());

@@ -310,7 +310,7 @@ start_messaging(request_context& ctx, mock_state& state)
             finish(accepted);
             return accepted;
         }
-        // The fixture's callbackToken, else a JWT signed per POST for the application's client id.
+        // The fixture's callbackToken, else a JWT the mock signs for the application's client id.
         auto const token = a.fixture ? a.fixture->callback_token : std::string();
         auto route = std::make_shared<callback_route>(url, input->callback_context.value_or(""), token,
                                                       a.fixture ? a.fixture->client_id : std::string());
