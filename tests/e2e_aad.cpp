@@ -10,6 +10,7 @@
 #include "json_support.hpp"
 #include "jwt.hpp"
 #include "temp_file.hpp"
+#include "tls_client.hpp"
 
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
@@ -211,6 +212,36 @@ TEST_SUITE("e2e aad")
         CHECK(claims->iss == at(metadata.response.body(), "/issuer"));
         CHECK(claims->appid == "00000004-0000-0ff1-ce00-000000000000");
         CHECK(claims->exp - claims->iat == 3900);
+    }
+
+    TEST_CASE("login.microsoftonline.com pointed at the mock serves tokens over HTTPS with the made certificate")
+    {
+        test_server server([](config& c) { c.tls_port = 0; });
+        auto const endpoint = server.mock().tls_endpoint();
+        REQUIRE(endpoint.has_value());
+        auto const ca = server.mock().state().tls_ca_pem;
+        REQUIRE_FALSE(ca.empty());
+        for(std::string const host : {"login.microsoftonline.com", "login.windows.net"})
+        {
+            CAPTURE(host);
+            tls_test_client client(endpoint->port(), ca, host);
+            REQUIRE(client.connect() == beast::error_code{});
+            auto metadata_request = make_request(http::verb::get, "/contoso.com/v2.0/.well-known/openid-configuration");
+            metadata_request.set(http::field::host, host);
+            auto metadata = client.send(metadata_request);
+            REQUIRE(metadata.response.result() == http::status::ok);
+            CHECK(at(metadata.response.body(), "/token_endpoint") ==
+                  "https://" + host + "/contoso.com/oauth2/v2.0/token");
+            auto token_request = make_request(http::verb::post, "/contoso.com/oauth2/v2.0/token",
+                                              std::string("grant_type=client_credentials&client_id=") + app_833_client +
+                                                  "&client_secret=sample-application-secret&scope=https%3A%2F%2Fapi."
+                                                  "skypeforbusiness.com%2F.default",
+                                              form, "");
+            token_request.set(http::field::host, host);
+            auto token = client.send(token_request);
+            REQUIRE_MESSAGE(token.response.result() == http::status::ok, token.response.body());
+            CHECK(at(token.response.body(), "/access_token").starts_with("eyJ"));
+        }
     }
 
     TEST_CASE("a fixture callbackToken still goes as it is")
