@@ -3,11 +3,14 @@
 // (createPublicKey from the JWK), then the RS256 signature, iss, aud and lifetime. Checked: a
 // client-credentials token (v1), a password-grant token (v2) and the JWT on a callback of a
 // startMessaging made with the first. A tampered token must fail, so the check can fail.
-// No browser and no packages: node:crypto and node:http only.
+// The openssl command line, where there is one, checks the same signatures a second way.
+// No browser and no packages: Node's own modules only.
 //
 // Usage: node aad-verify.mjs <ucwa-mock binary> <source folder>
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
@@ -98,6 +101,25 @@ function verify(token, jwks) {
     return ok ? JSON.parse(Buffer.from(p, 'base64url').toString()) : null;
 }
 
+// The same check by the openssl command line: the JWK's public key as PEM, the signature as a file.
+function opensslVerifies(token, jwks) {
+    const [h, p, s] = token.split('.');
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString());
+    const jwk = jwks.keys.find((k) => k.kid === header.kid);
+    const dir = mkdtempSync(path.join(tmpdir(), 'aad-verify-'));
+    try {
+        writeFileSync(path.join(dir, 'key.pem'), crypto.createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }));
+        writeFileSync(path.join(dir, 'input'), `${h}.${p}`);
+        writeFileSync(path.join(dir, 'signature'), Buffer.from(s, 'base64url'));
+        const run = spawnSync('openssl', ['dgst', '-sha256', '-verify', path.join(dir, 'key.pem'),
+                                          '-signature', path.join(dir, 'signature'), path.join(dir, 'input')],
+                              { encoding: 'utf8', timeout: 10000 });
+        return run.status === 0 && /Verified OK/.test(run.stdout);
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+}
+
 function checkLifetime(claims, what) {
     const now = Math.floor(Date.now() / 1000);
     check(claims.nbf <= now + 5 && now < claims.exp, `${what}: valid now (nbf ${claims.nbf}, exp ${claims.exp})`);
@@ -155,6 +177,11 @@ try {
     check(authorization.startsWith('Bearer '), 'the callback carries Authorization: Bearer');
     const callbackClaims = verify(authorization.slice(7), jwks);
     check(callbackClaims !== null, 'the callback\'s JWT verifies against the JWKS');
+    if (spawnSync('openssl', ['version']).status === 0) {
+        check(opensslVerifies(authorization.slice(7), jwks), 'openssl dgst -verify agrees on the callback\'s JWT');
+        check(opensslVerifies(app.access_token, jwks), 'openssl dgst -verify agrees on the client-credentials token');
+        check(!opensslVerifies(`${h}.${forged}.${s}`, jwks), 'openssl dgst -verify refuses the tampered token');
+    }
     check(callbackClaims.iss === metadata.issuer, 'its iss is the tenant\'s issuer');
     check(callbackClaims.aud === clientId, 'its aud is the application\'s client id');
     check(callbackClaims.appid === '00000004-0000-0ff1-ce00-000000000000', 'its appid is Skype for Business Online\'s');
