@@ -10,6 +10,7 @@
 #include "temp_file.hpp"
 
 #include <doctest/doctest.h>
+#include <tinyxml2.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -432,6 +433,39 @@ TEST_SUITE("aad routes")
         CHECK(mock.send(make_request(http::verb::get, "/__admin/discovery/keys")).result() == http::status::not_found);
         CHECK(mock.send(make_request(http::verb::get, "/__admin/.well-known/openid-configuration")).result() ==
               http::status::not_found);
+    }
+
+    TEST_CASE("the WS-Federation metadata names the issuer and the signing certificate as OWIN reads them")
+    {
+        aad_under_test mock;
+        auto const tenant = tenant_id_of("contoso.com");
+        for(char const* path : {"/contoso.com/federationmetadata/2007-06/federationmetadata.xml",
+                                "/contoso.com/FederationMetadata/2007-06/FederationMetadata.xml"})
+        {
+            CAPTURE(path);
+            auto got = mock.send(make_request(http::verb::get, path));
+            REQUIRE(got.result() == http::status::ok);
+            CHECK(got[http::field::content_type].starts_with("text/xml"));
+            tinyxml2::XMLDocument doc;
+            REQUIRE(doc.Parse(got.body().data(), got.body().size()) == tinyxml2::XML_SUCCESS);
+            auto const* entity = doc.FirstChildElement("EntityDescriptor");
+            REQUIRE(entity != nullptr);
+            CHECK(std::string(entity->Attribute("entityID")) == "https://sts.windows.net/" + tenant + "/");
+            CHECK(std::string(entity->Attribute("xmlns")) == "urn:oasis:names:tc:SAML:2.0:metadata");
+            auto const* role = entity->FirstChildElement("RoleDescriptor");
+            REQUIRE(role != nullptr);
+            CHECK(std::string(role->Attribute("xsi:type")) == "fed:SecurityTokenServiceType");
+            auto const* key = role->FirstChildElement("KeyDescriptor");
+            REQUIRE(key != nullptr);
+            CHECK(std::string(key->Attribute("use")) == "signing");
+            auto const* certificate =
+                key->FirstChildElement("KeyInfo")->FirstChildElement("X509Data")->FirstChildElement("X509Certificate");
+            REQUIRE(certificate != nullptr);
+            CHECK(std::string(certificate->GetText()) == mock.state().aad->key().certificate_base64());
+        }
+        auto common =
+            mock.send(make_request(http::verb::get, "/common/federationmetadata/2007-06/federationmetadata.xml"));
+        CHECK(common.body().find("entityID=\"https://sts.windows.net/{tenantid}/\"") != std::string::npos);
     }
 
     TEST_CASE("--aad-signing-key signs with the key of the file and a bad file stops the start")

@@ -1332,6 +1332,8 @@ TEST_SUITE("routes")
             "GET /{tenant}/v2.0/.well-known/openid-configuration",
             "GET /{tenant}/discovery/keys",
             "GET /{tenant}/discovery/v2.0/keys",
+            "GET /{tenant}/federationmetadata/2007-06/federationmetadata.xml",
+            "GET /{tenant}/FederationMetadata/2007-06/FederationMetadata.xml",
         };
         // The 501 catch-all under a person's application, each depth and method (the case above).
         std::set<std::string> catch_all;

@@ -528,6 +528,54 @@ get_keys(request_context& ctx, mock_state& state)
     return r;
 }
 
+// WS-Federation metadata (the XML that OWIN's Azure AD bearer middleware reads from
+// https://login.windows.net/<tenant>/federationmetadata/2007-06/federationmetadata.xml): the issuer
+// as entityID, the signing certificate in the security token service's KeyDescriptor.
+reply
+get_federation_metadata(request_context& ctx, mock_state& state)
+{
+    if(is_admin_path(ctx))
+        return not_found(ctx);
+    auto const segment = std::string(ctx.capture("tenant"));
+    bool const templated =
+        iequals(segment, "common") || iequals(segment, "organizations") || iequals(segment, "consumers");
+    auto const tenant = templated ? std::string("{tenantid}") : tenant_of(segment, {});
+    auto const issuer = html_escape(issuer_of(tenant));
+    auto const certificate = state.aad->key().certificate_base64();
+    auto const passive = html_escape(base_uri(ctx, state) + "/" + segment + "/wsfed");
+    std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+                      "<EntityDescriptor ID=\"_" +
+        html_escape(tenant) + "\" entityID=\"" + issuer +
+        "\" xmlns=\"urn:oasis:names:tc:SAML:2.0:metadata\">"
+        "<RoleDescriptor xsi:type=\"fed:SecurityTokenServiceType\" "
+        "protocolSupportEnumeration=\"http://docs.oasis-open.org/wsfed/federation/200706\" "
+        "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+        "xmlns:fed=\"http://docs.oasis-open.org/wsfed/federation/200706\">"
+        "<KeyDescriptor use=\"signing\"><KeyInfo xmlns=\"http://www.w3.org/2000/09/xmldsig#\"><X509Data>"
+        "<X509Certificate>" +
+        certificate +
+        "</X509Certificate></X509Data></KeyInfo></KeyDescriptor>"
+        "<fed:SecurityTokenServiceEndpoint><wsa:EndpointReference xmlns:wsa=\"http://www.w3.org/2005/08/addressing\">"
+        "<wsa:Address>" +
+        passive +
+        "</wsa:Address></wsa:EndpointReference></fed:SecurityTokenServiceEndpoint>"
+        "<fed:PassiveRequestorEndpoint><wsa:EndpointReference xmlns:wsa=\"http://www.w3.org/2005/08/addressing\">"
+        "<wsa:Address>" +
+        passive +
+        "</wsa:Address></wsa:EndpointReference></fed:PassiveRequestorEndpoint>"
+        "</RoleDescriptor></EntityDescriptor>";
+    reply r;
+    r.response.version(ctx.request.version());
+    r.response.result(http::status::ok);
+    r.response.keep_alive(ctx.request.keep_alive());
+    r.response.set(http::field::content_type, "text/xml; charset=utf-8");
+    r.response.set(http::field::cache_control, "max-age=86400, private");
+    r.response.body() = std::move(xml);
+    r.response.prepare_payload();
+    r.outcome = "success";
+    return r;
+}
+
 } // namespace
 
 void
@@ -546,6 +594,11 @@ add_aad_routes(router& r, mock_state& state)
     add(http::verb::get, "/{tenant}/v2.0/.well-known/openid-configuration", "aadMetadata", get_openid_v2);
     add(http::verb::get, "/{tenant}/discovery/keys", "aadKeys", get_keys);
     add(http::verb::get, "/{tenant}/discovery/v2.0/keys", "aadKeys", get_keys);
+    // As OWIN's middleware spells it, and as Azure AD's documentation does.
+    add(http::verb::get, "/{tenant}/federationmetadata/2007-06/federationmetadata.xml", "aadFederationMetadata",
+        get_federation_metadata);
+    add(http::verb::get, "/{tenant}/FederationMetadata/2007-06/FederationMetadata.xml", "aadFederationMetadata",
+        get_federation_metadata);
 }
 
 } // namespace ucwa

@@ -1,7 +1,8 @@
 #pragma once
 // The mock's Azure AD: the v1 and v2 token endpoints (client_credentials, password), the implicit
-// grant's authorize endpoint, OpenID Connect metadata and the signing keys (JWKS), at Azure AD's
-// paths under any host name (login.windows.net, login.microsoftonline.com pointed at the mock).
+// grant's authorize endpoint, OpenID Connect and WS-Federation metadata and the signing keys
+// (JWKS), at Azure AD's paths under any host name (login.windows.net, login.microsoftonline.com
+// pointed at the mock).
 
 #include "mock_state.hpp"
 #include "router.hpp"

@@ -139,6 +139,14 @@ try {
               .equals(fromJwk.export({ type: 'spki', format: 'der' })), 'x5c holds the JWK\'s public key');
     check(crypto.createHash('sha1').update(der).digest('base64url') === jwks.keys[0].x5t, 'x5t is the certificate\'s SHA-1 thumbprint');
 
+    // The WS-Federation metadata (what OWIN's Azure AD bearer middleware reads): the same issuer and certificate.
+    const federation = await fetch(`${base}/contoso.com/federationmetadata/2007-06/federationmetadata.xml`);
+    check(federation.status === 200, 'the WS-Federation metadata answers 200');
+    const xml = await federation.text();
+    check(new RegExp(`entityID="${metadata.issuer}"`).test(xml), 'its entityID is the OpenID issuer');
+    check(/<X509Certificate>([^<]+)<\/X509Certificate>/.exec(xml)?.[1] === jwks.keys[0].x5c[0],
+          'its signing certificate is the JWKS\'s x5c');
+
     // A client-credentials token (v1).
     const app = await postForm(metadata.token_endpoint, {
         grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret,
