@@ -468,6 +468,53 @@ TEST_SUITE("aad routes")
         CHECK(common.body().find("entityID=\"https://sts.windows.net/{tenantid}/\"") != std::string::npos);
     }
 
+    TEST_CASE("home realm discovery says a fixture domain is managed as ADAL and MSAL ask it")
+    {
+        aad_under_test mock;
+        for(char const* path :
+            {"/common/UserRealm/alice%40contoso.com?api-version=1.0", "/common/userrealm/carol@contoso.com",
+             "/common/userrealm/?user=bob%40contoso.com&api-version=1.0"})
+        {
+            CAPTURE(path);
+            auto got = mock.send(make_request(http::verb::get, path));
+            REQUIRE(got.result() == http::status::ok);
+            CHECK(at(got.body(), "/ver") == "1.0");
+            CHECK(at(got.body(), "/account_type") == "Managed");
+            CHECK(at(got.body(), "/domain_name") == "contoso.com");
+        }
+        auto unknown = mock.send(make_request(http::verb::get, "/common/UserRealm/x%40fabrikam.com?api-version=1.0"));
+        CHECK(at(unknown.body(), "/account_type") == "Unknown");
+        auto v2 =
+            mock.send(make_request(http::verb::get, "/common/UserRealm?user=alice%40contoso.com&api-version=2.1"));
+        CHECK(at(v2.body(), "/NameSpaceType") == "Managed");
+        CHECK(at(v2.body(), "/Login") == "alice@contoso.com");
+        CHECK(at(v2.body(), "/DomainName") == "contoso.com");
+    }
+
+    TEST_CASE("instance discovery names the authority's metadata and the host aliases")
+    {
+        aad_under_test mock;
+        auto got =
+            mock.send(make_request(http::verb::get,
+                                   "/common/discovery/instance?api-version=1.1&authorization_endpoint=https%3A%2F%"
+                                   "2Flogin.microsoftonline.com%2Fcontoso.com%2Foauth2%2Fv2.0%2Fauthorize"));
+        REQUIRE(got.result() == http::status::ok);
+        CHECK(at(got.body(), "/tenant_discovery_endpoint") ==
+              "https://login.microsoftonline.com/contoso.com/v2.0/.well-known/openid-configuration");
+        CHECK(at(got.body(), "/metadata/0/aliases/1") == "login.windows.net");
+        auto v1 =
+            mock.send(make_request(http::verb::get,
+                                   "/common/discovery/instance?authorization_endpoint=https%3A%2F%2Flogin.windows."
+                                   "net%2Fcontoso.com%2Foauth2%2Fauthorize"));
+        CHECK(at(v1.body(), "/tenant_discovery_endpoint") ==
+              "https://login.windows.net/contoso.com/.well-known/openid-configuration");
+        auto bare = mock.send(make_request(http::verb::get, "/common/discovery/instance"));
+        CHECK(at(bare.body(), "/tenant_discovery_endpoint") ==
+              "http://login.windows.net/common/v2.0/.well-known/openid-configuration");
+        check_aad_error(mock.send(make_request(http::verb::get, "/common/discovery/instance?authorization_endpoint=x")),
+                        http::status::bad_request, "invalid_instance", 50049, "authorization_endpoint");
+    }
+
     TEST_CASE("--aad-signing-key signs with the key of the file and a bad file stops the start")
     {
         EVP_PKEY* made = EVP_RSA_gen(2048);

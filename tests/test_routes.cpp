@@ -1334,6 +1334,11 @@ TEST_SUITE("routes")
             "GET /{tenant}/discovery/v2.0/keys",
             "GET /{tenant}/federationmetadata/2007-06/federationmetadata.xml",
             "GET /{tenant}/FederationMetadata/2007-06/FederationMetadata.xml",
+            "GET /{tenant}/discovery/instance",
+            "GET /{tenant}/userrealm/{user}",
+            "GET /{tenant}/UserRealm/{user}",
+            "GET /{tenant}/userrealm",
+            "GET /{tenant}/UserRealm",
         };
         // The 501 catch-all under a person's application, each depth and method (the case above).
         std::set<std::string> catch_all;

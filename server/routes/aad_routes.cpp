@@ -13,6 +13,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -576,6 +577,89 @@ get_federation_metadata(request_context& ctx, mock_state& state)
     return r;
 }
 
+// Home realm discovery, which ADAL and MSAL do before the password grant: a user of a fixture
+// person's domain is in a managed domain (password grant), anyone else's is unknown. api-version
+// 1.0 (ADAL) answers snake_case; later versions the PascalCase shape.
+reply
+get_user_realm(request_context& ctx, mock_state& state)
+{
+    if(is_admin_path(ctx))
+        return not_found(ctx);
+    auto const user = ctx.capture("user").empty() ? ctx.query("user").value_or("") : std::string(ctx.capture("user"));
+    auto const domain = domain_after_at(user);
+    bool managed = false;
+    for(auto const& person : state.known.users)
+        if(!domain.empty() && (domain_after_at(person.username) == domain || domain_after_at(person.uri) == domain))
+            managed = true;
+    auto const version = ctx.query("api-version").value_or("1.0");
+    json_writer w;
+    w.start_object();
+    if(version.starts_with("1."))
+    {
+        w.field("ver", "1.0");
+        w.field("account_type", managed ? "Managed" : "Unknown");
+        w.field("domain_name", domain);
+        w.field("cloud_instance_name", "microsoftonline.com");
+        w.field("cloud_audience_urn", "urn:federation:MicrosoftOnline");
+    }
+    else
+    {
+        w.field("NameSpaceType", managed ? "Managed" : "Unknown");
+        w.field("Login", user);
+        w.field("DomainName", domain);
+        w.field("FederationBrandName", domain);
+        w.field("cloud_instance_name", "microsoftonline.com");
+    }
+    w.end_object();
+    return json_ok(ctx, w.take());
+}
+
+// Instance discovery (MSAL, newer ADAL): where the authority's metadata is, and the host aliases.
+reply
+get_instance_discovery(request_context& ctx, mock_state& state)
+{
+    if(is_admin_path(ctx))
+        return not_found(ctx);
+    // The metadata of the authorization endpoint asked about ("…/<tenant>/oauth2[/v2.0]/authorize"),
+    // on its host; without one, the common tenant's on the mock's.
+    std::string discovery = base_uri(ctx, state) + "/common/v2.0/.well-known/openid-configuration";
+    if(auto const asked = ctx.query("authorization_endpoint"))
+    {
+        auto const parsed = boost::urls::parse_absolute_uri(*asked);
+        std::string_view const path = parsed ? std::string_view(parsed->encoded_path()) : std::string_view();
+        using suffix_pair = std::pair<std::string_view, std::string_view>;
+        std::array<suffix_pair, 2> const suffixes{
+            suffix_pair{"/oauth2/v2.0/authorize", "/v2.0/.well-known/openid-configuration"},
+            suffix_pair{"/oauth2/authorize", "/.well-known/openid-configuration"}};
+        for(auto const& [suffix, metadata] : suffixes)
+            if(parsed && path.size() > suffix.size() && path.ends_with(suffix))
+            {
+                discovery = std::string(parsed->scheme()) + "://" + std::string(parsed->encoded_authority()) +
+                    std::string(path.substr(0, path.size() - suffix.size())) + std::string(metadata);
+                break;
+            }
+        if(!parsed || (parsed->scheme() != "https" && parsed->scheme() != "http"))
+            return aad_error(ctx, http::status::bad_request, "invalid_instance", 50049,
+                             "Unknown or invalid instance. authorization_endpoint: '" + *asked +
+                                 "' is not an absolute http(s) URL.");
+    }
+    json_writer w;
+    w.start_object();
+    w.field("tenant_discovery_endpoint", discovery);
+    w.field("api-version", "1.1");
+    w.key("metadata");
+    w.start_array();
+    w.start_object();
+    w.field("preferred_network", "login.microsoftonline.com");
+    w.field("preferred_cache", "login.windows.net");
+    write_string_array(w, "aliases",
+                       {"login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net"});
+    w.end_object();
+    w.end_array();
+    w.end_object();
+    return json_ok(ctx, w.take());
+}
+
 } // namespace
 
 void
@@ -594,6 +678,12 @@ add_aad_routes(router& r, mock_state& state)
     add(http::verb::get, "/{tenant}/v2.0/.well-known/openid-configuration", "aadMetadata", get_openid_v2);
     add(http::verb::get, "/{tenant}/discovery/keys", "aadKeys", get_keys);
     add(http::verb::get, "/{tenant}/discovery/v2.0/keys", "aadKeys", get_keys);
+    add(http::verb::get, "/{tenant}/discovery/instance", "aadInstanceDiscovery", get_instance_discovery);
+    // ADAL asks /common/UserRealm/<user>; others /common/userrealm/?user=<user>.
+    add(http::verb::get, "/{tenant}/userrealm/{user}", "aadUserRealm", get_user_realm);
+    add(http::verb::get, "/{tenant}/UserRealm/{user}", "aadUserRealm", get_user_realm);
+    add(http::verb::get, "/{tenant}/userrealm", "aadUserRealm", get_user_realm);
+    add(http::verb::get, "/{tenant}/UserRealm", "aadUserRealm", get_user_realm);
     // As OWIN's middleware spells it, and as Azure AD's documentation does.
     add(http::verb::get, "/{tenant}/federationmetadata/2007-06/federationmetadata.xml", "aadFederationMetadata",
         get_federation_metadata);
