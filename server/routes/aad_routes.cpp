@@ -103,8 +103,6 @@ aad_error(request_context const& ctx, http::status status, std::string_view erro
     w.end_object();
     auto r = make_json_reply(status, w.take(), ctx.request.version(), ctx.request.keep_alive());
     r.response.set(http::field::cache_control, "no-store, no-cache");
-    if(!asked.empty())
-        r.response.set("client-request-id", correlation);
     r.outcome = "refused: " + std::string(error) + " AADSTS" + std::to_string(code);
     return r;
 }
