@@ -161,6 +161,16 @@ TEST_SUITE("aad routes")
         CHECK(c.iss == "https://sts.windows.net/" + c.tid + "/");
         CHECK(c.exp - c.iat == 3599);
 
+        // The origin of a host under a fixtures' domain is a resource of the mock's (the webdir an Online client calls).
+        auto webdir =
+            token_request(mock, "/contoso.com/oauth2/token",
+                          std::string("grant_type=client_credentials&client_id=") + app_833_client +
+                              "&client_secret=" + app_833_secret + "&resource=https%3A%2F%2Fwebdir.contoso.com");
+        REQUIRE_MESSAGE(webdir.result() == http::status::ok, webdir.body());
+        CHECK(
+            mock.send(make_request(http::verb::get, "/v1/applications/833", {}, {}, at(webdir.body(), "/access_token")))
+                .result() == http::status::ok);
+
         // A tenant GUID is taken as it is.
         auto by_id = token_request(mock, "/" + tenant_id_of("contoso.com") + "/oauth2/token", client_body());
         REQUIRE(by_id.result() == http::status::ok);

@@ -232,6 +232,13 @@ TEST_SUITE("aad tokens")
             CHECK(is_accepted_resource(yes));
         }
         CHECK(is_accepted_resource("https://mock.example.test:8443", "mock.example.test:8443"));
+        // A host of a fixtures' domain, as an Online client asks for the webdir it calls.
+        std::vector<std::string> const domains{"contoso.com"};
+        CHECK(is_accepted_resource("https://webdir.contoso.com", {}, domains));
+        CHECK(is_accepted_resource("https://contoso.com:8443", {}, domains));
+        CHECK_FALSE(is_accepted_resource("https://webdir.contoso.com", {}));
+        CHECK_FALSE(is_accepted_resource("https://evilcontoso.com", {}, domains));
+        CHECK(aad_authority(std::nullopt, domains).accepts("https://webpool1.contoso.com"));
         for(char const* no :
             {"https://graph.microsoft.com", "https://evil-lync.com", "https://webdir.online.lync.com/x",
              "ftp://localhost", "", "api.skypeforbusiness.com", "https://user@localhost"})

@@ -65,7 +65,20 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
     callbacks.backlog = settings.callback_backlog;
     callbacks.connections = settings.callback_connections;
     callbacks.tls = std::move(*callback_tls);
-    state.aad = std::make_shared<aad_authority>(std::move(signing_key));
+    // The fixtures' domains: origins of hosts under them (webdir.contoso.com) are resources of the mock's.
+    std::vector<std::string> domains;
+    auto const add_domain = [&domains](std::string const& address) {
+        if(auto const at = address.rfind('@'); at != std::string::npos && at + 1 < address.size())
+            domains.push_back(address.substr(at + 1));
+    };
+    for(auto const& user : state.known.users)
+    {
+        add_domain(user.username);
+        add_domain(user.uri);
+    }
+    for(auto const& app : state.known.applications)
+        add_domain(app.endpoint_id);
+    state.aad = std::make_shared<aad_authority>(std::move(signing_key), std::move(domains));
     // A callback without a fixture callbackToken carries a JWT for the application's client id,
     // issued in the tenant of its domain.
     callbacks.sign = [&state](std::string const& audience) -> std::string {

@@ -171,7 +171,7 @@ callback_claims(std::string_view client_id, std::string_view tenant_id, std::chr
 }
 
 bool
-is_accepted_resource(std::string_view resource, std::string_view own_host)
+is_accepted_resource(std::string_view resource, std::string_view own_host, std::vector<std::string> const& domains)
 {
     while(!resource.empty() && resource.back() == '/')
         resource.remove_suffix(1);
@@ -194,14 +194,24 @@ is_accepted_resource(std::string_view resource, std::string_view own_host)
     if(auto const colon = host.rfind(':');
        colon != std::string_view::npos && host.find(']', colon) == std::string_view::npos)
         host = host.substr(0, colon);
+    for(auto const& domain : domains)
+        if(!domain.empty() && (iequals(host, domain) || ends_with_label(host, domain)))
+            return true;
     return iequals(host, "localhost") || iequals(host, "127.0.0.1") || iequals(host, "[::1]") ||
         ends_with_label(host, "lync.com") || ends_with_label(host, "skypeforbusiness.com") ||
         iequals(host, "api.skypeforbusiness.com");
 }
 
-aad_authority::aad_authority(std::optional<rsa_signing_key> key)
-    : key_(std::move(key))
+aad_authority::aad_authority(std::optional<rsa_signing_key> key, std::vector<std::string> domains)
+    : domains_(std::move(domains))
+    , key_(std::move(key))
 {}
+
+bool
+aad_authority::accepts(std::string_view resource, std::string_view own_host) const
+{
+    return is_accepted_resource(resource, own_host, domains_);
+}
 
 rsa_signing_key const&
 aad_authority::key() const
@@ -256,7 +266,7 @@ aad_authority::verify(std::string_view token, std::chrono::system_clock::time_po
         return aad_token_problem::expired;
     if(claims->nbf > at)
         return aad_token_problem::not_yet_valid;
-    if(check_audience && !is_accepted_resource(claims->aud, own_host))
+    if(check_audience && !accepts(claims->aud, own_host))
         return aad_token_problem::wrong_audience;
     return *claims;
 }

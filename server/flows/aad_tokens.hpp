@@ -93,16 +93,22 @@ enum class aad_token_problem
 /** Tells whether a resource (a v1 `resource`, or a v2 scope's resource) is one of the mock's: Skype for
     Business Online's app id, https://api.skypeforbusiness.com, https://NOAMmeetings.resources.lync.com,
     or the origin (scheme://host[:port]) of a *.lync.com or *.skypeforbusiness.com host, a loopback host,
-    or `own_host` (the request's Host). */
+    `own_host` (the request's Host), or a host in one of `domains` (the fixtures' domains: webdir.contoso.com). */
 bool
-is_accepted_resource(std::string_view resource, std::string_view own_host = {});
+is_accepted_resource(std::string_view resource, std::string_view own_host = {},
+                     std::vector<std::string> const& domains = {});
 
 /** The token service's key and what it signs. Thread-safe. */
 class aad_authority
 {
 public:
-    /** With a key (--aad-signing-key), or none: one is made on first use. */
-    explicit aad_authority(std::optional<rsa_signing_key> key = std::nullopt);
+    /** With a key (--aad-signing-key), or none: one is made on first use; `domains` are the fixtures'
+        (their hosts' origins are resources of the mock's). */
+    explicit aad_authority(std::optional<rsa_signing_key> key = std::nullopt, std::vector<std::string> domains = {});
+
+    /** is_accepted_resource with the fixtures' domains. */
+    bool
+    accepts(std::string_view resource, std::string_view own_host = {}) const;
 
     /** Returns the key, making it on first use (throws std::runtime_error when OpenSSL cannot). */
     rsa_signing_key const&
@@ -126,6 +132,7 @@ public:
            bool check_audience = true) const;
 
 private:
+    std::vector<std::string> const domains_;
     mutable std::once_flag made_;
     mutable std::optional<rsa_signing_key> key_;
     struct held_token

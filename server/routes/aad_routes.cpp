@@ -336,7 +336,7 @@ post_token(request_context& ctx, mock_state& state, bool v2)
             return missing_field(ctx, "scope");
         asked.scope = std::string(trim(*scope));
         auto const resource = scope_resource(asked.scope);
-        if(!resource || !is_accepted_resource(resource->first, host))
+        if(!resource || !state.aad->accepts(resource->first, host))
             return aad_error(ctx, http::status::bad_request, "invalid_scope", 70011,
                              "The provided request must include a 'scope' input parameter. The provided value for "
                              "the input parameter 'scope' is not valid. The scope " +
@@ -348,7 +348,7 @@ post_token(request_context& ctx, mock_state& state, bool v2)
         auto const resource = form_value(asked.fields, "resource");
         if(!resource || resource->empty())
             return missing_field(ctx, "resource");
-        if(!is_accepted_resource(*resource, host))
+        if(!state.aad->accepts(*resource, host))
             return aad_error(ctx, http::status::bad_request, "invalid_resource", 500011,
                              "The resource principal named " + *resource + " was not found in the tenant named " +
                                  asked.tenant_segment +
@@ -408,7 +408,7 @@ get_authorize(request_context& ctx, mock_state& state)
         resource = scope_resource(*scope)->first;
     else
         resource = std::string(skype_online_app_id);
-    if(!is_accepted_resource(resource, host))
+    if(!state.aad->accepts(resource, host))
         return aad_error(ctx, http::status::bad_request, "invalid_resource", 500011,
                          "The resource principal named " + resource + " was not found in the tenant named " +
                              tenant_segment + ". resource: not a resource of the mock's.");
