@@ -291,6 +291,25 @@ TEST_SUITE("aad routes")
         auto trusted = mock.send(make_request(http::verb::get, "/v1/applications/833", {}, {}, token));
         CHECK(trusted.result() == http::status::forbidden);
 
+        // Forgotten by the registry (past --max-tokens, or a restart with the same key): the JWT vouches for itself.
+        mock.state().issued_tokens.clear();
+        CHECK(mock.send(make_request(http::verb::get, "/Autodiscover/AutodiscoverService.svc/root/oauth/user", {}, {},
+                                     token))
+                  .result() == http::status::ok);
+        auto app = mock.send(make_request(http::verb::post, "/ucwa/oauth/v1/applications",
+                                          R"({"UserAgent":"t","EndpointId":"e1","Culture":"en-US"})",
+                                          "application/json", token));
+        REQUIRE_MESSAGE(app.result() == http::status::created, app.body());
+        auto const self = at(app.body(), "/_links/self/href");
+        CHECK(mock.send(make_request(http::verb::get, self, {}, {}, token)).result() == http::status::ok);
+        // An application's token is no person's.
+        auto const app_token =
+            at(token_request(mock, "/contoso.com/oauth2/token", client_body()).body(), "/access_token");
+        CHECK(mock.send(make_request(http::verb::get, "/Autodiscover/AutodiscoverService.svc/root/oauth/user", {}, {},
+                                     app_token))
+                  .result() == http::status::unauthorized);
+        CHECK(mock.send(make_request(http::verb::get, self, {}, {}, app_token)).result() == http::status::unauthorized);
+
         // v2: the scope of the webdir origin.
         auto v2 = token_request(mock, "/contoso.com/oauth2/v2.0/token",
                                 "grant_type=password&client_id=c&username=bob%40contoso.com&password=bob-password&"
@@ -358,6 +377,12 @@ TEST_SUITE("aad routes")
         CHECK(mock.send(make_request(http::verb::get, "/Autodiscover/AutodiscoverService.svc/root/oauth/user", {}, {},
                                      old_user))
                   .result() == http::status::unauthorized);
+        // And when the registry holds it no more.
+        mock.state().issued_tokens.clear();
+        auto forgotten = mock.send(
+            make_request(http::verb::get, "/Autodiscover/AutodiscoverService.svc/root/oauth/user", {}, {}, old_user));
+        CHECK(forgotten.result() == http::status::unauthorized);
+        CHECK(all_of(forgotten, http::field::www_authenticate).at(0).find("expired") != std::string::npos);
     }
 
     TEST_CASE("the implicit grant redirects with the token in the fragment or asks for the user")
