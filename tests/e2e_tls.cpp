@@ -208,9 +208,9 @@ TEST_SUITE("e2e tls")
             c.tls_names = {"mock.example.test", "*.wild.test"};
         });
         auto const ca = fetch_ca_pem(server.port());
-        for(char const* name :
-            {"localhost", "127.0.0.1", "lyncdiscover.contoso.com", "lyncdiscoverinternal.contoso.com",
-             "webdir.contoso.com", "mock.example.test", "any.wild.test"})
+        for(char const* name : {"localhost", "127.0.0.1", "lyncdiscover.contoso.com",
+                                "lyncdiscoverinternal.contoso.com", "webdir.contoso.com", "login.windows.net",
+                                "login.microsoftonline.com", "mock.example.test", "any.wild.test"})
         {
             CAPTURE(name);
             tls_test_client client(tls_port(server), ca, name);

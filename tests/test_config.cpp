@@ -110,6 +110,7 @@ std::map<std::string, std::string> const other_values{
     {"admin-token", "s3cret token"},
     {"xframe-origins", "https://app.example.com,http://localhost:*"},
     {"trust-forwarded", "true"},
+    {"aad-signing-key", "/srv/aad/signing-key.pem"},
     {"log-level", "debug"},
     {"log-format", "json"},
 };

@@ -1459,7 +1459,8 @@ TEST_SUITE("routes")
         }
         std::set<std::string> routed;
         for(auto const& r : mock.mock().routes().routes())
-            if(r.pattern.starts_with("/__admin/"))
+            // The admin API, and the token service (named "aad…"), described there too.
+            if(r.pattern.starts_with("/__admin/") || r.name.starts_with("aad"))
                 routed.insert(std::string(http::to_string(r.method)) + " " + r.pattern);
         REQUIRE_FALSE(routed.empty());
         for(auto const& key : routed)
@@ -1764,6 +1765,23 @@ TEST_SUITE("routes")
             "GET /__admin/presence",
             "POST /__admin/presence",
             "GET /__admin/openapi.json",
+            // The Azure AD-style token service (its cases: tests/test_aad_routes.cpp).
+            "POST /{tenant}/oauth2/token",
+            "POST /{tenant}/oauth2/v2.0/token",
+            "GET /oauth2/authorize",
+            "GET /{tenant}/oauth2/authorize",
+            "GET /{tenant}/oauth2/v2.0/authorize",
+            "GET /{tenant}/.well-known/openid-configuration",
+            "GET /{tenant}/v2.0/.well-known/openid-configuration",
+            "GET /{tenant}/discovery/keys",
+            "GET /{tenant}/discovery/v2.0/keys",
+            "GET /{tenant}/federationmetadata/2007-06/federationmetadata.xml",
+            "GET /{tenant}/FederationMetadata/2007-06/FederationMetadata.xml",
+            "GET /{tenant}/discovery/instance",
+            "GET /{tenant}/userrealm/{user}",
+            "GET /{tenant}/UserRealm/{user}",
+            "GET /{tenant}/userrealm",
+            "GET /{tenant}/UserRealm",
         };
         // The 501 catch-all under a person's application, each depth and method (the case above).
         std::set<std::string> catch_all;

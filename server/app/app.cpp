@@ -88,6 +88,9 @@ default_tls_names(fixtures const& known, std::vector<std::string> const& extra)
         if(!domain.empty())
             for(char const* prefix : {"lyncdiscover.", "lyncdiscoverinternal.", "webdir."})
                 add(prefix + domain);
+    // Azure AD's sign-in hosts, for clients pointed at the mock's token service.
+    add("login.windows.net");
+    add("login.microsoftonline.com");
     for(auto const& name : extra)
         add(name);
     return names;

@@ -1,6 +1,9 @@
 #include "mock_handler.hpp"
 
+#include "aad_routes.hpp"
+#include "aad_tokens.hpp"
 #include "admin_routes.hpp"
+#include "admission.hpp"
 #include "callback_tls.hpp"
 #include "exchange_record.hpp"
 #include "help_desk_routes.hpp"
@@ -35,6 +38,19 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
     if(!callback_tls)
         return "--callback-ca: " + callback_tls.error();
 
+    // The token service's key: the file given, else one made on first use.
+    std::optional<rsa_signing_key> signing_key;
+    if(!settings.aad_signing_key.empty())
+    {
+        auto pem = read_text_file(settings.aad_signing_key);
+        if(!pem)
+            return "--aad-signing-key: " + pem.error().to_string();
+        auto key = rsa_signing_key::from_pem(*pem);
+        if(!key)
+            return "--aad-signing-key " + settings.aad_signing_key.string() + ": " + key.error();
+        signing_key = std::move(*key);
+    }
+
     std::unique_ptr<mock_handler> m(new mock_handler(settings, log_output));
     if(settings.callback_insecure)
         m->log_.write(log_level::warn,
@@ -49,6 +65,41 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
     callbacks.backlog = settings.callback_backlog;
     callbacks.connections = settings.callback_connections;
     callbacks.tls = std::move(*callback_tls);
+    // The fixtures' domains: origins of hosts under them (webdir.contoso.com) are resources of the mock's.
+    std::vector<std::string> domains;
+    auto const add_domain = [&domains](std::string const& address) {
+        if(auto const at = address.rfind('@'); at != std::string::npos && at + 1 < address.size())
+            domains.push_back(address.substr(at + 1));
+    };
+    for(auto const& user : state.known.users)
+    {
+        add_domain(user.username);
+        add_domain(user.uri);
+    }
+    for(auto const& app : state.known.applications)
+        add_domain(app.endpoint_id);
+    state.aad = std::make_shared<aad_authority>(std::move(signing_key), std::move(domains));
+    // A callback without a fixture callbackToken carries a JWT for the application's client id,
+    // issued in the tenant of its domain.
+    callbacks.sign = [&state](std::string const& audience) -> std::string {
+        for(auto const& app : state.known.applications)
+            if(!audience.empty() && app.client_id == audience)
+            {
+                auto const at = app.endpoint_id.rfind('@');
+                auto const domain = at == std::string::npos ? sign_in_domain(state) : app.endpoint_id.substr(at + 1);
+                try
+                {
+                    return state.aad->callback_token(audience, tenant_id_of(domain), std::chrono::system_clock::now());
+                }
+                catch(std::exception const& e)
+                {
+                    // No key (OpenSSL failed to make one): the callback goes with the made-up token.
+                    state.log.write(log_level::error, std::string("callback token: ") + e.what());
+                    return {};
+                }
+            }
+        return {};
+    };
     state.callbacks = std::make_unique<callback_dispatcher>(
         executor, callbacks,
         [&metrics = state.metrics](callback_result result, std::uint64_t events, std::chrono::milliseconds took) {
@@ -82,6 +133,7 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
     add_help_desk_routes(m->routes_, state);
     add_admin_routes(m->routes_, state);
     // Last: what no route above serves under a person's application answers 501.
+    add_aad_routes(m->routes_, state);
     add_not_implemented_routes(m->routes_, state);
     std::vector<std::string> route_names;
     for(auto const& r : m->routes_.routes())

@@ -57,10 +57,11 @@ worth_retrying(callback_answer const& a)
 
 } // namespace
 
-callback_route::callback_route(std::string url, std::string context, std::string token)
+callback_route::callback_route(std::string url, std::string context, std::string token, std::string audience)
     : url_(std::move(url))
     , context_(std::move(context))
     , token_(std::move(token))
+    , audience_(std::move(audience))
 {}
 
 std::string
@@ -201,9 +202,15 @@ callback_dispatcher::make_request(callback_route const& route, std::string const
     request.body = document;
     request.timeout = settings_.timeout;
     request.tls = settings_.tls;
+    // A route without a token of its own gets a fresh signed one on every POST (it expires).
+    auto token = route.token();
+    if(token.empty() && settings_.sign)
+        token = settings_.sign(route.audience());
+    if(token.empty())
+        token = "ucwa-mock-callback-token";
     request.headers = {
         {"Content-Type", event_media_type},
-        {"Authorization", "Bearer " + route.token()},
+        {"Authorization", "Bearer " + token},
         {"client-request-id", random_request_id()},
     };
     std::lock_guard lock(mutex_);

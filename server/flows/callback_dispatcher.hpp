@@ -29,7 +29,8 @@ namespace ucwa {
 class callback_route
 {
 public:
-    callback_route(std::string url, std::string context, std::string token);
+    /** An empty token: the dispatcher's `sign` mints one per POST for `audience`. */
+    callback_route(std::string url, std::string context, std::string token, std::string audience = {});
 
     /** Returns the URL with "callbackContext=<context>" added when there is a context. */
     std::string
@@ -44,12 +45,19 @@ public:
     token() const;
     void
     set_context(std::string context);
+    /** Returns who a minted token is for (the application's client id). */
+    std::string const&
+    audience() const noexcept
+    {
+        return audience_;
+    }
 
 private:
     mutable std::mutex mutex_;
     std::string const url_;
     std::string context_;
     std::string token_;
+    std::string const audience_;
 };
 
 /** One delivery attempt, for GET /__admin/events. */
@@ -99,6 +107,8 @@ struct callback_settings
     unsigned connections = 16;               ///< Events on the wire per target at once (--callback-connections).
     /// The TLS client context of https targets (make_callback_tls_context); null: the system's store.
     std::shared_ptr<net::ssl::context> tls;
+    /// Mints the bearer token of a route that has none, for its audience; unset or empty: a made-up one.
+    std::function<std::string(std::string const& audience)> sign;
 };
 
 class callback_dispatcher

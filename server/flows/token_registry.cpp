@@ -1,5 +1,6 @@
 #include "token_registry.hpp"
 
+#include <algorithm>
 #include <iterator>
 #include <random>
 
@@ -58,6 +59,45 @@ token_registry::issue(user_fixture const& user, std::chrono::seconds lifetime, s
     if(forgotten)
         forgotten->insert(forgotten->end(), std::make_move_iterator(gone.begin()), std::make_move_iterator(gone.end()));
     return token;
+}
+
+void
+token_registry::adopt(std::string token, user_fixture const& user, std::chrono::seconds lifetime,
+                      std::vector<std::string>* forgotten, std::chrono::system_clock::time_point now)
+{
+    grant g;
+    g.token.token = token;
+    g.token.applications = {"*"};
+    g.token.expires = now + lifetime;
+    g.user = user;
+    std::vector<std::string> gone;
+    std::size_t expired = 0;
+    {
+        std::lock_guard lock(mutex_);
+        purge_expired_locked(now, gone);
+        expired = gone.size();
+        if(issued_.count(token) == 0)
+        {
+            while(order_.size() >= capacity_)
+            {
+                issued_.erase(order_.front().second);
+                gone.push_back(std::move(order_.front().second));
+                order_.pop_front();
+            }
+            // In order of expiry: after every token that expires no later.
+            auto const at = std::upper_bound(order_.begin(), order_.end(), *g.token.expires,
+                                             [](auto const& when, auto const& entry) { return when < entry.first; });
+            order_.emplace(at, *g.token.expires, token);
+            issued_.emplace(std::move(token), std::move(g));
+        }
+    }
+    if(counters_)
+    {
+        counters_->hit(counters_->tokens_purged, expired);
+        counters_->hit(counters_->tokens_dropped, gone.size() - expired);
+    }
+    if(forgotten)
+        forgotten->insert(forgotten->end(), std::make_move_iterator(gone.begin()), std::make_move_iterator(gone.end()));
 }
 
 std::vector<std::string>

@@ -30,6 +30,12 @@ public:
     issue(user_fixture const& user, std::chrono::seconds lifetime, std::vector<std::string>* forgotten = nullptr,
           std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
+    /** Keeps a token made elsewhere (a signed JWT) for a user, valid for `lifetime`, as `issue` does. */
+    void
+    adopt(std::string token, user_fixture const& user, std::chrono::seconds lifetime,
+          std::vector<std::string>* forgotten = nullptr,
+          std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
     /** Forgets the tokens expired at `now`. @return them. */
     std::vector<std::string>
     purge_expired(std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
@@ -64,7 +70,7 @@ private:
     limit_counters* counters_;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, grant> issued_;
-    /// Tokens in the order they were issued; every token has one lifetime, so also in order of expiry.
+    /// Tokens in order of expiry (adopted tokens, of another lifetime, are put in their place).
     std::deque<std::pair<std::chrono::system_clock::time_point, std::string>> order_;
 };
 

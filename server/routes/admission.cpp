@@ -1,9 +1,11 @@
 #include "admission.hpp"
 
+#include "aad_tokens.hpp"
 #include "auth.hpp"
 #include "route_replies.hpp"
 #include "text.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace ucwa {
@@ -18,6 +20,40 @@ path_is_own(request_context const& ctx, std::string_view application_id)
     auto const path = ctx.path();
     auto const own = user_application_path(application_id);
     return path.size() >= own.size() && iequals(path.substr(0, own.size()), own);
+}
+
+// How a refused JWT of the token service is answered: as an expired token, or an unknown one.
+auth_failure
+failure_of(aad_token_problem problem)
+{
+    return problem == aad_token_problem::expired || problem == aad_token_problem::not_yet_valid
+        ? auth_failure::expired
+        : auth_failure::unknown_token;
+}
+
+// A compact JWT ("eyJ…" with two dots): perhaps the token service's.
+bool
+looks_like_jwt(std::string_view token)
+{
+    return token.starts_with("eyJ") && std::count(token.begin(), token.end(), '.') == 2;
+}
+
+// A person's JWT of the token service that the registry does not hold (forgotten past --max-tokens,
+// or signed before a restart with the same --aad-signing-key): its signature, lifetime and audience
+// vouch for it, and its upn names the fixture person.
+boost::system::result<user_fixture, auth_failure>
+stateless_user(request_context const& ctx, mock_state const& state, std::string_view token,
+               std::chrono::system_clock::time_point now)
+{
+    if(!state.aad || !looks_like_jwt(token))
+        return auth_failure::unknown_token;
+    auto claims = state.aad->verify(token, now, trim(ctx.request[http::field::host]));
+    if(!claims)
+        return failure_of(claims.error());
+    auto const* user = claims->upn.empty() ? nullptr : state.known.find_user(claims->upn);
+    if(!user)
+        return auth_failure::unknown_token;
+    return *user;
 }
 
 } // namespace
@@ -54,6 +90,32 @@ refuse_anonymous(request_context const& ctx, user_application const& app)
     return std::nullopt;
 }
 
+boost::system::result<void, auth_failure>
+authorize_bearer(request_context const& ctx, mock_state const& state, std::string_view application_id,
+                 application_kind kind, std::chrono::system_clock::time_point now)
+{
+    auto const authorization = ctx.request[http::field::authorization];
+    auto const token = bearer_token(authorization);
+    // A JWT that is not a sign-in's: the token service's, or nobody's.
+    if(token && state.aad && looks_like_jwt(*token) && !state.issued_tokens.find(*token) &&
+       !state.known.find_token(*token))
+    {
+        auto claims = state.aad->verify(*token, now, trim(ctx.request[http::field::host]));
+        if(!claims)
+            return failure_of(claims.error());
+        // A person's application takes a person's token (whose application it is, the caller checks).
+        if(kind == application_kind::person)
+            return !claims->upn.empty() && state.known.find_user(claims->upn)
+                ? boost::system::result<void, auth_failure>()
+                : auth_failure::wrong_application;
+        auto const* app = state.known.find_application(application_id);
+        if(!claims->upn.empty() || !app || !iequals(app->client_id, claims->appid))
+            return auth_failure::wrong_application;
+        return {};
+    }
+    return authorize(state.known, state.issued_tokens, authorization, application_id, kind, now);
+}
+
 boost::system::result<admitted, reply>
 admit(request_context const& ctx, mock_state& state)
 {
@@ -88,8 +150,8 @@ admit(request_context const& ctx, mock_state& state)
     auto const& req = ctx.request;
     // Authentication comes first: a client without a valid token learns nothing else.
     auto grant =
-        authorize(state.known, state.issued_tokens, req[http::field::authorization], a.application_id,
-                  a.person ? application_kind::person : application_kind::trusted, std::chrono::system_clock::now());
+        authorize_bearer(ctx, state, a.application_id, a.person ? application_kind::person : application_kind::trusted,
+                         std::chrono::system_clock::now());
     // Only the fixtures' applications and people's exist, whatever a token allows: as the real
     // service does, ApplicationNotFound, 403 on the Trusted API's paths and 404 on UCWA's
     // (/ucwa/oauth, even when --path-prefix puts the Trusted API there too).
@@ -169,9 +231,17 @@ require_user(request_context const& ctx, mock_state& state)
     auto const token = bearer_token(req[http::field::authorization]);
     auto const user = token ? state.issued_tokens.user_of(*token) : std::nullopt;
     auto const grant = token ? state.issued_tokens.find(*token) : std::nullopt;
-    if(user && grant && !(grant->expires && *grant->expires <= std::chrono::system_clock::now()))
+    auto const now = std::chrono::system_clock::now();
+    if(user && grant && !(grant->expires && *grant->expires <= now))
         return signed_in{std::string(*token), *user};
-    auto const why = !token ? token.error() : (user ? auth_failure::expired : auth_failure::unknown_token);
+    auto why = !token ? token.error() : (user ? auth_failure::expired : auth_failure::unknown_token);
+    if(token && !user)
+    {
+        auto vouched = stateless_user(ctx, state, *token, now);
+        if(vouched)
+            return signed_in{std::string(*token), std::move(*vouched)};
+        why = vouched.error();
+    }
     auto r = person_unauthorized(ctx, state, why);
     r.outcome = std::string("refused: ") + std::string(to_string(why));
     return r;

@@ -10,6 +10,7 @@
 
 #include <boost/system/result.hpp>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,14 @@ struct admitted
     std::optional<user_application> person; ///< A person's application (UCWA proper), looked up once.
     link_maker links{link_style{}};
 };
+
+/** Like authorize (auth.hpp), and also takes the RS256 JWTs of the mock's token service (signature,
+    nbf, exp, an accepted audience): an application's token (client_credentials) for the fixture
+    application whose clientId is its appid, and not for a person's application. A user's JWT is a
+    token issued at sign-in (token_registry), as authorize has it. */
+boost::system::result<void, auth_failure>
+authorize_bearer(request_context const& ctx, mock_state const& state, std::string_view application_id,
+                 application_kind kind, std::chrono::system_clock::time_point now);
 
 /** Admits a request to an application's resources (the {prefix*} and {app} captures): a wrong
     prefix is a 404 like any unknown path; then the token, then whether the application exists. */

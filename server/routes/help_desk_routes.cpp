@@ -103,9 +103,10 @@ meeting_route(request_context const& ctx, admitted const& a, rapidjson::Value co
         return refuse(ctx, a, errc::parameter_validation_failure,
                       "callbackUrl: is required: application " + a.application_id +
                           " has no callbackUrl in the fixtures for the meeting's events.");
-    auto const token = a.fixture && !a.fixture->callback_token.empty() ? a.fixture->callback_token
-                                                                       : "ucwa-mock-callback-token-" + a.application_id;
-    return std::make_shared<callback_route>(target, context->value_or(""), token);
+    // The fixture's callbackToken, else a JWT the mock signs for the application's client id.
+    auto const token = a.fixture ? a.fixture->callback_token : std::string();
+    return std::make_shared<callback_route>(target, context->value_or(""), token,
+                                            a.fixture ? a.fixture->client_id : std::string());
 }
 
 std::string

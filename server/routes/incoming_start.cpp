@@ -91,8 +91,8 @@ add_trusted_incoming(mock_state& state, application_fixture const& app, incoming
                   static_cast<unsigned>(std::hash<std::string>{}(app.id) & 0xffff),
                   static_cast<unsigned long long>(next));
     c.operation_id = operation;
-    auto const token = app.callback_token.empty() ? "ucwa-mock-callback-token-" + app.id : app.callback_token;
-    auto route = std::make_shared<callback_route>(app.callback_url.value_or(""), "", token);
+    // The fixture's callbackToken, else a JWT the mock signs for the application's client id.
+    auto route = std::make_shared<callback_route>(app.callback_url.value_or(""), "", app.callback_token, app.client_id);
     auto const added = flow.add_at_application(std::move(c), std::move(route));
     if(!person.script.steps.empty())
         state.scripts->attach(added.serial, app.id, std::move(person.script));

@@ -333,13 +333,12 @@ get_applications(request_context& ctx, mock_state& state)
         return not_found(ctx);
     auto const endpoint = ctx.query("endpointId");
     auto const now = std::chrono::system_clock::now();
-    auto const authorization = ctx.request[http::field::authorization];
     std::optional<auth_failure> refused;
     for(auto const& app : state.known.applications)
     {
         if(endpoint && !iequals(*endpoint, app.endpoint_id))
             continue;
-        auto grant = authorize(state.known, state.issued_tokens, authorization, app.id, application_kind::trusted, now);
+        auto grant = authorize_bearer(ctx, state, app.id, application_kind::trusted, now);
         if(!grant)
         {
             if(!refused || grant.error() != auth_failure::wrong_application)

@@ -32,6 +32,8 @@
 
 namespace ucwa {
 
+class aad_authority;
+
 /** The ids of the declared (Trusted) applications. */
 inline std::vector<std::string>
 application_ids(fixtures const& known)
@@ -70,6 +72,7 @@ struct mock_state
     std::unique_ptr<person_scripts> scripts; ///< Scripted people's scripts, played in their conversations.
     std::unique_ptr<help_desk> desk;         ///< Bridges customers into meetings, plays invited members.
     std::unique_ptr<timeline_clock> timers;  ///< When scenarios' incoming rules start conversations.
+    std::shared_ptr<aad_authority> aad;      ///< The Azure AD-style token service's key and tenants.
 
     mock_state(config c, std::filesystem::path scenarios, fixtures f, scenario s, logger& l)
         : settings(std::move(c))

@@ -310,10 +310,10 @@ start_messaging(request_context& ctx, mock_state& state)
             finish(accepted);
             return accepted;
         }
-        auto const token = a.fixture && !a.fixture->callback_token.empty()
-            ? a.fixture->callback_token
-            : "ucwa-mock-callback-token-" + application_id;
-        auto route = std::make_shared<callback_route>(url, input->callback_context.value_or(""), token);
+        // The fixture's callbackToken, else a JWT the mock signs for the application's client id.
+        auto const token = a.fixture ? a.fixture->callback_token : std::string();
+        auto route = std::make_shared<callback_route>(url, input->callback_context.value_or(""), token,
+                                                      a.fixture ? a.fixture->client_id : std::string());
         // Like the real service: an unreachable callback fails the request with CallbackChannelError.
         // Everything the answer needs is copied: the request context is gone by then.
         r.deferred = [shape = reply_shape(ctx), &state, a, input = *input, verdict, route,

@@ -82,6 +82,8 @@ struct config : server_settings
 
     std::filesystem::path config_file; ///< The file the settings were read from, if any.
 
+    std::filesystem::path aad_signing_key; ///< RSA private key (PEM) of the token service; empty: one made at start.
+
     bool show_help = false;
     bool show_version = false;
     bool print_config = false; ///< Print the settings as a config file and exit.

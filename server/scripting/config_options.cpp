@@ -212,7 +212,8 @@ make_options()
          [](config const& c) { return c.tls_key.string(); }},
         {"tls-names", network, "LIST",
          "names the made certificate holds besides localhost, 127.0.0.1, ::1 and lyncdiscover., "
-         "lyncdiscoverinternal. and webdir. of the fixtures' domains; comma-separated, *.domain allowed",
+         "lyncdiscoverinternal. and webdir. of the fixtures' domains, login.windows.net and login.microsoftonline.com; "
+         "comma-separated, *.domain allowed",
          [](config& c, std::string const& v) -> apply_result {
              std::vector<std::string> names;
              std::size_t start = 0;
@@ -430,6 +431,14 @@ make_options()
              return {};
          },
          [](config const& c) { return std::string(c.trust_forwarded ? "true" : "false"); }},
+        {"aad-signing-key", security, "FILE",
+         "RSA private key (PEM) that signs the Azure AD-style tokens and callback JWTs (default: an RSA 2048 key "
+         "made at start)",
+         [](config& c, std::string const& v) -> apply_result {
+             c.aad_signing_key = v;
+             return {};
+         },
+         [](config const& c) { return c.aad_signing_key.string(); }},
 
         {"log-level", logging, "LEVEL", "debug, info (default: one line per request), warn, error",
          [](config& c, std::string const& v) -> apply_result {

@@ -4,6 +4,7 @@
 
 #include "callback_url.hpp"
 #include "json_read.hpp"
+#include "name_uuid.hpp"
 #include "text.hpp"
 
 #include <cerrno>
@@ -131,7 +132,9 @@ parse_applications(std::string_view text)
     {
         auto const where = index_path("applications", i);
         auto const& item = (*list)[i];
-        if(auto r = detail::check_object(item, where, {"id", "name", "callbackUrl", "endpointId", "callbackToken"}); !r)
+        if(auto r = detail::check_object(
+               item, where, {"id", "name", "callbackUrl", "endpointId", "callbackToken", "clientId", "clientSecret"});
+           !r)
             return r.error();
 
         auto id = detail::required_string(item, where, "id", true);
@@ -173,6 +176,25 @@ parse_applications(std::string_view text)
         if(!token)
             return token.error();
         app.callback_token = token->value_or("");
+        auto client_id = detail::optional_string(item, where, "clientId", true);
+        if(!client_id)
+            return client_id.error();
+        if(*client_id && !is_uuid(**client_id))
+            return field_error(
+                member_path(where, "clientId"),
+                "must be a GUID such as \"9f6b1c52-8a1e-4c55-b1a4-3d1f0e2a7c01\" (an Azure AD application id)");
+        for(std::size_t j = 0; j < apps.size(); ++j)
+            if(*client_id && iequals(apps[j].client_id, **client_id))
+                return field_error(member_path(where, "clientId"),
+                                   "duplicate clientId \"" + **client_id + "\" (also " + index_path("applications", j) +
+                                       ")");
+        // The default: a name-based GUID of the id, the same on every start.
+        app.client_id =
+            to_lower(client_id->value_or(name_uuid(url_namespace_uuid, "urn:ucwa-mock:application:" + app.id)));
+        auto secret = detail::optional_string(item, where, "clientSecret", true);
+        if(!secret)
+            return secret.error();
+        app.client_secret = secret->value_or("");
         apps.push_back(std::move(app));
     }
     return apps;

@@ -21,7 +21,9 @@ struct application_fixture
     std::string name;                        ///< Display name, e.g. "Sample Application".
     std::optional<std::string> callback_url; ///< The default callback URL for its events.
     std::string endpoint_id;                 ///< "sip:bot@contoso.com": hrefs carry ?endpointId=; empty: none.
-    std::string callback_token;              ///< Bearer token on callbacks; empty: a made-up one.
+    std::string callback_token;              ///< Bearer token on callbacks; empty: a JWT the mock signs.
+    std::string client_id;     ///< Its Azure AD application (client) id: a GUID (default one derived from id).
+    std::string client_secret; ///< Its client secret for client_credentials; empty: none is accepted.
 };
 
 /** A bearer token and what it grants. */
