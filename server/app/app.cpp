@@ -182,6 +182,7 @@ app::~app()
     state.conversations.reset();
     state.callbacks.reset();
     state.channels.reset();
+    state.viewers.reset();
     guards_.clear();
     iocs_.clear();
     // The first io_context goes first: its pending accept holds a socket of another one.
@@ -251,6 +252,7 @@ app::shutdown()
         });
         // Held event requests get their (empty) batch, so they end cleanly.
         state().channels->close_all();
+        state().viewers->close();
         registry_.stop_all();
     });
 }

@@ -68,6 +68,7 @@ struct limit_counters
     limit_counter scripts_cut{"scriptsCut", "--max-script-ms"};
     limit_counter meetings_forgotten{"meetingsForgotten", "--conversations"};
     limit_counter members_refused{"membersRefused", "--max-meeting-members"};
+    limit_counter viewers_refused{"viewersRefused", "--max-dashboard-viewers"};
 
     /** Told once per counter, on its first hit (the app logs it as a warning). */
     std::function<void(std::string_view line)> warn;
@@ -89,7 +90,7 @@ struct limit_counters
         for(auto const* c : {&journal_dropped, &journal_bodies_cut, &tokens_purged, &tokens_dropped,
                              &applications_refused, &applications_dropped, &unknown_applications,
                              &conversations_forgotten, &messages_refused, &messages_forgotten, &outcomes_refused,
-                             &scenarios_refused, &scripts_cut, &meetings_forgotten, &members_refused})
+                             &scenarios_refused, &scripts_cut, &meetings_forgotten, &members_refused, &viewers_refused})
             f(*c);
     }
 };

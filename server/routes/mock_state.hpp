@@ -6,6 +6,7 @@
 #include "application_states.hpp"
 #include "callback_dispatcher.hpp"
 #include "conversation_flow.hpp"
+#include "dashboard_stream.hpp"
 #include "event_channel.hpp"
 #include "config.hpp"
 #include "fixtures.hpp"
@@ -61,6 +62,9 @@ struct mock_state
     std::unique_ptr<person_scripts> scripts; ///< Scripted people's scripts, played in their conversations.
     std::unique_ptr<help_desk> desk;         ///< Bridges customers into meetings, plays invited members.
     std::unique_ptr<timeline_clock> timers;  ///< When scenarios' incoming rules start conversations.
+
+    /// The dashboard's long polls (GET /__admin/stream); made with the others.
+    std::shared_ptr<dashboard_stream> viewers;
 
     mock_state(config c, std::filesystem::path scenarios, fixtures f, scenario s, logger& l)
         : settings(std::move(c))
