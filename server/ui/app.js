@@ -457,7 +457,8 @@ function sequenceItems(c) {
   const end = times.length ? Math.max(...times) + 60000 : 0;
   for (const r of own) {
     const t = Date.parse(r.time);
-    const tail = r.target.replace(/^.*\/conversations\/\d+/, '…').split('?')[0] || r.target;
+    const path = r.target.split('?')[0];
+    const tail = convPath.test(r.target) ? path.replace(/^.*\/conversations\/\d+/, '…') : path.replace(/^.*\/applications\/[^/]+/, '…');
     items.push({ t, order: r.sequence * 2, from: 0, to: 1, label: `${r.method} ${tail}`, kind: 'request' });
     items.push({ t: t + r.latencyMs, order: r.sequence * 2 + 1, from: 1, to: 0, label: r.status === 0 ? `fault ${r.outcome}` : `${r.status} ${r.outcome || ''}`.trim(),
       kind: 'answer' + (r.status >= 400 || r.status === 0 ? ' bad' : '') });
@@ -475,8 +476,8 @@ function sequenceItems(c) {
     const label = `${a.kind === 'probe' ? 'probe' : 'callback'} #${a.attempt}${a.attempt > 1 ? ' (retry)' : ''}`;
     const order = Number.MAX_SAFE_INTEGER / 2 + k * 2;
     items.push({ t, order, from: 1, to: 2, label, kind: 'event', doc: a.document || '' });
-    const answer = a.answered ? (a.error ? a.error : `${a.status}`) : 'in flight';
-    items.push({ t: t + (a.tookMs || 0), order: order + 1, from: 2, to: 1, label: `${answer} · ${a.tookMs} ms`,
+    const answer = a.answered ? (a.status ? `${a.status}` : a.error || 'no answer') : 'in flight';
+    items.push({ t: t + (a.tookMs || 0), order: order + 1, from: 2, to: 1, label: `${answer} · ${a.tookMs} ms${a.error ? ' – ' + a.error : ''}`,
       kind: 'answer' + (a.error || a.status >= 400 ? ' bad' : '') });
   });
   items.sort((x, y) => x.t - y.t || x.order - y.order);
@@ -526,9 +527,9 @@ function drawSequence(c) {
     }
     rows.splice(at++, 0, m);
   }
-  const lanes = ['client (bot)', 'mock', c.callbackUrl === undefined && hasEvents(items) ? 'event channel' : 'callback / event channel', 'person'];
+  const lanes = ['client (bot)', 'mock', hasEvents(items) ? 'event channel' : 'callbacks · events', 'person'];
   const width = Math.max(720, $('sequence-wrap').clientWidth - 24);
-  const left = 70, laneGap = (width - left - 60) / (lanes.length - 1);
+  const left = 70, laneGap = (width - left - 30 - 80) / (lanes.length - 1);
   const x = (i) => left + 30 + i * laneGap;
   const top = 40, step = 30;
   const height = top + rows.length * step + 30;

@@ -13,7 +13,7 @@
 // Exits 0 when every check holds; otherwise prints what differed and exits 1.
 
 import { spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,7 @@ let mock = null;
 let mockOutput = '';
 let browser = null;
 let receiver = null;
+let openPage = null;
 
 class Failure extends Error {}
 function fail(message) { throw new Failure(message); }
@@ -166,12 +167,18 @@ async function trustedConversation(callbackUrl) {
     const sent = await call('POST', `/v1/applications/833/communication/conversations/${conversation.id}/messaging/messages`, {
         auth: reference, type: 'text/plain', body: 'Where is my parcel?' });
     equal(sent.status, 201, step);
-    step = 'Trusted API: the retried event and the echo reach the receiver';
+    step = 'Trusted API: the retried event delivered, the echo in the conversation';
+    let attempts = [];
     await until(async () => {
-        const events = (await call('GET', '/__admin/events?app=833')).json;
-        const retried = events.attempts.some((a) => a.kind === 'event' && a.attempt === 2 && a.status === 200);
-        return retried && received.some((b) => b.includes('Where is my parcel'));
-    }, step);
+        attempts = (await call('GET', '/__admin/events?app=833')).json.attempts;
+        const retried = attempts.some((a) => a.kind === 'event' && a.attempt === 2 && a.status === 200);
+        const list = (await call('GET', '/__admin/conversations?app=833')).json;
+        const echoed = list.conversations.some((c) => c.messages.some((m) => m.direction === 'Incoming' && m.status === 'Success'));
+        return retried && echoed;
+    }, step).catch((e) => {
+        const seen = attempts.map((a) => `${a.kind} #${a.attempt} ${a.status} ${a.error}`).join(', ');
+        fail(`${e.message}; attempts: ${seen}; received ${received.length}: ${received.map((b) => b.slice(0, 120)).join(' | ')}`);
+    });
     return conversation.id;
 }
 
@@ -225,10 +232,21 @@ async function run() {
     });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
     const page = await context.newPage();
+    openPage = page;
+    // For work on the page: DASHBOARD_UI_DIR=server/ui serves its files from there instead of the binary.
+    if (process.env.DASHBOARD_UI_DIR) {
+        for (const [file, type] of [['app.js', 'text/javascript'], ['app.css', 'text/css']])
+            await page.route(`**/__admin/ui/${file}`, async (r) =>
+                r.fulfill({ contentType: type, body: await readFile(path.join(process.env.DASHBOARD_UI_DIR, file)) }));
+    }
     page.setDefaultTimeout(stepMs);
     const problems = [];
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+    // Chromium logs the refused scenario document's 400 (asked for below) as a failed load; anything else is a fault.
+    page.on('console', (m) => {
+        if (m.type() === 'error' && !/status of 400 /.test(m.text()))
+            problems.push(`console: ${m.text()}`);
+    });
     page.on('dialog', (d) => d.accept());
     let navigations = 0;
     page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations++; });
@@ -256,19 +274,23 @@ async function run() {
     await page.fill('#filter-path', 'startMessaging');
     await page.waitForFunction(() => {
         const rows = Array.from(document.querySelectorAll('#journal tbody tr'));
-        return rows.length === 2 && rows.every((r) => r.textContent.includes('startMessaging'));
+        return rows.length >= 1 && rows.every((r) => r.cells[4].textContent.includes('startMessaging'));
+    }).catch(async (e) => {
+        const rows = await page.$$eval('#journal tbody tr', (rs) => rs.map((r) => r.textContent));
+        fail(`${e.message}: rows ${JSON.stringify(rows)}`);
     });
-    await page.click('#journal tbody tr:last-child');
+    await page.click('#journal tbody tr:has-text("/v1/applications/833/communication/startMessaging")');
     await page.waitForSelector('#journal-detail pre.data-uri');
     const decoded = await page.textContent('#journal-detail pre.data-uri');
     equal(decoded, 'Hello from the bot', 'the data: URI of the startMessaging body, decoded');
     const requestBody = await page.textContent('#journal-detail pre.body');
     check(requestBody.includes('\n  "to": "sip:john@contoso.com"'), `the request body pretty-printed: ${requestBody}`);
+    await page.fill('#filter-path', '');
+    await page.waitForFunction(() => document.querySelectorAll('#journal tbody tr').length >= 10);
     if (shotsDir) {
         await mkdir(shotsDir, { recursive: true });
         await page.screenshot({ path: path.join(shotsDir, 'dashboard-journal.png') });
     }
-    await page.fill('#filter-path', '');
 
     step = 'the sequence diagram of the Trusted conversation';
     await page.click('#tab-conversations');
@@ -372,6 +394,8 @@ try {
 } catch (e) {
     exitCode = 1;
     console.error(`FAIL: ucwa-mock dashboard test, at "${step}": ${e instanceof Failure ? e.message : e.stack}`);
+    if (shotsDir && openPage)
+        await openPage.screenshot({ path: path.join(shotsDir, 'dashboard-failure.png') }).catch(() => {});
 }
 const exit = await cleanUp();
 clearTimeout(deadline);
