@@ -34,7 +34,8 @@ async function api(path, options = {}) {
   if (token) headers.Authorization = 'Bearer ' + token;
   const res = await fetch(path, Object.assign({}, options, { headers, cache: 'no-store' }));
   if (res.status === 401) {
-    askToken();
+    // Only when the token it was sent with is still the one in use (not a call from before the form).
+    if (sessionStorage.getItem(TOKEN_KEY) === token) askToken();
     throw new Unauthorized('the admin token is missing or wrong');
   }
   return res;
@@ -145,7 +146,8 @@ function fetchStale() {
     if (!wanted[topic] || inFlight.has(topic)) continue;
     state.stale.delete(topic);
     inFlight.add(topic);
-    loaders[topic]().catch(() => state.stale.add(topic)).finally(() => {
+    // Fetched again after a failure, but not without the token: the token form brings them all back.
+    loaders[topic]().catch((e) => { if (!(e instanceof Unauthorized)) state.stale.add(topic); }).finally(() => {
       inFlight.delete(topic);
       if (state.stale.has(topic)) setTimeout(fetchStale, 250);
     });
@@ -603,8 +605,11 @@ function renderScenario() {
   $('scenario-current').textContent = JSON.stringify(s, null, 2);
   const select = $('shipped');
   const names = list.shipped || [];
-  if (select.options.length !== names.length) select.replaceChildren(...names.map((n) => el('option', { value: n, text: n })));
-  if (names.includes(s.name)) select.value = s.name;
+  // Filled once: a later refresh must not change what the user picked.
+  if (select.options.length !== names.length) {
+    select.replaceChildren(...names.map((n) => el('option', { value: n, text: n })));
+    if (names.includes(s.name)) select.value = s.name;
+  }
 }
 
 function renderMetrics() {

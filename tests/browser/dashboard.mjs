@@ -7,7 +7,8 @@
 // channel (P-GETs). The page must show, live and without a reload: the journal's rows, the Trusted
 // conversation as a sequence diagram with its arrows in time order, the retried delivery, the event
 // channel, and a scenario switched from the page (a bad pasted document first, with its error shown).
-// It takes two screenshots (the journal and a sequence diagram).
+// It takes two screenshots (the journal and a sequence diagram). Then, against a mock with
+// --admin-token, the page asks for the token, keeps it for the tab and goes live.
 //
 // usage: node dashboard.mjs PATH/TO/ucwa-mock [SOURCE_DIR] [--screenshots DIR]
 // Exits 0 when every check holds; otherwise prints what differed and exits 1.
@@ -65,9 +66,9 @@ async function until(condition, what, ms = stepMs) {
 
 // ---- the mock, on 127.0.0.1 port 0 -------------------------------------------------------------
 
-function startMock() {
+function startMock(extra = []) {
     return new Promise((resolve, reject) => {
-        mock = spawn(mockBinary, ['--port', '0', '--bind', '127.0.0.1', '--callback-retries', '3',
+        mock = spawn(mockBinary, ['--port', '0', '--bind', '127.0.0.1', '--callback-retries', '3', ...extra,
                                   '--fixtures', path.join(source, 'fixtures'),
                                   '--scenarios', path.join(source, 'scenarios')],
                      { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -236,7 +237,7 @@ async function run() {
     // For work on the page: DASHBOARD_UI_DIR=server/ui serves its files from there instead of the binary.
     if (process.env.DASHBOARD_UI_DIR) {
         for (const [file, type] of [['app.js', 'text/javascript'], ['app.css', 'text/css']])
-            await page.route(`**/__admin/ui/${file}`, async (r) =>
+            await context.route(`**/__admin/ui/${file}`, async (r) =>
                 r.fulfill({ contentType: type, body: await readFile(path.join(process.env.DASHBOARD_UI_DIR, file)) }));
     }
     page.setDefaultTimeout(stepMs);
@@ -368,6 +369,33 @@ async function run() {
     step = 'the page';
     equal(navigations, 1, 'navigations of the page (it never reloads)');
     check(problems.length === 0, `the page had problems:\n  ${problems.join('\n  ')}`);
+
+    await withAdminToken(context);
+}
+
+// A mock with --admin-token: the page loads, asks for the token, keeps it for the tab, and goes live.
+async function withAdminToken(context) {
+    step = 'a mock with --admin-token';
+    const first = await stopMock();
+    check(first && first.code === 0 && !first.signal, `the first mock did not exit cleanly: ${JSON.stringify(first)}`);
+    mockOutput = '';
+    origin = await startMock(['--admin-token', 'tab-secret']);
+    const page = await context.newPage();
+    openPage = page;
+    await page.goto(`${origin}/__admin/ui`);
+    await page.waitForSelector('#token-form:not([hidden])');
+    equal(await page.textContent('#live'), 'admin token needed', 'the status without the token');
+    step = 'enter the admin token';
+    await page.fill('#token', 'tab-secret');
+    await page.press('#token', 'Enter');
+    await page.waitForSelector('#live.on');
+    check(await page.isHidden('#token-form'), 'the token form is still shown');
+    equal(await page.evaluate(() => sessionStorage.getItem('ucwaMockAdminToken')), 'tab-secret', 'the token in sessionStorage');
+    const created = await call('POST', '/v1/applications/833/communication/startMessaging', {
+        auth: reference, type: 'application/json', body: JSON.stringify({ to: 'sip:john@contoso.com' }) });
+    equal(created.status, 201, 'startMessaging on the guarded mock');
+    await page.waitForFunction(() => document.querySelectorAll('#journal tbody tr').length === 1);
+    await page.close();
 }
 
 async function cleanUp() {
@@ -406,5 +434,5 @@ if (exit && (exit.code !== 0 || exit.signal)) {
 if (exitCode !== 0)
     console.error(`--- mock output ---\n${mockOutput}`);
 else
-    console.log(`PASS: ucwa-mock dashboard test (journal, sequence diagram, retry, event channel, scenario switch), ${elapsed()}`);
+    console.log(`PASS: ucwa-mock dashboard test (journal, sequence diagram, retry, event channel, scenario switch, admin token), ${elapsed()}`);
 process.exit(exitCode);
