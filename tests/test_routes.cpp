@@ -1280,8 +1280,9 @@ TEST_SUITE("routes")
         CHECK(doc["changed"].Size() == 0);
 
         // Held, then a startMessaging: the held viewer gets the journal's new row.
-        auto held = mock.mock().handler().handle(
-            admin_request(http::verb::get, "/__admin/stream?since=" + std::to_string(seq) + "&wait=20000"));
+        auto held_request =
+            admin_request(http::verb::get, "/__admin/stream?since=" + std::to_string(seq) + "&wait=20000");
+        auto held = mock.mock().handler().handle(held_request);
         REQUIRE(held.deferred);
         std::optional<reply> answer;
         held.deferred([&answer](reply got) { answer = std::move(got); });
@@ -1324,7 +1325,8 @@ TEST_SUITE("routes")
         routes_under_test mock([](config& c) { c.max_dashboard_viewers = 1; });
         auto first = mock.send(admin_request(http::verb::get, "/__admin/stream?since=0"));
         auto const seq = std::to_string(parse_json(first.body())["seq"].GetUint64());
-        auto held = mock.mock().handler().handle(admin_request(http::verb::get, "/__admin/stream?since=" + seq));
+        auto held_request = admin_request(http::verb::get, "/__admin/stream?since=" + seq);
+        auto held = mock.mock().handler().handle(held_request);
         REQUIRE(held.deferred);
         std::optional<reply> answer;
         held.deferred([&answer](reply got) { answer = std::move(got); });
@@ -1342,7 +1344,8 @@ TEST_SUITE("routes")
         held.abandon();
         CHECK(mock.mock().state().viewers->held() == 0);
         CHECK_FALSE(answer);
-        auto next = mock.mock().handler().handle(admin_request(http::verb::get, "/__admin/stream?since=" + seq));
+        auto next_request = admin_request(http::verb::get, "/__admin/stream?since=" + seq);
+        auto next = mock.mock().handler().handle(next_request);
         std::optional<reply> next_answer;
         next.deferred([&next_answer](reply got) { next_answer = std::move(got); });
         CHECK(mock.mock().state().viewers->held() == 1);
@@ -1369,7 +1372,8 @@ TEST_SUITE("routes")
         CHECK(listed["channels"][0]["nextAck"].GetUint64() == 1);
         // Read, then asked again: the next request is held, the backlog empty.
         mock.send(make_request(http::verb::get, self + "/events?ack=1", {}, {}, alice));
-        auto pget = mock.mock().handler().handle(make_request(http::verb::get, self + "/events?ack=2", {}, {}, alice));
+        auto pget_request = make_request(http::verb::get, self + "/events?ack=2", {}, {}, alice);
+        auto pget = mock.mock().handler().handle(pget_request);
         REQUIRE(pget.deferred);
         pget.deferred([](reply) {});
         listed = parse_json(mock.send(admin_request(http::verb::get, "/__admin/channels?app=101")).body());

@@ -475,7 +475,7 @@ function sequenceItems(c) {
   // On the same millisecond the client's request goes first: it is what made the mock send.
   attempts.forEach((a, k) => {
     const t = Date.parse(a.time);
-    const label = `${a.kind === 'probe' ? 'probe' : 'callback'} #${a.attempt}${a.attempt > 1 ? ' (retry)' : ''}`;
+    const label = `${a.kind === 'probe' ? 'probe' : 'callback'} #${a.attempt}${a.attempt > 1 ? ' (retry)' : ''}${eventSummary(a.document)}`;
     const order = Number.MAX_SAFE_INTEGER / 2 + k * 2;
     items.push({ t, order, from: 1, to: 2, label, kind: 'event', doc: a.document || '' });
     const answer = a.answered ? (a.status ? `${a.status}` : a.error || 'no answer') : 'in flight';
@@ -490,6 +490,16 @@ function sequenceItems(c) {
     messages.push({ from: fromPerson ? 3 : 1, to: fromPerson ? 1 : 3, label: `“${short(m.text, 40)}” ${m.status || ''}`, kind: 'message', text: m.text || '' });
   }
   return { items, messages, start };
+}
+
+// What a callback carried: ": messagingInvitation started, conversation added".
+function eventSummary(doc) {
+  let parsed;
+  try { parsed = JSON.parse(doc || ''); } catch (e) { return ''; }
+  const names = [];
+  for (const sender of (parsed && parsed.sender) || [])
+    for (const e of sender.events || []) names.push(`${(e.link && e.link.rel) || sender.rel} ${e.type}`);
+  return names.length ? ': ' + names.slice(0, 2).join(', ') + (names.length > 2 ? ` +${names.length - 2}` : '') : '';
 }
 
 function short(s, n) {
@@ -551,7 +561,7 @@ function drawSequence(c) {
     if (r.t) g.append(svg('text', { class: 'time', x: 4, y: y + 4 }, `+${Math.max(0, Math.round(r.t - start))} ms`));
     const x1 = x(r.from), x2 = x(r.to);
     g.append(svg('line', { x1, y1: y, x2: x2 + (x2 > x1 ? -2 : 2), y2: y, 'marker-end': 'url(#tip)' }));
-    g.append(svg('text', { x: (x1 + x2) / 2, y: y - 4, 'text-anchor': 'middle' }, short(r.label, 48)));
+    g.append(svg('text', { x: (x1 + x2) / 2, y: y - 4, 'text-anchor': 'middle' }, short(r.label, 56)));
     const title = svg('title', {});
     title.textContent = r.label;
     g.append(title);
