@@ -108,8 +108,9 @@ run_wrk() {  # url, body (json|xml|health|application) [close] [gzip] -> "req/s 
 }
 
 # BENCH_ONLY=dashboard (issue 23): the mock's startMessaging req/s with wrk, without and then with a
-# dashboard viewer polling as the page's script does (GET /__admin/stream with the sequence and the
-# last row of each answer; the conversations again when they changed), ROUNDS times; then it stops.
+# dashboard viewer polling as the page's script does with its Conversations view open (GET
+# /__admin/stream with the sequence and the last row of each answer; the conversations again when
+# they changed), ROUNDS times; then it stops.
 if [ "$BENCH_ONLY" = dashboard ]; then
     viewer() {  # url: polls until killed; counts its answers in $work/viewer-answers
         local since=0 after=0 n=0 body

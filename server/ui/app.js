@@ -130,13 +130,12 @@ function take(news) {
   schedule();
 }
 
-// What changed is fetched again when its view is open (the conversations also for the journal's
-// sequence diagrams); one fetch of each at a time.
+// What changed is fetched again only when its view is open; one fetch of each at a time.
 const inFlight = new Set();
 function fetchStale() {
   const visible = currentTab();
   const wanted = {
-    conversations: visible === 'conversations' || visible === 'journal',
+    conversations: visible === 'conversations',
     callbacks: visible === 'callbacks' || visible === 'conversations',
     channels: visible === 'channels',
     scenario: visible === 'control',
@@ -156,8 +155,13 @@ function fetchStale() {
 
 const loaders = {
   async conversations() {
-    const { ok, body } = await apiJson(withApp('/__admin/conversations?limit=200'));
+    const [list, invitations] = await Promise.all([apiJson(withApp('/__admin/conversations?limit=200')),
+      apiJson(withApp('/__admin/invitations?limit=200'))]);
+    const { ok, body } = list;
     if (!ok) return;
+    // When each began: the invitation's creation, the first point of its diagram.
+    state.created = new Map();
+    for (const i of (invitations.ok && invitations.body.invitations) || []) state.created.set(`${i.application}/${i.id}`, Date.parse(i.created));
     state.conversations = body.conversations || [];
     for (const c of state.conversations) state.apps.add(c.application);
     state.dirty.add('conversations');
@@ -455,8 +459,13 @@ function sequenceItems(c) {
   const times = own.map((r) => Date.parse(r.time));
   const attempts = state.callbacks.filter((a) => a.application === c.application && a.conversation === c.id);
   for (const a of attempts) times.push(Date.parse(a.time));
+  const created = state.created && state.created.get(`${c.application}/${c.id}`);
+  if (created) times.push(created);
   const start = times.length ? Math.min(...times) : 0;
   const end = times.length ? Math.max(...times) + 60000 : 0;
+  // A person's invitation starts an incoming conversation.
+  if (created && c.direction === 'Incoming')
+    items.push({ t: created, order: -1, from: 3, to: 1, label: `invitation from ${c.from || 'the person'}`, kind: 'message' });
   for (const r of own) {
     const t = Date.parse(r.time);
     const path = r.target.split('?')[0];
@@ -469,7 +478,7 @@ function sequenceItems(c) {
   for (const r of state.rows) {
     if (r.application !== c.application || r.method !== 'GET' || !/\/events(\?|$)/.test(r.target) || r.outcome !== 'events') continue;
     const t = Date.parse(r.time) + r.latencyMs;
-    if (!own.length || t < start || t > end) continue;
+    if (!times.length || t < start || t > end) continue;
     items.push({ t, order: r.sequence * 2 + 1, from: 2, to: 0, label: `events (ack ${(r.target.match(/ack=(\d+)/) || [])[1] || '?'})`, kind: 'event' });
   }
   // On the same millisecond the client's request goes first: it is what made the mock send.
