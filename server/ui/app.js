@@ -5,6 +5,7 @@
 
 const MAX_ROWS = 1000;        // journal rows kept in the page
 const MAX_CALLBACK_ROWS = 500; // callback attempts shown
+const CONVERSATIONS = 200;     // the newest conversations listed
 const TOKEN_KEY = 'ucwaMockAdminToken';
 const $ = (id) => document.getElementById(id);
 
@@ -73,14 +74,18 @@ $('token-form').addEventListener('submit', (e) => {
 // ---- the long poll ---------------------------------------------------------------------------
 
 let pollGeneration = 0;
+let pollAbort = null;
 
 async function poll() {
   const generation = ++pollGeneration;
+  // The previous poll's held request goes: the mock lets it go too, so it holds no viewer's place.
+  if (pollAbort) pollAbort.abort();
+  const abort = pollAbort = new AbortController();
   let failures = 0;
   while (generation === pollGeneration) {
     try {
       const query = `/__admin/stream?since=${state.seq}&after=${state.after}&wait=25000`;
-      const { ok, status, body } = await apiJson(withApp(query));
+      const { ok, status, body } = await apiJson(withApp(query), { signal: abort.signal });
       if (generation !== pollGeneration) return;
       if (!ok) throw new Error(`stream: ${status} ${body && body.message ? body.message : ''}`);
       failures = 0;
@@ -115,7 +120,8 @@ function take(news) {
     state.dirty.add('journal');
     state.dirty.add('apps');
   }
-  if (news.skipped) { state.skipped += news.skipped; state.dirty.add('journal-all'); }
+  // Rows left out before the first answer are history, not rows the page failed to keep up with.
+  if (news.skipped && state.after > 0) { state.skipped += news.skipped; state.dirty.add('journal-all'); }
   state.after = Math.max(state.after, news.last || 0);
   for (const topic of news.changed || []) {
     if (topic === 'requests' || topic === 'conversations') state.stale.add('conversations');
@@ -155,10 +161,24 @@ function fetchStale() {
 
 const loaders = {
   async conversations() {
-    const [list, invitations] = await Promise.all([apiJson(withApp('/__admin/conversations?limit=200')),
-      apiJson(withApp('/__admin/invitations?limit=200'))]);
+    // The newest 200: the listing is oldest first, so the page remembers where its last 200 began
+    // and moves on with "more" (a few pages at a time), back to 0 when older ones were forgotten.
+    let offset = state.conversationOffset || 0;
+    let list = await apiJson(withApp(`/__admin/conversations?limit=${CONVERSATIONS}&offset=${offset}`));
+    for (let pages = 0; list.ok && pages < 10; pages++) {
+      const got = list.body.conversations.length;
+      let next = offset;
+      if (list.body.more) next = offset + got;
+      else if (got === 0 && offset > 0) next = 0;
+      else if (got < CONVERSATIONS && offset > 0) next = Math.max(0, offset + got - CONVERSATIONS);
+      if (next === offset) break;
+      offset = next;
+      list = await apiJson(withApp(`/__admin/conversations?limit=${CONVERSATIONS}&offset=${offset}`));
+    }
     const { ok, body } = list;
     if (!ok) return;
+    state.conversationOffset = offset;
+    const invitations = await apiJson(withApp(`/__admin/invitations?limit=${CONVERSATIONS}&offset=${offset}`));
     // When each began: the invitation's creation, the first point of its diagram.
     state.created = new Map();
     for (const i of (invitations.ok && invitations.body.invitations) || []) state.created.set(`${i.application}/${i.id}`, Date.parse(i.created));
@@ -708,8 +728,8 @@ $('download-har').addEventListener('click', () => download('/__admin/requests.ha
 
 $('app').addEventListener('change', () => {
   state.app = $('app').value;
-  state.rows = state.rows.filter((r) => !state.app || r.application === state.app);
-  state.after = 0; state.seq = 0; state.skipped = 0;
+  state.rows = []; // the stream sends the newest rows of the new choice again
+  state.after = 0; state.seq = 0; state.skipped = 0; state.conversationOffset = 0;
   state.selectedConversation = null;
   state.dirty.add('journal-all');
   refreshAll();
