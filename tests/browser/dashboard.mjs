@@ -360,6 +360,12 @@ async function run() {
     await page.waitForFunction(() => document.querySelector('#scenario-name').textContent === 'already-exists');
     equal((await call('GET', '/__admin/scenario')).json.name, 'already-exists', 'the scenario in force after the switch');
 
+    step = 'switching the application lets the previous long poll go';
+    for (const app of ['833', userApp, ''])
+        await page.selectOption('#app', app);
+    await page.waitForSelector('#live.on');
+    await until(async () => (await call('GET', '/__admin/stream?since=0')).json.held === 1, 'one held poll after three switches');
+
     step = 'keyboard: the tabs';
     await page.focus('#tab-control');
     await page.keyboard.press('ArrowRight');
