@@ -35,6 +35,7 @@ wait_201() {  # url, deadline ms; returns when a startMessaging gets 201
 }
 
 # BENCH_ONLY=callbacks: only the end-to-end section at the end (callbacks and event channels).
+# BENCH_ONLY=dashboard: only the mock's req/s with and without a dashboard viewer (issue 23).
 BENCH_ONLY="${BENCH_ONLY:-}"
 if [ "$BENCH_ONLY" != callbacks ]; then # the wrk sections, left unindented
 
@@ -105,6 +106,40 @@ run_wrk() {  # url, body (json|xml|health|application) [close] [gzip] -> "req/s 
     total=$(echo "$out" | awk '/requests in/ {print $1}')
     echo "$rps $p50 $p99 ${non2xx:-0} $total"
 }
+
+# BENCH_ONLY=dashboard (issue 23): the mock's startMessaging req/s with wrk, without and then with a
+# dashboard viewer polling as the page's script does with its Conversations view open (GET
+# /__admin/stream with the sequence and the last row of each answer; the conversations again when
+# they changed), ROUNDS times; then it stops.
+if [ "$BENCH_ONLY" = dashboard ]; then
+    viewer() {  # url: polls until killed; counts its answers in $work/viewer-answers
+        local since=0 after=0 n=0 body
+        while :; do
+            body=$(curl -s --max-time 30 "$1/__admin/stream?since=$since&after=$after&wait=25000") || continue
+            since=$(sed -n 's/.*"seq":\([0-9]*\).*/\1/p' <<<"$body")
+            after=$(sed -n 's/.*"last":\([0-9]*\).*/\1/p' <<<"$body")
+            case "$body" in
+                *'"changed":["requests"'* | *'"conversations"'*) curl -s -o /dev/null "$1/__admin/conversations?limit=200" ;;
+            esac
+            n=$((n + 1))
+            echo "$n" >"$work/viewer-answers"
+        done
+    }
+    printf '%-5s %18s %18s %10s %14s\n' round no_viewer_req/s viewer_req/s change viewer_answers
+    for round in $(seq "$ROUNDS"); do
+        read -r a_rps _ _ _ _ < <(run_wrk "http://127.0.0.1:$mock_port" json)
+        echo 0 >"$work/viewer-answers"
+        viewer "http://127.0.0.1:$mock_port" & viewer_pid=$!; pids+=("$viewer_pid")
+        read -r b_rps _ _ _ _ < <(run_wrk "http://127.0.0.1:$mock_port" json)
+        kill "$viewer_pid" 2>/dev/null || true
+        wait "$viewer_pid" 2>/dev/null || true
+        answers=$(cat "$work/viewer-answers")
+        change=$(echo "scale=1; ($b_rps - $a_rps) * 100 / $a_rps" | bc)
+        printf '%-5s %18s %18s %9s%% %14s\n' "$round" "$a_rps" "$b_rps" "$change" "$answers"
+    done
+    echo "machine: $(nproc) cores; wrk -t2 -c$CONNECTIONS ${SECONDS_PER_RUN}s runs, JSON startMessaging; the viewer: curl in a bash loop"
+    exit 0
+fi
 
 total_requests=0
 printf '%-6s %-5s %-7s %12s %9s %9s %8s\n' body round server req/s p50_ms p99_ms non-2xx

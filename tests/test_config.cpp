@@ -99,6 +99,7 @@ std::map<std::string, std::string> const other_values{
     {"max-queued-outcomes", "16"},
     {"max-scenario-size", "32K"},
     {"max-script-ms", "1800"},
+    {"max-dashboard-viewers", "3"},
     {"callback-timeout", "700"},
     {"callback-retries", "0"},
     {"callback-connections", "3"},

@@ -1629,6 +1629,187 @@ TEST_SUITE("routes")
         CHECK(mock.send(make_request(http::verb::get, self, {}, {}, token)).result() == http::status::not_found);
     }
 
+    TEST_CASE("admin: the dashboard page, script and style sheet - types, a strict CSP, ETag and 304, no token")
+    {
+        routes_under_test mock([](config& c) { c.admin_token = "secret"; });
+        auto page = mock.send(admin_request(http::verb::get, "/__admin/ui"));
+        REQUIRE(page.result() == http::status::ok);
+        CHECK(page[http::field::content_type] == "text/html; charset=utf-8");
+        auto const csp = std::string(page["Content-Security-Policy"]);
+        CHECK(csp.find("default-src 'none'") != std::string::npos);
+        CHECK(csp.find("script-src 'self'") != std::string::npos);
+        CHECK(csp.find("unsafe-inline") == std::string::npos);
+        CHECK(page[http::field::cache_control] == "no-cache");
+        CHECK(page["X-Content-Type-Options"] == "nosniff");
+        CHECK(page.body().find("/__admin/ui/app.js") != std::string::npos);
+        auto const etag = std::string(page[http::field::etag]);
+        CHECK(etag.size() > 2);
+
+        auto again = admin_request(http::verb::get, "/__admin/ui");
+        again.set(http::field::if_none_match, etag);
+        auto cached = mock.send(again);
+        CHECK(cached.result() == http::status::not_modified);
+        CHECK(cached.body().empty());
+
+        auto script = mock.send(admin_request(http::verb::get, "/__admin/ui/app.js"));
+        REQUIRE(script.result() == http::status::ok);
+        CHECK(script[http::field::content_type] == "text/javascript; charset=utf-8");
+        CHECK(script.body().find("/__admin/stream") != std::string::npos);
+        auto style = mock.send(admin_request(http::verb::get, "/__admin/ui/app.css"));
+        REQUIRE(style.result() == http::status::ok);
+        CHECK(style[http::field::content_type] == "text/css; charset=utf-8");
+        CHECK(mock.send(admin_request(http::verb::get, "/__admin/ui/secrets.txt")).result() == http::status::not_found);
+        // The data behind the page needs the token.
+        CHECK(mock.send(admin_request(http::verb::get, "/__admin/stream?since=0")).result() ==
+              http::status::unauthorized);
+        CHECK(mock.send(admin_request(http::verb::get, "/__admin/channels")).result() == http::status::unauthorized);
+        auto allowed = admin_request(http::verb::get, "/__admin/stream?since=0");
+        allowed.set(http::field::authorization, "Bearer secret");
+        CHECK(mock.send(allowed).result() == http::status::ok);
+    }
+
+    TEST_CASE("admin: the stream answers at once with news, holds a current viewer, and ends its wait")
+    {
+        routes_under_test mock;
+        auto first = mock.send(admin_request(http::verb::get, "/__admin/stream?since=0"));
+        REQUIRE(first.result() == http::status::ok);
+        CHECK(first[http::field::content_type] == "application/json; charset=utf-8");
+        CHECK(first[http::field::cache_control] == "no-store");
+        auto doc = parse_json(first.body());
+        auto const seq = doc["seq"].GetUint64();
+        CHECK(seq >= 1);
+        CHECK(doc["changed"].Size() == stream_topic_count);
+        CHECK(doc["requests"].Size() == 0);
+
+        // Nothing new: held for its wait (here 100 ms), then answered with no news.
+        auto const started = std::chrono::steady_clock::now();
+        auto quiet =
+            mock.send(admin_request(http::verb::get, "/__admin/stream?since=" + std::to_string(seq) + "&wait=100"));
+        CHECK(std::chrono::steady_clock::now() - started >= 100ms);
+        REQUIRE(quiet.result() == http::status::ok);
+        doc = parse_json(quiet.body());
+        CHECK(doc["seq"].GetUint64() == seq);
+        CHECK(doc["changed"].Size() == 0);
+
+        // Held, then a startMessaging: the held viewer gets the journal's new row.
+        auto held_request =
+            admin_request(http::verb::get, "/__admin/stream?since=" + std::to_string(seq) + "&wait=20000");
+        auto held = mock.mock().handler().handle(held_request);
+        REQUIRE(held.deferred);
+        std::optional<reply> answer;
+        held.deferred([&answer](reply got) { answer = std::move(got); });
+        mock.poll();
+        CHECK_FALSE(answer);
+        CHECK(mock.mock().state().viewers->held() == 1);
+        auto started_messaging =
+            mock.send(make_request(http::verb::post, "/v1/applications/833/communication/startMessaging",
+                                   R"({"to":"sip:john@contoso.com"})", "application/json"));
+        REQUIRE(started_messaging.result() == http::status::created);
+        REQUIRE(mock.run_until([&] { return answer.has_value(); }));
+        CHECK_FALSE(answer->journaled);
+        doc = parse_json(answer->response.body());
+        CHECK(doc["seq"].GetUint64() == seq + 1);
+        bool requests_changed = false;
+        for(auto const& t : doc["changed"].GetArray())
+            requests_changed = requests_changed || std::string(t.GetString()) == "requests";
+        CHECK(requests_changed);
+        REQUIRE(doc["requests"].Size() == 1);
+        CHECK(at(doc, "/requests/0/method") == "POST");
+        CHECK(at(doc, "/requests/0/target") == "/v1/applications/833/communication/startMessaging");
+        CHECK(doc["requests"][0]["status"].GetUint() == 201);
+        CHECK(doc["last"].GetUint64() == doc["requests"][0]["sequence"].GetUint64());
+
+        // Another application's viewer is told the journal changed, without the row.
+        auto other = mock.send(
+            admin_request(http::verb::get, "/__admin/stream?since=" + std::to_string(seq) + "&app=834&after=0"));
+        doc = parse_json(other.body());
+        CHECK(doc["requests"].Size() == 0);
+
+        CHECK(mock.send(admin_request(http::verb::get, "/__admin/stream?since=x")).result() ==
+              http::status::bad_request);
+        auto too_long = mock.send(admin_request(http::verb::get, "/__admin/stream?since=1&wait=25001"));
+        CHECK(too_long.result() == http::status::bad_request);
+        CHECK(at(too_long.body(), "/message").find("wait") != std::string::npos);
+    }
+
+    TEST_CASE("admin: the stream holds at most --max-dashboard-viewers, refuses more with 503 and counts them")
+    {
+        routes_under_test mock([](config& c) { c.max_dashboard_viewers = 1; });
+        auto first = mock.send(admin_request(http::verb::get, "/__admin/stream?since=0"));
+        auto const seq = std::to_string(parse_json(first.body())["seq"].GetUint64());
+        auto held_request = admin_request(http::verb::get, "/__admin/stream?since=" + seq);
+        auto held = mock.mock().handler().handle(held_request);
+        REQUIRE(held.deferred);
+        std::optional<reply> answer;
+        held.deferred([&answer](reply got) { answer = std::move(got); });
+        CHECK(mock.mock().state().viewers->held() == 1);
+
+        auto refused = mock.send(admin_request(http::verb::get, "/__admin/stream?since=" + seq));
+        CHECK(refused.result() == http::status::service_unavailable);
+        CHECK(at(refused.body(), "/code") == "ServiceUnavailable");
+        CHECK(at(refused.body(), "/message").find("--max-dashboard-viewers") != std::string::npos);
+        CHECK(refused[http::field::retry_after] == "5");
+        CHECK(mock.mock().state().limits.viewers_refused.value() == 1);
+
+        // The viewer leaves: its place is free again.
+        REQUIRE(held.abandon);
+        held.abandon();
+        CHECK(mock.mock().state().viewers->held() == 0);
+        CHECK_FALSE(answer);
+        auto next_request = admin_request(http::verb::get, "/__admin/stream?since=" + seq);
+        auto next = mock.mock().handler().handle(next_request);
+        std::optional<reply> next_answer;
+        next.deferred([&next_answer](reply got) { next_answer = std::move(got); });
+        CHECK(mock.mock().state().viewers->held() == 1);
+        mock.mock().state().viewers->close();
+        REQUIRE(next_answer);
+        CHECK(next_answer->response.result() == http::status::ok);
+    }
+
+    TEST_CASE("admin: channels with their held request and backlog, and the scenarios shipped")
+    {
+        routes_under_test mock;
+        auto const alice = sign_in(mock, "alice%40contoso.com", "alice-password");
+        auto const self = at(create_user_app(mock, alice), "/_links/self/href");
+        mock.send(make_request(http::verb::post, self + "/me/makeMeAvailable",
+                               R"({"SupportedModalities":["Messaging"]})", "application/json", alice));
+        // makeMeAvailable's events wait in the channel of application 101: a backlog, nothing held.
+        auto channels = mock.send(admin_request(http::verb::get, "/__admin/channels"));
+        REQUIRE(channels.result() == http::status::ok);
+        auto listed = parse_json(channels.body());
+        REQUIRE(listed["channels"].Size() == 1);
+        CHECK(at(listed, "/channels/0/application") == "101");
+        CHECK(listed["channels"][0]["held"].GetBool() == false);
+        CHECK(listed["channels"][0]["backlog"].GetUint64() >= 1);
+        CHECK(listed["channels"][0]["nextAck"].GetUint64() == 1);
+        // Read, then asked again: the next request is held, the backlog empty.
+        mock.send(make_request(http::verb::get, self + "/events?ack=1", {}, {}, alice));
+        auto pget_request = make_request(http::verb::get, self + "/events?ack=2", {}, {}, alice);
+        auto pget = mock.mock().handler().handle(pget_request);
+        REQUIRE(pget.deferred);
+        pget.deferred([](reply) {});
+        listed = parse_json(mock.send(admin_request(http::verb::get, "/__admin/channels?app=101")).body());
+        REQUIRE(listed["channels"].Size() == 1);
+        CHECK(listed["channels"][0]["held"].GetBool() == true);
+        CHECK(listed["channels"][0]["backlog"].GetUint64() == 0);
+        CHECK(listed["channels"][0]["nextAck"].GetUint64() == 2);
+        pget.abandon();
+
+        auto scenarios = mock.send(admin_request(http::verb::get, "/__admin/scenarios"));
+        REQUIRE(scenarios.result() == http::status::ok);
+        auto doc = parse_json(scenarios.body());
+        CHECK(at(doc, "/active") == "happy-path");
+        CHECK(doc["queued"].GetUint64() == 0);
+        bool has_happy_path = false;
+        for(auto const& n : doc["shipped"].GetArray())
+            has_happy_path = has_happy_path || std::string(n.GetString()) == "happy-path";
+        CHECK(has_happy_path);
+        mock.send(
+            admin_request(http::verb::post, "/__admin/outcomes?app=833", R"({"outcomes":[{"outcome":"success"}]})"));
+        doc = parse_json(mock.send(admin_request(http::verb::get, "/__admin/scenarios?app=833")).body());
+        CHECK(doc["queued"].GetUint64() == 1);
+    }
+
     TEST_CASE("every route of the table has a case here")
     {
         // "METHOD pattern" of each route the cases above send a request to: a route added
@@ -1782,6 +1963,11 @@ TEST_SUITE("routes")
             "GET /{tenant}/UserRealm/{user}",
             "GET /{tenant}/userrealm",
             "GET /{tenant}/UserRealm",
+            "GET /__admin/stream",
+            "GET /__admin/channels",
+            "GET /__admin/scenarios",
+            "GET /__admin/ui",
+            "GET /__admin/ui/{file}",
         };
         // The 501 catch-all under a person's application, each depth and method (the case above).
         std::set<std::string> catch_all;

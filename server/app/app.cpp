@@ -185,6 +185,7 @@ app::~app()
     state.conversations.reset();
     state.callbacks.reset();
     state.channels.reset();
+    state.viewers.reset();
     guards_.clear();
     iocs_.clear();
     // The first io_context goes first: its pending accept holds a socket of another one.
@@ -254,6 +255,7 @@ app::shutdown()
         });
         // Held event requests get their (empty) batch, so they end cleanly.
         state().channels->close_all();
+        state().viewers->close();
         registry_.stop_all();
     });
 }

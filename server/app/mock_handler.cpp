@@ -101,9 +101,10 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
         return {};
     };
     state.callbacks = std::make_unique<callback_dispatcher>(
-        executor, callbacks,
-        [&metrics = state.metrics](callback_result result, std::uint64_t events, std::chrono::milliseconds took) {
-            metrics.count_callback(result, events, took);
+        executor, callbacks, [&state](callback_result result, std::uint64_t events, std::chrono::milliseconds took) {
+            state.metrics.count_callback(result, events, took);
+            if(state.viewers)
+                state.viewers->touch(stream_topic::callbacks);
         });
     state.channels = std::make_unique<event_channels>(executor);
     state.conversations = std::make_unique<conversation_flow>(executor, *state.callbacks, settings.conversations,
@@ -113,10 +114,18 @@ mock_handler::create(config settings, std::filesystem::path const& executable, s
                                          settings.max_script_ms, settings.conversations, &state.limits);
     state.desk = std::make_unique<help_desk>(*state.conversations, *state.scripts,
                                              std::make_unique<asio_timeline_clock>(executor));
-    state.conversations->set_observer([scripts = state.scripts.get(), desk = state.desk.get()](flow_notice const& n) {
-        scripts->notice(n);
-        desk->notice(n);
-    });
+    // The dashboard's long poll reads the journal's newest sequence and what these observers count.
+    state.viewers = std::make_shared<dashboard_stream>(
+        std::make_unique<asio_timeline_clock>(executor), dashboard_stream::limits{settings.max_dashboard_viewers},
+        [&journal = state.requests] {
+            return journal.last_sequence() ^ (static_cast<std::uint64_t>(journal.current_usage().entries) << 40);
+        });
+    state.conversations->set_observer(
+        [scripts = state.scripts.get(), desk = state.desk.get(), viewers = state.viewers.get()](flow_notice const& n) {
+            scripts->notice(n);
+            desk->notice(n);
+            viewers->touch(stream_topic::conversations);
+        });
     state.timers = std::make_unique<asio_timeline_clock>(executor);
     // Until a listener tells the real port: what the settings ask for.
     beast::error_code ec;

@@ -2,6 +2,8 @@
 
 #include "json_writer.hpp"
 
+#include <algorithm>
+
 namespace ucwa {
 
 namespace {
@@ -251,6 +253,20 @@ event_channel::held() const
     return held_ ? 1 : 0;
 }
 
+std::size_t
+event_channel::backlog() const
+{
+    std::lock_guard lock(mutex_);
+    return pending_.size();
+}
+
+std::uint64_t
+event_channel::next_ack() const
+{
+    std::lock_guard lock(mutex_);
+    return next_ack_;
+}
+
 event_channels::event_channels(net::any_io_executor executor)
     : executor_(std::move(executor))
 {}
@@ -328,6 +344,24 @@ event_channels::held() const
     for(auto const& c : all)
         n += c->held();
     return n;
+}
+
+std::vector<channel_summary>
+event_channels::summaries(std::string const& application_id) const
+{
+    std::vector<std::pair<std::string, std::shared_ptr<event_channel>>> chosen;
+    {
+        std::lock_guard lock(mutex_);
+        for(auto const& [id, c] : channels_)
+            if(application_id.empty() || id == application_id)
+                chosen.emplace_back(id, c);
+    }
+    std::sort(chosen.begin(), chosen.end(), [](auto const& a, auto const& b) { return a.first < b.first; });
+    std::vector<channel_summary> out;
+    out.reserve(chosen.size());
+    for(auto const& [id, c] : chosen)
+        out.push_back(channel_summary{id, c->held(), c->backlog(), c->next_ack()});
+    return out;
 }
 
 } // namespace ucwa

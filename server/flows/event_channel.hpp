@@ -63,6 +63,14 @@ public:
     std::size_t
     held() const;
 
+    /** Returns how many events wait for the next request (the backlog). */
+    std::size_t
+    backlog() const;
+
+    /** Returns the ack the next batch gets. */
+    std::uint64_t
+    next_ack() const;
+
 private:
     struct pending_event
     {
@@ -104,6 +112,15 @@ private:
     std::uint64_t next_holder_ = 1;
 };
 
+/** One channel as the dashboard shows it. */
+struct channel_summary
+{
+    std::string application_id;
+    std::size_t held = 0;    ///< Requests held (0 or 1).
+    std::size_t backlog = 0; ///< Events waiting for the next request.
+    std::uint64_t next_ack = 0;
+};
+
 /** The channels of all user applications. */
 class event_channels
 {
@@ -132,6 +149,10 @@ public:
     /** Returns how many requests the channels hold. */
     std::size_t
     held() const;
+
+    /** Describes every channel (or one application's), ordered by application id. */
+    std::vector<channel_summary>
+    summaries(std::string const& application_id) const;
 
 private:
     net::any_io_executor executor_;

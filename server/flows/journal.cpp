@@ -195,4 +195,11 @@ journal::current_usage() const
     return {entries_.size(), bytes_, dropped_};
 }
 
+std::uint64_t
+journal::last_sequence() const
+{
+    std::lock_guard lock(mutex_);
+    return next_sequence_ - 1;
+}
+
 } // namespace ucwa

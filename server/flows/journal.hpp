@@ -127,6 +127,10 @@ public:
     usage
     current_usage() const;
 
+    /** Returns the sequence of the newest entry ever recorded (0 before the first). */
+    std::uint64_t
+    last_sequence() const;
+
 private:
     limits bounds_;
     limit_counters* counters_;

@@ -72,6 +72,7 @@ struct limit_counters
                                         "--max-presence-subscriptions, --max-subscribed-contacts"};
     limit_counter online_meetings_refused{"onlineMeetingsRefused", "--max-online-meetings"};
     limit_counter people_refused{"peopleRefused", "--max-people"};
+    limit_counter viewers_refused{"viewersRefused", "--max-dashboard-viewers"};
 
     /** Told once per counter, on its first hit (the app logs it as a warning). */
     std::function<void(std::string_view line)> warn;
@@ -94,7 +95,7 @@ struct limit_counters
             {&journal_dropped, &journal_bodies_cut, &tokens_purged, &tokens_dropped, &applications_refused,
              &applications_dropped, &unknown_applications, &conversations_forgotten, &messages_refused,
              &messages_forgotten, &outcomes_refused, &scenarios_refused, &scripts_cut, &meetings_forgotten,
-             &members_refused, &subscriptions_refused, &online_meetings_refused, &people_refused})
+             &members_refused, &subscriptions_refused, &online_meetings_refused, &people_refused, &viewers_refused})
             f(*c);
     }
 };

@@ -8,7 +8,9 @@
 #include "admin_metrics_route.hpp"
 #include "admin_openapi_route.hpp"
 #include "admin_replies.hpp"
+#include "admin_stream_route.hpp"
 #include "admin_support.hpp"
+#include "admin_ui_route.hpp"
 #include "json_writer.hpp"
 
 #include <rapidjson/document.h>
@@ -145,6 +147,7 @@ add_admin_routes(router& r, mock_state& state)
                   return admin_error(ctx, errc::parameter_validation_failure, loaded.error().to_string());
               auto const name = loaded->name;
               state.applications.replace(app_param(ctx), std::move(*loaded));
+              state.viewers->touch(stream_topic::scenario);
               state.log.write(
                   log_level::info,
                   "scenario " + name + " for " +
@@ -189,6 +192,7 @@ add_admin_routes(router& r, mock_state& state)
               }
               auto const count = queue.size();
               auto pending = state.applications.enqueue(app_param(ctx), std::move(queue));
+              state.viewers->touch(stream_topic::scenario);
               if(!pending)
               {
                   state.log.write(log_level::warn, pending.error().message);
@@ -291,6 +295,7 @@ add_admin_routes(router& r, mock_state& state)
               forget_application(state, app);
               // Events of the forgotten conversations would name ids that are minted again.
               state.channels->discard_pending(app);
+              state.viewers->touch(stream_topic::scenario);
               return admin_json(ctx, http::status::ok, R"({"reset":true})");
           }));
 
@@ -438,6 +443,8 @@ add_admin_routes(router& r, mock_state& state)
     add_admin_incoming_routes(r, state);
     add_admin_presence_routes(r, state);
     add_admin_openapi_route(r, state);
+    add_admin_stream_routes(r, state);
+    add_admin_ui_routes(r, state);
 }
 
 } // namespace ucwa

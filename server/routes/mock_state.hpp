@@ -7,6 +7,7 @@
 #include "application_states.hpp"
 #include "callback_dispatcher.hpp"
 #include "conversation_flow.hpp"
+#include "dashboard_stream.hpp"
 #include "event_channel.hpp"
 #include "config.hpp"
 #include "fixtures.hpp"
@@ -73,6 +74,9 @@ struct mock_state
     std::unique_ptr<help_desk> desk;         ///< Bridges customers into meetings, plays invited members.
     std::unique_ptr<timeline_clock> timers;  ///< When scenarios' incoming rules start conversations.
     std::shared_ptr<aad_authority> aad;      ///< The Azure AD-style token service's key and tenants.
+
+    /// The dashboard's long polls (GET /__admin/stream); made with the others.
+    std::shared_ptr<dashboard_stream> viewers;
 
     mock_state(config c, std::filesystem::path scenarios, fixtures f, scenario s, logger& l)
         : settings(std::move(c))

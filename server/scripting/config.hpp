@@ -78,6 +78,8 @@ struct config : server_settings
 
     std::chrono::milliseconds max_script_ms{600000}; ///< A scripted person's script ends (failed) after this long.
 
+    std::size_t max_dashboard_viewers = 8; ///< Long polls of GET /__admin/stream held at once; beyond, 503.
+
     bool probe = false; ///< Ask a running mock's health and exit (for HEALTHCHECK).
 
     std::filesystem::path config_file; ///< The file the settings were read from, if any.

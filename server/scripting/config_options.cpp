@@ -345,6 +345,9 @@ make_options()
         millis("max-script-ms", bounds,
                "longest a scripted person's script runs; one still running then fails (default 600000)",
                &config::max_script_ms, 24 * 3600 * 1000),
+        whole("max-dashboard-viewers", bounds,
+              "long polls of GET /__admin/stream (the dashboard) held at once; beyond, 503 (default 8)",
+              &config::max_dashboard_viewers, 1, 1000),
 
         millis("callback-timeout", callbacks, "deadline of each callback POST, probes included (default 5000)",
                &config::callback_timeout, 600 * 1000),
