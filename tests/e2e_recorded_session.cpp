@@ -338,7 +338,8 @@ TEST_SUITE("e2e recorded real session")
         check_keys(parse_json(recorded_application), mine, "application");
     }
 
-    TEST_CASE("every href of the application leads somewhere honest: a resource, or 501 with a UCWA error")
+    TEST_CASE(
+        "every href of the application leads somewhere honest: a resource, a 400 naming a missing parameter, or 501")
     {
         test_server server;
         test_client client(server.port());
@@ -360,8 +361,22 @@ TEST_SUITE("e2e recorded real session")
             auto got = client.send(make_request(http::verb::get, href, {}, {}, token));
             auto const status = got.response.result();
             CHECK((status == http::status::ok || status == http::status::not_implemented ||
-                   status == http::status::method_not_allowed));
-            CHECK(got.response[http::field::content_type] == "application/json; charset=utf-8");
+                   status == http::status::method_not_allowed || status == http::status::bad_request));
+            // The photo is a JPEG; everything else answers JSON.
+            CHECK(got.response[http::field::content_type] ==
+                  (href.find("/photos/") != std::string::npos ? "image/jpeg" : "application/json; charset=utf-8"));
+            // The links that need a parameter (search's query, the memberships' subscription): the 400 names it.
+            if(status == http::status::bad_request)
+            {
+                auto const message = at(got.response.body(), "/message");
+                if(href.ends_with("/people/search"))
+                    CHECK(message.starts_with("query: "));
+                else
+                {
+                    CHECK(href.ends_with("/people/presenceSubscriptionMemberships"));
+                    CHECK(message.starts_with("presenceSubscriptionId: "));
+                }
+            }
             if(status == http::status::not_implemented)
             {
                 CHECK(at(got.response.body(), "/code") == "ServiceFailure");

@@ -316,10 +316,19 @@ TEST_SUITE("e2e user sign-in")
 
         REQUIRE(channel.read_until([&] { return channel.seen("messagingInvitation completed"); }));
         auto const order = channel.summaries;
-        std::vector<std::string> const expected{
-            "me updated",        "messagingInvitation started",  "conversation added", "localParticipant added",
-            "messaging updated", "conversation updated",         "participant added",  "participantMessaging added",
-            "messaging updated", "messagingInvitation completed"};
+        std::vector<std::string> const expected{"me updated",
+                                                "presence added",
+                                                "note added",
+                                                "location added",
+                                                "messagingInvitation started",
+                                                "conversation added",
+                                                "localParticipant added",
+                                                "messaging updated",
+                                                "conversation updated",
+                                                "participant added",
+                                                "participantMessaging added",
+                                                "messaging updated",
+                                                "messagingInvitation completed"};
         CHECK(order == expected);
         auto const started = channel.last("messagingInvitation started");
         CHECK(at(started, "/_embedded/messagingInvitation/operationId") == "op-42");

@@ -887,6 +887,25 @@ TEST_SUITE("routes")
         got = get("/people/contacts");
         CHECK(at(got.body(), "/_embedded/contact/0/name") == "Bob Jones");
 
+        // In a batch, each part answers as it would alone.
+        std::string const b = "p3rson";
+        std::string body;
+        for(auto const* part : {"/people/search?query=bob", "/people/bob@contoso.com/presence", "/me/presence"})
+            body += "\r\n--" + b + "\r\nContent-Type: application/http; msgtype=request\r\n\r\nGET " + self + part +
+                " HTTP/1.1\r\nHost: fe1.contoso.com\r\n\r\n";
+        body += "--" + b + "--";
+        auto batch =
+            mock.send(make_request(http::verb::post, self + "/batch", body, "multipart/batching;boundary=" + b, alice));
+        REQUIRE(batch.result() == http::status::ok);
+        auto const search_part = batch.body().find("\"rel\":\"search\"");
+        auto const presence_part = batch.body().find("\"rel\":\"contactPresence\"");
+        auto const mine_part = batch.body().find("MakeMeAvailableRequired");
+        CHECK(search_part != std::string::npos);
+        CHECK(presence_part != std::string::npos);
+        CHECK(mine_part != std::string::npos);
+        CHECK(search_part < presence_part);
+        CHECK(presence_part < mine_part);
+
         // The admin API names bad fields.
         for(auto const* body :
             {R"({"uri":"bob","availability":"Busy"})", R"({"uri":"sip:bob@contoso.com","availability":"Sleepy"})",

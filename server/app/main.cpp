@@ -1,9 +1,11 @@
 // ucwa-mock: parse the settings, build the app, handle signals, run.
 
 #include "app.hpp"
+#include "aad_tokens.hpp"
 #include "config.hpp"
 #include "probe.hpp"
 
+#include <thread>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -94,6 +96,20 @@ main(int argc, char* argv[])
                             (mock.state().tls_ca_pem.empty()
                                  ? std::string(" (certificate from --tls-cert)")
                                  : " (certificate of a CA made at start: GET /__admin/ca.pem)"));
+    // The token service's RSA key is made on first use, which takes a moment: the executable makes
+    // it beside the I/O threads now, so the first callback's token does not wait for it (tests that
+    // start the app in-process and never sign anything do not pay for it).
+    std::jthread make_signing_key([aad = mock.state().aad] {
+        try
+        {
+            if(aad)
+                aad->key();
+        }
+        catch(std::exception const&)
+        {
+            // Made again, and its failure answered, when a request needs it.
+        }
+    });
     mock.start();
     mock.wait();
     return 0;

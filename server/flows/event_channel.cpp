@@ -115,6 +115,29 @@ event_channel::push(std::string const& sender_rel, std::string const& sender_hre
 }
 
 void
+event_channel::push_all(std::vector<event> events)
+{
+    if(events.empty())
+        return;
+    std::vector<std::function<void()>> later;
+    {
+        std::lock_guard lock(mutex_);
+        for(auto& e : events)
+        {
+            pending_.push_back(pending_event{std::move(e.sender_rel), std::move(e.sender_href), std::move(e.json)});
+            if(pending_.size() > pending_kept_)
+            {
+                pending_.pop_front();
+                lost_events_ = true;
+            }
+        }
+        release_locked(later);
+    }
+    for(auto& f : later)
+        f();
+}
+
+void
 event_channel::release_locked(std::vector<std::function<void()>>& later)
 {
     if(!pending_.empty())

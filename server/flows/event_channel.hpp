@@ -39,6 +39,19 @@ public:
     void
     push(std::string const& sender_rel, std::string const& sender_href, std::string event_json);
 
+    /** One event of push_all: its sender's rel and href, and the event (a JSON object). */
+    struct event
+    {
+        std::string sender_rel;
+        std::string sender_href;
+        std::string json;
+    };
+
+    /** Queues events that happened together, so that a held request gets them in one batch, as
+        the service sends the events of one change (makeMeAvailable's four, a subscription's). */
+    void
+    push_all(std::vector<event> events);
+
     /** Answers GET ?ack=N now or later, exactly once (unless forgotten).
 
         @return the ticket of the held request, for forget(); 0 when answered at once.

@@ -4,6 +4,8 @@
 #include "links.hpp"
 #include "person_resources.hpp"
 
+#include <tuple>
+
 namespace ucwa {
 
 namespace {
@@ -32,12 +34,10 @@ link_event(std::string_view rel, std::string const& href, std::string_view type,
     return w.take();
 }
 
-void
-push(mock_state& state, std::string const& application_id, std::string const& sender_rel,
-     std::string const& sender_href, std::string event)
+std::string
+people_path(user_application const& app)
 {
-    state.channels->of(application_id, user_events_path(application_id))
-        ->push(sender_rel, sender_href, std::move(event));
+    return user_application_path(app.id) + "/people";
 }
 
 // Arms the application's idle timer when none is set: it fires at the next change of state.
@@ -53,7 +53,7 @@ arm_idle_timer(mock_state& state, std::string const& application_id)
         if(!app || !app->available)
             return;
         if(state.activity.take_change(application_id, state.timers->now()))
-            push_me_events(state, *app, {"presence"}, "updated");
+            deliver(state, app->id, me_events(*app, {"presence"}, "updated"));
         arm_idle_timer(state, application_id);
     });
 }
@@ -61,39 +61,48 @@ arm_idle_timer(mock_state& state, std::string const& application_id)
 } // namespace
 
 void
-push_me_events(mock_state& state, user_application const& app, std::vector<std::string_view> const& rels,
-               std::string_view type)
+deliver(mock_state& state, std::string const& application_id, channel_events events)
+{
+    state.channels->of(application_id, user_events_path(application_id))->push_all(std::move(events));
+}
+
+channel_events
+me_events(user_application const& app, std::vector<std::string_view> const& rels, std::string_view type)
 {
     auto const me = user_application_path(app.id) + "/me";
+    channel_events out;
     for(auto rel : rels)
-        push(state, app.id, "me", me, link_event(rel, me + "/" + std::string(rel), type));
+        out.push_back({"me", me, link_event(rel, rel == "me" ? me : me + "/" + std::string(rel), type)});
+    return out;
 }
 
-void
-push_contact_events(mock_state& state, user_application const& app, std::vector<std::string> const& members,
-                    std::string_view type, bool presence)
+event_channel::event
+people_event(user_application const& app, std::string_view rel, std::string const& href, std::string_view type,
+             std::string_view in_rel, std::string const& in_href)
 {
-    auto const people = user_application_path(app.id) + "/people";
+    return {"people", people_path(app), link_event(rel, href, type, in_rel, in_href)};
+}
+
+channel_events
+contact_events(user_application const& app, std::vector<std::string> const& members, std::string_view type)
+{
+    channel_events out;
+    for(auto const& member : members)
+        out.push_back(people_event(app, "contact", contact_path(app, member), type, "subscribedContacts",
+                                   people_path(app) + "/subscribedContacts"));
+    return out;
+}
+
+channel_events
+contact_presence_events(user_application const& app, std::vector<std::string> const& members)
+{
+    channel_events out;
     for(auto const& member : members)
     {
         auto const contact = contact_path(app, member);
-        push(state, app.id, "people", people,
-             link_event("contact", contact, type, "subscribedContacts", people + "/subscribedContacts"));
+        out.push_back(people_event(app, "contactPresence", contact + "/presence", "updated", "contact", contact));
     }
-    if(presence)
-        push_contact_presence(state, app, members);
-}
-
-void
-push_contact_presence(mock_state& state, user_application const& app, std::vector<std::string> const& members)
-{
-    auto const people = user_application_path(app.id) + "/people";
-    for(auto const& member : members)
-    {
-        auto const contact = contact_path(app, member);
-        push(state, app.id, "people", people,
-             link_event("contactPresence", contact + "/presence", "updated", "contact", contact));
-    }
+    return out;
 }
 
 void
@@ -111,19 +120,20 @@ publish_presence_change(mock_state& state, std::string_view uri, presence_parts 
         mine.push_back("location");
     for(auto const& app : state.user_apps.available_of(uri))
         if(app.id != except_application)
-            push_me_events(state, app, mine, "updated");
+            deliver(state, app.id, me_events(app, mine, "updated"));
     for(auto const& id : state.subscriptions.subscribers(uri, state.timers->now()))
     {
         auto const app = state.user_apps.find_any(id);
         if(!app)
             continue;
         auto const contact = contact_path(*app, uri);
-        auto const people = user_application_path(app->id) + "/people";
+        channel_events events;
         for(auto [changed, rel, leaf] :
             {std::tuple{parts.presence, "contactPresence", "/presence"}, std::tuple{parts.note, "contactNote", "/note"},
              std::tuple{parts.location, "contactLocation", "/location"}})
             if(changed)
-                push(state, app->id, "people", people, link_event(rel, contact + leaf, "updated", "contact", contact));
+                events.push_back(people_event(*app, rel, contact + leaf, "updated", "contact", contact));
+        deliver(state, app->id, std::move(events));
     }
 }
 
@@ -133,7 +143,7 @@ note_activity(mock_state& state, user_application const& app)
     auto const now = state.timers->now();
     state.activity.report(app.id, now);
     if(state.activity.take_change(app.id, now))
-        push_me_events(state, app, {"presence"}, "updated");
+        deliver(state, app.id, me_events(app, {"presence"}, "updated"));
     arm_idle_timer(state, app.id);
 }
 

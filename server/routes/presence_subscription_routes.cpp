@@ -111,27 +111,6 @@ refused(request_context const& ctx, mock_state& state, subscription_refusal why)
     return r;
 }
 
-std::string
-link_only(std::string_view rel, std::string const& href, std::string_view type)
-{
-    json_writer w;
-    w.start_object();
-    w.key("link");
-    w.start_object();
-    w.field("rel", rel);
-    w.field("href", href);
-    w.end_object();
-    w.field("type", type);
-    w.end_object();
-    return w.take();
-}
-
-void
-push_people(mock_state& state, user_application const& app, std::string event)
-{
-    state.channels->of(app.id, user_events_path(app.id))->push("people", people_path(app), std::move(event));
-}
-
 // "presenceSubscription updated" with the subscription embedded: the one presence-family event
 // that carries its resource, sent a minute before the subscription ends unless extended.
 void
@@ -144,14 +123,14 @@ warn_before_expiry(mock_state& state, user_application const& app, presence_subs
         auto const current = state.subscriptions.find(app_id, id, now);
         if(!app || !current || current->expires != expires)
             return; // Gone, or extended: a later timer tells.
-        auto const body = to_json(subscription_resource(*app, *current));
-        auto const link =
-            link_only("presenceSubscription", people_path(*app) + "/presenceSubscriptions/" + id, "updated");
+        auto event =
+            people_event(*app, "presenceSubscription", people_path(*app) + "/presenceSubscriptions/" + id, "updated");
         // {"link":…,"type":"updated"} with "_embedded" before "type".
-        auto const type_at = link.rfind(",\"type\"");
-        push_people(state, *app,
-                    link.substr(0, type_at) + ",\"_embedded\":{\"presenceSubscription\":" + body + "}" +
-                        link.substr(type_at));
+        auto const type_at = event.json.rfind(",\"type\"");
+        event.json.insert(type_at,
+                          ",\"_embedded\":{\"presenceSubscription\":" + to_json(subscription_resource(*app, *current)) +
+                              "}");
+        deliver(state, app->id, {std::move(event)});
     });
 }
 
@@ -186,9 +165,11 @@ create_subscription(request_context& ctx, mock_state& state, signed_in const&, u
     // After the answer, as the service: contacts added, the subscription added, then each
     // contact's presence, for the client to GET.
     r.after_send = [&state, app, members = made->members, self] {
-        push_contact_events(state, app, members, "added", false);
-        push_people(state, app, link_only("presenceSubscription", self, "added"));
-        push_contact_presence(state, app, members);
+        auto events = contact_events(app, members, "added");
+        events.push_back(people_event(app, "presenceSubscription", self, "added"));
+        for(auto& e : contact_presence_events(app, members))
+            events.push_back(std::move(e));
+        deliver(state, app.id, std::move(events));
     };
     warn_before_expiry(state, app, *made);
     return r;
@@ -237,10 +218,10 @@ delete_subscription(request_context& ctx, mock_state& state, signed_in const&, u
         return not_found(ctx);
     auto r = empty_reply(reply_shape(ctx), http::status::no_content, app.id);
     r.after_send = [&state, app, gone = *gone] {
-        push_contact_events(state, app, gone.members, "deleted", false);
-        push_people(
-            state, app,
-            link_only("presenceSubscription", people_path(app) + "/presenceSubscriptions/" + gone.id, "deleted"));
+        auto events = contact_events(app, gone.members, "deleted");
+        events.push_back(people_event(app, "presenceSubscription",
+                                      people_path(app) + "/presenceSubscriptions/" + gone.id, "deleted"));
+        deliver(state, app.id, std::move(events));
     };
     return r;
 }
@@ -285,8 +266,10 @@ add_memberships(request_context& ctx, mock_state& state, signed_in const&, user_
     r.response.result(http::status::created);
     r.outcome = "success";
     r.after_send = [&state, app, added = *added] {
-        push_contact_events(state, app, added, "added", false);
-        push_contact_presence(state, app, added);
+        auto events = contact_events(app, added, "added");
+        for(auto& e : contact_presence_events(app, added))
+            events.push_back(std::move(e));
+        deliver(state, app.id, std::move(events));
     };
     return r;
 }
@@ -301,7 +284,7 @@ delete_membership(request_context& ctx, mock_state& state, signed_in const&, use
     if(!state.subscriptions.remove_member(app.id, *id, member, state.timers->now()))
         return not_found(ctx);
     auto r = empty_reply(reply_shape(ctx), http::status::no_content, app.id);
-    r.after_send = [&state, app, member] { push_contact_events(state, app, {member}, "deleted", false); };
+    r.after_send = [&state, app, member] { deliver(state, app.id, contact_events(app, {member}, "deleted")); };
     return r;
 }
 

@@ -169,22 +169,15 @@ make_me_available(request_context& ctx, mock_state& state, signed_in const& who,
         start_incoming_rules(state, app.id, incoming_trigger::make_me_available, base_uri(ctx, state));
     auto available = app;
     available.available = true;
-    // The person is available now: "me updated" on the event channel.
-    auto const me = user_application_path(app.id) + "/me";
-    json_writer w;
-    w.start_object();
-    w.key("link");
-    w.start_object();
-    w.field("rel", "me");
-    w.field("href", me);
-    w.end_object();
-    w.field("type", "updated");
-    w.end_object();
-    state.channels->of(app.id, user_events_path(app.id))->push("me", me, w.take());
+    // The person is available now: "me updated" on the event channel, the first time with the
+    // person's presence, note and location (link-only), in one batch as the captures show.
+    auto events = me_events(available, {"me"}, "updated");
+    if(!app.available)
+        for(auto& e : me_events(available, {"presence", "note", "location"}, "added"))
+            events.push_back(std::move(e));
+    deliver(state, app.id, std::move(events));
     if(!app.available)
     {
-        // Then, as the captures show, the person's presence, note and location, link-only.
-        push_me_events(state, available, {"presence", "note", "location"}, "added");
         // Signed in: Online, or what signInAs asks, for everyone subscribed to the person.
         presence_change change;
         change.availability = sign_in_as(ctx.request.body()).value_or("Online");
