@@ -99,19 +99,7 @@ event_channel::remember_locked(std::uint64_t ack, std::string const& doc)
 void
 event_channel::push(std::string const& sender_rel, std::string const& sender_href, std::string event_json)
 {
-    std::vector<std::function<void()>> later;
-    {
-        std::lock_guard lock(mutex_);
-        pending_.push_back(pending_event{sender_rel, sender_href, std::move(event_json)});
-        if(pending_.size() > pending_kept_)
-        {
-            pending_.pop_front();
-            lost_events_ = true;
-        }
-        release_locked(later);
-    }
-    for(auto& f : later)
-        f();
+    push_all({event{sender_rel, sender_href, std::move(event_json)}});
 }
 
 void

@@ -16,18 +16,17 @@ mix(std::uint64_t n) noexcept
     return n;
 }
 
+} // namespace
+
 std::string
-meeting_id(std::uint64_t n)
+meeting_id_of(std::uint64_t number)
 {
     static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    auto h = mix(n);
     std::string id;
-    for(int i = 0; i < 8; ++i, h /= 36)
-        id += alphabet[h % 36];
+    for(int i = 0; i < 8; ++i, number /= 36)
+        id += alphabet[number % 36];
     return id;
 }
-
-} // namespace
 
 online_meeting_store::online_meeting_store(std::size_t per_application)
     : per_application_(per_application)
@@ -42,7 +41,7 @@ online_meeting_store::create(online_meeting meeting)
     if(mine >= per_application_)
         return std::nullopt;
     auto const n = next_++;
-    meeting.id = meeting_id(n);
+    meeting.id = meeting_id_of(mix(n));
     meeting.etag = mix(n ^ 0x5bd1e995) % 4294967296ULL;
     all_.push_back(meeting);
     return meeting;

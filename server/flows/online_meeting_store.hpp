@@ -29,6 +29,10 @@ struct online_meeting
     std::uint64_t etag = 0;
 };
 
+/** Eight letters and digits made from a number, as the service's "DEDX9367". */
+std::string
+meeting_id_of(std::uint64_t number);
+
 /** Thread-safe; copies out. */
 class online_meeting_store
 {

@@ -1,6 +1,7 @@
 #include "user_application_resource.hpp"
 
 #include "links.hpp"
+#include "online_meeting_store.hpp"
 
 #include <array>
 #include <cstdint>
@@ -54,12 +55,7 @@ supported_modalities(user_application const& app)
 std::string
 assigned_meeting_id(std::string_view user_uri)
 {
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    auto h = stable_hash(user_uri);
-    std::string id;
-    for(int i = 0; i < 8; ++i, h /= 36)
-        id += alphabet[h % 36];
-    return id;
+    return meeting_id_of(stable_hash(user_uri));
 }
 
 resource
