@@ -160,6 +160,12 @@ TEST_SUITE("presence")
         CHECK(subs.create("101", 10, {}, t0).error() == subscription_refusal::too_many_subscriptions);
         CHECK(subs.create("102", 10, {"sip:alice@contoso.com"}, t0).has_value());
         CHECK(subs.subscribers("sip:alice@contoso.com", t0).size() == 2);
+        // One warning timer at a time per subscription.
+        CHECK(subs.arm_warning("101", made->id));
+        CHECK_FALSE(subs.arm_warning("101", made->id));
+        subs.disarm_warning("101", made->id);
+        CHECK(subs.arm_warning("101", made->id));
+        CHECK_FALSE(subs.arm_warning("101", "nope"));
         // Extending moves the end; past it, the subscription is gone.
         CHECK(subs.extend("101", made->id, 30, t0 + 5min)->expires == t0 + 35min);
         CHECK(subs.find("101", made->id, t0 + 34min));

@@ -164,6 +164,30 @@ presence_subscriptions::remove(std::string_view application_id, std::string_view
     return gone;
 }
 
+bool
+presence_subscriptions::arm_warning(std::string_view application_id, std::string_view id)
+{
+    std::lock_guard lock(mutex_);
+    for(auto& s : all_)
+        if(s.application_id == application_id && s.id == id)
+        {
+            if(s.warning_armed)
+                return false;
+            s.warning_armed = true;
+            return true;
+        }
+    return false;
+}
+
+void
+presence_subscriptions::disarm_warning(std::string_view application_id, std::string_view id)
+{
+    std::lock_guard lock(mutex_);
+    for(auto& s : all_)
+        if(s.application_id == application_id && s.id == id)
+            s.warning_armed = false;
+}
+
 std::vector<std::string>
 presence_subscriptions::subscribers(std::string_view address, time_point now)
 {

@@ -23,6 +23,7 @@ struct presence_subscription
     unsigned duration = 0; ///< Minutes.
     std::chrono::steady_clock::time_point expires;
     std::vector<std::string> members; ///< "sip:…" addresses, lower-case, no repeats.
+    bool warning_armed = false;       ///< A timer will tell of its coming end (one at a time).
 };
 
 enum class subscription_refusal
@@ -66,6 +67,15 @@ public:
 
     std::optional<presence_subscription>
     remove(std::string_view application_id, std::string_view id);
+
+    /** Marks that a timer is set to tell of the subscription's coming end, so that extending it
+        many times sets no more timers. @return false when one is set already, or it is gone. */
+    bool
+    arm_warning(std::string_view application_id, std::string_view id);
+
+    /** Marks that the subscription's timer has fired. */
+    void
+    disarm_warning(std::string_view application_id, std::string_view id);
 
     /** The applications subscribed to a person (address in any case, with or without sip:). */
     std::vector<std::string>

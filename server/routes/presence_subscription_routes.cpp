@@ -112,26 +112,34 @@ refused(request_context const& ctx, mock_state& state, subscription_refusal why)
 }
 
 // "presenceSubscription updated" with the subscription embedded: the one presence-family event
-// that carries its resource, sent a minute before the subscription ends unless extended.
+// that carries its resource, sent a minute before the subscription ends. One timer per
+// subscription: when it finds the subscription extended, it sets itself for the new end.
 void
-warn_before_expiry(mock_state& state, user_application const& app, presence_subscription const& s)
+warn_before_expiry(mock_state& state, std::string const& application_id, presence_subscription const& s)
 {
-    auto const when = s.expires - std::chrono::minutes(1);
-    state.timers->call_at(when, [&state, app_id = app.id, id = s.id, expires = s.expires] {
-        auto const app = state.user_apps.find_any(app_id);
-        auto const now = state.timers->now();
-        auto const current = state.subscriptions.find(app_id, id, now);
-        if(!app || !current || current->expires != expires)
-            return; // Gone, or extended: a later timer tells.
-        auto event =
-            people_event(*app, "presenceSubscription", people_path(*app) + "/presenceSubscriptions/" + id, "updated");
-        // {"link":…,"type":"updated"} with "_embedded" before "type".
-        auto const type_at = event.json.rfind(",\"type\"");
-        event.json.insert(type_at,
-                          ",\"_embedded\":{\"presenceSubscription\":" + to_json(subscription_resource(*app, *current)) +
-                              "}");
-        deliver(state, app->id, {std::move(event)});
-    });
+    if(!state.subscriptions.arm_warning(application_id, s.id))
+        return;
+    state.timers->call_at(
+        s.expires - std::chrono::minutes(1), [&state, application_id, id = s.id, expires = s.expires] {
+            state.subscriptions.disarm_warning(application_id, id);
+            auto const app = state.user_apps.find_any(application_id);
+            auto const current = state.subscriptions.find(application_id, id, state.timers->now());
+            if(!app || !current)
+                return;
+            if(current->expires != expires)
+            {
+                warn_before_expiry(state, application_id, *current);
+                return;
+            }
+            auto event = people_event(*app, "presenceSubscription", people_path(*app) + "/presenceSubscriptions/" + id,
+                                      "updated");
+            // {"link":…,"type":"updated"} with "_embedded" before "type".
+            auto const type_at = event.json.rfind(",\"type\"");
+            event.json.insert(
+                type_at,
+                ",\"_embedded\":{\"presenceSubscription\":" + to_json(subscription_resource(*app, *current)) + "}");
+            deliver(state, app->id, {std::move(event)});
+        });
 }
 
 reply
@@ -171,7 +179,7 @@ create_subscription(request_context& ctx, mock_state& state, signed_in const&, u
             events.push_back(std::move(e));
         deliver(state, app.id, std::move(events));
     };
-    warn_before_expiry(state, app, *made);
+    warn_before_expiry(state, app.id, *made);
     return r;
 }
 
@@ -206,7 +214,7 @@ extend_subscription(request_context& ctx, mock_state& state, signed_in const&, u
     auto const s = state.subscriptions.extend(app.id, ctx.capture("subscription"), *duration, state.timers->now());
     if(!s)
         return not_found(ctx);
-    warn_before_expiry(state, app, *s);
+    warn_before_expiry(state, app.id, *s);
     return resource_reply(ctx, subscription_resource(app, *s), app.id);
 }
 
