@@ -31,33 +31,8 @@ token_registry::issue(user_fixture const& user, std::chrono::seconds lifetime, s
     std::string token = "cwt=";
     for(int i = 0; i < 40; ++i)
         token += alphabet[random() % (sizeof alphabet - 1)];
-    grant g;
-    g.token.token = token;
-    g.token.applications = {"*"};
-    g.token.expires = now + lifetime;
-    g.user = user;
-    std::vector<std::string> gone;
-    std::size_t expired = 0;
-    {
-        std::lock_guard lock(mutex_);
-        purge_expired_locked(now, gone);
-        expired = gone.size();
-        while(order_.size() >= capacity_)
-        {
-            issued_.erase(order_.front().second);
-            gone.push_back(std::move(order_.front().second));
-            order_.pop_front();
-        }
-        order_.emplace_back(*g.token.expires, token);
-        issued_.emplace(token, std::move(g));
-    }
-    if(counters_)
-    {
-        counters_->hit(counters_->tokens_purged, expired);
-        counters_->hit(counters_->tokens_dropped, gone.size() - expired);
-    }
-    if(forgotten)
-        forgotten->insert(forgotten->end(), std::make_move_iterator(gone.begin()), std::make_move_iterator(gone.end()));
+    // A new random token is in no list yet: adopting it files it in order of expiry.
+    adopt(token, user, lifetime, forgotten, now);
     return token;
 }
 

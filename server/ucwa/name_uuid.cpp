@@ -1,27 +1,13 @@
 #include "name_uuid.hpp"
 
+#include "text.hpp"
+
 #include <openssl/sha.h>
 
 #include <array>
 #include <cstdio>
 
 namespace ucwa {
-
-namespace {
-
-int
-hex_value(char c) noexcept
-{
-    if(c >= '0' && c <= '9')
-        return c - '0';
-    if(c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if(c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-} // namespace
 
 bool
 is_uuid(std::string_view text) noexcept
