@@ -120,9 +120,12 @@ parse_claims(std::string_view json)
     return c;
 }
 
+namespace {
+
+// What every token of the service says: its audience, issuer, lifetime and client.
 aad_claims
-application_claims(std::string_view client_id, std::string_view tenant_id, std::string_view resource,
-                   std::chrono::system_clock::time_point now, std::chrono::seconds lifetime)
+common_claims(std::string_view client_id, std::string_view tenant_id, std::string_view resource,
+              std::chrono::system_clock::time_point now, std::chrono::seconds lifetime)
 {
     aad_claims c;
     c.aud = std::string(resource);
@@ -130,12 +133,22 @@ application_claims(std::string_view client_id, std::string_view tenant_id, std::
     c.iat = c.nbf = seconds_of(now);
     c.exp = c.iat + lifetime.count();
     c.appid = std::string(client_id);
-    c.appidacr = "1";
     c.idp = c.iss;
+    c.tid = std::string(tenant_id);
+    return c;
+}
+
+} // namespace
+
+aad_claims
+application_claims(std::string_view client_id, std::string_view tenant_id, std::string_view resource,
+                   std::chrono::system_clock::time_point now, std::chrono::seconds lifetime)
+{
+    auto c = common_claims(client_id, tenant_id, resource, now, lifetime);
+    c.appidacr = "1";
     // The application's service principal in the tenant: stable per client id and tenant.
     c.oid = c.sub = name_uuid(url_namespace_uuid,
                               "urn:ucwa-mock:service-principal:" + std::string(tenant_id) + ":" + to_lower(client_id));
-    c.tid = std::string(tenant_id);
     return c;
 }
 
@@ -144,18 +157,11 @@ user_claims(std::string_view client_id, std::string_view tenant_id, std::string_
             std::string_view username, std::string_view display_name, std::chrono::system_clock::time_point now,
             std::chrono::seconds lifetime)
 {
-    aad_claims c;
-    c.aud = std::string(resource);
-    c.iss = issuer_of(tenant_id);
-    c.iat = c.nbf = seconds_of(now);
-    c.exp = c.iat + lifetime.count();
-    c.appid = std::string(client_id);
+    auto c = common_claims(client_id, tenant_id, resource, now, lifetime);
     c.appidacr = "0";
-    c.idp = c.iss;
     c.oid = name_uuid(url_namespace_uuid, "urn:ucwa-mock:user:" + to_lower(username));
     // Azure AD's sub is pairwise (per application): so is the mock's.
     c.sub = name_uuid(url_namespace_uuid, "urn:ucwa-mock:subject:" + to_lower(client_id) + ":" + to_lower(username));
-    c.tid = std::string(tenant_id);
     c.upn = c.unique_name = std::string(username);
     c.name = std::string(display_name);
     c.scp = "user_impersonation";

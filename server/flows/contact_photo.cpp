@@ -1,5 +1,6 @@
 #include "contact_photo.hpp"
 
+#include "stable_hash.hpp"
 #include "text.hpp"
 
 #include <cstdint>
@@ -22,9 +23,7 @@ struct rgb
 rgb
 colour_of(std::string_view address)
 {
-    std::uint32_t h = 2166136261u;
-    for(unsigned char c : to_lower(address))
-        h = (h ^ c) * 16777619u;
+    auto const h = stable_hash(to_lower(address));
     // A muted colour: each channel in 60..187.
     return {static_cast<std::uint8_t>(60 + (h & 0x7F)), static_cast<std::uint8_t>(60 + ((h >> 8) & 0x7F)),
             static_cast<std::uint8_t>(60 + ((h >> 16) & 0x7F))};

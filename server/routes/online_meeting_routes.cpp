@@ -5,6 +5,7 @@
 #include "person_resources.hpp"
 #include "route_replies.hpp"
 #include "sip_address.hpp"
+#include "stable_hash.hpp"
 #include "text.hpp"
 #include "user_application_resource.hpp"
 
@@ -163,7 +164,7 @@ assigned_meeting(user_application const& app)
     m.organizer_uri = app.user_uri;
     m.subject = app.user_name + "'s meeting";
     m.expiration_time = std::chrono::system_clock::time_point(std::chrono::hours(24 * 365 * 100));
-    m.etag = std::hash<std::string>{}(m.id) % 4294967296ULL;
+    m.etag = stable_hash(m.id) % 4294967296ULL;
     return m;
 }
 

@@ -1,6 +1,7 @@
 #include "person_resources.hpp"
 
 #include "links.hpp"
+#include "stable_hash.hpp"
 #include "text.hpp"
 
 namespace ucwa {
@@ -19,10 +20,7 @@ bare_address(std::string_view uri)
 std::string
 etag_of(std::string_view text)
 {
-    std::uint32_t h = 2166136261u;
-    for(unsigned char c : text)
-        h = (h ^ c) * 16777619u;
-    return std::to_string(h);
+    return std::to_string(stable_hash(text) % 4294967296ULL);
 }
 
 } // namespace

@@ -7,6 +7,7 @@
 #include "presence_events.hpp"
 #include "presence_values.hpp"
 #include "route_replies.hpp"
+#include "stable_hash.hpp"
 #include "text.hpp"
 #include "user_application_resource.hpp"
 
@@ -318,8 +319,8 @@ get_photo(request_context& ctx, mock_state&, signed_in const&, user_application 
                                std::string(photo_size_names) + ".");
         edge = *asked;
     }
-    auto const etag = "\"" + std::to_string(std::hash<std::string>{}(presence_key(*address)) % 4294967296ULL) + "-" +
-        std::to_string(edge) + "\"";
+    auto const etag =
+        "\"" + std::to_string(stable_hash(presence_key(*address)) % 4294967296ULL) + "-" + std::to_string(edge) + "\"";
     reply r;
     r.response.version(ctx.request.version());
     r.response.keep_alive(ctx.request.keep_alive());

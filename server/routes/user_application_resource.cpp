@@ -1,6 +1,7 @@
 #include "user_application_resource.hpp"
 
 #include "links.hpp"
+#include "stable_hash.hpp"
 #include "online_meeting_store.hpp"
 
 #include <array>
@@ -10,19 +11,6 @@
 namespace ucwa {
 
 namespace {
-
-// FNV-1a: a name the server makes up stays the same for the same application, on every GET.
-std::uint64_t
-stable_hash(std::string_view text, std::uint64_t seed = 0xcbf29ce484222325ULL)
-{
-    auto h = seed;
-    for(unsigned char const c : text)
-    {
-        h ^= c;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
 
 // A version 4 GUID's form ("fd0d277b-4d05-448f-9950-383fac2370d6"), made from the application.
 std::string
